@@ -1,0 +1,26 @@
+"""Built-in plugin: the ``file`` source (JSON, JSON Lines, CSV)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..plugin import hookimpl
+from ..sources.base import Source, SourceType
+
+
+def open_file(target: str, **options: Any) -> Source:
+    from ..sources.files import FileSource
+
+    return FileSource(target, options.get("fmt"), options.get("stream"))
+
+
+@hookimpl
+def cyberreview_register_sources(register: Callable[[SourceType], None]) -> None:
+    register(
+        SourceType(
+            "file",
+            open_file,
+            "records from a JSON, JSON Lines or CSV file, or - for standard input",
+        )
+    )

@@ -1,0 +1,42 @@
+"""Carry out the ``open_case`` actions of a decision against a case store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..fastrecord import record_digest, record_key
+from .base import CaseRequest, CaseStore
+
+if TYPE_CHECKING:
+    from ..models.decision import Decision
+
+
+def summary(record: Any) -> dict[str, str | None]:
+    """What a case list shows of its record: no amounts, no material."""
+    return {
+        "operator": record.operator.name,
+        "product": record.product.name if record.product else None,
+        "system": record.deployment.system,
+    }
+
+
+def apply_actions(decision: Decision, record: Any, store: CaseStore) -> None:
+    """Open (or find) the case of every action; fill in ``case_id`` and ``created``."""
+    versions = {ref["id"]: ref["version"] for ref in decision["packs"]}
+    pack_of = {finding["rule"]: finding["pack"] for finding in decision["findings"]}
+    for action in decision["actions"]:
+        pack = pack_of.get(action["rule"], decision["pack"]["id"])
+        case, created = store.open_case(
+            CaseRequest(
+                record_key=record_key(record),
+                record_id=record.id,
+                kind=action["kind"],
+                rule=action["rule"],
+                pack=f"{pack}@{versions.get(pack, '')}",
+                opened_on=decision["as_of"],
+                summary=summary(record),
+                record_digest=record_digest(record),
+            )
+        )
+        action["case_id"] = case.id
+        action["created"] = created

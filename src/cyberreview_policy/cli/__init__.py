@@ -1,0 +1,76 @@
+"""The ``cyberreview`` command line.  One module per subcommand.
+
+Every expected failure ends in one line on stderr and exit 3; a traceback is
+shown only with ``CYBERREVIEW_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import CyberreviewError
+from ._common import EXIT_ERROR, HelpFormatter, Parser
+
+COMMANDS = ("gate", "sweep", "policy", "cases", "schema", "plugins")
+
+DESCRIPTION = """\
+Policy as code for the PRC Cybersecurity Review: decide whether a network
+product may be put into use (allow, warn, block), open review cases, and sweep
+every record of an ERP or CMDB export.
+"""
+EPILOG = """\
+Run "cyberreview COMMAND --help" for a command's options and examples.
+State (the case store) lives in $CYBERREVIEW_HOME, default ~/.cyberreview.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = Parser(
+        prog="cyberreview",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"cyberreview {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=Parser
+    )
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from ..runtime import Runtime
+
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args, Runtime())
+        return code
+    except CyberreviewError as exc:
+        sys.stderr.write(f"cyberreview: error: {exc}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("cyberreview: interrupted\n")
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: still fail closed, one line
+        if os.environ.get("CYBERREVIEW_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"cyberreview: internal error: {type(exc).__name__}: {exc} "
+            "(set CYBERREVIEW_DEBUG=1 for a traceback)\n"
+        )
+        return EXIT_ERROR
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

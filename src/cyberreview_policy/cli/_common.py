@@ -1,0 +1,74 @@
+"""What the subcommands share: exit codes, options, date parsing, stderr notes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from ..policy.pack import Pack
+from ..runtime import Runtime
+
+EXIT_OK = 0
+EXIT_WARN = 1
+EXIT_BLOCK = 2
+EXIT_ERROR = 3  # could not decide / could not run as asked
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error exits 3 ("could not decide"), not 2 ("block")."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30, width=100)
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def add_pack_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pack",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="decide under this pack (id, or a pack directory); repeatable. "
+        "Default: every pack in force on the as-of date",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="evaluate the law as in force on this date (default: today)",
+    )
+
+
+def note(message: str) -> None:
+    sys.stderr.write(f"cyberreview: {message}\n")
+
+
+def select_packs(rt: Runtime, pins: Sequence[str], as_of: dt.date) -> list[Pack]:
+    """The packs for this run, with a note for each pin not in force on the date."""
+    for warning in rt.plugin_warnings():
+        note(f"warning: {warning}")
+    packs = rt.catalog.select(pins, as_of)
+    for pack in packs:
+        if pins and not pack.in_force(as_of):
+            end = pack.manifest.effective_to or "open end"
+            note(
+                f"note: pack {pack.id} is not in force on {as_of} "
+                f"(in force {pack.manifest.effective_from} to {end}); deciding as pinned"
+            )
+    return packs

@@ -1,0 +1,122 @@
+"""Text output for people: aligned, the reason for a block on one line, colour on a TTY."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from typing import TYPE_CHECKING, TextIO
+
+from ..policy.template import show
+
+if TYPE_CHECKING:
+    from ..models.decision import Decision, Exposure, Finding
+
+_CODES = {"block": "1;31", "warn": "33", "allow": "32", "advisory": "36", "dim": "2", "bold": "1"}
+
+
+class Style:
+    """ANSI colour when writing to a terminal (``NO_COLOR`` and ``FORCE_COLOR`` respected)."""
+
+    def __init__(self, stream: TextIO, enabled: bool | None = None):
+        if enabled is None:
+            if os.environ.get("NO_COLOR"):
+                enabled = False
+            elif os.environ.get("FORCE_COLOR"):
+                enabled = True
+            else:
+                enabled = hasattr(stream, "isatty") and stream.isatty()
+        self.enabled = enabled
+
+    def __call__(self, kind: str, text: str) -> str:
+        code = _CODES.get(kind)
+        return f"\033[{code}m{text}\033[0m" if self.enabled and code else text
+
+
+def money(value: Decimal | None) -> str:
+    return "unknown" if value is None else show(value)
+
+
+def exposure_line(exposure: Exposure) -> str:
+    currency = exposure["currency"]
+    low, high = exposure["low"], exposure["high"]
+    factors = (
+        f"{show(exposure['factor_low'])}-{show(exposure['factor_high'])} x {exposure['basis']}"
+    )
+    if low is None or high is None:
+        text = f"exposure: {factors}, amount unknown"
+    else:
+        text = f"exposure: {currency} {money(low)} to {money(high)} ({factors})"
+    if exposure["individual_low"] is not None:
+        text += (
+            f"; responsible persons CNY {money(exposure['individual_low'])} "
+            f"to {money(exposure['individual_high'])}"
+        )
+    return text
+
+
+def _subject(decision: Decision, summary: dict[str, str | None] | None) -> str:
+    if not summary:
+        return decision["record_id"]
+    parts = [decision["record_id"]]
+    if summary.get("product"):
+        parts.append(f"{summary['product']} for {summary.get('operator')}")
+    if summary.get("system"):
+        parts.append(f"({summary['system']})")
+    return " ".join(parts)
+
+
+def decision_text(
+    decision: Decision, style: Style, summary: dict[str, str | None] | None = None
+) -> str:
+    """The gate's answer for one record."""
+    verdict = decision["decision"]
+    packs = ", ".join(f"{p['id']} {p['version']}" for p in decision["packs"])
+    lines = [
+        f"{style(verdict, verdict.upper())}  {style('bold', _subject(decision, summary))}",
+        style("dim", f"       as of {decision['as_of']} under {packs}"),
+    ]
+    findings = decision["findings"]
+    if findings:
+        lines.append("")
+        width = max(len(f["rule"]) for f in findings)
+        pad = " " * (2 + 9 + 2 + width)
+        for finding in findings:
+            outcome = finding["outcome"]
+            lines.append(
+                f"  {style(outcome, outcome.ljust(9))}{finding['rule'].ljust(width)}  "
+                f"{finding['message']}"
+            )
+            lines.append(style("dim", f"{pad}{'; '.join(finding['citations'])}"))
+            if finding["exposure"]:
+                lines.append(f"{pad}{exposure_line(finding['exposure'])}")
+            if outcome != "advisory" and finding["remediation"]:
+                lines.append(style("dim", f"{pad}fix: {finding['remediation']}"))
+    else:
+        lines.append("")
+        lines.append("  no rule applies")
+    if decision["actions"]:
+        lines.append("")
+        for action in decision["actions"]:
+            if action["case_id"] is None:
+                state = "not opened (--no-cases)"
+            else:
+                state = "opened" if action["created"] else "already open"
+            case = f"case {action['case_id']} " if action["case_id"] else "case "
+            lines.append(f"  {case}({action['kind']}, rule {action['rule']}): {state}")
+    return "\n".join(lines) + "\n"
+
+
+def worst(findings: list[Finding]) -> Finding | None:
+    return findings[0] if findings and findings[0]["outcome"] != "advisory" else None
+
+
+def decision_line(decision: Decision, style: Style, id_width: int = 18) -> str:
+    """One line per record for the sweep: verdict, id, and the reason that decided."""
+    verdict = decision["decision"]
+    head = f"{style(verdict, verdict.ljust(6))} {decision['record_id'].ljust(id_width)}"
+    first = worst(decision["findings"])
+    if first is None:
+        return head.rstrip() + "\n"
+    others = sum(1 for f in decision["findings"] if f["outcome"] != "advisory") - 1
+    more = style("dim", f"  (+{others} more)") if others > 0 else ""
+    return f"{head} {first['rule']}: {first['message']}{more}\n"

@@ -1,0 +1,112 @@
+"""Sweep output, streamed: text for people, JSON and JSON Lines for machines.
+
+- ``jsonl``: one decision per line, then one ``{"summary": {...}}`` line.
+- ``json``: ``{"decisions": [...], "summary": {...}}``, written as it goes.
+- ``text``: one line per record (the reason for a block on that line), then
+  the summary.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Protocol, TextIO
+
+from ..models.decision import Decision, decision_adapter
+from ..sweep import Skip, Summary
+from ._render import Style, decision_line
+
+
+class Writer(Protocol):
+    def decision(self, decision: Decision) -> None: ...
+    def skip(self, skip: Skip) -> None: ...
+    def finish(self, summary: Summary) -> None: ...
+
+
+class JsonLinesWriter:
+    def __init__(self, out: TextIO):
+        self.out = out
+        self._dump = decision_adapter().dump_json
+
+    def decision(self, decision: Decision) -> None:
+        self.out.write(self._dump(decision).decode())
+        self.out.write("\n")
+
+    def skip(self, skip: Skip) -> None:
+        pass  # listed in the summary
+
+    def finish(self, summary: Summary) -> None:
+        self.out.write(json.dumps({"summary": summary.to_json()}) + "\n")
+
+
+class JsonWriter(JsonLinesWriter):
+    def __init__(self, out: TextIO):
+        super().__init__(out)
+        self._first = True
+        out.write('{"decisions": [')
+
+    def decision(self, decision: Decision) -> None:
+        self.out.write("\n  " if self._first else ",\n  ")
+        self._first = False
+        self.out.write(self._dump(decision).decode())
+
+    def finish(self, summary: Summary) -> None:
+        self.out.write("\n],\n" if not self._first else "],\n")
+        self.out.write(f' "summary": {json.dumps(summary.to_json(), indent=2)}\n}}\n')
+
+
+class TextWriter:
+    def __init__(self, out: TextIO, style: Style):
+        self.out = out
+        self.style = style
+
+    def decision(self, decision: Decision) -> None:
+        self.out.write(decision_line(decision, self.style))
+
+    def skip(self, skip: Skip) -> None:
+        self.out.write(f"{self.style('dim', 'skip  ')} {skip.location}: {skip.message}\n")
+
+    def finish(self, summary: Summary) -> None:
+        self.out.write("\n" + summary_text(summary, self.style))
+
+
+def summary_text(summary: Summary, style: Style) -> str:
+    packs = ", ".join(f"{p['id']} {p['version']}" for p in summary.packs)
+    d = summary.decisions
+    lines = [
+        style("bold", f"Swept {summary.records} records as of {summary.as_of} under {packs}"),
+        "  decisions  "
+        + "  ".join(style(v, f"{v} {d.get(v, 0)}") for v in ("block", "warn", "allow")),
+    ]
+    if summary.rules:
+        ranked = sorted(summary.rules.items(), key=lambda item: (-item[1], item[0]))
+        width = max(len(rule) for (rule, _), _ in ranked)
+        lines.append("  rules")
+        for (rule, outcome), count in ranked:
+            lines.append(
+                f"    {rule.ljust(width)}  {str(count).rjust(7)}  {style(outcome, outcome)}"
+            )
+    if summary.cases_created or summary.cases_existing:
+        lines.append(
+            f"  cases      {summary.cases_created} opened, {summary.cases_existing} already open"
+        )
+    for report in summary.sources:
+        state = "complete" if report.complete else style("block", f"INCOMPLETE: {report.error}")
+        lines.append(
+            f"  source     {report.name}: {report.records} decided, "
+            f"{report.skipped} skipped, {state}"
+        )
+    if summary.skipped:
+        lines.append(style("warn", f"  skipped    {summary.skipped} record(s):"))
+        for skip in summary.skips:
+            lines.append(f"    {skip.location}: {skip.message}")
+        if summary.skipped > len(summary.skips):
+            lines.append(f"    ... and {summary.skipped - len(summary.skips)} more")
+    return "\n".join(lines) + "\n"
+
+
+def writer_for(fmt: str, out: TextIO, *, to_terminal: bool) -> Writer:
+    if fmt == "jsonl":
+        return JsonLinesWriter(out)
+    if fmt == "json":
+        return JsonWriter(out)
+    return TextWriter(out, Style(out, None if to_terminal else False))

@@ -1,0 +1,123 @@
+"""``cyberreview gate``: may this product be put into use?  Fails closed."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+from typing import Any
+
+from ..errors import RecordError, SourceError
+from ..runtime import Runtime
+from ._common import EXIT_BLOCK, EXIT_OK, EXIT_WARN, add_pack_options, select_packs
+
+NAME = "gate"
+HELP = "decide one record: allow, warn or block (exit 0, 1 with --fail-on-warn, 2, 3)"
+DESCRIPTION = """\
+Decide one record (a purchase line, an asset or a planned listing) under the
+policy packs in force, before it is deployed.  The gate fails closed: when it
+cannot decide (bad input, bad config, a store it cannot reach) it exits 3 with
+a one-line reason on stderr, and a pipeline must treat that as "do not deploy".
+
+Exit codes:
+  0  allow, or warn (without --fail-on-warn)
+  1  warn, with --fail-on-warn
+  2  block
+  3  could not decide
+"""
+EXAMPLES = """\
+examples:
+  cyberreview gate --record po-117.json
+  cyberreview gate --record po-117.json --pack cn-csr-2020 --as-of 2021-06-01 --format json
+  erp-export PO-117 | cyberreview gate --record - --fail-on-warn
+  cyberreview gate --record po-117.json --no-cases      # decide only, open no case
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from ._common import HelpFormatter
+
+    p = sub.add_parser(
+        NAME, help=HELP, description=DESCRIPTION, epilog=EXAMPLES, formatter_class=HelpFormatter
+    )
+    p.add_argument(
+        "--record", required=True, metavar="FILE", help="the record, as JSON (- for stdin)"
+    )
+    add_pack_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument("--fail-on-warn", action="store_true", help="exit 1 when the decision is warn")
+    p.add_argument("--no-cases", action="store_true", help="do not open review cases (decide only)")
+    p.set_defaults(run=run)
+
+
+def read_text(target: str) -> str:
+    if target == "-":
+        return sys.stdin.read()
+    try:
+        with open(target, encoding="utf-8-sig") as stream:
+            return stream.read()
+    except OSError as exc:
+        raise SourceError(target, exc.strerror or str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(target, f"not UTF-8 text: {exc.reason}") from None
+
+
+def read_one(target: str, rt: Runtime) -> Any:
+    """The single record in ``target``; any problem is an error.
+
+    A JSON object in canonical form takes the fast path (no pydantic); anything
+    else, and every error, goes through the file source and pydantic.
+    """
+    from ..fastrecord import from_text
+
+    text = read_text(target)
+    if text.lstrip().startswith("{"):
+        fast = from_text(text)
+        if fast is not None:
+            return fast
+    source = rt.source(target, stream=io.StringIO(text))
+    found: Any = None
+    for item in source.read():
+        if item.error is not None:
+            raise item.error
+        if found is not None:
+            raise RecordError(
+                "holds more than one record; the gate decides one (use cyberreview sweep)",
+                item.location,
+            )
+        found = item.record
+    if found is None:
+        raise SourceError(source.name, "the file holds no records")
+    return found
+
+
+def run(args: argparse.Namespace, rt: Runtime) -> int:
+    from ..engine import Engine
+    from ..models.jsonout import dumps
+
+    as_of = args.as_of or dt.date.today()
+    record = read_one(args.record, rt)
+    packs = select_packs(rt, args.pack, as_of)
+    decision = Engine(packs).decide(record, as_of)
+    if decision["actions"] and not args.no_cases:
+        from ..cases.actions import apply_actions
+
+        store = rt.store()
+        try:
+            apply_actions(decision, record, store)
+        finally:
+            store.close()
+    if args.format == "json":
+        sys.stdout.write(dumps(decision, indent=2) + "\n")
+    else:
+        from ..cases.actions import summary
+        from ._render import Style, decision_text
+
+        sys.stdout.write(decision_text(decision, Style(sys.stdout), summary(record)))
+    verdict = decision["decision"]
+    if verdict == "block":
+        return EXIT_BLOCK
+    if verdict == "warn" and args.fail_on_warn:
+        return EXIT_WARN
+    return EXIT_OK

@@ -1,0 +1,116 @@
+"""``cyberreview sweep``: decide every record of one or more sources, and summarise."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+from ..runtime import Runtime
+from ._common import (
+    EXIT_BLOCK,
+    EXIT_ERROR,
+    EXIT_OK,
+    HelpFormatter,
+    add_pack_options,
+    note,
+    select_packs,
+)
+
+if TYPE_CHECKING:
+    from ..sweep import Summary
+
+NAME = "sweep"
+HELP = "decide every record of files (JSON, JSON Lines, CSV) and summarise"
+DESCRIPTION = """\
+Decide every record of the given sources under the policy packs in force, one
+decision per record, then a summary: counts by decision and by rule, cases
+opened, and every record skipped with its file, line and reason.  Records are
+streamed: memory stays flat however large the input.
+
+Exit codes:
+  0  every record was read and decided (whatever was found)
+  2  --fail-on tripped
+  3  a record or a source could not be read: the sweep is incomplete
+"""
+EXAMPLES = """\
+examples:
+  cyberreview sweep examples/procurement.jsonl --as-of 2021-06-01
+  cyberreview sweep assets.csv purchases.json --format jsonl --output decisions.jsonl
+  cyberreview sweep nightly.jsonl --fail-on block --no-cases
+  cat export.jsonl | cyberreview sweep - --input-format jsonl
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        NAME, help=HELP, description=DESCRIPTION, epilog=EXAMPLES, formatter_class=HelpFormatter
+    )
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file, or - for stdin")
+    add_pack_options(p)
+    p.add_argument(
+        "--format", choices=("text", "json", "jsonl"), default="text", help="output format"
+    )
+    p.add_argument("--output", "-o", metavar="FILE", help="write the output here (default stdout)")
+    p.add_argument(
+        "--input-format",
+        choices=("json", "jsonl", "csv"),
+        help="read the sources as this format (default: from the file suffix, or sniffed)",
+    )
+    p.add_argument("--no-cases", action="store_true", help="do not open review cases")
+    p.add_argument(
+        "--fail-on",
+        choices=("block", "warn"),
+        help="exit 2 when any record is blocked (block) or warned or blocked (warn)",
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, rt: Runtime) -> int:
+    from ..engine import Engine
+    from ..sweep import Summary, sweep
+    from ._writers import writer_for
+
+    as_of = args.as_of or dt.date.today()
+    packs = select_packs(rt, args.pack, as_of)
+    engine = Engine(packs)
+    summary = Summary(as_of, [p.ref for p in packs])
+    sources = [rt.source(target, fmt=args.input_format) for target in args.sources]
+    store = None if args.no_cases else rt.store()
+    out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        writer = writer_for(args.format, out, to_terminal=not args.output)
+        for decision, skip in sweep(sources, engine, as_of, summary, store):
+            if decision is not None:
+                writer.decision(decision)
+            else:
+                assert skip is not None
+                writer.skip(skip)
+        writer.finish(summary)
+    finally:
+        if store is not None:
+            store.close()
+        if args.output:
+            out.close()
+    if args.output:
+        note(f"wrote {args.format} to {args.output}: {short(summary)}")
+    for report in summary.sources:
+        if report.error:
+            note(f"error: source {report.name}: {report.error} (the sweep is incomplete)")
+    if summary.skipped:
+        note(f"error: {summary.skipped} record(s) skipped (the sweep is incomplete)")
+    if not summary.complete:
+        return EXIT_ERROR
+    tripped = {"block": ("block",), "warn": ("block", "warn")}.get(args.fail_on or "", ())
+    if any(summary.decisions.get(verdict) for verdict in tripped):
+        return EXIT_BLOCK
+    return EXIT_OK
+
+
+def short(summary: Summary) -> str:
+    d = summary.decisions
+    return (
+        f"{summary.records} records: {d.get('block', 0)} block, {d.get('warn', 0)} warn, "
+        f"{d.get('allow', 0)} allow; {summary.skipped} skipped"
+    )

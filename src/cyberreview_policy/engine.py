@@ -1,0 +1,126 @@
+"""Decide a record under one or more packs as of a date.
+
+Pure: no I/O and no side effects.  Case actions are listed on the decision and
+carried out by the caller (:mod:`cyberreview_policy.cases`), so the same
+decision can be replayed, diffed or tested.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .errors import CyberreviewError
+from .fastrecord import source_info
+from .models.outcomes import SEVERITY, VERDICTS
+from .policy.conditions import Ctx
+from .policy.pack import CompiledExposure, CompiledRule, Pack
+
+if TYPE_CHECKING:
+    from .models.decision import Action, Decision, Exposure, Finding
+
+#: A record: a pydantic ``Record`` or the gate's fast-path namespace of it.
+Record = Any
+
+
+class EvaluationError(CyberreviewError):
+    """A rule could not be evaluated on a record (a named check raised)."""
+
+
+def exposure_of(spec: CompiledExposure, record: Record) -> Exposure:
+    """Penalty exposure as a range: factor x basis (``None`` ends if the basis is unknown)."""
+    basis = spec.basis(record)
+    amount = basis if isinstance(basis, Decimal | int | float) else None
+    low_factor, high_factor = spec.factor
+    individual = spec.individual
+    return {
+        "currency": spec.currency(record) or "CNY",
+        "low": None if amount is None else Decimal(amount) * low_factor,
+        "high": None if amount is None else Decimal(amount) * high_factor,
+        "factor_low": low_factor,
+        "factor_high": high_factor,
+        "basis": spec.basis_path,
+        "individual_low": individual[0] if individual else None,
+        "individual_high": individual[1] if individual else None,
+    }
+
+
+def finding_for(rule: CompiledRule, record: Record, ctx: Ctx) -> Finding:
+    """The finding of a rule that fired, with the facts that made it fire."""
+    facts: dict[str, Any] = {}
+    rule.node.facts(record, ctx, True, facts)
+    return {
+        "rule": rule.id,
+        "pack": rule.pack,
+        "title": rule.title,
+        "outcome": rule.outcome,  # type: ignore[typeddict-item]
+        "message": rule.message(record),
+        "citations": list(rule.citations),
+        "overridable": rule.overridable,
+        "waiver": None,
+        "exposure": exposure_of(rule.exposure, record) if rule.exposure else None,
+        "remediation": rule.remediation,
+        "facts": facts,
+    }
+
+
+class Engine:
+    """Evaluates records under a fixed list of packs."""
+
+    def __init__(self, packs: Sequence[Pack]):
+        if not packs:
+            raise ValueError("an engine needs at least one pack")
+        self.packs = tuple(packs)
+        self._refs = [pack.ref for pack in self.packs]
+
+    def decide(self, record: Record, as_of: dt.date) -> Decision:
+        findings: list[Finding] = []
+        actions: list[Action] = []
+        kinds: set[str] = set()
+        worst = 0
+        for pack in self.packs:
+            ctx = Ctx(as_of, pack.memo_size)
+            for rule in pack.rules:
+                try:
+                    if not rule.node.test(record, ctx):
+                        continue
+                    finding = finding_for(rule, record, ctx)
+                    opened = [a.kind for a in rule.actions if a.when is None or a.when(record, ctx)]
+                except CyberreviewError:
+                    raise
+                except Exception as exc:  # a named check is plugin code
+                    raise EvaluationError(
+                        f"rule {rule.id} of pack {pack.id} failed on record {record.id}: "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                findings.append(finding)
+                worst = max(worst, rule.severity)
+                for kind in opened:
+                    if kind not in kinds:
+                        kinds.add(kind)
+                        actions.append(
+                            {
+                                "type": "open_case",
+                                "kind": kind,
+                                "rule": rule.id,
+                                "case_id": None,
+                                "created": None,
+                            }
+                        )
+        findings.sort(key=_severity_first)
+        return {
+            "record_id": record.id,
+            "decision": VERDICTS[worst],
+            "as_of": as_of,
+            "pack": self._refs[0],
+            "packs": self._refs,
+            "findings": findings,
+            "actions": actions,
+            "source": source_info(record),  # type: ignore[typeddict-item]
+        }
+
+
+def _severity_first(finding: Finding) -> int:
+    return -SEVERITY[finding["outcome"]]

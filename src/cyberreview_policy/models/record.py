@@ -1,0 +1,237 @@
+"""The canonical record, version 1 (``docs/record-v1.md``): a public contract.
+
+Every boolean fact may be ``None``: the source does not say.  Rules treat
+unknown differently from ``False``.  Unknown top-level or nested fields are
+rejected (a misspelt fact must not silently become "unknown"); data a source
+holds beyond the contract goes under ``attributes``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic_core import PydanticCustomError
+
+RECORD_VERSION = 1
+
+Category = Literal[
+    "core_network_equipment",
+    "hpc_server",
+    "mass_storage",
+    "large_database",
+    "application_software",
+    "network_security_equipment",
+    "cloud_service",
+    "important_communication_product",
+    "other_important",
+    "other",
+]
+Sector = Literal[
+    "telecom",
+    "radio_tv",
+    "energy",
+    "finance",
+    "road_waterway_transport",
+    "railway",
+    "civil_aviation",
+    "postal",
+    "water",
+    "emergency_management",
+    "health",
+    "social_security",
+    "defence_industry",
+    "public_services",
+    "e_government",
+    "other",
+]
+RecordKind = Literal["purchase", "asset", "listing"]
+ReviewStatus = Literal[
+    "none", "declared", "under_review", "special_review", "not_required", "passed", "failed"
+]
+Material = Literal[
+    "declaration", "impact_analysis", "procurement_documents", "listing_documents", "other"
+]
+SupplyRisk = Literal["low", "medium", "high"]
+CertificationKind = Literal["certification", "security_testing"]
+
+
+# Strict: in JSON a date is a "YYYY-MM-DD" string, never a number (which lax
+# parsing would read as a Unix timestamp).  Records are therefore always
+# validated in JSON mode: see ``Record.from_json`` and ``Record.from_obj``.
+IsoDate = Annotated[dt.date, Strict()]
+Amount = Annotated[Decimal, Field(ge=0)]
+
+
+class _Part(BaseModel):
+    # Frozen: a record is evidence, not a scratchpad; frozen defaults can be shared.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Operator(_Part):
+    """The buying organisation."""
+
+    name: str = Field(min_length=1)
+    ciio: bool | None = Field(
+        None, description="Identified as a CII operator by its protection department."
+    )
+    sector: Sector | None = None
+    platform_users: int | None = Field(
+        None, ge=0, description="Users whose personal information the operator holds."
+    )
+
+
+class Specs(_Part):
+    """Technical figures used by the critical-equipment catalogue."""
+
+    throughput_tbps: float | None = Field(None, ge=0)
+    routing_entries: int | None = Field(None, ge=0)
+    forwarding_gpps: float | None = Field(None, ge=0)
+    cpus: int | None = Field(None, ge=0)
+    cores_per_cpu: int | None = Field(None, ge=0)
+    memory_gb: float | None = Field(None, ge=0)
+    instruction_time_us: float | None = Field(None, ge=0)
+
+
+class Certification(_Part):
+    kind: CertificationKind
+    id: str | None = None
+    issuer: str | None = None
+    valid_until: IsoDate | None = None
+
+
+class Product(_Part):
+    name: str = Field(min_length=1)
+    category: Category
+    model: str | None = None
+    type: str | None = Field(
+        None, description="Catalogue type: router, switch, rack_server, plc, firewall, ids, ..."
+    )
+    specs: Specs = Specs()
+    certification: Certification | None = None
+
+
+class Vendor(_Part):
+    name: str | None = None
+    country: str | None = Field(
+        None,
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166-1 alpha-2. Context only: never a rule on its own.",
+    )
+    compliance_issues: bool | None = None
+
+
+class Deployment(_Part):
+    system: str | None = None
+    cii: bool | None = Field(None, description="The system is, or supports, CII.")
+    planned_date: IsoDate | None = None
+    in_use: bool = False
+
+
+class Commitments(_Part):
+    cooperate_with_review: bool | None = None
+    no_illegal_data_acquisition: bool | None = None
+    no_illegal_control: bool | None = None
+    no_unjustified_supply_interruption: bool | None = None
+
+
+class Contract(_Part):
+    number: str | None = None
+    amount: Amount | None = None
+    currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
+    signed_date: IsoDate | None = None
+    commitments: Commitments = Commitments()
+
+
+class Factors(_Part):
+    remote_access: bool | None = None
+    important_data: bool | None = None
+    single_source: bool | None = None
+    transparency_concerns: bool | None = None
+    political_trade_exposure: bool | None = None
+    supply_disruption_risk: SupplyRisk | None = None
+
+
+class Risk(_Part):
+    may_affect_national_security: bool | None = Field(
+        None, description="The operator's conclusion; null = not yet assessed."
+    )
+    assessed_on: IsoDate | None = None
+    factors: Factors = Factors()
+
+
+class Review(_Part):
+    status: ReviewStatus = "none"
+    case_id: str | None = None
+    declared_on: IsoDate | None = None
+    decided_on: IsoDate | None = None
+
+
+class SourceRef(_Part):
+    adapter: str | None = None
+    ref: str | None = None
+    fetched_at: Annotated[dt.datetime, Strict()] | None = None
+
+
+class Record(_Part):
+    """One purchase line, deployed asset or planned listing, as every source maps it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="Record",
+        json_schema_extra={"$comment": "cyberreview-policy canonical record, version 1"},
+    )
+
+    id: str = Field(min_length=1, description="Unique within its source.")
+    kind: RecordKind = "purchase"
+    source: SourceRef | None = None
+    operator: Operator
+    product: Product | None = Field(None, description="Required for purchase and asset.")
+    vendor: Vendor = Vendor()
+    deployment: Deployment = Deployment()
+    contract: Contract = Contract()
+    risk: Risk = Risk()
+    review: Review = Review()
+    materials: list[Material] = list()
+    attributes: dict[str, Any] = Field(
+        {}, description="Anything else the source holds; policies may read it."
+    )
+
+    @model_validator(mode="after")
+    def _product_for_purchase_and_asset(self) -> Record:
+        if self.product is None and self.kind != "listing":
+            raise PydanticCustomError(
+                "product_required",
+                "required for a record of kind {kind}",
+                {"kind": self.kind, "field": "product"},
+            )
+        return self
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Record:
+        """Validate one record from JSON text (the path every reader takes)."""
+        return cls.model_validate_json(data)
+
+    @classmethod
+    def from_obj(cls, obj: Any) -> Record:
+        """Validate a record given as Python data; dates may be ``date`` or ISO strings."""
+        return cls.model_validate_json(json.dumps(obj, default=_json_default))
+
+    @property
+    def key(self) -> str:
+        """The record's identity across runs: adapter and id."""
+        from ..fastrecord import record_key
+
+        return record_key(self)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON data")

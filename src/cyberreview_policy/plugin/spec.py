@@ -1,0 +1,70 @@
+"""Hook specifications: the whole contract between the core and its plugins.
+
+Every hook is a registration hook: it receives a ``register`` callable and
+calls it once per object it contributes.  The host calls each plugin's hook
+on its own, so a plugin that raises is reported by name and the others
+still register.  Names are unique across plugins: a clash is that plugin's
+error, and the first registration stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from ..cases.base import StoreType
+    from ..checks import Check
+    from ..sources.base import SourceType
+
+PROJECT = "cyberreview_policy"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+
+@hookspec
+def cyberreview_register_sources(register: Callable[[SourceType], None]) -> None:
+    """Register source types: where records come from (files, ERPs, CMDBs).
+
+    Called once, when the host first needs its registry.
+
+    :param register: call with a :class:`cyberreview_policy.sources.SourceType`.
+    :return: nothing; use ``register``.
+    """
+
+
+@hookspec
+def cyberreview_register_packs(register: Callable[[Path], None]) -> None:
+    """Register policy pack directories (each holding a ``pack.yaml``).
+
+    Called once, when the host first needs its registry.  Packs are read and
+    validated like the shipped ones, and compiled only when used.
+
+    :param register: call with the :class:`pathlib.Path` of a pack directory.
+    :return: nothing; use ``register``.
+    """
+
+
+@hookspec
+def cyberreview_register_checks(register: Callable[[Check], None]) -> None:
+    """Register named Python checks that rules use as ``{check: NAME}``.
+
+    Called once, before any pack is compiled.
+
+    :param register: call with a :class:`cyberreview_policy.checks.Check`.
+    :return: nothing; use ``register``.
+    """
+
+
+@hookspec
+def cyberreview_register_case_stores(register: Callable[[StoreType], None]) -> None:
+    """Register case store backends, chosen by the scheme of the store URL.
+
+    Called once, when the host first needs its registry.
+
+    :param register: call with a :class:`cyberreview_policy.cases.StoreType`.
+    :return: nothing; use ``register``.
+    """

@@ -1,0 +1,103 @@
+"""A cache of validated packs, so that a gate neither parses YAML nor builds the
+policy models on every run (what ``.pyc`` files are to Python source).
+
+An entry is the validated, normalised data of a pack's manifest and rule files,
+as JSON, keyed by a digest of the contents of every YAML file in the pack and
+the tool's version.  Any edit misses the cache; a miss or an unreadable entry
+just means the pack is loaded from YAML.  Entries live under
+``$CYBERREVIEW_HOME/cache/packs``; ``CYBERREVIEW_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+
+NO_CACHE_ENV = "CYBERREVIEW_NO_CACHE"
+_FORMAT = 1
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get(NO_CACHE_ENV):
+        return None
+    from ..runtime import home_dir
+
+    return home_dir() / "cache" / "packs"
+
+
+def fingerprint(pack_dir: Path) -> str:
+    digest = hashlib.sha256(f"{__version__}/{_FORMAT}".encode())
+    for root, dirs, files in os.walk(pack_dir):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith((".yaml", ".yml")):
+                path = Path(root) / name
+                digest.update(str(path.relative_to(pack_dir)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "$date" in obj:
+            return dt.date.fromisoformat(obj["$date"])
+        if "$decimal" in obj:
+            return Decimal(obj["$decimal"])
+    return obj
+
+
+def _entry(pack_dir: Path) -> Path | None:
+    base = _cache_dir()
+    if base is None:
+        return None
+    try:
+        return base / f"{pack_dir.name}-{fingerprint(pack_dir)[:32]}.json"
+    except OSError:
+        return None
+
+
+def load(pack_dir: Path) -> dict[str, Any] | None:
+    """The cached data of the pack, or ``None``."""
+    entry = _entry(pack_dir)
+    if entry is None:
+        return None
+    try:
+        data: dict[str, Any] = json.loads(entry.read_text(encoding="utf-8"), object_hook=_decode)
+    except (OSError, ValueError):
+        return None
+    return data
+
+
+def store(pack_dir: Path, data: dict[str, Any]) -> None:
+    """Write an entry atomically; a cache that cannot be written is not an error."""
+    entry = _entry(pack_dir)
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=entry.parent, delete=False, encoding="utf-8", suffix=".tmp"
+        ) as tmp:
+            json.dump(data, tmp, default=_encode)
+        os.replace(tmp.name, entry)
+        for stale in entry.parent.glob(f"{pack_dir.name}-*.json"):
+            if stale != entry:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,220 @@
+"""Compile declarative conditions, once at load, into plain Python callables.
+
+No ``eval`` and no Python in YAML: every node becomes a closure over a field
+getter and a pre-converted operand.  Unknown is not false: a comparison never
+holds on an unknown (null or absent) value; ``is_null``/``missing`` test for
+it, and ``not`` negates whatever its child gave (so ``not: {is_false}`` holds
+for null).  Named conditions (``ref``) are evaluated at most once per record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..checks import Check
+from ..paths import PathError, getter, resolve
+from .leaves import OperandError, build_test
+from .operators import OPERATORS
+
+Test = Callable[[Any, "Ctx"], bool]
+
+
+class Ctx:
+    """Per-record evaluation state: the as-of date and the memo of named conditions."""
+
+    __slots__ = ("as_of", "memo")
+
+    def __init__(self, as_of: dt.date, size: int):
+        self.as_of = as_of
+        self.memo: list[bool | None] = [None] * size
+
+
+class CompileError(Exception):
+    """A condition that cannot compile; ``loc`` is where in the data (of ``file``)."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str, file: str | None = None):
+        self.loc = loc
+        self.message = message
+        self.file = file
+        super().__init__(message)
+
+
+@dataclass(eq=False)
+class Node:
+    """A compiled condition: ``test`` decides, ``facts`` says which values decided."""
+
+    test: Test
+    children: list[Node] = field(default_factory=list)
+
+    def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
+        for child in self.children:
+            child.facts(record, ctx, want, out)
+
+
+@dataclass(eq=False)
+class AllNode(Node):
+    def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
+        for child in self.children:
+            if want or not child.test(record, ctx):
+                child.facts(record, ctx, want, out)
+
+
+@dataclass(eq=False)
+class AnyNode(Node):
+    def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
+        for child in self.children:
+            if not want or child.test(record, ctx):
+                child.facts(record, ctx, want, out)
+
+
+@dataclass(eq=False)
+class NotNode(Node):
+    def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
+        self.children[0].facts(record, ctx, not want, out)
+
+
+@dataclass(eq=False)
+class LeafNode(Node):
+    paths: tuple[str, ...] = ()
+    getters: tuple[Callable[[Any], Any], ...] = ()
+
+    def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
+        if len(self.paths) == 1:
+            out[self.paths[0]] = self.getters[0](record)
+            return
+        for path, get in zip(self.paths, self.getters, strict=True):
+            out[path] = get(record)
+
+
+def _leaf(test: Mapping[str, Any], loc: tuple[str | int, ...]) -> LeafNode:
+    path = test["field"]
+    ops = [key for key in test if key in OPERATORS]
+    if len(ops) != 1 or len(test) != 2:
+        raise CompileError(loc, "a field test needs 'field' and exactly one operator")
+    op = ops[0]
+    try:
+        ftype = resolve(path)
+    except PathError as exc:
+        raise CompileError((*loc, "field"), str(exc)) from None
+    get = getter(path)
+    try:
+        test_fn = build_test(op, test[op], ftype, get)
+    except OperandError as exc:
+        raise CompileError((*loc, op), str(exc)) from None
+    return LeafNode(test_fn, paths=(path,), getters=(get,))
+
+
+class Compiler:
+    """Compiles the conditions of one pack, resolving ``ref`` and ``check``."""
+
+    def __init__(
+        self,
+        definitions: Mapping[str, tuple[Any, tuple[str | int, ...], str]],
+        checks: Mapping[str, Check],
+    ):
+        self._source = definitions
+        self._checks = checks
+        self._index = {name: i for i, name in enumerate(definitions)}
+        self._compiled: dict[str, Node] = {}
+        self._stack: list[str] = []
+
+    @property
+    def memo_size(self) -> int:
+        return len(self._index)
+
+    def definition(self, name: str) -> Node:
+        if name not in self._compiled:
+            if name in self._stack:
+                cycle = " -> ".join([*self._stack[self._stack.index(name) :], name])
+                _, loc, file = self._source[name]
+                raise CompileError(loc, f"definitions refer in a cycle: {cycle}", file)
+            self._stack.append(name)
+            body, loc, file = self._source[name]
+            try:
+                self._compiled[name] = self.compile(body, loc)
+            except CompileError as exc:
+                exc.file = exc.file or file
+                raise
+            self._stack.pop()
+        return self._compiled[name]
+
+    def compile(self, cond: Any, loc: tuple[str | int, ...]) -> Node:
+        """Compile one condition, given as validated plain data (see ``schema``)."""
+        if not isinstance(cond, Mapping):
+            raise CompileError(loc, f"not a condition: {cond!r}")
+        for key in ("all", "any"):
+            if key in cond:
+                return self._many(key, cond[key], loc)
+        if "not" in cond:
+            kid = self.compile(cond["not"], (*loc, "not"))
+            inner = kid.test
+            return NotNode(lambda r, c: not inner(r, c), [kid])
+        if "ref" in cond:
+            return self._ref(cond["ref"], (*loc, "ref"))
+        if "check" in cond:
+            return self._check(cond["check"], cond.get("args") or {}, loc)
+        if "field" in cond:
+            return _leaf(cond, loc)
+        raise CompileError(loc, f"not a condition: {cond!r}")
+
+    def _many(self, key: str, parts: list[Any], loc: tuple[str | int, ...]) -> Node:
+        kids = [self.compile(child, (*loc, key, i)) for i, child in enumerate(parts)]
+        tests = tuple(kid.test for kid in kids)
+        if key == "all":
+
+            def every(r: Any, c: Ctx) -> bool:
+                for t in tests:  # noqa: SIM110  (a loop beats all() with a generator)
+                    if not t(r, c):
+                        return False
+                return True
+
+            return AllNode(every, kids)
+
+        def some(r: Any, c: Ctx) -> bool:
+            for t in tests:  # noqa: SIM110
+                if t(r, c):
+                    return True
+            return False
+
+        return AnyNode(some, kids)
+
+    def _ref(self, name: str, loc: tuple[str | int, ...]) -> Node:
+        if name not in self._index:
+            known = ", ".join(self._index) or "none defined"
+            raise CompileError(loc, f"unknown definition {name!r} (definitions: {known})")
+        body = self.definition(name)
+        slot, inner = self._index[name], body.test
+
+        def fn(r: Any, c: Ctx) -> bool:
+            memo = c.memo
+            value = memo[slot]
+            if value is None:
+                value = memo[slot] = inner(r, c)
+            return value
+
+        return Node(fn, [body])
+
+    def _check(self, name: str, call_args: Mapping[str, Any], loc: tuple[str | int, ...]) -> Node:
+        check = self._checks.get(name)
+        if check is None:
+            known = ", ".join(sorted(self._checks)) or "none registered"
+            raise CompileError(
+                (*loc, "check"), f"unknown check {name!r} (registered checks: {known})"
+            )
+        if check.args is not None:
+            extra = sorted(set(call_args) - set(check.args))
+            if extra:
+                raise CompileError(
+                    (*loc, "args"),
+                    f"check {check.name!r} takes no argument {', '.join(extra)} "
+                    f"(it takes: {', '.join(check.args) or 'none'})",
+                )
+        args = dict(call_args)
+
+        def fn(r: Any, c: Ctx) -> bool:
+            return check(r, c.as_of, **args)
+
+        return LeafNode(fn, paths=check.reads, getters=tuple(getter(p) for p in check.reads))

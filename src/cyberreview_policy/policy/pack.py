@@ -1,0 +1,358 @@
+"""Load a policy pack: manifest, rule files, compiled rules.
+
+Three stages, each error naming file, line, rule and field: YAML structure
+(:mod:`.structure`), the models (:mod:`.schema`), then compilation (field
+paths, operand types, definitions, checks, templates).  The first two run
+only when the pack's files changed since they last passed (:mod:`.cache`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..checks import Check
+from ..errors import Location, PolicyError, dotted
+from ..models.outcomes import SEVERITY, CaseKind
+from ..paths import PathError, getter
+from . import cache
+from .conditions import CompileError, Compiler, Node, Test
+from .template import TemplateError, compile_template
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ..models.decision import PackRef
+    from .yamlsrc import LineMap, Loc
+
+MANIFEST = "pack.yaml"
+M = TypeVar("M", bound="BaseModel")
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """The manifest of a pack (validated by ``schema.Manifest``)."""
+
+    id: str
+    title: str
+    version: str
+    family: str | None
+    effective_from: dt.date
+    effective_to: dt.date | None
+    implements: tuple[str, ...]
+    description: str | None
+    rules: tuple[str, ...]
+    tests: tuple[str, ...]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> PackInfo:
+        return cls(
+            **{
+                **data,
+                "implements": tuple(data["implements"]),
+                "rules": tuple(data["rules"]),
+                "tests": tuple(data["tests"]),
+            }
+        )
+
+    def in_force(self, on: dt.date) -> bool:
+        end = self.effective_to
+        return self.effective_from <= on and (end is None or on <= end)
+
+    @property
+    def validity(self) -> str:
+        return f"{self.effective_from} to {self.effective_to or 'open end'}"
+
+
+@dataclass(frozen=True)
+class CompiledAction:
+    kind: CaseKind
+    when: Test | None
+
+
+@dataclass(frozen=True)
+class CompiledExposure:
+    basis_path: str
+    basis: Callable[[Any], Any]
+    currency: Callable[[Any], Any]
+    factor: tuple[Decimal, Decimal]
+    individual: tuple[Decimal, Decimal] | None
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str
+    pack: str
+    title: str
+    outcome: str
+    severity: int
+    overridable: bool
+    citations: tuple[str, ...]
+    remediation: str | None
+    node: Node
+    message: Callable[[Any], str]
+    actions: tuple[CompiledAction, ...]
+    exposure: CompiledExposure | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded, compiled pack."""
+
+    manifest: PackInfo
+    path: Path
+    rules: tuple[CompiledRule, ...]
+    memo_size: int
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def ref(self) -> PackRef:
+        return {"id": self.id, "version": self.version}
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.manifest.in_force(on)
+
+    def test_files(self) -> list[Path]:
+        return _files(self.path, self.manifest.tests, Location(self.path / MANIFEST))
+
+
+def validate(model: type[M], data: Any, lines: LineMap) -> M:
+    """Stage two: the pydantic model, errors mapped back to file, line, rule, field."""
+    from pydantic import ValidationError
+
+    from ..models.problems import problems
+    from .yamlsrc import data_loc
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        found = problems(exc)
+        first = found[0]
+        loc = data_loc(data, first.loc)
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise PolicyError(
+            first.message + more, lines.location(loc), dotted(loc) or None, _rule_at(data, loc)
+        ) from None
+
+
+def _rule_at(data: Any, loc: Loc) -> str | None:
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rule = data["rules"][loc[1]]
+        return rule.get("id") if isinstance(rule, dict) else None
+    return None
+
+
+def _files(root: Path, entries: Iterable[str], where: Location) -> list[Path]:
+    out: list[Path] = []
+    for entry in entries:
+        target = root / entry
+        if target.is_dir():
+            out.extend(sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml")))
+        elif target.is_file():
+            out.append(target)
+        else:
+            raise PolicyError(f"{entry!r} does not exist in {root}", where)
+    return out
+
+
+def _manifest_data(path: Path) -> dict[str, Any]:
+    from . import schema as s
+    from .yamlsrc import load
+
+    file = path / MANIFEST
+    if not file.is_file():
+        raise PolicyError(f"not a policy pack: no {MANIFEST}", Location(path))
+    data, lines = load(file)
+    if not isinstance(data, dict):
+        raise PolicyError("a manifest must be a mapping", lines.location())
+    manifest = validate(s.Manifest, data, lines)
+    end = manifest.effective_to
+    if end is not None and end < manifest.effective_from:
+        raise PolicyError(
+            "effective_to is before effective_from", lines.location(("effective_to",))
+        )
+    return manifest.model_dump()
+
+
+def _rule_files_data(path: Path, manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Stages one and two for every rule file: ``[{file, definitions, rules}]``."""
+    from . import schema as s
+    from .structure import check_rule_file
+    from .yamlsrc import load
+
+    files = _files(path, manifest["rules"], Location(path / MANIFEST))
+    if not files:
+        raise PolicyError("the pack has no rule files", Location(path / MANIFEST))
+    out = []
+    for file in files:
+        data, lines = load(file)
+        check_rule_file(data, lines)
+        parsed = validate(s.RuleFile, data, lines)
+        dumped = parsed.model_dump(by_alias=True, exclude_none=True)
+        out.append({"file": str(file.relative_to(path)), **dumped})
+    return out
+
+
+def _validated(path: Path, use_cache: bool) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """(manifest, rule files, from cache)."""
+    if use_cache:
+        hit = cache.load(path)
+        if hit is not None:
+            return hit["manifest"], hit["files"], True
+    manifest = _manifest_data(path)
+    files = _rule_files_data(path, manifest)
+    cache.store(path, {"manifest": manifest, "files": files})
+    return manifest, files, False
+
+
+def read_manifest(path: Path) -> PackInfo:
+    """The manifest of the pack directory ``path`` (cheap: no rules compiled)."""
+    hit = cache.load(path)
+    return PackInfo.from_data(hit["manifest"] if hit else _manifest_data(path))
+
+
+class _Lines:
+    """Line lookup for compile errors: exact when loaded from YAML, file-only from cache."""
+
+    def __init__(self, path: Path, files: list[dict[str, Any]], cached: bool):
+        self.path = path
+        self.cached = cached
+        self._maps: dict[str, LineMap] = {}
+        if not cached:
+            from .yamlsrc import load
+
+            for entry in files:
+                self._maps[entry["file"]] = load(path / entry["file"])[1]
+
+    def location(self, file: str, loc: Loc) -> Location:
+        lines = self._maps.get(file)
+        return lines.location(loc) if lines else Location(self.path / file)
+
+
+def _compile_rule(
+    rule: dict[str, Any], *, file: str, loc: Loc, lines: _Lines, compiler: Compiler, pack_id: str
+) -> CompiledRule:
+    rule_id = rule["id"]
+
+    def fail(where: Loc, message: str, at: str = file) -> PolicyError:
+        return PolicyError(message, lines.location(at, where), dotted(where), rule_id)
+
+    try:
+        node = compiler.compile(rule["when"], (*loc, "when"))
+        actions = tuple(
+            CompiledAction(
+                action["open_case"],
+                compiler.compile(action["when"], (*loc, "actions", i, "when")).test
+                if "when" in action
+                else None,
+            )
+            for i, action in enumerate(rule.get("actions", ()))
+        )
+    except CompileError as exc:
+        raise fail(exc.loc, exc.message, exc.file or file) from None
+    try:
+        message = compile_template(rule["message"])
+    except (TemplateError, PathError) as exc:
+        raise fail((*loc, "message"), str(exc)) from None
+    exposure = None
+    if "exposure" in rule:
+        spec = rule["exposure"]
+        try:
+            exposure = CompiledExposure(
+                spec["basis"],
+                getter(spec["basis"]),
+                getter(spec["currency"]),
+                (spec["factor"][0], spec["factor"][1]),
+                (spec["individual"][0], spec["individual"][1]) if spec.get("individual") else None,
+            )
+        except PathError as exc:
+            raise fail((*loc, "exposure"), str(exc)) from None
+    return CompiledRule(
+        id=rule_id,
+        pack=pack_id,
+        title=rule["title"],
+        outcome=rule["outcome"],
+        severity=SEVERITY[rule["outcome"]],
+        overridable=rule["overridable"],
+        citations=tuple(rule["citations"]),
+        remediation=rule.get("remediation"),
+        node=node,
+        message=message,
+        actions=actions,
+        exposure=exposure,
+        location=lines.location(file, loc),
+    )
+
+
+def _compile(
+    path: Path,
+    manifest: dict[str, Any],
+    files: list[dict[str, Any]],
+    cached: bool,
+    checks: Mapping[str, Check],
+) -> Pack:
+    lines = _Lines(path, files, cached)
+    definitions: dict[str, tuple[Any, Loc, str]] = {}
+    seen: dict[str, Location] = {}
+    for entry in files:
+        for name, body in entry.get("definitions", {}).items():
+            if name in definitions:
+                first = lines.location(definitions[name][2], ("definitions", name))
+                raise PolicyError(
+                    f"definition {name!r} is defined twice (first at {first})",
+                    lines.location(entry["file"], ("definitions", name)),
+                )
+            definitions[name] = (body, ("definitions", name), entry["file"])
+        for index, rule in enumerate(entry.get("rules", ())):
+            here = lines.location(entry["file"], ("rules", index))
+            if rule["id"] in seen:
+                raise PolicyError(
+                    f"duplicate rule id (first at {seen[rule['id']]})", here, "id", rule["id"]
+                )
+            seen[rule["id"]] = here
+    compiler = Compiler(definitions, checks)
+    rules = tuple(
+        _compile_rule(
+            rule,
+            file=entry["file"],
+            loc=("rules", index),
+            lines=lines,
+            compiler=compiler,
+            pack_id=manifest["id"],
+        )
+        for entry in files
+        for index, rule in enumerate(entry.get("rules", ()))
+    )
+    for name, (_, _loc, file) in definitions.items():  # an unused definition must compile too
+        try:
+            compiler.definition(name)
+        except CompileError as exc:
+            where = lines.location(exc.file or file, exc.loc)
+            raise PolicyError(exc.message, where, dotted(exc.loc)) from None
+    return Pack(PackInfo.from_data(manifest), path, rules, compiler.memo_size)
+
+
+def load_pack(path: Path, checks: Mapping[str, Check]) -> Pack:
+    """Load and compile the pack in directory ``path``."""
+    manifest, files, cached = _validated(path, use_cache=True)
+    try:
+        return _compile(path, manifest, files, cached, checks)
+    except PolicyError:
+        if not cached:
+            raise
+    # A cached pack that no longer compiles (a check plugin went away, say):
+    # load it from YAML again, for an error with the exact line.
+    manifest, files, cached = _validated(path, use_cache=False)
+    return _compile(path, manifest, files, cached, checks)

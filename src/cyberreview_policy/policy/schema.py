@@ -1,0 +1,239 @@
+"""Pydantic models of the policy language: pack manifest, rule files, pack tests.
+
+These models are stage two of loading (after the YAML structure pass) and the
+source of the published JSON Schema (``cyberreview schema policy``), so that
+editors validate rules as they are typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
+
+from ..models.outcomes import CaseKind, Outcome, Verdict
+from .operators import FORMS, OPERATORS, UNARY
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
+CITATION_PATTERN = r"^[A-Z][A-Za-z0-9 .()'-]*? Art\. [0-9]+[a-z]?(\([0-9]+\))?$"
+
+Scalar = str | bool | int | float | dt.date
+Ordered = int | float | dt.date
+
+#: operator -> operand type (descriptions in :mod:`.operators`).
+_OPERAND: dict[str, Any] = {
+    "eq": Scalar,
+    "ne": Scalar,
+    "in": list[Scalar],
+    "not_in": list[Scalar],
+    "lt": Ordered,
+    "le": Ordered,
+    "gt": Ordered,
+    "ge": Ordered,
+    "contains": Scalar,
+    "matches": str,
+    **{op: Literal[True] for op in UNARY},
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AllOf(_Strict):
+    all: list[Condition] = Field(min_length=1, description="Holds when every condition holds.")
+
+
+class AnyOf(_Strict):
+    any: list[Condition] = Field(min_length=1, description="Holds when one condition holds.")
+
+
+class NotOf(_Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    not_: Condition = Field(alias="not", description="Holds when the condition does not.")
+
+
+class RefTo(_Strict):
+    ref: str = Field(description="A named condition from the pack's `definitions`.")
+
+
+class CheckCall(_Strict):
+    check: str = Field(description="A named Python check registered by a plugin.")
+    args: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments.")
+
+
+class FieldTest(_Strict):
+    """Base of the per-operator tests: ``{field: PATH, OPERATOR: OPERAND}``."""
+
+    op: ClassVar[str] = ""
+    field: str = Field(description="Dotted path into the canonical record.")
+
+    @property
+    def operand(self) -> Any:
+        return getattr(self, _attr(self.op))
+
+
+def _attr(op: str) -> str:
+    return f"{op}_" if op in {"in", "not"} else op
+
+
+def _field_model(op: str, operand: Any, doc: str) -> type[FieldTest]:
+    name = "Field" + "".join(part.title() for part in op.split("_"))
+    attr = _attr(op)
+    model: type[FieldTest] = create_model(
+        name,
+        __base__=FieldTest,
+        __doc__=doc,
+        **{attr: (operand, Field(alias=op, description=doc))},  # type: ignore[call-overload]
+    )
+    model.model_config["populate_by_name"] = True
+    model.op = op
+    return model
+
+
+FIELD_MODELS: dict[str, type[FieldTest]] = {
+    op: _field_model(op, _OPERAND[op], doc) for op, doc in OPERATORS.items()
+}
+
+
+def condition_tag(value: Any) -> str | None:
+    """Which form a condition has, from its keys; ``None`` if it has none."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(by_alias=True, exclude_unset=True)
+    if not isinstance(value, dict):
+        return None
+    for form in FORMS:
+        if form in value:
+            return f"cond:{form}"
+    ops = [key for key in value if key in OPERATORS]
+    return f"cond:{ops[0]}" if len(ops) == 1 else None
+
+
+_members: list[Any] = [
+    Annotated[AllOf, Tag("cond:all")],
+    Annotated[AnyOf, Tag("cond:any")],
+    Annotated[NotOf, Tag("cond:not")],
+    Annotated[RefTo, Tag("cond:ref")],
+    Annotated[CheckCall, Tag("cond:check")],
+    *(Annotated[model, Tag(f"cond:{op}")] for op, model in FIELD_MODELS.items()),
+]
+
+if TYPE_CHECKING:
+    Condition = AllOf | AnyOf | NotOf | RefTo | CheckCall | FieldTest
+else:
+    Condition = Annotated[
+        Union[tuple(_members)],  # noqa: UP007  (built from a tuple: no `|` form)
+        Discriminator(
+            condition_tag,
+            custom_error_type="condition_form",
+            custom_error_message=(
+                "a condition is one of all, any, not, ref, check, "
+                "or field with exactly one operator"
+            ),
+        ),
+    ]
+
+
+class CaseAction(_Strict):
+    open_case: CaseKind = Field(description="Open (or find the open) case of this kind.")
+    when: Condition | None = Field(None, description="Only when this also holds.")
+
+
+class ExposureSpec(_Strict):
+    basis: str = Field("contract.amount", description="Record path of the amount.")
+    currency: str = Field("contract.currency", description="Record path of its currency.")
+    factor: tuple[Decimal, Decimal] = Field(description="Low and high multiple of the basis.")
+    individual: tuple[Decimal, Decimal] | None = Field(
+        None, description="Fine range on responsible persons (CNY)."
+    )
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=ID_PATTERN, description="Stable id: never changes meaning.")
+    title: str = Field(min_length=1)
+    citations: list[Annotated[str, Field(pattern=CITATION_PATTERN)]] = Field(
+        min_length=1, description="One text and one article per string: 'CSL Art. 65'."
+    )
+    outcome: Outcome
+    overridable: bool = Field(description="Whether a waiver or override may set it aside.")
+    when: Condition
+    message: str = Field(min_length=1, description="Template: {dotted.path} inserts a record fact.")
+    remediation: str | None = None
+    actions: list[CaseAction] = Field(default_factory=list)
+    exposure: ExposureSpec | None = None
+    description: str | None = None
+
+
+class RuleFile(_Strict):
+    """A rule file of a pack: named conditions and rules."""
+
+    model_config = ConfigDict(extra="forbid", title="cyberreview-policy rule file")
+    definitions: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Condition] = Field(
+        default_factory=dict, description="Named conditions, used as {ref: name}."
+    )
+    rules: list[Rule] = Field(default_factory=list)
+
+
+class Manifest(_Strict):
+    """``pack.yaml`` at the root of a pack directory."""
+
+    model_config = ConfigDict(extra="forbid", title="cyberreview-policy pack manifest")
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    version: str = Field(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+([.+-][0-9A-Za-z.-]+)?$")
+    family: str | None = Field(None, pattern=ID_PATTERN)
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    implements: list[str] = Field(min_length=1, description="The legal texts it enforces.")
+    description: str | None = None
+    rules: list[str] = Field(default_factory=lambda: ["rules"], description="Files or dirs.")
+    tests: list[str] = Field(default_factory=lambda: ["tests"], description="Files or dirs.")
+
+
+class Expect(_Strict):
+    decision: Verdict
+    rules: list[str] | None = Field(None, description="Exactly the rules that fire.")
+    fired: list[str] = Field(default_factory=list, description="Rules that must fire.")
+    not_fired: list[str] = Field(default_factory=list, description="Rules that must not.")
+    actions: list[str] | None = Field(None, description="Exactly these, as 'open_case:KIND'.")
+
+
+class PackCase(_Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    name: str
+    as_of: dt.date | None = None
+    record: dict[str, Any] | None = None
+    from_: str | None = Field(None, alias="from", description="A fixture to start from.")
+    set: dict[str, Any] = Field(default_factory=dict, description="dotted.path: value")
+    unset: list[str] = Field(default_factory=list)
+    expect: Expect
+
+
+class PackTestFile(_Strict):
+    model_config = ConfigDict(extra="forbid", title="cyberreview-policy pack tests")
+    as_of: dt.date | None = None
+    fixtures: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    cases: list[PackCase] = Field(min_length=1)
+
+
+for _model in (AllOf, AnyOf, NotOf):
+    _model.model_rebuild()
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "CaseAction",
+    "CheckCall",
+    "Condition",
+    "ExposureSpec",
+    "FieldTest",
+    "Manifest",
+    "NotOf",
+    "PackCase",
+    "PackTestFile",
+    "RefTo",
+    "Rule",
+    "RuleFile",
+]

@@ -1,0 +1,127 @@
+"""Stage one of loading a policy file: YAML to data, with a line for every path.
+
+PyYAML silently keeps the last of two equal keys; here a duplicate key is an
+error.  Every mapping key and sequence item gets its line, so later stages
+can point at ``rules.yaml:42`` for ``rules[3].when.all[1]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Location, PolicyError
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Loc = tuple[str | int, ...]
+
+
+class LineMap:
+    """Lines of the paths of one YAML document."""
+
+    def __init__(self, file: Path | str):
+        self.file = str(file)
+        self._lines: dict[Loc, int] = {}
+
+    def set(self, loc: Loc, line: int) -> None:
+        self._lines[loc] = line
+
+    def line(self, loc: Sequence[str | int]) -> int | None:
+        """The line of ``loc``, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self._lines:
+                return self._lines[loc]
+            loc = loc[:-1]
+        return self._lines.get((), None)
+
+    def location(self, loc: Sequence[str | int] = ()) -> Location:
+        return Location(self.file, self.line(loc))
+
+
+def _walk(node: yaml.Node, loc: Loc, lines: LineMap) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise PolicyError(
+                    f"duplicate key {key!r} (first on line {seen[key]})",
+                    Location(lines.file, line),
+                )
+            seen[key] = line
+            lines.set((*loc, key), line)
+            _walk(value_node, (*loc, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.set((*loc, index), item.start_mark.line + 1)
+            _walk(item, (*loc, index), lines)
+
+
+def load(path: Path) -> tuple[Any, LineMap]:
+    """Parse one YAML file; raise :class:`PolicyError` with file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"cannot read: {exc}", Location(path)) from None
+    return loads(text, path)
+
+
+def loads(text: str, file: Path | str) -> tuple[Any, LineMap]:
+    lines = LineMap(file)
+    loader = _BaseLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise PolicyError("the file is empty", Location(file, 1))
+        lines.set((), node.start_mark.line + 1)
+        _walk(node, (), lines)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise PolicyError(f"YAML syntax error: {problem}", where) from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"YAML error: {exc}", Location(file)) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _child(node: Any, part: str | int) -> tuple[bool, Any]:
+    if isinstance(node, dict) and part in node:
+        return True, node[part]
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return True, node[part]
+    return False, None
+
+
+def data_loc(data: Any, loc: Sequence[str | int]) -> Loc:
+    """Keep the parts of a pydantic error location that are keys of ``data``.
+
+    Union tags pydantic puts into locations are dropped; a missing or unknown
+    key is kept as the last part, for the message.
+    """
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        found, child = _child(node, part)
+        if found:
+            node = child
+            out.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
+            out.append(part)
+            break
+        elif not isinstance(node, dict | list):
+            break
+    return tuple(out)
+
+
+def _is_tag(part: str) -> bool:
+    return part.startswith("cond:")

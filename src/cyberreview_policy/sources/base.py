@@ -1,0 +1,50 @@
+"""The source interface: what the host reads records through.
+
+A source yields :class:`Item`\\ s, each a validated record or the reason a
+record could not be read (with its location), and raises
+:class:`~cyberreview_policy.errors.SourceError` when it cannot go on: the run
+is then incomplete, never silently "all clear".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from ..errors import Location, RecordError
+
+if TYPE_CHECKING:
+    from ..models.record import Record
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One record read from a source, or why it could not be."""
+
+    location: Location
+    record: Record | None = None
+    error: RecordError | None = None
+
+
+class Source(Protocol):
+    """An opened source: ``name`` for reports, ``read()`` streams its items."""
+
+    name: str
+
+    def read(self) -> Iterator[Item]: ...
+
+
+@dataclass(frozen=True)
+class SourceType:
+    """A kind of source a plugin provides.
+
+    :param name: how users and reports name it (``file``, ``tryton``, ...).
+    :param open: ``open(target, **options)`` returns a :class:`Source` for a
+        target (for ``file``: a path or ``-``, and ``fmt`` to force a format).
+    :param description: one line for ``cyberreview plugins``.
+    """
+
+    name: str
+    open: Callable[..., Source]
+    description: str = ""

@@ -1,0 +1,254 @@
+"""The built-in file source: JSON (an object or an array), JSON Lines and CSV.
+
+Streamed in constant memory.  A record that does not fit is reported with its
+file, line and field and skipped; a file that cannot be read on (missing,
+broken array syntax, empty, bad CSV header) raises
+:class:`~cyberreview_policy.errors.SourceError`.
+
+CSV columns are dotted record paths (``operator.ciio``); an empty cell or
+``null`` is unknown; list fields (``materials``) separate items with ``;``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal, Protocol, TextIO
+
+from pydantic import ValidationError
+
+from ..errors import Location, RecordError, SourceError
+from ..models.problems import problems
+from ..models.record import Record
+from ..paths import PathError, resolve
+from .base import Item
+from .jsontext import ArrayError, iter_array, line_col, locate
+
+Format = Literal["json", "jsonl", "csv"]
+FORMATS: tuple[Format, ...] = ("json", "jsonl", "csv")
+_SUFFIXES: dict[str, Format] = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
+STDIN = "-"
+
+
+class Text(Protocol):
+    """What the readers need of a text stream."""
+
+    def read(self, size: int = -1, /) -> str: ...
+    def readline(self) -> str: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def close(self) -> None: ...
+
+
+_JSON_AT = re.compile(r"(.*) at line (\d+) column (\d+)$")
+
+
+def record_error(
+    exc: ValidationError, text: str | bytes, location: Location, *, pinpoint: bool = True
+) -> RecordError:
+    """A :class:`RecordError` for the first problem, pointing at its line and column
+    in ``text`` when ``pinpoint`` (JSON), else at ``location`` (a CSV row)."""
+    found = problems(exc)
+    first = found[0]
+    message = first.message + (f" (and {len(found) - 1} more)" if len(found) > 1 else "")
+    source = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    base = location.line or 1
+    line, column = location.line, location.column
+    record_id = None
+    invalid = _JSON_AT.match(message) if message.startswith("invalid JSON") else None
+    if invalid:  # pydantic counts from the record's first line
+        message = invalid.group(1)
+        line, column = base + int(invalid.group(2)) - 1, int(invalid.group(3))
+    elif pinpoint:
+        line, column = locate(source, first.loc, base)
+    if not message.startswith("invalid JSON"):
+        try:
+            data = json.loads(source)
+            record_id = data.get("id") if isinstance(data, dict) else None
+        except ValueError:
+            pass
+    return RecordError(
+        message,
+        Location(location.file, line, column),
+        first.field or None,
+        record_id if isinstance(record_id, str) else None,
+    )
+
+
+def parse(text: str | bytes, location: Location, *, pinpoint: bool = True) -> Item:
+    """Validate one record's JSON text into an :class:`Item`."""
+    try:
+        return Item(location, Record.from_json(text))
+    except ValidationError as exc:
+        return Item(location, error=record_error(exc, text, location, pinpoint=pinpoint))
+
+
+class FileSource:
+    """Records from one file, or ``-`` for standard input."""
+
+    def __init__(self, target: str, fmt: Format | None = None, stream: TextIO | None = None):
+        self.target = target
+        self._stream = stream
+        self.name = "<stdin>" if target == STDIN else target
+        self.format = fmt or _SUFFIXES.get(Path(target).suffix.lower())
+
+    def _open(self) -> Text:
+        if self._stream is not None:
+            return self._stream
+        if self.target == STDIN:
+            return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        try:
+            return open(self.target, encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            raise SourceError(self.name, exc.strerror or str(exc)) from None
+
+    def read(self) -> Iterator[Item]:
+        stream: Text = self._open()
+        try:
+            fmt = self.format
+            if fmt is None:
+                head = stream.readline()
+                fmt = _sniff(head)
+                stream = _Rewound(stream, head)
+            reader = {"json": self._json, "jsonl": self._jsonl, "csv": self._csv}[fmt]
+            count = 0
+            for item in reader(stream):
+                count += 1
+                yield item
+            if count == 0:
+                raise SourceError(self.name, "the file holds no records")
+        except UnicodeDecodeError as exc:
+            raise SourceError(self.name, f"not UTF-8 text: {exc.reason}") from None
+        except OSError as exc:
+            raise SourceError(self.name, f"read failed: {exc}") from None
+        finally:
+            stream.close()
+
+    def _jsonl(self, stream: Text) -> Iterator[Item]:
+        for number, line in enumerate(stream, start=1):
+            if line.strip():
+                yield parse(line, Location(self.name, number))
+
+    def _json(self, stream: Text) -> Iterator[Item]:
+        head = stream.read(1 << 12)
+        start = head.lstrip()[:1]
+        if start == "{":
+            text = head + stream.read()
+            yield parse(
+                text, Location(self.name, line_col(text, len(text) - len(text.lstrip()))[0])
+            )
+            return
+        if not start:
+            return
+        try:
+            for text, line in iter_array(_Rewound(stream, head)):
+                yield parse(text, Location(self.name, line))
+        except ArrayError as exc:
+            raise SourceError(
+                self.name, f"{Location(self.name, exc.line, exc.column)}: invalid JSON: {exc}"
+            ) from None
+
+    def _csv(self, stream: Text) -> Iterator[Item]:
+        reader = csv.reader(stream)
+        header = next(reader, None)
+        if not header:
+            return
+        columns = [_column(self.name, name.strip()) for name in header]
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            location = Location(self.name, reader.line_num)
+            if len(row) != len(columns):
+                yield Item(
+                    location,
+                    error=RecordError(
+                        f"the row has {len(row)} cells, the header {len(columns)}", location
+                    ),
+                )
+                continue
+            nested: dict[str, Any] = {}
+            for (path, is_list), cell in zip(columns, row, strict=True):
+                value = _cell(cell, is_list)
+                if value is not None:
+                    _put(nested, path, value)
+            yield parse(json.dumps(nested), location, pinpoint=False)
+
+
+def _sniff(head: str) -> Format:
+    """Pick a format for stdin or an unknown suffix from the first line."""
+    first = head.lstrip()[:1]
+    if first == "[":
+        return "json"
+    if first == "{":
+        try:
+            json.loads(head)
+            return "jsonl"
+        except ValueError:
+            return "json"
+    return "csv"
+
+
+def _column(source: str, name: str) -> tuple[list[str], bool]:
+    try:
+        field = resolve(name)
+    except PathError as exc:
+        raise SourceError(source, f"CSV header: {exc}") from None
+    return name.split("."), field.kind == "list"
+
+
+def _cell(cell: str, is_list: bool) -> Any:
+    text = cell.strip()
+    if not text or text.lower() == "null":
+        return None
+    if is_list:
+        return [part.strip() for part in text.split(";") if part.strip()]
+    return text
+
+
+def _put(nested: dict[str, Any], path: list[str], value: Any) -> None:
+    for key in path[:-1]:
+        nested = nested.setdefault(key, {})
+    nested[path[-1]] = value
+
+
+class _Rewound:
+    """A text stream with some already-read text put back in front."""
+
+    def __init__(self, stream: Text, head: str = ""):
+        self._stream = stream
+        self._head = head
+
+    def read(self, size: int = -1) -> str:
+        if size < 0:
+            out, self._head = self._head + self._stream.read(), ""
+            return out
+        if self._head:
+            out, self._head = self._head[:size], self._head[size:]
+            return out
+        return self._stream.read(size)
+
+    def readline(self) -> str:
+        if self._head:
+            head, sep, rest = self._head.partition("\n")
+            if sep:
+                self._head = rest
+                return head + sep
+            self._head = ""
+            return head + self._stream.readline()
+        return self._stream.readline()
+
+    def __iter__(self) -> Iterator[str]:
+        while line := self.readline():
+            yield line
+
+    def close(self) -> None:
+        self._stream.close()

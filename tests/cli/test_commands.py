@@ -1,0 +1,132 @@
+"""``policy``, ``cases``, ``schema``, ``plugins`` and ``--help`` on every command."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cyberreview_policy.cli import COMMANDS
+from tests.conftest import COVERED, Result
+from tests.policy.test_loading import make_pack, rule_with
+
+Cli = Callable[..., Result]
+
+
+def test_policy_list(cli: Cli) -> None:
+    result = cli("policy", "list")
+    assert result.code == 0
+    assert result.out.startswith("cn-csr-2020      1.0.0    2020-06-01 to 2022-02-14")
+
+
+def test_policy_validate_good_and_bad(cli: Cli, pack_dir: Path, tmp_path: Path) -> None:
+    result = cli("policy", "validate", pack_dir, "cn-csr-2020")
+    assert result.code == 0
+    assert result.out.count("valid    cn-csr-2020 1.0.0 (9 rules)") == 2
+    bad = make_pack(tmp_path, rule_with(when="{field: operator.ciio, equal: true}"))
+    result = cli("policy", "validate", bad)
+    assert result.code == 1
+    assert result.out == (
+        f"INVALID  {bad}\n  {bad}/rules/main.yaml:7: rule r1: rules[0].when.equal: "
+        "unknown operator 'equal' (did you mean 'eq'?); operators: eq, ne, in, not_in, lt, le, "
+        "gt, ge, contains, matches, exists, missing, is_null, is_true, is_false\n"
+    )
+
+
+def test_policy_validate_yaml_syntax_error(cli: Cli, tmp_path: Path) -> None:
+    bad = make_pack(tmp_path, "rules:\n  - id: [\n")
+    result = cli("policy", "validate", bad)
+    assert result.code == 1
+    assert f"{bad}/rules/main.yaml:3:1: YAML syntax error" in result.out
+
+
+def test_policy_test_runs_shipped_packs(cli: Cli) -> None:
+    result = cli("policy", "test")
+    assert result.code == 0
+    assert "cn-csr-2020 1.0.0: 35/35 cases pass" in result.out
+    assert "not covered" not in result.out
+
+
+def test_policy_test_fails_on_a_failing_case(cli: Cli, tmp_path: Path) -> None:
+    pack = make_pack(tmp_path)
+    (pack / "tests").mkdir()
+    (pack / "tests" / "t.yaml").write_text(
+        "cases:\n  - name: wrong\n    record: {id: A, operator: {name: G, ciio: true}, product: {name: R, category: other}}\n"
+        "    expect: {decision: block}\n",
+        "utf-8",
+    )
+    result = cli("policy", "test", pack)
+    assert result.code == 1
+    assert "FAIL" in result.out and "decision is allow, expected block" in result.out
+    assert "<- not covered both ways" in result.out
+
+
+def test_cases_list_and_show(cli: Cli, tmp_path: Path) -> None:
+    assert cli("cases", "list").out.startswith("no cases in sqlite:///")
+    record = tmp_path / "po.json"
+    record.write_text(json.dumps(COVERED), "utf-8")
+    cli("gate", "--record", record, "--as-of", "2021-06-01")
+    listed = cli("cases", "list")
+    assert listed.out.startswith(
+        "CR-000001  review      open     2021-06-01  PO-2021-0117/1  review-required"
+    )
+    shown = cli("cases", "show", "CR-000001")
+    assert "opened by      rule review-required of cn-csr-2020@1.0.0" in shown.out
+    data = cli("cases", "show", "CR-000001", "--format", "json").json()
+    assert data["summary"] == {
+        "operator": "East Grid Power",
+        "product": "Backbone router",
+        "system": "Dispatch WAN",
+    }
+    assert "amount" not in json.dumps(data)  # no contract figures in a case summary
+    assert cli("cases", "list", "--kind", "remediation", "--format", "json").json() == []
+
+
+def test_cases_show_unknown(cli: Cli) -> None:
+    result = cli("cases", "show", "CR-000404")
+    assert result.code == 3
+    assert result.err.startswith("cyberreview: error: no case 'CR-000404' in ")
+
+
+@pytest.mark.parametrize("which", ["record", "decision", "policy", "manifest", "pack-test"])
+def test_schema(cli: Cli, which: str) -> None:
+    schema = cli("schema", which).json()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"].endswith(f"/{which}.schema.json")
+
+
+def test_record_schema_lists_categories(cli: Cli) -> None:
+    schema = cli("schema", "record").json()
+    category = schema["$defs"]["Product"]["properties"]["category"]
+    assert "core_network_equipment" in category["enum"]
+
+
+def test_plugins(cli: Cli) -> None:
+    result = cli("plugins")
+    assert "cyberreview_policy.builtin.packs  (builtin)  ok\n    packs: cn-csr-2020" in result.out
+    data = cli("plugins", "--format", "json").json()
+    assert {p["name"] for p in data} >= {
+        "cyberreview_policy.builtin.files",
+        "cyberreview_policy.builtin.sqlite_store",
+    }
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_examples(cli: Cli, command: str) -> None:
+    result = cli(command, "--help")
+    assert result.code == 0
+    assert "examples:" in result.out
+
+
+def test_no_command_is_a_usage_error(cli: Cli) -> None:
+    result = cli()
+    assert result.code == 3
+    assert "usage: cyberreview" in result.err
+
+
+def test_version(cli: Cli) -> None:
+    from cyberreview_policy import __version__
+
+    assert cli("--version").out == f"cyberreview {__version__}\n"
