@@ -3,6 +3,9 @@
 Seeded and deterministic: the same seed and count give byte-identical output,
 and the first K records of a larger run equal a run of K records.  Standard
 library only, so it runs anywhere (it does not import cyberreview_policy).
+Records come in chunks of :data:`CHUNK`, each drawn from its own random stream
+(seed and chunk number), so the command line encodes chunks in several
+processes (``--jobs``) and still writes the same bytes, streaming, in flat memory.
 
 Every record is drawn from an explicit *scenario* (a situation under the 2020
 Measures: a passed review, a purchase awaiting declaration, an asset in use
@@ -14,23 +17,28 @@ Everything else (operator, product, vendor, amounts, dates) is random noise
 that cannot change the decision.  The vendor's country never decides anything.
 
     python examples/generate.py                      # 240 records -> examples/procurement.jsonl
-    python examples/generate.py --count 1000000 --output - > big.jsonl
+    python examples/generate.py --count 1000000 --output - | cyberreview sweep - ...
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import itertools
 import json
 import math
+import multiprocessing
+import os
 import random
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 T = TypeVar("T")
 DEFAULT_OUTPUT = Path(__file__).with_name("procurement.jsonl")
@@ -126,6 +134,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("review-failed", 3, "block", statuses=("failed",), commitments=ANY, assets=0.3),
 )  # fmt: skip
 DECK_SIZE = sum(s.weight for s in SCENARIOS)
+CHUNK = 50 * DECK_SIZE  # records drawn from one random stream: whole decks
 
 # name, code (in ids and contract numbers), sector, operator.ciio
 OPERATORS: tuple[tuple[str, str, str, bool | None], ...] = (
@@ -158,13 +167,7 @@ CII_SYSTEMS: dict[str, tuple[str, ...]] = {  # operator code -> its CII systems
     "YPH": ("Hospital information system (HIS)", "Electronic medical records"),
     "RGG": ("Gas pipeline SCADA", "Gas metering and billing"),
 }
-OTHER_SYSTEMS = (
-    "Office automation (OA)",
-    "Staff training portal",
-    "Development and test environment",
-    "Facilities management",
-    "Internal e-mail",
-)
+OTHER_SYSTEMS = ("Office automation (OA)", "Staff training portal", "Internal e-mail", "Test lab")
 DEPARTMENTS = ("信息中心", "信息技术部", "网络运维中心", "数据中心", "科技部", "安全保卫部")
 PLATFORMS = (  # listing abroad: name, sector, ciio, users, exchange
     ("Xingchen Mobility Technology Co., Ltd.", "other", None, 420_000_000, "NYSE"),
@@ -172,49 +175,43 @@ PLATFORMS = (  # listing abroad: name, sector, ciio, users, exchange
     ("Kuaipin Social Commerce Ltd.", "other", None, 850_000, "NASDAQ"),
 )
 
-V = tuple[tuple[str, str], ...]
-NETWORK: V = (
-    ("Huaxin Networks Co., Ltd.", "CN"),
-    ("Zhongtong Data Communication Co.", "CN"),
-    ("Ruiteng Networks Co., Ltd.", "CN"),
-    ("Northbridge Systems Inc.", "US"),
+# fmt: off
+# vendor pools: (name, ISO country), the first one the most common supplier
+Vendors = tuple[tuple[str, str], ...]
+NETWORK: Vendors = (
+    ("Huaxin Networks Co., Ltd.", "CN"), ("Zhongtong Data Communication Co.", "CN"),
+    ("Ruiteng Networks Co., Ltd.", "CN"), ("Northbridge Systems Inc.", "US"),
     ("Aalto Networks Oy", "FI"),
 )
-COMPUTE: V = (
-    ("Kunlun Server Technology Co.", "CN"),
-    ("Haiyue Computing Co., Ltd.", "CN"),
-    ("Pacific Compute Corp.", "US"),
-    ("Sakura Computing K.K.", "JP"),
+COMPUTE: Vendors = (
+    ("Kunlun Server Technology Co.", "CN"), ("Haiyue Computing Co., Ltd.", "CN"),
+    ("Pacific Compute Corp.", "US"), ("Sakura Computing K.K.", "JP"),
 )
-STORAGE: V = (("Hongyun Storage Co., Ltd.", "CN"), ("Kestrel Storage Inc.", "US"))
-SOFTWARE: V = (
-    ("Jinlian Data Software Co.", "CN"),
-    ("Yunshu Software Co., Ltd.", "CN"),
-    ("Oakline Software Corp.", "US"),
-    ("Nordhaus Software AG", "DE"),
+STORAGE: Vendors = (("Hongyun Storage Co., Ltd.", "CN"), ("Kestrel Storage Inc.", "US"))
+SOFTWARE: Vendors = (
+    ("Jinlian Data Software Co.", "CN"), ("Yunshu Software Co., Ltd.", "CN"),
+    ("Oakline Software Corp.", "US"), ("Nordhaus Software AG", "DE"),
 )
-SECURITY: V = (
-    ("Qingdun Security Co., Ltd.", "CN"),
-    ("Lanshield Information Security Co.", "CN"),
-    ("Hanbit Security Co.", "KR"),
-    ("Carmel Cyber Ltd.", "IL"),
+SECURITY: Vendors = (
+    ("Qingdun Security Co., Ltd.", "CN"), ("Lanshield Information Security Co.", "CN"),
+    ("Hanbit Security Co.", "KR"), ("Carmel Cyber Ltd.", "IL"),
 )
-CLOUD: V = (
-    ("Xiyun Cloud Computing Co.", "CN"),
-    ("Jiangnan Cloud Services Co.", "CN"),
+CLOUD: Vendors = (
+    ("Xiyun Cloud Computing Co.", "CN"), ("Jiangnan Cloud Services Co.", "CN"),
     ("Cirrus Harbour Cloud Ltd.", "HK"),
 )
-COMMS: V = (NETWORK[0], NETWORK[1], ("Nordvik Radio AB", "SE"), NETWORK[4])
-INDUSTRIAL: V = (
-    ("Hezhong Automation Co., Ltd.", "CN"),
-    ("Rheinwerk Automation GmbH", "DE"),
+COMMS: Vendors = (NETWORK[0], NETWORK[1], ("Nordvik Radio AB", "SE"), NETWORK[4])
+INDUSTRIAL: Vendors = (
+    ("Hezhong Automation Co., Ltd.", "CN"), ("Rheinwerk Automation GmbH", "DE"),
     ("Tokai Controls Co.", "JP"),
 )
-OFFICE: V = (("Lianchuang Computer Co.", "CN"), ("Xinghe Office Equipment Co.", "CN"), COMPUTE[2])
+OFFICE: Vendors = (
+    ("Lianchuang Computer Co.", "CN"), ("Xinghe Office Equipment Co.", "CN"), COMPUTE[2],
+)
+# fmt: on
 
-S = tuple[dict[str, float], ...]
 # category -> (name, catalogue type, model prefix, spec variants, vendors, price range in CNY)
-Template = tuple[str, str | None, str, S, V, tuple[int, int]]
+Template = tuple[str, str | None, str, tuple[dict[str, float], ...], Vendors, tuple[int, int]]
 PRODUCTS: dict[str, tuple[Template, ...]] = {
     "core_network_equipment": (
         ("Backbone core router", "router", "NR-X",
@@ -325,16 +322,19 @@ def iso(ordinal: int) -> str:
 
 
 class _Generator:
-    """Draws records from one random stream, so a prefix never depends on the count.
+    """Draws the records of one chunk from one random stream.
 
     Only ``random()`` is used (through :meth:`choice` and :meth:`randint`): it is
     several times faster than ``Random.choice``, and stable across Python versions.
+    Document numbers grow by 1 to 4 a record, from a range of their own per chunk.
     """
 
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.random = self.rng.random
-        self.seq = {"PO": 4100, "AS": 20500, "LS": 0, "HT": 300, "CS": 100}
+    def __init__(self, seed: int, chunk: int) -> None:
+        # a str seed is hashed with SHA-512: the same stream on every run and platform
+        self.random = random.Random(f"{seed}/{chunk}").random
+        base = chunk * 5 * CHUNK
+        self.seq = {"PO": 4100 + base, "AS": 20500 + base, "HT": 300 + base, "CS": 100 + base}
+        self.seq["LS"] = chunk * CHUNK
 
     def choice(self, seq: Sequence[T]) -> T:
         return seq[int(self.random() * len(seq))]
@@ -353,7 +353,7 @@ class _Generator:
         return self.choice(value) if isinstance(value, tuple) else value
 
     def next_no(self, key: str) -> int:
-        self.seq[key] += 1 if key == "LS" else self.randint(1, 9)
+        self.seq[key] += 1 if key == "LS" else self.randint(1, 4)
         return self.seq[key]
 
     def record(self, sc: Scenario) -> dict[str, Any]:
@@ -514,8 +514,20 @@ class _Generator:
 
 
 def generate(count: int, seed: int = 2021) -> Iterator[dict[str, Any]]:
-    """Yield ``count`` records; scenarios are dealt from shuffled decks of DECK_SIZE."""
-    gen = _Generator(seed)
+    """Yield ``count`` records: chunk after chunk of CHUNK, each from its own random stream."""
+    for job in _jobs(count, seed):
+        yield from _chunk(*job)
+
+
+def _jobs(count: int, seed: int) -> Iterator[tuple[int, int, int]]:
+    """(seed, chunk number, records) of every chunk of a run."""
+    for chunk in range(math.ceil(count / CHUNK)):
+        yield seed, chunk, min(CHUNK, count - chunk * CHUNK)
+
+
+def _chunk(seed: int, chunk: int, count: int) -> Iterator[dict[str, Any]]:
+    """The first ``count`` records of a chunk, scenarios dealt from shuffled decks."""
+    gen = _Generator(seed, chunk)
     deck: list[Scenario] = []
     for _ in range(count):
         if not deck:
@@ -523,15 +535,36 @@ def generate(count: int, seed: int = 2021) -> Iterator[dict[str, Any]]:
         yield gen.record(deck.pop())
 
 
-def write(records: Iterable[dict[str, Any]], out: TextIO) -> None:
-    """JSON Lines: ``json.dumps(record, ensure_ascii=False)`` byte for byte, one a line.
+def _lines(job: tuple[int, int, int]) -> bytes:
+    """A chunk as JSON Lines: ``json.dumps(record, ensure_ascii=False)`` byte for byte.
 
-    One encoder for the run, without the circular-reference check: the same text,
-    a third faster than calling ``json.dumps`` per record.
+    One encoder, without the circular-reference check: a third faster, the same text.
     """
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    for record in records:
-        out.write(encode(record) + "\n")
+    return "".join([encode(record) + "\n" for record in _chunk(*job)]).encode()
+
+
+def write(count: int, seed: int, out: BinaryIO, jobs: int = 1) -> None:
+    """Write ``generate(count, seed)`` as UTF-8 JSON Lines, chunks made by ``jobs`` processes.
+
+    The text does not depend on ``jobs``.  At most ``2 * jobs + 1`` chunks are held
+    at a time, so memory stays flat however slowly ``out`` is read.  With ``jobs > 1``
+    under the spawn or forkserver start methods this module must be importable
+    (or run as a script), as multiprocessing requires.
+    """
+    chunks = _jobs(count, seed)
+    if jobs <= 1 or count <= CHUNK:
+        for job in chunks:
+            out.write(_lines(job))
+        return
+    with multiprocessing.Pool(jobs) as pool:
+        pending: deque[AsyncResult[bytes]] = deque()
+        for job in chunks:
+            pending.append(pool.apply_async(_lines, (job,)))
+            if len(pending) > 2 * jobs:
+                out.write(pending.popleft().get())
+        while pending:
+            out.write(pending.popleft().get())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -539,16 +572,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=240, help="records (default 240)")
     parser.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT), help="file, or - for stdout")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="processes encoding chunks (default: CPUs, at most 4); the output is the same",
+    )
     args = parser.parse_args(argv)
-    records = generate(args.count, args.seed)
     if args.output == "-":
-        if isinstance(sys.stdout, io.TextIOWrapper):
-            sys.stdout.reconfigure(encoding="utf-8", newline="\n")
-        write(records, sys.stdout)
-        sys.stdout.flush()
+        try:
+            write(args.count, args.seed, sys.stdout.buffer, args.jobs)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # the reader has had enough (| head)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
     else:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as out:
-            write(records, out)
+        with open(args.output, "wb") as out:
+            write(args.count, args.seed, out, args.jobs)
     return 0
 
 

@@ -67,7 +67,10 @@ def test_finding_carries_citations_message_and_facts(decide: Decide) -> None:
 def test_message_says_unknown_for_missing_facts(decide: Decide) -> None:
     finding = decide(operator__ciio=None)["findings"][0]
     assert finding["rule"] == "scope-unknown"
-    assert "whether East Grid Power is a CIIO (unknown)" in finding["message"]
+    assert (
+        "East Grid Power identified as CIIO: unknown; Dispatch WAN is CII: true"
+        in finding["message"]
+    )
 
 
 def test_penalty_exposure_is_a_range(decide: Decide) -> None:

@@ -113,9 +113,12 @@ def test_plugins(cli: Cli) -> None:
     }
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(
+    "command",
+    [*COMMANDS, "policy list", "policy validate", "policy test", "cases list", "cases show"],
+)
 def test_every_command_has_help_with_examples(cli: Cli, command: str) -> None:
-    result = cli(command, "--help")
+    result = cli(*command.split(), "--help")
     assert result.code == 0
     assert "examples:" in result.out
 
@@ -130,3 +133,29 @@ def test_version(cli: Cli) -> None:
     from cyberreview_policy import __version__
 
     assert cli("--version").out == f"cyberreview {__version__}\n"
+
+
+BAD_PACKS = [
+    ("rules:\n  - id: [\n", "main.yaml:3:1: YAML syntax error"),
+    (rule_with(when="{field: operator.ciio, equal: true}"), "unknown operator 'equal'"),
+    (rule_with(when="{field: operator.cio, is_true: true}"), "unknown field path 'operator.cio'"),
+    (rule_with(when="{check: vendor_blacklisted}"), "unknown check 'vendor_blacklisted'"),
+    (rule_with() + rule_with().replace("rules:\n", ""), "duplicate rule id (first at"),
+]
+
+
+@pytest.mark.parametrize(("rules", "message"), BAD_PACKS)
+def test_a_bad_pack_is_invalid_and_the_gate_cannot_decide(
+    cli: Cli, tmp_path: Path, rules: str, message: str
+) -> None:
+    pack = make_pack(tmp_path, rules)
+    validated = cli("policy", "validate", pack)
+    assert validated.code == 1
+    assert message in validated.out
+    record = tmp_path / "po.json"
+    record.write_text(json.dumps(COVERED), "utf-8")
+    gated = cli("gate", "--record", record, "--pack", pack, "--as-of", "2021-06-01")
+    assert gated.code == 3
+    assert gated.out == ""
+    assert message in gated.err
+    assert gated.err.count("\n") == 1

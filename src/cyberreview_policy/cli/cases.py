@@ -8,7 +8,7 @@ import sys
 
 from ..cases.base import Case
 from ..runtime import Runtime, default_store_url
-from ._common import EXIT_OK, HelpFormatter
+from ._common import EXIT_OK, add_command
 
 NAME = "cases"
 HELP = "list and show review cases (embedded store: $CYBERREVIEW_HOME/cases.db)"
@@ -26,16 +26,29 @@ examples:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        NAME, help=HELP, description=DESCRIPTION, epilog=EXAMPLES, formatter_class=HelpFormatter
-    )
+    p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
     verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB", parser_class=type(p))
-    ls = verbs.add_parser("list", help="list cases, oldest first", formatter_class=HelpFormatter)
+    ls = add_command(
+        verbs,
+        "list",
+        "list cases, oldest first",
+        "List cases, oldest first: id, kind, state, opened on, record, rule. "
+        "Review material is never listed.",
+        "examples:\n  cyberreview cases list --state open\n"
+        "  cyberreview cases list --kind remediation --format json\n",
+    )
     ls.add_argument("--state", help="only cases in this state (e.g. open)")
     ls.add_argument("--kind", choices=("assessment", "review", "remediation"))
     ls.add_argument("--format", choices=("text", "json"), default="text")
     ls.set_defaults(run=run_list)
-    show = verbs.add_parser("show", help="show one case", formatter_class=HelpFormatter)
+    show = add_command(
+        verbs,
+        "show",
+        "show one case",
+        "Show one case: its record, the rule and pack that opened it, its dates.",
+        "examples:\n  cyberreview cases show CR-000001\n"
+        "  cyberreview cases show CR-000001 --format json\n",
+    )
     show.add_argument("case_id", metavar="CASE_ID")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(run=run_show)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import RecordError, SourceError
 from ..runtime import Runtime
-from ._common import EXIT_BLOCK, EXIT_OK, EXIT_WARN, add_pack_options, select_packs
+from ._common import EXIT_BLOCK, EXIT_OK, EXIT_WARN, add_command, add_pack_options, select_packs
 
 NAME = "gate"
 HELP = "decide one record: allow, warn or block (exit 0, 1 with --fail-on-warn, 2, 3)"
@@ -36,11 +36,7 @@ examples:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from ._common import HelpFormatter
-
-    p = sub.add_parser(
-        NAME, help=HELP, description=DESCRIPTION, epilog=EXAMPLES, formatter_class=HelpFormatter
-    )
+    p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
     p.add_argument(
         "--record", required=True, metavar="FILE", help="the record, as JSON (- for stdin)"
     )

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..runtime import Runtime
-from ._common import EXIT_OK, HelpFormatter
+from ._common import EXIT_OK, add_command
 
 NAME = "plugins"
 HELP = "list plugins and what each registers (sources, packs, checks, case stores)"
@@ -27,9 +27,7 @@ examples:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        NAME, help=HELP, description=DESCRIPTION, epilog=EXAMPLES, formatter_class=HelpFormatter
-    )
+    p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 

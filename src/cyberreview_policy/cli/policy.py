@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import CyberreviewError
 from ..policy.catalog import PackEntry
 from ..runtime import Runtime
-from ._common import EXIT_ERROR, EXIT_OK, EXIT_WARN, HelpFormatter, note
+from ._common import EXIT_ERROR, EXIT_OK, EXIT_WARN, add_command, note
 from ._render import Style
 
 NAME = "policy"
@@ -29,36 +29,36 @@ examples:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        NAME, help=HELP, description=DESCRIPTION, epilog=EXAMPLES, formatter_class=HelpFormatter
-    )
+    p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
     verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB", parser_class=type(p))
-    ls = verbs.add_parser(
+    ls = add_command(
+        verbs,
         "list",
-        help="list registered packs and their validity",
-        description="List every registered pack: id, version, validity, rules, source.",
-        formatter_class=HelpFormatter,
+        "list registered packs and their validity",
+        "List every registered pack: id, version, validity, family, title, "
+        "and the plugin and directory it comes from.",
+        "examples:\n  cyberreview policy list\n",
     )
     ls.set_defaults(run=run_list)
-    val = verbs.add_parser(
+    val = add_command(
+        verbs,
         "validate",
-        help="load and compile packs, reporting the first error with file and line",
-        description="Validate pack directories (or registered pack ids): YAML structure, "
+        "load and compile packs, reporting the first error with file and line",
+        "Validate pack directories (or registered pack ids): YAML structure, "
         "models, then compilation (field paths, operands, definitions, checks, templates). "
         "Exit 0 when all are valid, 1 otherwise.",
-        epilog="examples:\n  cyberreview policy validate ./my-pack cn-csr-2020\n",
-        formatter_class=HelpFormatter,
+        "examples:\n  cyberreview policy validate ./my-pack cn-csr-2020\n",
     )
     val.add_argument("packs", nargs="+", metavar="PATH|ID")
     val.set_defaults(run=run_validate)
-    test = verbs.add_parser(
+    test = add_command(
+        verbs,
         "test",
-        help="run the packs' own test cases and report rule coverage",
-        description="Run each pack's test cases (record -> expected decision and rules) and "
+        "run the packs' own test cases and report rule coverage",
+        "Run each pack's test cases (record -> expected decision and rules) and "
         "report, per rule, how many cases assert it fires and how many that it does not. "
         "Exit 0 when every case passes and every rule is covered both ways, 1 otherwise.",
-        epilog="examples:\n  cyberreview policy test\n  cyberreview policy test ./my-pack\n",
-        formatter_class=HelpFormatter,
+        "examples:\n  cyberreview policy test\n  cyberreview policy test ./my-pack\n",
     )
     test.add_argument("packs", nargs="*", metavar="PATH|ID", help="default: every registered pack")
     test.set_defaults(run=run_test)

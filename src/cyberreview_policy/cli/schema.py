@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from ._common import HelpFormatter
+from ._common import add_command
 
 NAME = "schema"
 HELP = "print the JSON Schema of a record, decision, policy rule file, manifest or pack test"
@@ -49,9 +49,7 @@ def schema_document(name: str) -> dict[str, Any]:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        NAME, help=HELP, description=DESCRIPTION, epilog=EXAMPLES, formatter_class=HelpFormatter
-    )
+    p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
     p.add_argument("which", choices=("record", "decision", "policy", "manifest", "pack-test"))
     p.set_defaults(run=run)
 

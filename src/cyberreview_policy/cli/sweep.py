@@ -12,7 +12,7 @@ from ._common import (
     EXIT_BLOCK,
     EXIT_ERROR,
     EXIT_OK,
-    HelpFormatter,
+    add_command,
     add_pack_options,
     note,
     select_packs,
@@ -44,9 +44,7 @@ examples:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        NAME, help=HELP, description=DESCRIPTION, epilog=EXAMPLES, formatter_class=HelpFormatter
-    )
+    p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file, or - for stdin")
     add_pack_options(p)
     p.add_argument(

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 
-def _default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """``default=`` for :func:`json.dumps`: dates as ISO strings, decimals as strings."""
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -22,4 +23,4 @@ def _default(value: Any) -> Any:
 
 
 def dumps(data: Any, indent: int | None = None) -> str:
-    return json.dumps(data, default=_default, indent=indent, ensure_ascii=False)
+    return json.dumps(data, default=json_default, indent=indent, ensure_ascii=False)

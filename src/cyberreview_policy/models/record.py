@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
+from .jsonout import json_default
+
 RECORD_VERSION = 1
 
 Category = Literal[
@@ -219,7 +221,7 @@ class Record(_Part):
     @classmethod
     def from_obj(cls, obj: Any) -> Record:
         """Validate a record given as Python data; dates may be ``date`` or ISO strings."""
-        return cls.model_validate_json(json.dumps(obj, default=_json_default))
+        return cls.model_validate_json(json.dumps(obj, default=json_default))
 
     @property
     def key(self) -> str:
@@ -227,11 +229,3 @@ class Record(_Part):
         from ..fastrecord import record_key
 
         return record_key(self)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON data")
