@@ -57,7 +57,7 @@ def finding_for(rule: CompiledRule, record: Record, ctx: Ctx) -> Finding:
         "title": rule.title,
         "outcome": rule.outcome,  # type: ignore[typeddict-item]
         "message": rule.message(record),
-        "citations": list(rule.citations),
+        "citations": rule.citation_list,  # shared: decisions are read-only
         "overridable": rule.overridable,
         "waiver": None,
         "exposure": exposure_of(rule.exposure, record) if rule.exposure else None,
@@ -74,20 +74,30 @@ class Engine:
             raise ValueError("an engine needs at least one pack")
         self.packs = tuple(packs)
         self._refs = [pack.ref for pack in self.packs]
+        # Rules in severity order (stable), so findings come out blocks first
+        # without a sort per record; several packs still need one.
+        self._plan = [
+            (pack, sorted(pack.rules, key=lambda rule: -rule.severity)) for pack in self.packs
+        ]
+        self._sort = len(self.packs) > 1
 
     def decide(self, record: Record, as_of: dt.date) -> Decision:
         findings: list[Finding] = []
         actions: list[Action] = []
         kinds: set[str] = set()
         worst = 0
-        for pack in self.packs:
+        for pack, rules in self._plan:
             ctx = Ctx(as_of, pack.memo_size)
-            for rule in pack.rules:
+            for rule in rules:
                 try:
                     if not rule.node.test(record, ctx):
                         continue
                     finding = finding_for(rule, record, ctx)
-                    opened = [a.kind for a in rule.actions if a.when is None or a.when(record, ctx)]
+                    opened = (
+                        [a.kind for a in rule.actions if a.when is None or a.when(record, ctx)]
+                        if rule.actions
+                        else ()
+                    )
                 except CyberreviewError:
                     raise
                 except Exception as exc:  # a named check is plugin code
@@ -109,7 +119,8 @@ class Engine:
                                 "created": None,
                             }
                         )
-        findings.sort(key=_severity_first)
+        if self._sort:
+            findings.sort(key=_severity_first)
         return {
             "record_id": record.id,
             "decision": VERDICTS[worst],

@@ -49,6 +49,13 @@ def test_policy_test_runs_shipped_packs(cli: Cli) -> None:
     assert "not covered" not in result.out
 
 
+def test_policy_test_with_no_packs_fails(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cyberreview_policy.builtin.packs.shipped_packs_root", lambda: None)
+    result = cli("policy", "test")
+    assert result.code == 1
+    assert "no packs to test" in result.err
+
+
 def test_policy_test_fails_on_a_failing_case(cli: Cli, tmp_path: Path) -> None:
     pack = make_pack(tmp_path)
     (pack / "tests").mkdir()

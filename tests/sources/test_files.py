@@ -165,10 +165,20 @@ def test_empty_and_missing_files_fail_the_source(tmp_path: Path) -> None:
 
 
 def test_not_utf8(tmp_path: Path) -> None:
-    path = tmp_path / "r.jsonl"
-    path.write_bytes(b'{"id": "\xff"}\n')
+    lines = tmp_path / "r.jsonl"
+    lines.write_bytes(b'{"id": "\xff"}\n')
+    [item] = read(lines)  # a line of JSON Lines is a record of its own: skipped
+    assert str(item.error) == f"{lines}:1:9: invalid JSON: invalid unicode code point"
+    csv_file = tmp_path / "r.csv"
+    csv_file.write_bytes(b"id,operator.name\nA,\xff\n")
     with pytest.raises(SourceError, match="not UTF-8"):
-        read(path)
+        read(csv_file)
+
+
+def test_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(COVERED).encode() + b"\n")
+    assert ids(read(path)) == ["PO-2021-0117/1"]
 
 
 @pytest.mark.parametrize(

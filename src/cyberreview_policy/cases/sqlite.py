@@ -22,7 +22,7 @@ _ENDED = ", ".join(f"'{state}'" for state in ENDED_STATES)
 MIGRATIONS: tuple[str, ...] = (
     f"""
     CREATE TABLE cases (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq INTEGER PRIMARY KEY,  -- cases are never deleted, so ids are never reused
         record_key TEXT NOT NULL,
         record_id TEXT NOT NULL,
         kind TEXT NOT NULL,
@@ -133,29 +133,24 @@ class SqliteStore:
             row = self._open_row(request)  # the common case on a rerun: no write at all
             if row is not None:
                 return self._case(row), False
-            # BEGIN IMMEDIATE takes the write lock: the second look and the insert
-            # are atomic; the partial unique index is the guarantee behind it.
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            # The partial unique index decides a race: the loser's insert does
+            # nothing, and it reads the winner's case.
+            row = self._insert(request)
+            created = row is not None
+            if row is None:
                 row = self._open_row(request)
-                created = row is None
-                if created:
-                    row = self._insert(request)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
         except sqlite3.Error as exc:
             raise CaseStoreError(f"case store {self.path}: {exc}") from None
-        assert row is not None
+        if row is None:  # the winner's case cannot vanish: cases are never deleted
+            raise CaseStoreError(f"case store {self.path}: the open case disappeared")
         return self._case(row), created
 
-    def _insert(self, request: CaseRequest) -> tuple[Any, ...]:
+    def _insert(self, request: CaseRequest) -> tuple[Any, ...] | None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        row: tuple[Any, ...] = self._db.execute(
+        row: tuple[Any, ...] | None = self._db.execute(
             "INSERT INTO cases (record_key, record_id, kind, rule, pack, opened_on, "
             "created_at, updated_at, summary, record_digest) "
-            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING {_COLUMNS}",
             (
                 request.record_key,
                 request.record_id,

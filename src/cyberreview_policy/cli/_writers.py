@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import json
-from typing import Protocol, TextIO
+import sys
+from collections.abc import Callable
+from typing import BinaryIO, Protocol, TextIO
 
 from ..models.decision import Decision, decision_adapter
 from ..sweep import Skip, Summary
@@ -23,35 +25,42 @@ class Writer(Protocol):
 
 
 class JsonLinesWriter:
-    def __init__(self, out: TextIO):
+    """Writes bytes: pydantic serialises decisions to UTF-8 JSON directly."""
+
+    def __init__(self, out: BinaryIO):
         self.out = out
         self._dump = decision_adapter().dump_json
 
     def decision(self, decision: Decision) -> None:
-        self.out.write(self._dump(decision).decode())
-        self.out.write("\n")
+        self.out.write(self._dump(decision) + b"\n")
 
     def skip(self, skip: Skip) -> None:
         pass  # listed in the summary
 
     def finish(self, summary: Summary) -> None:
-        self.out.write(json.dumps({"summary": summary.to_json()}) + "\n")
+        self.out.write(_json_bytes({"summary": summary.to_json()}) + b"\n")
+        self.out.flush()
 
 
 class JsonWriter(JsonLinesWriter):
-    def __init__(self, out: TextIO):
+    def __init__(self, out: BinaryIO):
         super().__init__(out)
         self._first = True
-        out.write('{"decisions": [')
+        out.write(b'{"decisions": [')
 
     def decision(self, decision: Decision) -> None:
-        self.out.write("\n  " if self._first else ",\n  ")
+        self.out.write(b"\n  " if self._first else b",\n  ")
         self._first = False
-        self.out.write(self._dump(decision).decode())
+        self.out.write(self._dump(decision))
 
     def finish(self, summary: Summary) -> None:
-        self.out.write("\n],\n" if not self._first else "],\n")
-        self.out.write(f' "summary": {json.dumps(summary.to_json(), indent=2)}\n}}\n')
+        self.out.write(b"\n],\n" if not self._first else b"],\n")
+        self.out.write(b' "summary": ' + _json_bytes(summary.to_json(), indent=2) + b"\n}\n")
+        self.out.flush()
+
+
+def _json_bytes(data: object, indent: int | None = None) -> bytes:
+    return json.dumps(data, indent=indent, ensure_ascii=False).encode()
 
 
 class TextWriter:
@@ -104,9 +113,13 @@ def summary_text(summary: Summary, style: Style) -> str:
     return "\n".join(lines) + "\n"
 
 
-def writer_for(fmt: str, out: TextIO, *, to_terminal: bool) -> Writer:
-    if fmt == "jsonl":
-        return JsonLinesWriter(out)
-    if fmt == "json":
-        return JsonWriter(out)
-    return TextWriter(out, Style(out, None if to_terminal else False))
+def open_writer(fmt: str, path: str | None) -> tuple[Writer, Callable[[], None]]:
+    """The writer for ``fmt`` on ``path`` (stdout if ``None``), and how to close it."""
+    if fmt in ("json", "jsonl"):
+        binary: BinaryIO = open(path, "wb") if path else sys.stdout.buffer  # noqa: SIM115
+        writer: Writer = JsonLinesWriter(binary) if fmt == "jsonl" else JsonWriter(binary)
+        return writer, (binary.close if path else binary.flush)
+    text: TextIO = open(path, "w", encoding="utf-8") if path else sys.stdout  # noqa: SIM115
+    return TextWriter(text, Style(text, None if not path else False)), (
+        text.close if path else text.flush
+    )

@@ -110,7 +110,11 @@ def run_test(args: argparse.Namespace, rt: Runtime) -> int:
 
     style = Style(sys.stdout)
     status = EXIT_OK
-    for entry in _entries(rt, args.packs):
+    entries = _entries(rt, args.packs)
+    if not entries:
+        note("error: no packs to test: none is registered")
+        return EXIT_WARN
+    for entry in entries:
         pack = rt.catalog.load(entry)
         report = run_pack_tests(pack)
         passed = sum(1 for r in report.results if r.ok)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
+from ..errors import UsageError
 from ..runtime import Runtime
 from ._common import (
     EXIT_BLOCK,
@@ -68,7 +68,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace, rt: Runtime) -> int:
     from ..engine import Engine
     from ..sweep import Summary, sweep
-    from ._writers import writer_for
+    from ._writers import open_writer
 
     as_of = args.as_of or dt.date.today()
     packs = select_packs(rt, args.pack, as_of)
@@ -76,9 +76,11 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     summary = Summary(as_of, [p.ref for p in packs])
     sources = [rt.source(target, fmt=args.input_format) for target in args.sources]
     store = None if args.no_cases else rt.store()
-    out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
-        writer = writer_for(args.format, out, to_terminal=not args.output)
+        writer, close = open_writer(args.format, args.output)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    try:
         for decision, skip in sweep(sources, engine, as_of, summary, store):
             if decision is not None:
                 writer.decision(decision)
@@ -89,8 +91,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     finally:
         if store is not None:
             store.close()
-        if args.output:
-            out.close()
+        close()
     if args.output:
         note(f"wrote {args.format} to {args.output}: {short(summary)}")
     for report in summary.sources:

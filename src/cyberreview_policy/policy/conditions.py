@@ -42,38 +42,91 @@ class CompileError(Exception):
         super().__init__(message)
 
 
+Pairs = tuple[tuple[str, Callable[[Any], Any]], ...]
+FactsFn = Callable[[Any, "Ctx", dict[str, Any]], None]
+Plan = Pairs | FactsFn  # static (path, getter) pairs, or a function deciding at run time
+
+
+def _run(plan: Plan) -> FactsFn:
+    if callable(plan):
+        return plan
+    pairs = plan
+
+    def static(record: Any, ctx: Ctx, out: dict[str, Any]) -> None:
+        for path, get in pairs:
+            out[path] = get(record)
+
+    return static
+
+
+def _together(plans: list[Plan]) -> Plan:
+    """Every plan's facts: static pairs stay static, so the common case is one loop."""
+    if all(not callable(plan) for plan in plans):
+        return tuple(pair for plan in plans for pair in plan)  # type: ignore[union-attr]
+    runs = tuple(_run(plan) for plan in plans)
+
+    def each(record: Any, ctx: Ctx, out: dict[str, Any]) -> None:
+        for run in runs:
+            run(record, ctx, out)
+
+    return each
+
+
+def _where(pairs: list[tuple[Test, FactsFn]], held: bool) -> FactsFn:
+    """The facts of the children whose test came out ``held``."""
+
+    def chosen(record: Any, ctx: Ctx, out: dict[str, Any]) -> None:
+        for test, run in pairs:
+            if test(record, ctx) is held:
+                run(record, ctx, out)
+
+    return chosen
+
+
 @dataclass(eq=False)
 class Node:
-    """A compiled condition: ``test`` decides, ``facts`` says which values decided."""
+    """A compiled condition: ``test`` decides, ``facts`` says which values decided.
+
+    The facts of a condition that held (``want=True``) or failed are the
+    leaves that made it so: every child of an ``all`` that held, only the
+    children that held of an ``any``, and so on through ``not``.  The plan is
+    worked out once per node; at run time it is mostly one loop of getters.
+    """
 
     test: Test
     children: list[Node] = field(default_factory=list)
 
+    def plan(self, want: bool) -> Plan:
+        return _together([child.plan(want) for child in self.children])
+
     def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
-        for child in self.children:
-            child.facts(record, ctx, want, out)
+        runners = self.__dict__.setdefault("_runners", {})
+        run = runners.get(want)
+        if run is None:
+            run = runners[want] = _run(self.plan(want))
+        run(record, ctx, out)
 
 
 @dataclass(eq=False)
 class AllNode(Node):
-    def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
-        for child in self.children:
-            if want or not child.test(record, ctx):
-                child.facts(record, ctx, want, out)
+    def plan(self, want: bool) -> Plan:
+        if want:
+            return super().plan(want)
+        return _where([(c.test, _run(c.plan(want))) for c in self.children], held=False)
 
 
 @dataclass(eq=False)
 class AnyNode(Node):
-    def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
-        for child in self.children:
-            if not want or child.test(record, ctx):
-                child.facts(record, ctx, want, out)
+    def plan(self, want: bool) -> Plan:
+        if not want:
+            return super().plan(want)
+        return _where([(c.test, _run(c.plan(want))) for c in self.children], held=True)
 
 
 @dataclass(eq=False)
 class NotNode(Node):
-    def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
-        self.children[0].facts(record, ctx, not want, out)
+    def plan(self, want: bool) -> Plan:
+        return self.children[0].plan(not want)
 
 
 @dataclass(eq=False)
@@ -81,12 +134,8 @@ class LeafNode(Node):
     paths: tuple[str, ...] = ()
     getters: tuple[Callable[[Any], Any], ...] = ()
 
-    def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
-        if len(self.paths) == 1:
-            out[self.paths[0]] = self.getters[0](record)
-            return
-        for path, get in zip(self.paths, self.getters, strict=True):
-            out[path] = get(record)
+    def plan(self, want: bool) -> Plan:
+        return tuple(zip(self.paths, self.getters, strict=True))
 
 
 def _leaf(test: Mapping[str, Any], loc: tuple[str | int, ...]) -> LeafNode:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -98,6 +98,7 @@ class CompiledRule:
     actions: tuple[CompiledAction, ...]
     exposure: CompiledExposure | None
     location: Location
+    citation_list: list[str] = field(default_factory=list, compare=False)  # shared by findings
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,7 @@ def _compile_rule(
         severity=SEVERITY[rule["outcome"]],
         overridable=rule["overridable"],
         citations=tuple(rule["citations"]),
+        citation_list=list(rule["citations"]),
         remediation=rule.get("remediation"),
         node=node,
         message=message,

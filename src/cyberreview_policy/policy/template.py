@@ -63,6 +63,13 @@ def compile_template(text: str) -> Callable[[Any], str]:
         return lambda record: constant
 
     def render(record: Any) -> str:
-        return "".join([p if type(p) is str else show(p(record)) for p in pieces])  # type: ignore[operator]
+        out = []
+        for piece in pieces:
+            if type(piece) is str:
+                out.append(piece)
+            else:
+                value = piece(record)  # type: ignore[operator]
+                out.append(value if type(value) is str else show(value))
+        return "".join(out)
 
     return render

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..models.record import Record
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Item:
     """One record read from a source, or why it could not be."""
 

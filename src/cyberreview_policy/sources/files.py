@@ -11,6 +11,7 @@ CSV columns are dotted record paths (``operator.ciio``); an empty cell or
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -112,6 +113,17 @@ class FileSource:
             raise SourceError(self.name, exc.strerror or str(exc)) from None
 
     def read(self) -> Iterator[Item]:
+        count = 0
+        for item in self._items():
+            count += 1
+            yield item
+        if count == 0:
+            raise SourceError(self.name, "the file holds no records")
+
+    def _items(self) -> Iterator[Item]:
+        if self.format == "jsonl" and self._stream is None and self.target != STDIN:
+            yield from self._jsonl_file()  # bytes straight to pydantic: no decoding twice
+            return
         stream: Text = self._open()
         try:
             fmt = self.format
@@ -120,14 +132,25 @@ class FileSource:
                 fmt = _sniff(head)
                 stream = _Rewound(stream, head)
             reader = {"json": self._json, "jsonl": self._jsonl, "csv": self._csv}[fmt]
-            count = 0
-            for item in reader(stream):
-                count += 1
-                yield item
-            if count == 0:
-                raise SourceError(self.name, "the file holds no records")
+            yield from reader(stream)
         except UnicodeDecodeError as exc:
             raise SourceError(self.name, f"not UTF-8 text: {exc.reason}") from None
+        except OSError as exc:
+            raise SourceError(self.name, f"read failed: {exc}") from None
+        finally:
+            stream.close()
+
+    def _jsonl_file(self) -> Iterator[Item]:
+        try:
+            stream = open(self.target, "rb")  # noqa: SIM115
+        except OSError as exc:
+            raise SourceError(self.name, exc.strerror or str(exc)) from None
+        try:
+            for number, line in enumerate(stream, start=1):
+                if number == 1 and line.startswith(codecs.BOM_UTF8):
+                    line = line[len(codecs.BOM_UTF8) :]  # noqa: PLW2901
+                if line.strip():
+                    yield parse(line, Location(self.name, number))
         except OSError as exc:
             raise SourceError(self.name, f"read failed: {exc}") from None
         finally:

@@ -1,0 +1,300 @@
+"""The cn-csr-2020 decision table hand-written in plain Python: the benchmark's yardstick.
+
+    python benchmarks/baseline.py RECORDS.jsonl --output DECISIONS.jsonl
+
+What a competent engineer would write without a policy engine: :mod:`json`
+and if-statements over the table of domain.md ("Decision semantics of the
+shipped packs"), one pass over the file, one decision per line::
+
+    {"record_id", "decision", "findings": [{"rule", "outcome", "message",
+     "citations", "exposure"}], "actions": [{"type", "kind", "rule"}]}
+
+then a ``{"summary": ...}`` line with the counts.  Messages are the pack's
+message templates, built with f-strings (unknown facts read ``unknown``,
+amounts with thousands separators), and in-use-without-review carries the
+penalty exposure range 1-10 x ``contract.amount``; findings are ordered as
+``cyberreview`` orders them (most severe first).  It does not validate records
+against the schema, keep facts, titles or remediation texts: that is work the
+tool does and the yardstick does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from typing import Any
+
+Record = dict[str, Any]
+Finding = dict[str, Any]
+
+COVERED_CATEGORIES = frozenset(
+    {
+        "core_network_equipment",
+        "hpc_server",
+        "mass_storage",
+        "large_database",
+        "application_software",
+        "network_security_equipment",
+        "cloud_service",
+        "other_important",
+    }
+)
+CLEARED = frozenset({"passed", "not_required"})
+COMMITMENTS = (
+    "cooperate_with_review",
+    "no_illegal_data_acquisition",
+    "no_illegal_control",
+    "no_unjustified_supply_interruption",
+)
+REQUIRED_MATERIALS = ("declaration", "impact_analysis", "procurement_documents")
+FACTORS = (
+    "remote_access",
+    "important_data",
+    "single_source",
+    "transparency_concerns",
+    "political_trade_exposure",
+)
+
+CITE_SCOPE = ["Measures 2020 Art. 2", "Measures 2020 Art. 20"]
+CITE_RISK = ["Measures 2020 Art. 5"]
+CITE_REVIEW = ["Measures 2020 Art. 2", "Measures 2020 Art. 5", "CSL Art. 35"]
+CITE_FAILED = ["CSL Art. 35", "CSL Art. 65"]
+CITE_IN_USE = ["Measures 2020 Art. 19", "CSL Art. 65"]
+CITE_COMMITMENTS = ["Measures 2020 Art. 6", "Measures 2020 Art. 18"]
+CITE_MATERIALS = ["Measures 2020 Art. 7"]
+CITE_FACTORS = ["Measures 2020 Art. 5", "Measures 2020 Art. 9"]
+
+EMPTY: dict[str, Any] = {}
+
+
+def show(value: Any) -> str:
+    """A fact as a message shows it: ``unknown`` for null, ``true``/``false``."""
+    if type(value) is str:
+        return value
+    if value is None:
+        return "unknown"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def money(amount: Any) -> str:
+    """An amount with thousands separators and at most two decimals."""
+    if amount is None:
+        return "unknown"
+    if amount % 1:
+        return f"{amount:,.2f}".rstrip("0").rstrip(".")
+    return f"{amount:,.0f}"
+
+
+def finding(rule: str, outcome: str, message: str, citations: list[str]) -> Finding:
+    return {
+        "rule": rule,
+        "outcome": outcome,
+        "message": message,
+        "citations": citations,
+        "exposure": None,
+    }
+
+
+def decide(record: Record) -> dict[str, Any]:
+    """The decision on one record (parsed JSON of the canonical record)."""
+    operator = record.get("operator") or EMPTY
+    product = record.get("product") or EMPTY
+    deployment = record.get("deployment") or EMPTY
+    contract = record.get("contract") or EMPTY
+    risk = record.get("risk") or EMPTY
+    review = record.get("review") or EMPTY
+    materials = record.get("materials") or []
+
+    ciio = operator.get("ciio")
+    cii = deployment.get("cii")
+    category = product.get("category")
+    may_affect = risk.get("may_affect_national_security")
+    status = review.get("status") or "none"
+
+    covered_category = category in COVERED_CATEGORIES
+    covered = ciio is True and covered_category and cii is not False
+    needs_review = covered and may_affect is True
+    cleared = status in CLEARED
+    failed = status == "failed"
+
+    blocks: list[Finding] = []
+    warns: list[Finding] = []
+    actions: list[dict[str, Any]] = []
+    product_name = show(product.get("name"))
+    operator_name = show(operator.get("name"))
+    system = show(deployment.get("system"))
+
+    if covered and may_affect is None:
+        blocks.append(
+            finding(
+                "risk-anticipation",
+                "block",
+                f"{operator_name} has not recorded whether putting {product_name} "
+                f"({category}) into use affects or may affect national security",
+                CITE_RISK,
+            )
+        )
+        actions.append({"type": "open_case", "kind": "assessment", "rule": "risk-anticipation"})
+    if needs_review and not cleared and not failed:
+        blocks.append(
+            finding(
+                "review-required",
+                "block",
+                f"{product_name} ({category}) may affect national security and its review "
+                f"status is {status}: it may not be put into use until the review has passed "
+                "or the Office has found no review necessary",
+                CITE_REVIEW,
+            )
+        )
+        if status == "none":
+            actions.append({"type": "open_case", "kind": "review", "rule": "review-required"})
+    if failed:
+        blocks.append(
+            finding(
+                "review-failed",
+                "block",
+                f"The cybersecurity review of {product_name} for {operator_name} failed "
+                f"(decided on {show(review.get('decided_on'))}): it may not be used",
+                CITE_FAILED,
+            )
+        )
+    if needs_review and not cleared and deployment.get("in_use") is True:
+        amount = contract.get("amount")
+        currency = contract.get("currency") or "CNY"
+        low = high = None
+        if isinstance(amount, int | float):
+            low, high = amount, amount * 10
+        blocks.append(
+            {
+                "rule": "in-use-without-review",
+                "outcome": "block",
+                "message": f"{product_name} is in use in {system} although its review status "
+                f"is {status}: penalty exposure under CSL Art. 65 is 1 to 10 times the "
+                f"purchase amount of {currency} {money(amount)}",
+                "citations": CITE_IN_USE,
+                "exposure": {
+                    "currency": currency,
+                    "low": low,
+                    "high": high,
+                    "factor_low": 1,
+                    "factor_high": 10,
+                    "basis": "contract.amount",
+                    "individual_low": 10000,
+                    "individual_high": 100000,
+                },
+            }
+        )
+        actions.append(
+            {"type": "open_case", "kind": "remediation", "rule": "in-use-without-review"}
+        )
+
+    if covered_category and ciio is not False and (ciio is None or cii is None):
+        warns.append(
+            finding(
+                "scope-unknown",
+                "warn",
+                f"{product_name} ({category}) is a covered category, but the facts that "
+                f"decide coverage are incomplete: {operator_name} identified as CIIO: "
+                f"{show(ciio)}; {system} is CII: {show(cii)}",
+                CITE_SCOPE,
+            )
+        )
+    if needs_review:
+        commitments = contract.get("commitments") or EMPTY
+        values = [commitments.get(name) for name in COMMITMENTS]
+        if not all(value is True for value in values):
+            warns.append(
+                finding(
+                    "commitments",
+                    "warn",
+                    f"Contract {show(contract.get('number'))} with "
+                    f"{show((record.get('vendor') or EMPTY).get('name'))} does not carry every "
+                    f"Art. 6 commitment (cooperate with review: {show(values[0])}; "
+                    f"no illegal data acquisition: {show(values[1])}; "
+                    f"no illegal control: {show(values[2])}; "
+                    f"no unjustified supply interruption: {show(values[3])})",
+                    CITE_COMMITMENTS,
+                )
+            )
+        if status == "none" and not all(m in materials for m in REQUIRED_MATERIALS):
+            warns.append(
+                finding(
+                    "materials",
+                    "warn",
+                    f"The declaration for {product_name} needs the declaration form, the "
+                    "national-security impact analysis and the procurement documents; "
+                    f"on file: {', '.join(materials) or 'none'}",
+                    CITE_MATERIALS,
+                )
+            )
+    if covered and may_affect is False:
+        factors = risk.get("factors") or EMPTY
+        vendor = record.get("vendor") or EMPTY
+        if (
+            any(factors.get(name) is True for name in FACTORS)
+            or factors.get("supply_disruption_risk") == "high"
+            or vendor.get("compliance_issues") is True
+        ):
+            warns.append(
+                finding(
+                    "factors-contradict",
+                    "warn",
+                    f"{operator_name} concluded that {product_name} does not affect national "
+                    "security, yet Art. 9 factors are flagged",
+                    CITE_FACTORS,
+                )
+            )
+
+    findings = blocks + warns
+    if covered:
+        findings.append(
+            finding(
+                "scope",
+                "advisory",
+                f"{product_name} ({category}) bought by CIIO {operator_name} for {system} is a "
+                f"network product under the Measures (system is CII: {show(cii)})",
+                CITE_SCOPE,
+            )
+        )
+    return {
+        "record_id": record["id"],
+        "decision": "block" if blocks else "warn" if warns else "allow",
+        "findings": findings,
+        "actions": actions,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("records", help="records, JSON Lines")
+    parser.add_argument("--output", "-o", default="-", help="decisions, JSON Lines (- = stdout)")
+    args = parser.parse_args(argv)
+
+    decisions: Counter[str] = Counter()
+    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        write, dumps, loads = out.write, json.dumps, json.loads
+        with open(args.records, encoding="utf-8") as source:
+            for line in source:
+                if not line.strip():
+                    continue
+                decision = decide(loads(line))
+                decisions[decision["decision"]] += 1
+                write(dumps(decision))
+                write("\n")
+        write(dumps({"summary": {"records": decisions.total(), "decisions": dict(decisions)}}))
+        write("\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
