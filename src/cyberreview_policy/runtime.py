@@ -42,8 +42,8 @@ class Runtime:
         return self._host
 
     def plugin_warnings(self) -> list[str]:
-        registry = self.host.registry  # runs the registration hooks
-        del registry
+        """One line per broken plugin (after running the registration hooks)."""
+        self.host.registry  # noqa: B018
         return [f"plugin {info.name!r} is broken: {info.error}" for info in self.host.failures()]
 
     @cached_property

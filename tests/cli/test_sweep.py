@@ -155,3 +155,11 @@ def test_csv_source(cli: Cli, tmp_path: Path) -> None:
     [decision] = result.lines()[:-1]
     assert decision["decision"] == "block"
     assert {"review-required", "in-use-without-review"} <= {f["rule"] for f in decision["findings"]}
+
+
+def test_unwritable_output_is_a_clear_error(cli: Cli, tmp_path: Path) -> None:
+    result = cli("sweep", three(tmp_path), *PINNED, "--output", tmp_path / "no" / "out.txt")
+    assert result.code == 3
+    assert result.err == (
+        f"cyberreview: error: cannot write {tmp_path}/no/out.txt: No such file or directory\n"
+    )

@@ -75,12 +75,13 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     engine = Engine(packs)
     summary = Summary(as_of, [p.ref for p in packs])
     sources = [rt.source(target, fmt=args.input_format) for target in args.sources]
-    store = None if args.no_cases else rt.store()
     try:
         writer, close = open_writer(args.format, args.output)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    store = None
     try:
+        store = None if args.no_cases else rt.store()
         for decision, skip in sweep(sources, engine, as_of, summary, store):
             if decision is not None:
                 writer.decision(decision)
