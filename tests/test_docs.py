@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +24,15 @@ def test_changelog_names_this_version() -> None:
 
     text = (DOCS.parent / "CHANGELOG.md").read_text("utf-8")
     assert f"## {__version__}" in text
+
+
+def test_readme_sample_is_real_output(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (DOCS.parent / "README.md").read_text("utf-8")
+    first = readme.split("```sh\n", 1)[1].split("\n", 1)[0]
+    assert first.endswith("cyberreview sweep examples/procurement.jsonl --as-of 2021-06-01")
+    monkeypatch.chdir(DOCS.parent)
+    result = cli(*first.rsplit("cyberreview ", 1)[1].split())  # in a fresh CYBERREVIEW_HOME
+    summary = result.out[result.out.index("Swept") :]
+    assert summary in readme
+    head = result.out.splitlines()[:4]
+    assert "\n".join(head) in readme

@@ -35,6 +35,12 @@ def test_policy_validate_good_and_bad(cli: Cli, pack_dir: Path, tmp_path: Path) 
     )
 
 
+def test_policy_validate_a_directory_that_is_no_pack(cli: Cli, tmp_path: Path) -> None:
+    result = cli("policy", "validate", tmp_path)
+    assert result.code == 1
+    assert f"{tmp_path}: not a policy pack: no pack.yaml" in result.out
+
+
 def test_policy_validate_yaml_syntax_error(cli: Cli, tmp_path: Path) -> None:
     bad = make_pack(tmp_path, "rules:\n  - id: [\n")
     result = cli("policy", "validate", bad)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..checks import Check
 from ..errors import PolicyError, UnknownPackError
-from .pack import MANIFEST, Pack, PackInfo, load_pack, read_manifest
+from .pack import Pack, PackInfo, load_pack, read_manifest
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Catalog:
         if pin in self.entries:
             return self.entries[pin]
         path = Path(pin)
-        if (path / MANIFEST).is_file():
+        if path.exists():  # a directory: a pack, or an error saying why not
             return PackEntry(path, read_manifest(path), "--pack")
         raise UnknownPackError(f"unknown pack {pin!r}; available: {self.describe()}")
 
