@@ -65,6 +65,12 @@ CITE_IN_USE = ["Measures 2020 Art. 19", "CSL Art. 65"]
 CITE_COMMITMENTS = ["Measures 2020 Art. 6", "Measures 2020 Art. 18"]
 CITE_MATERIALS = ["Measures 2020 Art. 7"]
 CITE_FACTORS = ["Measures 2020 Art. 5", "Measures 2020 Art. 9"]
+CITE_OVERDUE = [
+    "Measures 2020 Art. 8",
+    "Measures 2020 Art. 10",
+    "Measures 2020 Art. 11",
+    "Measures 2020 Art. 13",
+]
 
 EMPTY: dict[str, Any] = {}
 
@@ -250,6 +256,18 @@ def decide(record: Record) -> dict[str, Any]:
                     CITE_FACTORS,
                 )
             )
+
+    if review.get("overdue") is True:
+        warns.append(
+            finding(
+                "review-overdue",
+                "warn",
+                f"The {show(review.get('period'))} period of review case "
+                f"{show(review.get('case_id'))} for {product_name} ended on "
+                f"{show(review.get('deadline'))} (working days) without a decision on record",
+                CITE_OVERDUE,
+            )
+        )
 
     findings = blocks + warns
     if covered:

@@ -38,6 +38,7 @@ RULE_ORDER = (
     "commitments",
     "materials",
     "factors-contradict",
+    "review-overdue",
 )
 SEVERITY = {"block": 0, "warn": 1, "advisory": 2}
 _RANK = {rule: index for index, rule in enumerate(RULE_ORDER)}

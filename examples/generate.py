@@ -98,6 +98,7 @@ class Scenario(NamedTuple):
     factors: str = "flagged"  # flagged | clear | any (ignored when not assessed)
     in_use: bool | str = ANY
     assets: float = 0.0  # share of CMDB assets (always in use) among the records
+    overdue: bool = False  # the ERP tracks the statutory period, and it has run out
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -125,8 +126,10 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("awaiting-declaration", 4, "block", commitments=ANY, materials="partial",
              in_use=False),
     Scenario("ready-to-declare", 2, "block", commitments=ANY, in_use=False),
-    Scenario("in-review", 8, "block", statuses=("declared", "under_review", "special_review"),
+    Scenario("in-review", 6, "block", statuses=("declared", "under_review", "special_review"),
              commitments=ANY, in_use=False),
+    Scenario("review-overdue", 2, "block", statuses=("under_review", "special_review"),
+             commitments=ANY, in_use=False, overdue=True),
     Scenario("risk-not-assessed", 6, "block", cii=(True, True, None), affects=None,
              commitments=ANY, materials=ANY, in_use=False),
     Scenario("in-use-without-review", 4, "block", statuses=("none", "declared", "under_review"),
@@ -429,6 +432,20 @@ class _Generator:
             },
             "materials": self.materials(status, materials),
             "attributes": {"department": choice(DEPARTMENTS)},
+        } | ({"review": self.overdue_review(status, dates["case"])} if sc.overdue else {})
+
+    def overdue_review(self, status: str, case: str | None) -> dict[str, Any]:
+        """A review the ERP tracks, declared long ago, whose current period has run out."""
+        declared = SNAPSHOT - self.randint(150, 230)
+        deadline = declared + self.randint(110, 140)
+        return {
+            "status": status,
+            "case_id": case,
+            "declared_on": dt.date.fromordinal(declared).isoformat(),
+            "decided_on": None,
+            "period": "member opinions" if status == "under_review" else "special review",
+            "deadline": dt.date.fromordinal(deadline).isoformat(),
+            "overdue": True,
         }
 
     def dates(self, status: str, affects: bool | None, in_use: bool) -> dict[str, Any]:

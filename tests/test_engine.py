@@ -113,7 +113,7 @@ def test_action_condition(decide: Decide) -> None:
 
 def test_decision_names_pack_and_as_of(decide: Decide) -> None:
     decision = decide()
-    assert decision["pack"] == {"id": "cn-csr-2020", "version": "1.0.0"}
+    assert decision["pack"] == {"id": "cn-csr-2020", "version": "1.1.0"}
     assert decision["packs"] == [decision["pack"]]
     assert decision["as_of"] == AS_OF
     assert decision["source"] is None

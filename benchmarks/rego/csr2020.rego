@@ -342,6 +342,31 @@ findings contains {
 	factor_flagged
 }
 
+findings contains {
+	"rule": "review-overdue",
+	"outcome": "warn",
+	"message": concat("", [
+		"The ",
+		text(["review", "period"]),
+		" period of review case ",
+		text(["review", "case_id"]),
+		" for ",
+		text(["product", "name"]),
+		" ended on ",
+		text(["review", "deadline"]),
+		" (working days) without a decision on record",
+	]),
+	"citations": [
+		"Measures 2020 Art. 8",
+		"Measures 2020 Art. 10",
+		"Measures 2020 Art. 11",
+		"Measures 2020 Art. 13",
+	],
+	"exposure": null,
+} if {
+	get(["review", "overdue"]) == true
+}
+
 # -- actions and the decision --------------------------------------------------
 
 actions contains {"type": "open_case", "kind": "assessment", "rule": "risk-anticipation"} if {

@@ -20,6 +20,7 @@ from .policy.pack import CompiledExposure, CompiledRule, Pack
 
 if TYPE_CHECKING:
     from .models.decision import Action, Decision, Exposure, Finding
+    from .waivers import Waiver, WaiverSet
 
 #: A record: a pydantic ``Record`` or the gate's fast-path namespace of it.
 Record = Any
@@ -66,10 +67,30 @@ def finding_for(rule: CompiledRule, record: Record, ctx: Ctx) -> Finding:
     }
 
 
-class Engine:
-    """Evaluates records under a fixed list of packs."""
+def expired_waiver_finding(waiver: Waiver, rule: CompiledRule) -> Finding:
+    """An expired waiver no longer applies, and says so."""
+    return {
+        "rule": "waiver-expired",
+        "pack": rule.pack,
+        "title": "A waiver has expired",
+        "outcome": "warn",
+        "message": (
+            f"waiver {waiver.id} for rule {rule.id} ({waiver.scope.describe()}) expired on "
+            f"{waiver.expires}: the finding applies again"
+        ),
+        "citations": [],
+        "overridable": False,
+        "waiver": None,
+        "exposure": None,
+        "remediation": "Renew the waiver with a fresh approval, or resolve the finding.",
+        "facts": {"waiver": waiver.id, "expires": waiver.expires.isoformat()},
+    }
 
-    def __init__(self, packs: Sequence[Pack]):
+
+class Engine:
+    """Evaluates records under a fixed list of packs, and the waivers that apply."""
+
+    def __init__(self, packs: Sequence[Pack], waivers: WaiverSet | None = None):
         if not packs:
             raise ValueError("an engine needs at least one pack")
         self.packs = tuple(packs)
@@ -80,6 +101,7 @@ class Engine:
             (pack, sorted(pack.rules, key=lambda rule: -rule.severity)) for pack in self.packs
         ]
         self._sort = len(self.packs) > 1
+        self.waivers = waivers or None
 
     def decide(self, record: Record, as_of: dt.date) -> Decision:
         findings: list[Finding] = []
@@ -105,6 +127,15 @@ class Engine:
                         f"rule {rule.id} of pack {pack.id} failed on record {record.id}: "
                         f"{type(exc).__name__}: {exc}"
                     ) from exc
+                if self.waivers is not None and rule.overridable:
+                    waiver, expired = self.waivers.find(rule.pack, rule.id, record, as_of)
+                    if waiver is not None:
+                        finding["waiver"] = waiver.ref()  # type: ignore[typeddict-item]
+                        findings.append(finding)
+                        continue  # set aside: it neither decides nor opens cases
+                    if expired is not None:
+                        findings.append(expired_waiver_finding(expired, rule))
+                        worst = max(worst, 1)
                 findings.append(finding)
                 worst = max(worst, rule.severity)
                 for kind in opened:
@@ -119,7 +150,7 @@ class Engine:
                                 "created": None,
                             }
                         )
-        if self._sort:
+        if self._sort or self.waivers is not None:
             findings.sort(key=_severity_first)
         return {
             "record_id": record.id,
@@ -129,9 +160,11 @@ class Engine:
             "packs": self._refs,
             "findings": findings,
             "actions": actions,
+            "cases": [],
             "source": source_info(record),  # type: ignore[typeddict-item]
         }
 
 
 def _severity_first(finding: Finding) -> int:
-    return -SEVERITY[finding["outcome"]]
+    """Blocks, warnings, advisories; a waived finding after all that count."""
+    return -SEVERITY[finding["outcome"]] + (3 if finding["waiver"] else 0)

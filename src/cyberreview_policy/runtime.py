@@ -11,12 +11,15 @@ from functools import cached_property
 from pathlib import Path
 
 from .cases.base import CaseStore
+from .cases.calendar import WorkCalendar
 from .errors import CaseStoreError, SourceError
 from .plugin.manager import PluginHost, make_host
 from .policy.catalog import Catalog
 from .sources.base import Source
 
 HOME_ENV = "CYBERREVIEW_HOME"
+STORE_ENV = "CYBERREVIEW_STORE"
+ACTOR_ENV = "CYBERREVIEW_ACTOR"
 
 
 def home_dir() -> Path:
@@ -26,14 +29,48 @@ def home_dir() -> Path:
 
 
 def default_store_url() -> str:
-    return f"sqlite:///{home_dir() / 'cases.db'}"
+    """``$CYBERREVIEW_STORE``, or the SQLite file ``$CYBERREVIEW_HOME/cases.db``."""
+    return os.environ.get(STORE_ENV) or f"sqlite:///{home_dir() / 'cases.db'}"
+
+
+def current_actor() -> str:
+    """Who is acting, for the audit trail: ``$CYBERREVIEW_ACTOR`` or the login name."""
+    configured = os.environ.get(ACTOR_ENV)
+    if configured:
+        return configured
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid:{os.getuid()}"
+
+
+def redact_url(url: str) -> str:
+    """A store URL fit for messages: no password."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not sep or not at:
+        return url
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in userinfo else url
+
+
+CALENDAR_ENV = "CYBERREVIEW_CALENDAR"
 
 
 class Runtime:
     """Lazily built services for one command."""
 
-    def __init__(self, host: PluginHost | None = None):
+    def __init__(
+        self,
+        host: PluginHost | None = None,
+        store_url: str | None = None,
+        calendar_path: Path | None = None,
+    ):
         self._host = host
+        self.store_url = store_url
+        self.calendar_path = calendar_path
 
     @property
     def host(self) -> PluginHost:
@@ -60,12 +97,26 @@ class Runtime:
         source: Source = types[source_type].open(target, **options)
         return source
 
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        """Working days: the official schedule plus the operator's calendar file
+        (``--calendar``, ``$CYBERREVIEW_CALENDAR`` or ``$CYBERREVIEW_HOME/calendar.yaml``)."""
+        from .cases.calendar import calendar_for
+
+        path = self.calendar_path
+        if path is None:
+            configured = os.environ.get(CALENDAR_ENV)
+            path = Path(configured) if configured else home_dir() / "calendar.yaml"
+        return calendar_for(path)
+
     def store(self, url: str | None = None) -> CaseStore:
-        url = url or default_store_url()
+        url = url or self.store_url or default_store_url()
         scheme = url.split(":", 1)[0]
         stores = self.host.registry.objects("case_stores")
         if scheme not in stores:
             known = ", ".join(sorted(stores)) or "none"
-            raise CaseStoreError(f"no case store for {scheme!r} URLs (registered: {known})")
+            raise CaseStoreError(
+                f"no case store for {redact_url(url)!r}: registered schemes are {known}"
+            )
         store: CaseStore = stores[scheme].open(url)
         return store

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .cases.actions import apply_actions
-from .cases.base import CaseStore
+from .cases.service import CaseService
 from .engine import Engine, EvaluationError
 from .errors import CyberreviewError, Location, SourceError
 
@@ -120,12 +119,14 @@ def sweep(
     engine: Engine,
     as_of: dt.date,
     summary: Summary,
-    store: CaseStore | None = None,
+    cases: CaseService | None = None,
 ) -> Iterator[Event]:
     """Decide every record; yield each decision or skip as it happens.
 
-    ``summary`` is filled in as the run goes.  A case store error stops the
-    run (it raises): cases must not silently go unopened.
+    ``summary`` is filled in as the run goes.  With ``cases``, each record is
+    decided as its review case knows it, and the cases rules ask for are
+    opened; a case store error stops the run (it raises): cases must not
+    silently go unopened.
     """
     for source in sources:
         report = SourceReport(source.name)
@@ -143,15 +144,18 @@ def sweep(
                     yield None, skip
                     continue
                 try:
-                    decision = engine.decide(item.record, as_of)
+                    if cases is None:
+                        decision = engine.decide(item.record, as_of)
+                    else:
+                        evaluated, facts = cases.prepare(item.record, as_of)
+                        decision = engine.decide(evaluated, as_of)
+                        cases.finish(decision, item.record, facts)
                 except EvaluationError as exc:
                     skip = Skip(item.location, str(exc), item.record.id)
                     report.skipped += 1
                     summary.skip(skip)
                     yield None, skip
                     continue
-                if store is not None and decision["actions"]:
-                    apply_actions(decision, item.record, store)
                 report.records += 1
                 summary.add(decision)
                 yield decision, None

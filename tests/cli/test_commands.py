@@ -18,13 +18,13 @@ Cli = Callable[..., Result]
 def test_policy_list(cli: Cli) -> None:
     result = cli("policy", "list")
     assert result.code == 0
-    assert result.out.startswith("cn-csr-2020      1.0.0    2020-06-01 to 2022-02-14")
+    assert result.out.startswith("cn-csr-2020      1.1.0    2020-06-01 to 2022-02-14")
 
 
 def test_policy_validate_good_and_bad(cli: Cli, pack_dir: Path, tmp_path: Path) -> None:
     result = cli("policy", "validate", pack_dir, "cn-csr-2020")
     assert result.code == 0
-    assert result.out.count("valid    cn-csr-2020 1.0.0 (9 rules)") == 2
+    assert result.out.count("valid    cn-csr-2020 1.1.0 (10 rules)") == 2
     bad = make_pack(tmp_path, rule_with(when="{field: operator.ciio, equal: true}"))
     result = cli("policy", "validate", bad)
     assert result.code == 1
@@ -51,7 +51,7 @@ def test_policy_validate_yaml_syntax_error(cli: Cli, tmp_path: Path) -> None:
 def test_policy_test_runs_shipped_packs(cli: Cli) -> None:
     result = cli("policy", "test")
     assert result.code == 0
-    assert "cn-csr-2020 1.0.0: 35/35 cases pass" in result.out
+    assert "cn-csr-2020 1.1.0: 38/38 cases pass" in result.out
     assert "not covered" not in result.out
 
 
@@ -82,13 +82,12 @@ def test_cases_list_and_show(cli: Cli, tmp_path: Path) -> None:
     record.write_text(json.dumps(COVERED), "utf-8")
     cli("gate", "--record", record, "--as-of", "2021-06-01")
     listed = cli("cases", "list")
-    assert listed.out.startswith(
-        "CR-000001  review      open     2021-06-01  PO-2021-0117/1  review-required"
-    )
+    assert listed.out == "CR-000001  review      open           PO-2021-0117/1  review-required\n"
     shown = cli("cases", "show", "CR-000001")
-    assert "opened by      rule review-required of cn-csr-2020@1.0.0" in shown.out
+    assert "opened by      rule review-required of cn-csr-2020@1.1.0" in shown.out
     data = cli("cases", "show", "CR-000001", "--format", "json").json()
     assert data["summary"] == {
+        "kind": "purchase",
         "operator": "East Grid Power",
         "product": "Backbone router",
         "system": "Dispatch WAN",

@@ -56,7 +56,7 @@ def cyberreview_register_packs(register):
 def test_builtins_register_through_the_hooks(host: Any) -> None:
     registry = host.registry
     assert set(registry.objects("sources")) == {"file"}
-    assert set(registry.objects("case_stores")) == {"sqlite"}
+    assert set(registry.objects("case_stores")) == {"sqlite", "postgresql", "postgres"}
     assert "certification_valid" in registry.objects("checks")
     assert [Path(p).name for p in registry.objects("packs")] == ["cn-csr-2020"]
     assert all(info.origin == "builtin" and not info.error for info in host.plugins.values())

@@ -14,13 +14,14 @@ if TYPE_CHECKING:
 def summary(record: Any) -> dict[str, str | None]:
     """What a case list shows of its record: no amounts, no material."""
     return {
+        "kind": record.kind,
         "operator": record.operator.name,
         "product": record.product.name if record.product else None,
         "system": record.deployment.system,
     }
 
 
-def apply_actions(decision: Decision, record: Any, store: CaseStore) -> None:
+def apply_actions(decision: Decision, record: Any, store: CaseStore, actor: str) -> None:
     """Open (or find) the case of every action; fill in ``case_id`` and ``created``."""
     versions = {ref["id"]: ref["version"] for ref in decision["packs"]}
     pack_of = {finding["rule"]: finding["pack"] for finding in decision["findings"]}
@@ -36,7 +37,8 @@ def apply_actions(decision: Decision, record: Any, store: CaseStore) -> None:
                 opened_on=decision["as_of"],
                 summary=summary(record),
                 record_digest=record_digest(record),
-            )
+            ),
+            actor,
         )
         action["case_id"] = case.id
         action["created"] = created

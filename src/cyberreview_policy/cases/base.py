@@ -1,22 +1,33 @@
 """The case store interface: small on purpose, so backends stay easy to add.
 
 A case is the tool's record of a review step for one record: an
-``assessment``, a ``review`` or a ``remediation``.  The one promise every
-store keeps: never two open cases for the same record and kind, even under
-concurrent gates (a database constraint, not check-then-insert).
+``assessment``, a ``review`` or a ``remediation``.  The promises every store
+keeps: never two open cases for the same record and kind, even under
+concurrent gates (a database constraint, not check-then-insert); every write
+is one transaction, so a process killed mid-write leaves nothing half done;
+every change appends to the hash-chained audit trail in that transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..models.outcomes import CaseKind
+from .audit import AuditEntry
+from .lifecycle import ENDED_STATES, Event
 
-#: States in which a case is finished; any other state is open.
-ENDED_STATES = ("not_required", "passed", "failed", "withdrawn")
+#: Material kinds (Art. 7 of 2020, Art. 8 of the 2021 revision).
+MATERIAL_KINDS = (
+    "declaration",
+    "impact_analysis",
+    "procurement_documents",
+    "listing_documents",
+    "other",
+)
+MAX_MATERIAL_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,28 @@ class CaseRequest:
 
 
 @dataclass(frozen=True)
+class Material:
+    """A file on a case: its metadata (the content is fetched on its own)."""
+
+    kind: str
+    filename: str
+    size: int
+    sha256: str
+    attached_on: dt.date
+    actor: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "filename": self.filename,
+            "size": self.size,
+            "sha256": self.sha256,
+            "attached_on": self.attached_on.isoformat(),
+            "actor": self.actor,
+        }
+
+
+@dataclass(frozen=True)
 class Case:
     id: str
     kind: CaseKind
@@ -47,10 +80,15 @@ class Case:
     updated_at: dt.datetime
     summary: dict[str, Any]
     record_digest: str
+    events: tuple[Event, ...] = ()
+    materials: tuple[Material, ...] = ()
 
     @property
     def is_open(self) -> bool:
         return self.state not in ENDED_STATES
+
+    def material_kinds(self) -> set[str]:
+        return {m.kind for m in self.materials}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,21 +108,65 @@ class Case:
 
 
 class CaseStore(Protocol):
-    """A backend holding cases."""
+    """A backend holding cases, their history, their material and the audit trail."""
 
     url: str
 
-    def open_case(self, request: CaseRequest) -> tuple[Case, bool]:
+    def open_case(self, request: CaseRequest, actor: str) -> tuple[Case, bool]:
         """The open case for the request's record and kind; ``True`` if created now."""
         ...
 
     def get(self, case_id: str) -> Case:
-        """The case with this id; raise :class:`~cyberreview_policy.errors.UnknownCaseError`."""
+        """The case with its events and material list; raise ``UnknownCaseError``."""
         ...
 
-    def list(self, state: str | None = None, kind: str | None = None) -> list[Case]:
-        """Cases, oldest first, optionally of one state and kind."""
+    def list_cases(self, state: str | None = None, kind: str | None = None) -> list[Case]:
+        """Cases (with events), oldest first, optionally of one state and kind."""
         ...
+
+    def cases_for(self, record_key: str) -> list[Case]:
+        """Every case of one record (with events), oldest first."""
+        ...
+
+    def transition(
+        self,
+        case_id: str,
+        to_state: str,
+        *,
+        on: dt.date,
+        actor: str,
+        note: str | None = None,
+        complex_review: bool = False,
+    ) -> Case:
+        """Move a case on; the procedure is checked inside the store's transaction."""
+        ...
+
+    def extend(self, case_id: str, days: int, on: dt.date, actor: str, note: str) -> Case:
+        """Extend the running special review by ``days`` working days."""
+        ...
+
+    def attach(
+        self, case_id: str, kind: str, filename: str, content: bytes, *, on: dt.date, actor: str
+    ) -> Material: ...
+
+    def material(self, case_id: str, kind: str) -> list[tuple[Material, bytes]]: ...
+
+    def audit(
+        self,
+        action: str,
+        actor: str,
+        *,
+        subject: str | None = None,
+        pack: str | None = None,
+        record_digest: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Append one entry to the audit trail."""
+        ...
+
+    def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]: ...
+
+    def audit_head(self) -> tuple[int, str] | None: ...
 
     def close(self) -> None: ...
 
@@ -102,3 +184,14 @@ class StoreType:
     scheme: str
     open: Callable[[str], CaseStore]
     description: str = ""
+
+
+__all__ = [
+    "ENDED_STATES",
+    "MATERIAL_KINDS",
+    "Case",
+    "CaseRequest",
+    "CaseStore",
+    "Material",
+    "StoreType",
+]

@@ -15,7 +15,7 @@ from .. import __version__
 from ..errors import CyberreviewError
 from ._common import EXIT_ERROR, HelpFormatter, Parser
 
-COMMANDS = ("gate", "sweep", "policy", "cases", "schema", "plugins")
+COMMANDS = ("gate", "sweep", "policy", "cases", "waivers", "audit", "schema", "plugins")
 
 DESCRIPTION = """\
 Policy as code for the PRC Cybersecurity Review: decide whether a network
@@ -51,7 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        code: int = args.run(args, Runtime())
+        runtime = Runtime(
+            store_url=getattr(args, "store", None),
+            calendar_path=getattr(args, "calendar", None),
+        )
+        code: int = args.run(args, runtime)
         return code
     except CyberreviewError as exc:
         sys.stderr.write(f"cyberreview: error: {exc}\n")

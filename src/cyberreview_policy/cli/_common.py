@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from ..policy.pack import Pack
@@ -70,6 +71,30 @@ def add_pack_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="YYYY-MM-DD",
         help="evaluate the law as in force on this date (default: today)",
+    )
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="the case store: sqlite:///PATH or postgresql://USER@HOST:PORT/DB "
+        "(default: $CYBERREVIEW_STORE, else $CYBERREVIEW_HOME/cases.db)",
+    )
+    parser.add_argument(
+        "--calendar",
+        type=Path,
+        metavar="FILE",
+        help="working-day schedule for years the official calendar does not know yet "
+        "(default: $CYBERREVIEW_CALENDAR, else $CYBERREVIEW_HOME/calendar.yaml if present)",
+    )
+
+
+def add_actor_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--actor",
+        metavar="NAME",
+        help="who acts, for the audit trail (default: $CYBERREVIEW_ACTOR, else your login)",
     )
 
 

@@ -8,9 +8,18 @@ import io
 import sys
 from typing import Any
 
-from ..errors import RecordError, SourceError
+from ..errors import RecordError, SourceError, UsageError
 from ..runtime import Runtime
-from ._common import EXIT_BLOCK, EXIT_OK, EXIT_WARN, add_command, add_pack_options, select_packs
+from ._common import (
+    EXIT_BLOCK,
+    EXIT_OK,
+    EXIT_WARN,
+    add_actor_option,
+    add_command,
+    add_pack_options,
+    add_store_options,
+    select_packs,
+)
 
 NAME = "gate"
 HELP = "decide one record: allow, warn or block (exit 0, 1 with --fail-on-warn, 2, 3)"
@@ -32,6 +41,9 @@ examples:
   cyberreview gate --record po-117.json --pack cn-csr-2020 --as-of 2021-06-01 --format json
   erp-export PO-117 | cyberreview gate --record - --fail-on-warn
   cyberreview gate --record po-117.json --no-cases      # decide only, open no case
+  cyberreview gate --record po-117.json --override commitments \\
+      --reason "supplier letter on file, contract amendment due" --approver "Li Wei (CISO)"
+  cyberreview gate --record po-117.json --store postgresql://cyberreview@db.internal/cases
 """
 
 
@@ -43,7 +55,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     add_pack_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.add_argument("--fail-on-warn", action="store_true", help="exit 1 when the decision is warn")
-    p.add_argument("--no-cases", action="store_true", help="do not open review cases (decide only)")
+    p.add_argument(
+        "--no-cases",
+        action="store_true",
+        help="decide without the case store: open no case, use none, record nothing",
+    )
+    p.add_argument(
+        "--override",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="set aside an overridable rule for this run only (repeatable; needs --reason "
+        "and --approver; recorded in the audit trail)",
+    )
+    p.add_argument("--reason", help="why the override is justified")
+    p.add_argument("--approver", help="who approved the override")
+    add_store_options(p)
+    add_actor_option(p)
     p.set_defaults(run=run)
 
 
@@ -88,6 +116,23 @@ def read_one(target: str, rt: Runtime) -> Any:
     return found
 
 
+def _waivers(args: argparse.Namespace, record: Any, packs: Any, as_of: dt.date) -> Any:
+    from .. import waivers
+    from ..runtime import home_dir
+
+    if args.override and (not args.reason or not args.approver):
+        raise UsageError("--override needs --reason and --approver")
+    if args.override and args.no_cases:
+        raise UsageError("--override is recorded in the audit trail: not with --no-cases")
+    overrides = [
+        waivers.override(
+            rule, record, reason=args.reason, approver=args.approver, on=as_of, packs=packs
+        )
+        for rule in args.override
+    ]
+    return waivers.for_run(home_dir(), packs, overrides), overrides
+
+
 def run(args: argparse.Namespace, rt: Runtime) -> int:
     from ..engine import Engine
     from ..models.jsonout import dumps
@@ -95,15 +140,12 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     as_of = args.as_of or dt.date.today()
     record = read_one(args.record, rt)
     packs = select_packs(rt, args.pack, as_of)
-    decision = Engine(packs).decide(record, as_of)
-    if decision["actions"] and not args.no_cases:
-        from ..cases.actions import apply_actions
-
-        store = rt.store()
-        try:
-            apply_actions(decision, record, store)
-        finally:
-            store.close()
+    waiver_set, overrides = _waivers(args, record, packs, as_of)
+    engine = Engine(packs, waiver_set)
+    if args.no_cases:
+        decision = engine.decide(record, as_of)
+    else:
+        decision = _decide_with_cases(args, rt, engine, record, as_of=as_of, overrides=overrides)
     if args.format == "json":
         sys.stdout.write(dumps(decision, indent=2) + "\n")
     else:
@@ -117,3 +159,36 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     if verdict == "warn" and args.fail_on_warn:
         return EXIT_WARN
     return EXIT_OK
+
+
+def _decide_with_cases(
+    args: argparse.Namespace,
+    rt: Runtime,
+    engine: Any,
+    record: Any,
+    *,
+    as_of: dt.date,
+    overrides: Any,
+) -> Any:
+    from ..cases.service import CaseService
+    from ..fastrecord import record_digest
+    from ..runtime import current_actor
+
+    store = rt.store()
+    try:
+        service = CaseService(store, rt.calendar, args.actor or current_actor())
+        evaluated, facts = service.prepare(record, as_of)
+        decision = engine.decide(evaluated, as_of)
+        service.finish(decision, record, facts)
+        for waiver in overrides:
+            store.audit(
+                "gate.override",
+                service.actor,
+                subject=record.id,
+                record_digest=record_digest(record),
+                details={"rule": waiver.rule, "reason": waiver.reason, "approver": waiver.approver},
+            )
+        service.audit_decision(decision, record)
+        return decision
+    finally:
+        store.close()

@@ -12,8 +12,10 @@ from ._common import (
     EXIT_BLOCK,
     EXIT_ERROR,
     EXIT_OK,
+    add_actor_option,
     add_command,
     add_pack_options,
+    add_store_options,
     note,
     select_packs,
 )
@@ -56,7 +58,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         choices=("json", "jsonl", "csv"),
         help="read the sources as this format (default: from the file suffix, or sniffed)",
     )
-    p.add_argument("--no-cases", action="store_true", help="do not open review cases")
+    p.add_argument(
+        "--no-cases",
+        action="store_true",
+        help="decide without the case store: open no case, use none, record nothing",
+    )
+    add_store_options(p)
+    add_actor_option(p)
     p.add_argument(
         "--fail-on",
         choices=("block", "warn"),
@@ -66,13 +74,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace, rt: Runtime) -> int:
+    from .. import waivers
     from ..engine import Engine
+    from ..runtime import current_actor, home_dir
     from ..sweep import Summary, sweep
     from ._writers import open_writer
 
     as_of = args.as_of or dt.date.today()
     packs = select_packs(rt, args.pack, as_of)
-    engine = Engine(packs)
+    engine = Engine(packs, waivers.for_run(home_dir(), packs))
     summary = Summary(as_of, [p.ref for p in packs])
     sources = [rt.source(target, fmt=args.input_format) for target in args.sources]
     try:
@@ -82,13 +92,25 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     store = None
     try:
         store = None if args.no_cases else rt.store()
-        for decision, skip in sweep(sources, engine, as_of, summary, store):
+        service = None
+        if store is not None:
+            from ..cases.service import CaseService
+
+            service = CaseService(store, rt.calendar, args.actor or current_actor())
+        for decision, skip in sweep(sources, engine, as_of, summary, service):
             if decision is not None:
                 writer.decision(decision)
             else:
                 assert skip is not None
                 writer.skip(skip)
         writer.finish(summary)
+        if service is not None:
+            service.store.audit(
+                "sweep.summary",
+                service.actor,
+                pack=", ".join(f"{p['id']}@{p['version']}" for p in summary.packs),
+                details=audit_details(summary),
+            )
     finally:
         if store is not None:
             store.close()
@@ -106,6 +128,14 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     if any(summary.decisions.get(verdict) for verdict in tripped):
         return EXIT_BLOCK
     return EXIT_OK
+
+
+def audit_details(summary: Summary) -> dict[str, object]:
+    data = summary.to_json()
+    return {
+        key: data[key]
+        for key in ("as_of", "complete", "records", "decisions", "cases", "skipped", "sources")
+    }
 
 
 def short(summary: Summary) -> str:

@@ -22,6 +22,7 @@ __all__ = [
     "SEVERITY",
     "Action",
     "CaseKind",
+    "CaseRef",
     "Decision",
     "Exposure",
     "Finding",
@@ -110,6 +111,18 @@ class Action(TypedDict):
     ]
 
 
+@with_config(_CLOSED)
+class CaseRef(TypedDict):
+    """A review case a decision used (the case store is the tool's record of the review)."""
+
+    id: str
+    kind: CaseKind
+    state: str
+    period: str | None
+    deadline: dt.date | None
+    overdue: bool | None
+
+
 @with_config(ConfigDict(extra="forbid", title="Decision"))
 class Decision(TypedDict):
     record_id: str
@@ -119,6 +132,7 @@ class Decision(TypedDict):
     packs: Annotated[list[PackRef], Field(description="Every pack that decided.")]
     findings: list[Finding]
     actions: list[Action]
+    cases: Annotated[list[CaseRef], Field(description="Review cases the decision used.")]
     source: SourceInfo | None
 
 

@@ -170,6 +170,11 @@ class Review(_Part):
     case_id: str | None = None
     declared_on: IsoDate | None = None
     decided_on: IsoDate | None = None
+    period: str | None = Field(
+        None, description="The statutory period running now (from the review case)."
+    )
+    deadline: IsoDate | None = Field(None, description="When that period ends (working days).")
+    overdue: bool | None = Field(None, description="The period has ended without a decision.")
 
 
 class SourceRef(_Part):

@@ -33,6 +33,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "cyberreview_policy.builtin.packs",
     "cyberreview_policy.builtin.checks",
     "cyberreview_policy.builtin.sqlite_store",
+    "cyberreview_policy.builtin.postgres_store",
 )
 ENTRY_POINT_GROUP = PROJECT
 DISABLE_ENV = "CYBERREVIEW_DISABLE_PLUGINS"

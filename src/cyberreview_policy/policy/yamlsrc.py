@@ -43,11 +43,21 @@ class LineMap:
         return Location(self.file, self.line(loc))
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: LineMap) -> None:
+def _key(loader: Any, node: yaml.Node) -> Any:
+    """A mapping key as the data will have it (``2027`` is an int, ``yes`` a bool...)."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            return loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError):
+            return node.value
+    return node.value
+
+
+def _walk(node: yaml.Node, loc: Loc, lines: LineMap, loader: Any) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
+            key = _key(loader, key_node)
             line = key_node.start_mark.line + 1
             if key in seen:
                 raise PolicyError(
@@ -56,11 +66,31 @@ def _walk(node: yaml.Node, loc: Loc, lines: LineMap) -> None:
                 )
             seen[key] = line
             lines.set((*loc, key), line)
-            _walk(value_node, (*loc, key), lines)
+            _walk(value_node, (*loc, key), lines, loader)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines.set((*loc, index), item.start_mark.line + 1)
-            _walk(item, (*loc, index), lines)
+            _walk(item, (*loc, index), lines, loader)
+
+
+def _bad_scalar(loader: Any, node: yaml.Node) -> yaml.Node | None:
+    """The scalar whose value cannot be constructed (``2027-13-01``), to point at it."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            loader.construct_object(node, deep=True)
+        except ValueError:
+            return node
+        return None
+    children = (
+        node.value
+        if isinstance(node, yaml.SequenceNode)
+        else [part for pair in getattr(node, "value", []) for part in pair]
+    )
+    for child in children:
+        found = _bad_scalar(loader, child)
+        if found is not None:
+            return found
+    return None
 
 
 def load(path: Path) -> tuple[Any, LineMap]:
@@ -80,8 +110,14 @@ def loads(text: str, file: Path | str) -> tuple[Any, LineMap]:
         if node is None:
             raise PolicyError("the file is empty", Location(file, 1))
         lines.set((), node.start_mark.line + 1)
-        _walk(node, (), lines)
-        data = loader.construct_document(node)
+        _walk(node, (), lines, loader)
+        try:
+            data = loader.construct_document(node)
+        except ValueError as exc:  # a value YAML's types cannot hold, e.g. month 13
+            loader.constructed_objects, loader.recursive_objects = {}, {}
+            bad = _bad_scalar(loader, node) or node
+            where = Location(file, bad.start_mark.line + 1, bad.start_mark.column + 1)
+            raise PolicyError(f"invalid value {bad.value!r}: {exc}", where) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)

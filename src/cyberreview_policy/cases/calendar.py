@@ -1,0 +1,178 @@
+"""Chinese working days: the official schedule, operators' own years, and what is provisional.
+
+A working day is a weekday that is not a statutory holiday, or a weekend day
+designated as a make-up working day (调休).  The schedule comes from the
+``chinesecalendar`` package for the years it knows (2004 to 2026 in 1.11);
+operators supply later years in a calendar file until the package catches up.
+A count that reaches a year neither knows is *provisional*: it falls back on
+Monday to Friday and says so.
+
+Convention (the Measures are silent): a period of N working days that starts
+on day S ends on the N-th working day after S; S itself does not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import LocatedError, Location
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+class CalendarError(LocatedError):
+    """A calendar file that cannot be used; names file, line and field."""
+
+
+@dataclass(frozen=True)
+class YearSchedule:
+    """One year's official schedule: days off that are not weekends, and make-up days."""
+
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+
+
+@cache
+def _package_knows(year: int) -> bool:
+    import chinese_calendar
+
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+@dataclass
+class WorkCalendar:
+    """Working days from the package, then from operator-supplied years."""
+
+    extra: Mapping[int, YearSchedule] = field(default_factory=dict)
+
+    def known(self, year: int) -> bool:
+        return _package_knows(year) or year in self.extra
+
+    def is_workday(self, day: dt.date) -> bool:
+        """Whether ``day`` is a working day (Monday to Friday for an unknown year)."""
+        if _package_knows(day.year):
+            import chinese_calendar
+
+            return bool(chinese_calendar.is_workday(day))
+        schedule = self.extra.get(day.year)
+        if schedule is not None:
+            if day in schedule.workdays:
+                return True
+            if day in schedule.holidays:
+                return False
+        return day.weekday() < 5
+
+    def add_workdays(
+        self, start: dt.date, days: int, paused: Sequence[tuple[dt.date, dt.date]] = ()
+    ) -> tuple[dt.date, bool]:
+        """The ``days``-th working day after ``start``, not counting paused days.
+
+        ``paused`` holds (from, to) pairs: the days after ``from`` up to and
+        including ``to`` do not count.  Returns (deadline, provisional).
+        """
+        day, counted, provisional = start, 0, False
+        while counted < days:
+            day += ONE_DAY
+            provisional = provisional or not self.known(day.year)
+            if self.is_workday(day) and not _in_pause(day, paused):
+                counted += 1
+        return day, provisional
+
+    def workdays_between(
+        self, start: dt.date, end: dt.date, paused: Sequence[tuple[dt.date, dt.date]] = ()
+    ) -> tuple[int, bool]:
+        """Working days after ``start`` up to and including ``end``, not counting paused days."""
+        day, counted, provisional = start, 0, False
+        while day < end:
+            day += ONE_DAY
+            provisional = provisional or not self.known(day.year)
+            if self.is_workday(day) and not _in_pause(day, paused):
+                counted += 1
+        return counted, provisional
+
+
+def _in_pause(day: dt.date, paused: Iterable[tuple[dt.date, dt.date]]) -> bool:
+    return any(since < day <= until for since, until in paused)
+
+
+# -- the operator's calendar file -----------------------------------------------
+
+
+def _dates(value: Any, loc: tuple[str | int, ...], fail: Any) -> set[dt.date]:
+    if not isinstance(value, list):
+        raise fail(loc, "a list of dates or {from: DATE, to: DATE} ranges")
+    out: set[dt.date] = set()
+    for index, item in enumerate(value):
+        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+            out.add(item)
+        elif isinstance(item, dict) and set(item) == {"from", "to"}:
+            first, last = item["from"], item["to"]
+            if not (isinstance(first, dt.date) and isinstance(last, dt.date)) or last < first:
+                raise fail((*loc, index), "a range needs dates with from <= to")
+            day = first
+            while day <= last:
+                out.add(day)
+                day += ONE_DAY
+        else:
+            raise fail((*loc, index), f"{item!r} is not a date (YYYY-MM-DD) or a from/to range")
+    return out
+
+
+def load_calendar(path: Path) -> dict[int, YearSchedule]:
+    """Read a calendar file: ``YEAR: {holidays: [...], workdays: [...]}`` per year."""
+    from ..errors import dotted
+    from ..policy.yamlsrc import load
+
+    try:
+        data, lines = load(path)
+    except LocatedError as exc:
+        raise CalendarError(exc.message, exc.location, exc.field) from None
+
+    def fail(loc: tuple[Any, ...], message: str) -> CalendarError:
+        field = ".".join(str(part) for part in loc[:2])
+        field += dotted(loc[2:]) if len(loc) > 2 else ""
+        return CalendarError(message, lines.location(loc), field or None)
+
+    if not isinstance(data, dict):
+        raise fail((), "a calendar file maps years to {holidays: [...], workdays: [...]}")
+    years: dict[int, YearSchedule] = {}
+    for year, body in data.items():
+        if not isinstance(year, int) or not 2000 <= year <= 2200:
+            raise fail((year,), f"{year!r} is not a year")
+        if not isinstance(body, dict) or not set(body) <= {"holidays", "workdays"}:
+            raise fail((year,), "a year has 'holidays' and 'workdays' lists, nothing else")
+        holidays = _dates(body.get("holidays", []), (year, "holidays"), fail)
+        workdays = _dates(body.get("workdays", []), (year, "workdays"), fail)
+        for name, days in (("holidays", holidays), ("workdays", workdays)):
+            stray = sorted(day for day in days if day.year != year)
+            if stray:
+                raise fail((year, name), f"{stray[0]} is not in {year}")
+        weekday_makeups = sorted(day for day in workdays if day.weekday() < 5)
+        if weekday_makeups:
+            raise fail(
+                (year, "workdays"),
+                f"{weekday_makeups[0]} is a weekday: make-up days are weekend days",
+            )
+        both = sorted(holidays & workdays)
+        if both:
+            raise fail((year,), f"{both[0]} is both a holiday and a working day")
+        years[year] = YearSchedule(frozenset(holidays), frozenset(workdays))
+    return years
+
+
+def calendar_for(path: Path | None) -> WorkCalendar:
+    """The working calendar, with the operator's file if there is one."""
+    if path is None or not path.exists():
+        return WorkCalendar()
+    if not path.is_file():
+        raise CalendarError("not a file", Location(path))
+    return WorkCalendar(load_calendar(path))

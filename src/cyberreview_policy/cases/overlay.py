@@ -1,0 +1,100 @@
+"""Cases feed decisions: the case store is the tool's record of the review.
+
+Before a record is decided, its review case (the newest that was not
+withdrawn) overrides what the source system says about the review: a case
+that ``passed`` or was found ``not_required`` clears the record even when the
+ERP still says ``none``; ``failed`` blocks; a case under way sets the status
+and the running statutory period, its deadline and whether it is overdue
+(the *review-overdue* rule reads them).  Material attached to any case of the
+record counts as on file.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .base import Case
+from .calendar import WorkCalendar
+from .clocks import case_clocks, current_clock
+from .lifecycle import paused_state
+
+#: Case states that say what the record's ``review.status`` is.
+_STATUS = {
+    "declared": "declared",
+    "under_review": "under_review",
+    "special_review": "special_review",
+    "not_required": "not_required",
+    "passed": "passed",
+    "failed": "failed",
+}
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    case: Case
+    status: str | None
+    period: str | None
+    deadline: dt.date | None
+    overdue: bool | None
+
+    def ref(self) -> dict[str, Any]:
+        return {
+            "id": self.case.id,
+            "kind": self.case.kind,
+            "state": self.case.state,
+            "period": self.period,
+            "deadline": self.deadline,
+            "overdue": self.overdue,
+        }
+
+
+def review_facts(
+    cases: Sequence[Case], as_of: dt.date, calendar: WorkCalendar
+) -> ReviewFacts | None:
+    """What the record's newest live review case says, as of ``as_of``."""
+    reviews = [c for c in cases if c.kind == "review" and c.state != "withdrawn"]
+    if not reviews:
+        return None
+    case = reviews[-1]
+    state = paused_state(case.events) if case.state == "supplementing" else case.state
+    clock = current_clock(case_clocks(case.events, as_of, calendar)) if case.is_open else None
+    return ReviewFacts(
+        case=case,
+        status=_STATUS.get(state or ""),
+        period=clock.period if clock else None,
+        deadline=clock.deadline if clock else None,
+        overdue=clock.elapsed if clock else (False if case.is_open else None),
+    )
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    if hasattr(obj, "model_copy"):
+        return obj.model_copy(update=changes)
+    clone = copy.copy(obj)
+    for key, value in changes.items():
+        setattr(clone, key, value)
+    return clone
+
+
+def overlay(record: Any, facts: ReviewFacts | None, cases: Sequence[Case]) -> Any:
+    """``record`` as the case store knows it (the record itself is not changed)."""
+    on_file = {kind for case in cases for kind in case.material_kinds()}
+    changes: dict[str, Any] = {}
+    if facts is not None:
+        review: dict[str, Any] = {
+            "case_id": facts.case.id,
+            "period": facts.period,
+            "deadline": facts.deadline,
+            "overdue": facts.overdue,
+        }
+        if facts.status is not None:
+            review["status"] = facts.status
+        changes["review"] = _replace(record.review, **review)
+    missing = sorted(on_file - set(record.materials))
+    if missing:
+        changes["materials"] = [*record.materials, *missing]
+    return _replace(record, **changes) if changes else record

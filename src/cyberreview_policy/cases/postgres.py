@@ -1,0 +1,73 @@
+"""The shared case store: PostgreSQL, for several gates, sweeps and services at once.
+
+Select it with ``--store postgresql://USER@HOST:PORT/DB`` (or
+``$CYBERREVIEW_STORE``); the password, if any, comes from the URL, ``PGPASSWORD``
+or ``~/.pgpass`` as libpq reads them, and is never printed.  Writers take one
+transaction-scoped advisory lock, so the audit chain stays a chain across
+processes and machines; the partial unique index keeps one open case per
+record and kind.  Needs the ``postgresql`` extra (psycopg 3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ..errors import CaseStoreError
+from .sqlstore import SqlStore
+
+#: The advisory lock writers share (any fixed 64-bit number; this spells "cyberrev").
+WRITE_LOCK = 0x6379_6265_7272_6576
+_PLACEHOLDER = re.compile(r"\?")
+
+
+def _redacted(url: str) -> str:
+    from ..runtime import redact_url
+
+    return redact_url(url)
+
+
+class PostgresStore(SqlStore):
+    serial = "BIGSERIAL"
+    blob = "BYTEA"
+
+    def __init__(self, url: str, connect_timeout: int = 5):
+        try:
+            import psycopg
+        except ImportError:
+            raise CaseStoreError(
+                "the PostgreSQL store needs psycopg: pip install 'cyberreview-policy[postgresql]'"
+            ) from None
+        self.url = url
+        self.name = _redacted(url)
+        self._psycopg = psycopg
+        try:
+            self._db = psycopg.connect(url, autocommit=True, connect_timeout=connect_timeout)
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CaseStoreError(f"cannot reach case store {self.name}: {reason}") from None
+        try:
+            self._migrate()
+        except psycopg.Error as exc:
+            self._db.close()
+            raise CaseStoreError(f"case store {self.name}: {exc}") from None
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._db.execute(_PLACEHOLDER.sub("%s", sql), tuple(params))
+
+    def _errors(self) -> tuple[type[BaseException], ...]:
+        return (self._psycopg.Error,)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        with self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            yield
+
+    def close(self) -> None:
+        self._db.close()

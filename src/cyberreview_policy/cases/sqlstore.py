@@ -1,0 +1,566 @@
+"""What the SQL case stores share: schema, migrations, the queries, the rules.
+
+Subclasses say how to connect, how to open a write transaction that
+serialises writers, and how to spell placeholders; everything else -- the
+one-open-case constraint, the procedure checks, the audit chain -- is here
+once, so SQLite and PostgreSQL cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from ..errors import CaseStoreError, UnknownCaseError
+from .audit import GENESIS, AuditEntry, sealed
+from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
+from .lifecycle import ENDED_STATES, Event, TransitionError, check_transition
+
+_ENDED = ", ".join(f"'{state}'" for state in ENDED_STATES)
+
+#: Numbered migrations; ``{serial}`` and ``{blob}`` are spelt by the dialect.
+MIGRATIONS: tuple[str, ...] = (
+    f"""
+    CREATE TABLE cases (
+        seq {{serial}} PRIMARY KEY,
+        record_key TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open',
+        rule TEXT NOT NULL,
+        pack TEXT NOT NULL,
+        opened_on TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        record_digest TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX one_open_case ON cases (record_key, kind)
+        WHERE state NOT IN ({_ENDED});
+    CREATE INDEX cases_record ON cases (record_key);
+    CREATE INDEX cases_state ON cases (state);
+    CREATE TABLE case_events (
+        case_seq BIGINT NOT NULL REFERENCES cases (seq),
+        n INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        on_date TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT,
+        note TEXT,
+        details TEXT NOT NULL,
+        PRIMARY KEY (case_seq, n)
+    );
+    CREATE TABLE materials (
+        case_seq BIGINT NOT NULL REFERENCES cases (seq),
+        kind TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        sha256 TEXT NOT NULL,
+        content {{blob}} NOT NULL,
+        attached_on TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        PRIMARY KEY (case_seq, kind, sha256)
+    );
+    CREATE TABLE audit (
+        seq BIGINT PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT,
+        pack TEXT,
+        record_digest TEXT,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        count BIGINT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    """,
+)
+
+_CASE_COLUMNS = (
+    "seq, record_key, record_id, kind, state, rule, pack, opened_on, "
+    "created_at, updated_at, summary, record_digest"
+)
+_EVENT_COLUMNS = "case_seq, n, kind, on_date, at, actor, from_state, to_state, note, details"
+_AUDIT_COLUMNS = "seq, at, actor, action, subject, pack, record_digest, details, prev_hash, hash"
+
+
+def case_id(seq: int) -> str:
+    return f"CR-{seq:06d}"
+
+
+def parse_case_id(text: str) -> int:
+    prefix, _, number = text.partition("-")
+    if prefix != "CR" or not number.isdigit():
+        raise UnknownCaseError(f"no case {text!r}: case ids look like CR-000001")
+    return int(number)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+class SqlStore:
+    """Case store logic over a DB-API connection; see the subclasses."""
+
+    url: str
+    name: str  # for messages: the file or the server
+    serial = "INTEGER"
+    blob = "BLOB"
+
+    # -- what a dialect provides ----------------------------------------------
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    def _write(self) -> AbstractContextManager[None]:
+        """A transaction that holds the store's write lock until it ends."""
+        raise NotImplementedError
+
+    def _errors(self) -> tuple[type[BaseException], ...]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # -- schema -----------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self._write():
+            self._execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = self._execute("SELECT version FROM schema_version").fetchone()
+            version = row[0] if row else 0
+            if version > len(MIGRATIONS):
+                raise CaseStoreError(
+                    f"case store {self.name} has schema {version}, newer than this version "
+                    f"of cyberreview knows ({len(MIGRATIONS)}): upgrade cyberreview"
+                )
+            for script in MIGRATIONS[version:]:
+                sql = script.replace("{serial}", self.serial).replace("{blob}", self.blob)
+                for statement in filter(str.strip, sql.split(";")):
+                    self._execute(statement)
+            if version < len(MIGRATIONS):
+                self._execute("DELETE FROM schema_version")
+                self._execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
+
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        """Turn driver errors into :class:`CaseStoreError` naming the store."""
+        try:
+            yield
+        except self._errors() as exc:
+            raise CaseStoreError(f"case store {self.name}: {what}: {exc}") from None
+
+    # -- reading --------------------------------------------------------------
+
+    def _case(
+        self, row: Sequence[Any], events: Sequence[Event] = (), materials: Sequence[Material] = ()
+    ) -> Case:
+        (seq, key, rid, kind, state, rule, pack, opened, created, updated, summary, digest) = row
+        return Case(
+            id=case_id(seq),
+            kind=kind,
+            state=state,
+            record_key=key,
+            record_id=rid,
+            rule=rule,
+            pack=pack,
+            opened_on=dt.date.fromisoformat(opened),
+            created_at=dt.datetime.fromisoformat(created),
+            updated_at=dt.datetime.fromisoformat(updated),
+            summary=json.loads(summary),
+            record_digest=digest,
+            events=tuple(events),
+            materials=tuple(materials),
+        )
+
+    def _events(self, seqs: Sequence[int]) -> dict[int, list[Event]]:
+        out: dict[int, list[Event]] = {seq: [] for seq in seqs}
+        if not seqs:
+            return out
+        marks = ", ".join("?" for _ in seqs)
+        rows = self._execute(
+            f"SELECT {_EVENT_COLUMNS} FROM case_events WHERE case_seq IN ({marks}) "
+            "ORDER BY case_seq, n",
+            tuple(seqs),
+        ).fetchall()
+        for seq, n, kind, on, at, actor, from_state, to_state, note, details in rows:
+            out[seq].append(
+                Event(
+                    n=n,
+                    kind=kind,
+                    on=dt.date.fromisoformat(on),
+                    at=dt.datetime.fromisoformat(at),
+                    actor=actor,
+                    from_state=from_state,
+                    to_state=to_state,
+                    note=note,
+                    details=json.loads(details),
+                )
+            )
+        return out
+
+    def _materials(self, seq: int) -> list[Material]:
+        rows = self._execute(
+            "SELECT kind, filename, size, sha256, attached_on, actor FROM materials "
+            "WHERE case_seq = ? ORDER BY kind, attached_on, filename",
+            (seq,),
+        ).fetchall()
+        return [
+            Material(kind, filename, size, sha, dt.date.fromisoformat(on), actor)
+            for kind, filename, size, sha, on, actor in rows
+        ]
+
+    def _full(self, rows: Sequence[Sequence[Any]]) -> list[Case]:
+        events = self._events([row[0] for row in rows])
+        return [self._case(row, events[row[0]], self._materials(row[0])) for row in rows]
+
+    def get(self, case_id_text: str) -> Case:
+        seq = parse_case_id(case_id_text)
+        with self._guard("reading a case"):
+            row = self._execute(
+                f"SELECT {_CASE_COLUMNS} FROM cases WHERE seq = ?", (seq,)
+            ).fetchone()
+            if row is None:
+                raise UnknownCaseError(f"no case {case_id_text!r} in {self.name}")
+            return self._full([row])[0]
+
+    def list_cases(self, state: str | None = None, kind: str | None = None) -> list[Case]:
+        query = f"SELECT {_CASE_COLUMNS} FROM cases WHERE 1 = 1"
+        params: list[str] = []
+        if state:
+            query += " AND state = ?"
+            params.append(state)
+        if kind:
+            query += " AND kind = ?"
+            params.append(kind)
+        with self._guard("listing cases"):
+            rows = self._execute(query + " ORDER BY seq", params).fetchall()
+            events = self._events([row[0] for row in rows])
+            return [self._case(row, events[row[0]]) for row in rows]
+
+    def cases_for(self, record_key: str) -> list[Case]:
+        with self._guard("reading cases"):
+            rows = self._execute(
+                f"SELECT {_CASE_COLUMNS} FROM cases WHERE record_key = ? ORDER BY seq",
+                (record_key,),
+            ).fetchall()
+            return self._full(rows)
+
+    # -- writing ----------------------------------------------------------------
+
+    def _open_row(self, request: CaseRequest) -> Any:
+        return self._execute(
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE record_key = ? AND kind = ? "
+            f"AND state NOT IN ({_ENDED})",
+            (request.record_key, request.kind),
+        ).fetchone()
+
+    def open_case(self, request: CaseRequest, actor: str) -> tuple[Case, bool]:
+        with self._guard("opening a case"):
+            row = self._open_row(request)  # the common case on a rerun: no write at all
+            if row is not None:
+                return self._case(row), False
+            with self._write():
+                now = _now().isoformat()
+                # The partial unique index decides a race: the loser inserts nothing.
+                row = self._execute(
+                    "INSERT INTO cases (record_key, record_id, kind, rule, pack, opened_on, "
+                    "created_at, updated_at, summary, record_digest) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+                    f"RETURNING {_CASE_COLUMNS}",
+                    (
+                        request.record_key,
+                        request.record_id,
+                        request.kind,
+                        request.rule,
+                        request.pack,
+                        request.opened_on.isoformat(),
+                        now,
+                        now,
+                        _dumps(request.summary),
+                        request.record_digest,
+                    ),
+                ).fetchone()
+                if row is not None:
+                    seq = row[0]
+                    self._add_event(seq, "opened", request.opened_on, actor, to_state="open")
+                    self._append_audit(
+                        "case.opened",
+                        actor,
+                        subject=case_id(seq),
+                        pack=request.pack,
+                        record_digest=request.record_digest,
+                        details={
+                            "kind": request.kind,
+                            "rule": request.rule,
+                            "record": request.record_id,
+                        },
+                    )
+                    return self._case(row), True
+            row = self._open_row(request)
+            if row is None:  # the winner's case cannot vanish: cases are never deleted
+                raise CaseStoreError(f"case store {self.name}: the open case disappeared")
+            return self._case(row), False
+
+    def _add_event(
+        self,
+        seq: int,
+        kind: str,
+        on: dt.date,
+        actor: str,
+        *,
+        from_state: str | None = None,
+        to_state: str | None = None,
+        note: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        row = self._execute(
+            "SELECT COUNT(*) FROM case_events WHERE case_seq = ?", (seq,)
+        ).fetchone()
+        self._execute(
+            f"INSERT INTO case_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                seq,
+                row[0] + 1,
+                kind,
+                on.isoformat(),
+                _now().isoformat(),
+                actor,
+                from_state,
+                to_state,
+                note,
+                _dumps(details or {}),
+            ),
+        )
+
+    def _locked(self, case_id_text: str) -> Case:
+        """The case, read inside the write transaction (so nobody moves it meanwhile)."""
+        seq = parse_case_id(case_id_text)
+        row = self._execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            raise UnknownCaseError(f"no case {case_id_text!r} in {self.name}")
+        return self._full([row])[0]
+
+    def transition(
+        self,
+        case_id: str,
+        to_state: str,
+        *,
+        on: dt.date,
+        actor: str,
+        note: str | None = None,
+        complex_review: bool = False,
+    ) -> Case:
+        with self._guard("moving a case"), self._write():
+            case = self._locked(case_id)
+            check_transition(
+                case.id,
+                case.kind,
+                case.state,
+                case.events,
+                to_state=to_state,
+                on=on,
+                complex_review=complex_review,
+            )
+            seq = parse_case_id(case.id)
+            self._execute(
+                "UPDATE cases SET state = ?, updated_at = ? WHERE seq = ?",
+                (to_state, _now().isoformat(), seq),
+            )
+            details = {"complex": True} if complex_review else {}
+            self._add_event(
+                seq,
+                "transition",
+                on,
+                actor,
+                from_state=case.state,
+                to_state=to_state,
+                note=note,
+                details=details,
+            )
+            self._append_audit(
+                "case.transition",
+                actor,
+                subject=case.id,
+                pack=case.pack,
+                record_digest=case.record_digest,
+                details={"from": case.state, "to": to_state, "on": on.isoformat(), **details},
+            )
+        return self.get(case_id)
+
+    def extend(self, case_id: str, days: int, on: dt.date, actor: str, note: str) -> Case:
+        if days <= 0:
+            raise TransitionError("an extension is a positive number of working days")
+        with self._guard("extending a case"), self._write():
+            case = self._locked(case_id)
+            if case.state != "special_review":
+                raise TransitionError(
+                    f"case {case.id} is {case.state}: only a special review can be extended"
+                )
+            last = max(event.on for event in case.events)
+            if on < last:
+                raise TransitionError(
+                    f"case {case.id}: --on {on} is before its last step, on {last}"
+                )
+            seq = parse_case_id(case.id)
+            self._add_event(seq, "extend", on, actor, note=note, details={"days": days})
+            self._append_audit(
+                "case.extended",
+                actor,
+                subject=case.id,
+                pack=case.pack,
+                details={"days": days, "on": on.isoformat()},
+            )
+        return self.get(case_id)
+
+    def attach(
+        self, case_id: str, kind: str, filename: str, content: bytes, *, on: dt.date, actor: str
+    ) -> Material:
+        if kind not in MATERIAL_KINDS:
+            raise CaseStoreError(
+                f"unknown material kind {kind!r}; kinds: {', '.join(MATERIAL_KINDS)}"
+            )
+        if len(content) > MAX_MATERIAL_BYTES:
+            raise CaseStoreError(f"{filename} is larger than {MAX_MATERIAL_BYTES // 2**20} MB")
+        sha = hashlib.sha256(content).hexdigest()
+        with self._guard("attaching material"), self._write():
+            case = self._locked(case_id)
+            seq = parse_case_id(case.id)
+            exists = self._execute(
+                "SELECT 1 FROM materials WHERE case_seq = ? AND kind = ? AND sha256 = ?",
+                (seq, kind, sha),
+            ).fetchone()
+            if exists is None:
+                self._execute(
+                    "INSERT INTO materials (case_seq, kind, filename, size, sha256, content, "
+                    "attached_on, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (seq, kind, filename, len(content), sha, content, on.isoformat(), actor),
+                )
+                self._add_event(seq, "attach", on, actor, details={"material": kind, "sha256": sha})
+                self._append_audit(
+                    "case.attached",
+                    actor,
+                    subject=case.id,
+                    pack=case.pack,
+                    details={"material": kind, "sha256": sha, "size": len(content)},
+                )
+        return Material(kind, filename, len(content), sha, on, actor)
+
+    def material(self, case_id: str, kind: str) -> list[tuple[Material, bytes]]:
+        seq = parse_case_id(case_id)
+        with self._guard("reading material"):
+            rows = self._execute(
+                "SELECT kind, filename, size, sha256, attached_on, actor, content FROM materials "
+                "WHERE case_seq = ? AND kind = ? ORDER BY attached_on, filename",
+                (seq, kind),
+            ).fetchall()
+        return [
+            (Material(k, name, size, sha, dt.date.fromisoformat(on), actor), bytes(content))
+            for k, name, size, sha, on, actor, content in rows
+        ]
+
+    # -- the audit trail ----------------------------------------------------------
+
+    def _append_audit(self, action: str, actor: str, **fields: Any) -> AuditEntry:
+        """Append inside the caller's write transaction."""
+        head = self._execute("SELECT count, hash FROM audit_head WHERE id = 1").fetchone()
+        count, prev = (head[0], head[1]) if head else (0, GENESIS)
+        entry = sealed(
+            AuditEntry(
+                seq=count + 1,
+                at=_now(),
+                actor=actor,
+                action=action,
+                subject=fields.get("subject"),
+                pack=fields.get("pack"),
+                record_digest=fields.get("record_digest"),
+                details=fields.get("details") or {},
+            ),
+            prev,
+        )
+        self._execute(
+            f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.seq,
+                entry.at.isoformat(),
+                entry.actor,
+                entry.action,
+                entry.subject,
+                entry.pack,
+                entry.record_digest,
+                _dumps(entry.details),
+                entry.prev_hash,
+                entry.hash,
+            ),
+        )
+        if head is None:
+            self._execute(
+                "INSERT INTO audit_head (id, count, hash) VALUES (1, ?, ?)", (entry.seq, entry.hash)
+            )
+        else:
+            self._execute(
+                "UPDATE audit_head SET count = ?, hash = ? WHERE id = 1", (entry.seq, entry.hash)
+            )
+        return entry
+
+    def audit(
+        self,
+        action: str,
+        actor: str,
+        *,
+        subject: str | None = None,
+        pack: str | None = None,
+        record_digest: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        with self._guard("writing the audit trail"), self._write():
+            return self._append_audit(
+                action,
+                actor,
+                subject=subject,
+                pack=pack,
+                record_digest=record_digest,
+                details=details,
+            )
+
+    def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]:
+        query = f"SELECT {_AUDIT_COLUMNS} FROM audit"
+        params: tuple[Any, ...] = ()
+        if since is not None:
+            query += " WHERE at >= ?"
+            params = (since.isoformat(),)
+        with self._guard("reading the audit trail"):
+            rows = self._execute(query + " ORDER BY seq", params).fetchall()
+        for seq, at, actor, action, subject, pack, digest, details, prev, hash_ in rows:
+            yield AuditEntry(
+                seq=seq,
+                at=dt.datetime.fromisoformat(at),
+                actor=actor,
+                action=action,
+                subject=subject,
+                pack=pack,
+                record_digest=digest,
+                details=json.loads(details),
+                prev_hash=prev,
+                hash=hash_,
+            )
+
+    def audit_head(self) -> tuple[int, str] | None:
+        with self._guard("reading the audit trail"):
+            row = self._execute("SELECT count, hash FROM audit_head WHERE id = 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else None

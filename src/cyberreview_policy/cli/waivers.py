@@ -1,0 +1,233 @@
+"""``cyberreview waivers add|list|revoke``: approved exceptions to overridable rules."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..runtime import Runtime, current_actor, home_dir
+from ..waivers import MANAGED_FILE, MAX_DAYS, Scope, Waiver, WaiverError, load_all, waiver_files
+from ._common import EXIT_OK, add_actor_option, add_command, add_store_options, iso_date
+
+NAME = "waivers"
+HELP = "add, list and revoke waivers of overridable rules"
+DESCRIPTION = f"""\
+A waiver sets aside the findings of one overridable rule on the records in its
+scope -- one record, or every record of a product model, vendor or operator --
+until it expires, at most {MAX_DAYS} days after it was granted.  An expired
+waiver no longer applies and is reported as a warning.  Rules that are not
+overridable (review-required, review-failed, in-use-without-review, ...) can
+never be waived.
+
+Waivers live in $CYBERREVIEW_HOME/{MANAGED_FILE} (managed by these commands)
+and $CYBERREVIEW_HOME/waivers.d/*.yaml (kept by hand).  Every change is
+recorded in the audit trail.
+"""
+EXAMPLES = """\
+examples:
+  cyberreview waivers add --rule commitments --record PO-2021-0117/1 \\
+      --reason "amendment with the Art. 6 commitments signed, filed in DMS-4411" \\
+      --approver "Li Wei (CISO)" --ticket CHG-2041 --expires 2021-12-31
+  cyberreview waivers add --rule factors-contradict --product-model UOM-6500 \\
+      --reason "remote access disabled by design" --approver "Li Wei" --expires 2022-03-31
+  cyberreview waivers list
+  cyberreview waivers revoke W-0002 --reason "vendor changed the product"
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
+    verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB", parser_class=type(p))
+    add = add_command(
+        verbs,
+        "add",
+        "grant a waiver",
+        "Grant a waiver of an overridable rule, checked against the registered packs.",
+        EXAMPLES.split("\n  cyberreview waivers list", maxsplit=1)[0] + "\n",
+    )
+    add.add_argument("--rule", required=True, help="the rule id")
+    add.add_argument("--pack", help="only this pack's rule of that id")
+    add.add_argument("--record", help="scope: one record id")
+    add.add_argument("--product-model", help="scope: every record of this product model")
+    add.add_argument("--vendor", help="scope: every record of this vendor")
+    add.add_argument("--operator", help="scope: every record of this operator")
+    add.add_argument("--reason", required=True)
+    add.add_argument("--approver", required=True)
+    add.add_argument("--ticket", help="the change or approval ticket")
+    add.add_argument("--expires", type=iso_date, required=True, metavar="YYYY-MM-DD")
+    add.add_argument("--created", type=iso_date, metavar="YYYY-MM-DD", help="default today")
+    add_store_options(add)
+    add_actor_option(add)
+    add.set_defaults(run=run_add)
+    ls = add_command(
+        verbs,
+        "list",
+        "list waivers and whether each applies",
+        "List every waiver with its state on a date: active, expired, revoked or not yet.",
+        "examples:\n  cyberreview waivers list\n"
+        "  cyberreview waivers list --as-of 2022-01-01 --format json\n",
+    )
+    ls.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="default today")
+    ls.add_argument("--format", choices=("text", "json"), default="text")
+    ls.set_defaults(run=run_list)
+    revoke = add_command(
+        verbs,
+        "revoke",
+        "revoke a waiver",
+        f"Revoke a waiver of {MANAGED_FILE} from a date on (default today).",
+        'examples:\n  cyberreview waivers revoke W-0002 --reason "vendor changed the product"\n',
+    )
+    revoke.add_argument("waiver_id", metavar="WAIVER_ID")
+    revoke.add_argument("--reason", required=True)
+    revoke.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="default today")
+    add_store_options(revoke)
+    add_actor_option(revoke)
+    revoke.set_defaults(run=run_revoke)
+
+
+def _managed() -> Path:
+    return home_dir() / MANAGED_FILE
+
+
+def _write(path: Path, waivers: list[Waiver], audit: Any) -> None:
+    """Write ``waivers`` to ``path`` atomically, once ``audit()`` has recorded the change."""
+    import yaml
+
+    text = "# Managed by `cyberreview waivers`; hand-kept waivers go in waivers.d/.\n"
+    text += yaml.safe_dump(
+        {"waivers": [w.to_yaml() for w in waivers]}, sort_keys=False, allow_unicode=True
+    )
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
+        tmp.write(text)
+    try:
+        audit()
+    except BaseException:
+        os.unlink(tmp.name)
+        raise
+    os.replace(tmp.name, path)
+
+
+def _check_rule(rt: Runtime, rule: str, pack: str | None) -> None:
+    found = []
+    for entry in rt.catalog.entries.values():
+        if pack and entry.manifest.id != pack:
+            continue
+        for compiled in rt.catalog.load(entry).rules:
+            if compiled.id == rule:
+                found.append((entry.manifest.id, compiled.overridable))
+    if not found:
+        raise UsageError(f"no registered pack has a rule {rule!r}")
+    fixed = [pid for pid, overridable in found if not overridable]
+    if fixed:
+        raise UsageError(
+            f"rule {rule} of pack {fixed[0]} is not overridable: no waiver can set it aside"
+        )
+
+
+def run_add(args: argparse.Namespace, rt: Runtime) -> int:
+    scope = Scope(args.record, args.product_model, args.vendor, args.operator)
+    if not scope.describe():
+        raise UsageError(
+            "a waiver needs a scope: --record, --product-model, --vendor or --operator"
+        )
+    created = args.created or dt.date.today()
+    if args.expires < created or (args.expires - created).days > MAX_DAYS:
+        raise UsageError(f"--expires {args.expires} must be within {MAX_DAYS} days after {created}")
+    _check_rule(rt, args.rule, args.pack)
+    existing = load_all(waiver_files(home_dir()))
+    managed = load_all([_managed()]) if _managed().is_file() else []
+    number = 1 + max((int(w.id[2:]) for w in existing if w.id[2:].isdigit()), default=0)
+    waiver = Waiver(
+        id=f"W-{number:04d}",
+        rule=args.rule,
+        scope=scope,
+        reason=args.reason,
+        approver=args.approver,
+        created=created,
+        expires=args.expires,
+        ticket=args.ticket,
+        pack=args.pack,
+    )
+    store = rt.store()
+    try:
+        _write(
+            _managed(),
+            [*managed, waiver],
+            lambda: store.audit(
+                "waiver.added",
+                args.actor or current_actor(),
+                subject=waiver.id,
+                details={
+                    "rule": waiver.rule,
+                    "scope": scope.describe(),
+                    "approver": waiver.approver,
+                    "ticket": waiver.ticket,
+                    "expires": waiver.expires.isoformat(),
+                },
+            ),
+        )
+    finally:
+        store.close()
+    sys.stdout.write(
+        f"{waiver.id}: {waiver.rule} waived for {scope.describe()} until {waiver.expires}\n"
+    )
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace, rt: Runtime) -> int:
+    on = args.as_of or dt.date.today()
+    waivers = load_all(waiver_files(home_dir()))
+    if args.format == "json":
+        data = [{**w.to_yaml(), "state": w.state(on), "file": str(w.location)} for w in waivers]
+        sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    if not waivers:
+        sys.stdout.write("no waivers\n")
+    for w in waivers:
+        sys.stdout.write(
+            f"{w.id:<8} {w.state(on):<8} {w.rule:<20} {w.scope.describe():<32} "
+            f"until {w.expires}  approved by {w.approver}\n"
+        )
+    return EXIT_OK
+
+
+def run_revoke(args: argparse.Namespace, rt: Runtime) -> int:
+    from dataclasses import replace
+
+    on = args.on or dt.date.today()
+    managed = load_all([_managed()]) if _managed().is_file() else []
+    target = next((w for w in managed if w.id == args.waiver_id), None)
+    if target is None:
+        others = {w.id: w for w in load_all(waiver_files(home_dir()))}
+        if args.waiver_id in others:
+            raise WaiverError(
+                f"waiver {args.waiver_id} is kept by hand: revoke it by editing its file",
+                others[args.waiver_id].location,
+            )
+        raise UsageError(f"no waiver {args.waiver_id!r} in {_managed()}")
+    actor = args.actor or current_actor()
+    revoked = replace(target, revoked_on=on, revoked_by=actor, revoked_reason=args.reason)
+    store = rt.store()
+    try:
+        _write(
+            _managed(),
+            [revoked if w.id == target.id else w for w in managed],
+            lambda: store.audit(
+                "waiver.revoked",
+                actor,
+                subject=target.id,
+                details={"rule": target.rule, "on": on.isoformat(), "reason": args.reason},
+            ),
+        )
+    finally:
+        store.close()
+    sys.stdout.write(f"{target.id}: revoked from {on}\n")
+    return EXIT_OK

@@ -1,0 +1,74 @@
+"""The pydantic model of a waiver file (kept apart so that gates without waivers skip it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .policy.schema import ID_PATTERN
+from .waivers import MAX_DAYS
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScopeModel(_Strict):
+    record: str | None = Field(None, description="One record id.")
+    product_model: str | None = Field(None, description="Every record of this product model.")
+    vendor: str | None = Field(None, description="Every record of this vendor (by name).")
+    operator: str | None = Field(None, description="Every record of this operator (by name).")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ScopeModel:
+        if not any(vars(self).values()):
+            raise ValueError("a scope names a record, product_model, vendor or operator")
+        return self
+
+
+class RevokedModel(_Strict):
+    on: dt.date
+    by: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+class WaiverModel(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    rule: str = Field(pattern=ID_PATTERN)
+    pack: str | None = Field(None, pattern=ID_PATTERN, description="Only this pack's rule.")
+    scope: ScopeModel
+    reason: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+    ticket: str | None = None
+    created: dt.date
+    expires: dt.date
+    revoked: RevokedModel | None = None
+
+    @model_validator(mode="after")
+    def _at_most_a_year(self) -> WaiverModel:
+        if self.expires < self.created:
+            raise PydanticCustomError(
+                "waiver_dates",
+                "is before created ({created})",
+                {"field": "expires", "created": str(self.created)},
+            )
+        if (self.expires - self.created).days > MAX_DAYS:
+            raise PydanticCustomError(
+                "waiver_too_long",
+                "{expires} is more than {days} days after created ({created}): renew a waiver, "
+                "do not make it longer",
+                {
+                    "field": "expires",
+                    "expires": str(self.expires),
+                    "days": MAX_DAYS,
+                    "created": str(self.created),
+                },
+            )
+        return self
+
+
+class WaiverFile(_Strict):
+    model_config = ConfigDict(extra="forbid", title="cyberreview-policy waivers")
+    waivers: list[WaiverModel] = Field(default_factory=list)
