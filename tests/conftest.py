@@ -1,11 +1,21 @@
-"""Shared fixtures: a private CYBERREVIEW_HOME per test, the shipped pack, records, the CLI."""
+"""Shared fixtures: a private CYBERREVIEW_HOME per test, the shipped pack, records, the CLI,
+and a PostgreSQL database per test.
+
+PostgreSQL is expected at ``$CYBERREVIEW_TEST_PG`` (default
+``postgresql://postgres@127.0.0.1:5432/postgres``), as on development and CI
+machines; each test that asks gets a database of its own, dropped afterwards.
+When the server cannot be reached those tests fail, saying so: they are not
+skipped.
+"""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,3 +153,32 @@ def write_json(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+ADMIN_URL = os.environ.get("CYBERREVIEW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _admin() -> object:
+    import psycopg
+
+    try:
+        return psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        pytest.fail(
+            f"PostgreSQL is needed for the store tests and is not reachable at {ADMIN_URL} "
+            f"(set CYBERREVIEW_TEST_PG): {exc}"
+        )
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test."""
+    name = f"cyberreview_test_{uuid.uuid4().hex[:12]}"
+    admin = _admin()
+    admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
+    base = ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
+        admin.close()  # type: ignore[attr-defined]

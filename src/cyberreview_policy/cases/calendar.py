@@ -87,18 +87,6 @@ class WorkCalendar:
                 counted += 1
         return day, provisional
 
-    def workdays_between(
-        self, start: dt.date, end: dt.date, paused: Sequence[tuple[dt.date, dt.date]] = ()
-    ) -> tuple[int, bool]:
-        """Working days after ``start`` up to and including ``end``, not counting paused days."""
-        day, counted, provisional = start, 0, False
-        while day < end:
-            day += ONE_DAY
-            provisional = provisional or not self.known(day.year)
-            if self.is_workday(day) and not _in_pause(day, paused):
-                counted += 1
-        return counted, provisional
-
 
 def _in_pause(day: dt.date, paused: Iterable[tuple[dt.date, dt.date]]) -> bool:
     return any(since < day <= until for since, until in paused)
