@@ -91,6 +91,7 @@ def test_cases_list_and_show(cli: Cli, tmp_path: Path) -> None:
         "operator": "East Grid Power",
         "product": "Backbone router",
         "system": "Dispatch WAN",
+        "materials": ["declaration", "impact_analysis", "procurement_documents"],
     }
     assert "amount" not in json.dumps(data)  # no contract figures in a case summary
     assert cli("cases", "list", "--kind", "remediation", "--format", "json").json() == []

@@ -166,8 +166,8 @@ def test_material_is_shown_only_when_asked(cli: Cli, po: Path, tmp_path: Path, h
     ):
         assert "ZHONGXIN" not in listing.out
     shown = cli("cases", "show", case)
-    assert "  [x] impact_analysis" in shown.out
-    assert "  [ ] declaration" in shown.out
+    assert "  [x] impact_analysis  (attached)" in shown.out
+    assert "  [x] declaration  (listed by the source)" in shown.out
     assert "impact-analysis-ZHONGXIN.pdf" in cli("cases", "show", case, "--materials").out
     data = cli("cases", "show", case, "--materials", "--format", "json").json()
     assert data["materials"][0]["filename"] == "impact-analysis-ZHONGXIN.pdf"

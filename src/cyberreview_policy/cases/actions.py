@@ -11,13 +11,15 @@ if TYPE_CHECKING:
     from ..models.decision import Decision
 
 
-def summary(record: Any) -> dict[str, str | None]:
-    """What a case list shows of its record: no amounts, no material."""
+def summary(record: Any) -> dict[str, Any]:
+    """What a case keeps of its record: names and the materials the source lists;
+    no amounts, no material itself."""
     return {
         "kind": record.kind,
         "operator": record.operator.name,
         "product": record.product.name if record.product else None,
         "system": record.deployment.system,
+        "materials": list(record.materials),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..policy.template import show
 
@@ -54,7 +54,7 @@ def exposure_line(exposure: Exposure) -> str:
     return text
 
 
-def _subject(decision: Decision, summary: dict[str, str | None] | None) -> str:
+def _subject(decision: Decision, summary: dict[str, Any] | None) -> str:
     if not summary:
         return decision["record_id"]
     parts = [decision["record_id"]]
@@ -65,9 +65,7 @@ def _subject(decision: Decision, summary: dict[str, str | None] | None) -> str:
     return " ".join(parts)
 
 
-def decision_text(
-    decision: Decision, style: Style, summary: dict[str, str | None] | None = None
-) -> str:
+def decision_text(decision: Decision, style: Style, summary: dict[str, Any] | None = None) -> str:
     """The gate's answer for one record."""
     verdict = decision["decision"]
     packs = ", ".join(f"{p['id']} {p['version']}" for p in decision["packs"])

@@ -194,10 +194,15 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
     return EXIT_OK
 
 
-def checklist(case: Case) -> dict[str, bool]:
+def checklist(case: Case) -> dict[str, str | None]:
+    """Each required material: ``attached`` to the case, listed by the ``source``, or None."""
     wanted = (*REQUIRED, "listing_documents") if case.summary.get("kind") == "listing" else REQUIRED
-    on_file = case.material_kinds()
-    return {kind: kind in on_file for kind in wanted}
+    attached = case.material_kinds()
+    listed = set(case.summary.get("materials") or ())
+    return {
+        kind: "attached" if kind in attached else "source" if kind in listed else None
+        for kind in wanted
+    }
 
 
 def _status(clock: Any, as_of: dt.date) -> str:
@@ -239,8 +244,11 @@ def _text(case: Case, clocks: list[Any], materials: bool, as_of: dt.date) -> str
             )
     if case.kind == "review":
         out += "\nmaterials (Art. 7)\n"
-        for kind, present in checklist(case).items():
-            out += f"  [{'x' if present else ' '}] {kind}\n"
+        for kind, where in checklist(case).items():
+            note = {"attached": "  (attached)", "source": "  (listed by the source)"}.get(
+                where or "", ""
+            )
+            out += f"  [{'x' if where else ' '}] {kind}{note}\n"
     if materials and case.materials:
         out += "\nattached files (confidential)\n"
         for item in case.materials:
