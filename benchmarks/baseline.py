@@ -181,7 +181,7 @@ def decide(record: Record) -> dict[str, Any]:
                 "rule": "in-use-without-review",
                 "outcome": "block",
                 "message": f"{product_name} is in use in {system} although its review status "
-                f"is {status}: penalty exposure under CSL Art. 65 is 1 to 10 times the "
+                f"is {status}: penalty exposure under the Cybersecurity Law is 1 to 10 times the "
                 f"purchase amount of {currency} {money(amount)}",
                 "citations": CITE_IN_USE,
                 "exposure": {

@@ -104,3 +104,31 @@ def test_defaults_are_fresh_objects() -> None:
     second = fastrecord.from_text(json.dumps(COVERED))
     assert first is not None and second is not None
     assert first.attributes is not second.attributes
+
+
+def test_the_gate_imports_neither_pydantic_nor_yaml_nor_importlib_metadata(home: Path) -> None:
+    """The start-up budget of the gate: a warm gate loads none of the heavy modules."""
+    import subprocess
+    import sys
+
+    record = Path(__file__).resolve().parent.parent / "examples" / "po-117.json"
+    gate = f"main(['gate', '--record', {str(record)!r}, '--no-cases', '--as-of', '2026-03-01'])"
+    code = (
+        "import sys\n"
+        "from cyberreview_policy.cli import main\n"
+        "try:\n"
+        f"    {gate}\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['pydantic', 'pydantic_core', 'yaml', 'importlib.metadata', 'sqlite3', 'psycopg']\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**__import__("os").environ, "CYBERREVIEW_HOME": str(home)}
+    warm = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert warm.returncode == 0, warm.stderr  # the first run fills the pack cache
+    again = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert again.stdout.strip().splitlines()[-1] == "[]"

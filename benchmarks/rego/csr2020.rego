@@ -246,7 +246,7 @@ findings contains {
 		text(["deployment", "system"]),
 		" although its review status is ",
 		status,
-		": penalty exposure under CSL Art. 65 is 1 to 10 times the purchase amount of ",
+		": penalty exposure under the Cybersecurity Law is 1 to 10 times the purchase amount of ",
 		currency,
 		" ",
 		show(amount),

@@ -58,7 +58,7 @@ def finding_for(rule: CompiledRule, record: Record, ctx: Ctx) -> Finding:
         "title": rule.title,
         "outcome": rule.outcome,  # type: ignore[typeddict-item]
         "message": rule.message(record),
-        "citations": rule.citation_list,  # shared: decisions are read-only
+        "citations": rule.citations_on(ctx.as_of),  # shared: decisions are read-only
         "overridable": rule.overridable,
         "waiver": None,
         "exposure": exposure_of(rule.exposure, record) if rule.exposure else None,
@@ -150,13 +150,16 @@ class Engine:
                                 "created": None,
                             }
                         )
+        deciding = self._refs[0]
         if self._sort or self.waivers is not None:
             findings.sort(key=_severity_first)
+            if worst and len(self._refs) > 1:  # the pack whose finding decided
+                deciding = next(r for r in self._refs if r["id"] == findings[0]["pack"])
         return {
             "record_id": record.id,
             "decision": VERDICTS[worst],
             "as_of": as_of,
-            "pack": self._refs[0],
+            "pack": deciding,
             "packs": self._refs,
             "findings": findings,
             "actions": actions,

@@ -7,12 +7,13 @@ embedded case store ``cases.db``.  It is created with owner-only permissions.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
 from .cases.base import CaseStore
 from .cases.calendar import WorkCalendar
-from .errors import CaseStoreError, SourceError
+from .errors import CaseStoreError, SourceError, UsageError
 from .plugin.manager import PluginHost, make_host
 from .policy.catalog import Catalog
 from .sources.base import Source
@@ -67,10 +68,12 @@ class Runtime:
         host: PluginHost | None = None,
         store_url: str | None = None,
         calendar_path: Path | None = None,
+        policy_dirs: Sequence[Path] = (),
     ):
         self._host = host
         self.store_url = store_url
         self.calendar_path = calendar_path
+        self.policy_dirs = tuple(policy_dirs)
 
     @property
     def host(self) -> PluginHost:
@@ -85,9 +88,24 @@ class Runtime:
 
     @cached_property
     def catalog(self) -> Catalog:
+        """Registered packs and law, with those of ``--policy-dir`` (validated alike)."""
         registry = self.host.registry
         dirs = {Path(item.obj): item.plugin for item in registry.items["packs"].values()}
-        return Catalog(dirs, registry.objects("checks"))
+        law = [Path(item.obj) for item in registry.items["law"].values()]
+        for root in self.policy_dirs:
+            if not root.is_dir():
+                raise UsageError(f"--policy-dir {root}: not a directory")
+            found = (
+                [root]
+                if (root / "pack.yaml").is_file()
+                else sorted(child for child in root.iterdir() if (child / "pack.yaml").is_file())
+            )
+            if not found and not (root / "law.yaml").is_file():
+                raise UsageError(f"--policy-dir {root}: no pack.yaml in it or in its directories")
+            dirs.update({path: f"--policy-dir {root}" for path in found})
+            if (root / "law.yaml").is_file():
+                law.append(root / "law.yaml")
+        return Catalog(dirs, registry.objects("checks"), law)
 
     def source(self, target: str, source_type: str = "file", **options: object) -> Source:
         types = self.host.registry.objects("sources")

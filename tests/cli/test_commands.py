@@ -18,7 +18,9 @@ Cli = Callable[..., Result]
 def test_policy_list(cli: Cli) -> None:
     result = cli("policy", "list")
     assert result.code == 0
-    assert result.out.startswith("cn-csr-2020      1.1.0    2020-06-01 to 2022-02-14")
+    ids = [line.split()[0] for line in result.out.splitlines() if not line.startswith(" ")]
+    assert ids == ["cn-cne-2023", "cn-csr-2020", "cn-csr-2022"]
+    assert "cn-csr-2020      1.1.0    2020-06-01 to 2022-02-14" in result.out
 
 
 def test_policy_validate_good_and_bad(cli: Cli, pack_dir: Path, tmp_path: Path) -> None:
@@ -118,7 +120,8 @@ def test_record_schema_lists_categories(cli: Cli) -> None:
 
 def test_plugins(cli: Cli) -> None:
     result = cli("plugins")
-    assert "cyberreview_policy.builtin.packs  (builtin)  ok\n    packs: cn-csr-2020" in result.out
+    assert "packs: cn-cne-2023, cn-csr-2020, cn-csr-2022" in result.out
+    assert "law: " in result.out
     data = cli("plugins", "--format", "json").json()
     assert {p["name"] for p in data} >= {
         "cyberreview_policy.builtin.files",

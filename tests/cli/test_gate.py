@@ -15,6 +15,10 @@ from tests.conftest import COVERED, Result, with_changes
 Cli = Callable[..., Result]
 Write = Callable[..., Path]
 PINNED = ("--pack", "cn-csr-2020", "--as-of", "2021-06-01")
+AVAILABLE = (
+    "cn-cne-2023 (2023-07-03 to open end); cn-csr-2020 (2020-06-01 to 2022-02-14); "
+    "cn-csr-2022 (2022-02-15 to open end)"
+)
 
 
 def gate(cli: Cli, path: Path | str, *extra: str) -> Result:
@@ -76,7 +80,7 @@ def test_pack_selection_by_date(cli: Cli, write_json: Write) -> None:
     assert result.code == 3
     assert result.err == (
         "cyberreview: error: no policy pack is in force on 2019-06-01; registered: "
-        "cn-csr-2020 (2020-06-01 to 2022-02-14) (use --as-of or --pack)\n"
+        f"{AVAILABLE} (use --as-of or --pack)\n"
     )
 
 
@@ -167,9 +171,7 @@ def test_missing_file(cli: Cli, tmp_path: Path) -> None:
 
 def test_unknown_pack(cli: Cli, write_json: Write) -> None:
     result = cli("gate", "--record", write_json(COVERED), "--pack", "cn-csr-2099")
-    assert one_line_error(result) == (
-        "unknown pack 'cn-csr-2099'; available: cn-csr-2020 (2020-06-01 to 2022-02-14)"
-    )
+    assert one_line_error(result) == f"unknown pack 'cn-csr-2099'; available: {AVAILABLE}"
 
 
 def test_more_than_one_record(cli: Cli, write_json: Write) -> None:

@@ -58,7 +58,12 @@ def test_builtins_register_through_the_hooks(host: Any) -> None:
     assert set(registry.objects("sources")) == {"file"}
     assert set(registry.objects("case_stores")) == {"sqlite", "postgresql", "postgres"}
     assert "certification_valid" in registry.objects("checks")
-    assert [Path(p).name for p in registry.objects("packs")] == ["cn-csr-2020"]
+    assert sorted(Path(p).name for p in registry.objects("packs")) == [
+        "cn-cne-2023",
+        "cn-csr-2020",
+        "cn-csr-2022",
+    ]
+    assert [Path(p).name for p in registry.objects("law")] == ["law.yaml"]
     assert all(info.origin == "builtin" and not info.error for info in host.plugins.values())
 
 
@@ -196,6 +201,32 @@ def test_a_plugin_can_add_a_case_store() -> None:
     runtime = Runtime(make_host(entry_points=False, extra=[("memory", MemoryStores())]))
     assert runtime.store("memory://team") == "a store"
     assert opened == ["memory://team"]
+
+
+def test_a_plugin_can_declare_a_family_for_its_packs(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from cyberreview_policy.runtime import Runtime
+
+    law = tmp_path / "law.yaml"
+    law.write_text("families:\n  house:\n    title: House rules\n    starts: 2020-06-01\n")
+    pack = make_pack(tmp_path)
+    manifest = pack / "pack.yaml"
+    manifest.write_text(manifest.read_text() + "family: house\n")
+
+    class House:
+        @hookimpl
+        def cyberreview_register_law(self, register: Callable[[Path], None]) -> None:
+            register(law)
+
+        @hookimpl
+        def cyberreview_register_packs(self, register: Callable[[Path], None]) -> None:
+            register(pack)
+
+    runtime = Runtime(make_host(entry_points=False, extra=[("house", House())]))
+    chosen = [p.id for p in runtime.catalog.select([], dt.date(2021, 6, 1))]
+    assert chosen == ["cn-csr-2020", "house-rules"]
+    assert runtime.catalog.errors == []
 
 
 def test_plugins_registered_in_code() -> None:

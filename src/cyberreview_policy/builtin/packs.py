@@ -23,6 +23,13 @@ def shipped_packs_root() -> Path | None:
 
 
 @hookimpl
+def cyberreview_register_law(register: Callable[[Path], None]) -> None:
+    root = shipped_packs_root()
+    if root is not None and (root / "law.yaml").is_file():
+        register(root / "law.yaml")
+
+
+@hookimpl
 def cyberreview_register_packs(register: Callable[[Path], None]) -> None:
     root = shipped_packs_root()
     if root is None:

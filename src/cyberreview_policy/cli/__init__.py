@@ -54,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runtime = Runtime(
             store_url=getattr(args, "store", None),
             calendar_path=getattr(args, "calendar", None),
+            policy_dirs=getattr(args, "policy_dir", None) or (),
         )
         code: int = args.run(args, runtime)
         return code

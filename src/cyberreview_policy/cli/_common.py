@@ -56,14 +56,27 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
 
 
+def add_policy_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy-dir",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="also use the packs in DIR (a pack, or a directory of packs, with an optional "
+        "law.yaml); repeatable",
+    )
+
+
 def add_pack_options(parser: argparse.ArgumentParser) -> None:
+    add_policy_dir_option(parser)
     parser.add_argument(
         "--pack",
         action="append",
         default=[],
         metavar="ID",
-        help="decide under this pack (id, or a pack directory); repeatable. "
-        "Default: every pack in force on the as-of date",
+        help="decide under this pack (id, id@version, or a pack directory); repeatable. "
+        "Default: from every family, the version in force on the as-of date",
     )
     parser.add_argument(
         "--as-of",

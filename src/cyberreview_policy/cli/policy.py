@@ -1,19 +1,30 @@
-"""``cyberreview policy list|validate|test``: work with policy packs."""
+"""``cyberreview policy list|validate|test|explain|diff``: work with policy packs."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..errors import CyberreviewError
 from ..policy.catalog import PackEntry
 from ..runtime import Runtime
-from ._common import EXIT_ERROR, EXIT_OK, EXIT_WARN, add_command, note
+from ._common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_WARN,
+    add_command,
+    add_pack_options,
+    add_policy_dir_option,
+    iso_date,
+    note,
+    select_packs,
+)
 from ._render import Style
 
 NAME = "policy"
-HELP = "list, validate and test policy packs"
+HELP = "list, validate, test, explain and diff policy packs"
 DESCRIPTION = """\
 Work with policy packs: the shipped ones, those plugins register, and pack
 directories of your own (a pack.yaml manifest plus rule and test files; see
@@ -25,6 +36,8 @@ examples:
   cyberreview policy validate policies/cn-csr-2020
   cyberreview policy test                     # every registered pack
   cyberreview policy test cn-csr-2020 ./my-pack
+  cyberreview policy explain --record po-117.json --as-of 2026-03-01 --fired
+  cyberreview policy diff --from cn-csr-2020 --to ./my-cn-csr-2020 --records records.jsonl
 """
 
 
@@ -39,6 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "and the plugin and directory it comes from.",
         "examples:\n  cyberreview policy list\n",
     )
+    add_policy_dir_option(ls)
     ls.set_defaults(run=run_list)
     val = add_command(
         verbs,
@@ -50,6 +64,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "examples:\n  cyberreview policy validate ./my-pack cn-csr-2020\n",
     )
     val.add_argument("packs", nargs="+", metavar="PATH|ID")
+    add_policy_dir_option(val)
     val.set_defaults(run=run_validate)
     test = add_command(
         verbs,
@@ -61,7 +76,48 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "examples:\n  cyberreview policy test\n  cyberreview policy test ./my-pack\n",
     )
     test.add_argument("packs", nargs="*", metavar="PATH|ID", help="default: every registered pack")
+    add_policy_dir_option(test)
     test.set_defaults(run=run_test)
+
+    explain = add_command(
+        verbs,
+        "explain",
+        "show, for every rule, each condition, the value it saw and whether it held",
+        "Evaluate one record under the packs (default: those in force on the as-of date) "
+        "and show for every rule whether it fires, with each condition, the value the "
+        "record holds there, and whether the condition held: why a rule fired, or why not.",
+        "examples:\n  cyberreview policy explain --record po-117.json --as-of 2021-06-01\n"
+        "  cyberreview policy explain --record po-117.json --rule review-required\n"
+        "  cyberreview policy explain --record po-117.json --fired --format json\n",
+    )
+    explain.add_argument("--record", required=True, metavar="FILE", help="the record (- for stdin)")
+    add_pack_options(explain)
+    explain.add_argument("--rule", action="append", default=[], metavar="ID", help="only this rule")
+    explain.add_argument("--fired", action="store_true", help="only the rules that fire")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.set_defaults(run=run_explain)
+
+    diff = add_command(
+        verbs,
+        "diff",
+        "replay records under two versions of a pack and list the decisions that change",
+        "Decide every record under the pack before and after a change, and list each record "
+        "whose decision or findings change, with the rules that now fire or no longer do.  "
+        "Review a pack change by its effect before it ships.  Exit 0 when nothing changes, 1 "
+        "when something does, 3 when a record cannot be read.",
+        "examples:\n"
+        "  cyberreview policy diff --from cn-csr-2020 --to ./my-cn-csr-2020 "
+        "--records examples/procurement.jsonl --as-of 2021-06-01\n"
+        "  cyberreview policy diff --from cn-csr-2020@1.1.0 --to policies/cn-csr-2022 "
+        "--records examples/procurement.jsonl --as-of 2021-06-01\n",
+    )
+    diff.add_argument("--from", dest="before", required=True, metavar="PACK[@VERSION]|PATH")
+    diff.add_argument("--to", dest="after", required=True, metavar="PACK[@VERSION]|PATH")
+    diff.add_argument("--records", required=True, metavar="FILE", help="JSON, JSON Lines or CSV")
+    diff.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="default today")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    add_policy_dir_option(diff)
+    diff.set_defaults(run=run_diff)
 
 
 def _entries(rt: Runtime, pins: list[str]) -> list[PackEntry]:
@@ -137,3 +193,99 @@ def run_test(args: argparse.Namespace, rt: Runtime) -> int:
         if not report.ok:
             status = EXIT_WARN
     return status
+
+
+def run_explain(args: argparse.Namespace, rt: Runtime) -> int:
+    import datetime as dt
+
+    from ..models.jsonout import dumps
+    from ..policy.review import explain, explain_text
+    from .gate import read_one
+
+    as_of = args.as_of or dt.date.today()
+    record = read_one(args.record, rt)
+    explained = explain(select_packs(rt, args.pack, as_of), record, as_of)
+    if args.rule:
+        unknown = sorted(set(args.rule) - {item["rule"] for item in explained})
+        if unknown:
+            raise CyberreviewError(f"no rule {', '.join(unknown)} in the packs used")
+        explained = [item for item in explained if item["rule"] in args.rule]
+    if args.fired:
+        explained = [item for item in explained if item["fired"]]
+    if args.format == "json":
+        sys.stdout.write(dumps(explained, indent=2) + "\n")
+    else:
+        sys.stdout.write(explain_text(explained))
+    return EXIT_OK
+
+
+def run_diff(args: argparse.Namespace, rt: Runtime) -> int:
+    import datetime as dt
+    import json
+
+    from ..engine import Engine
+    from ..policy.review import DiffSummary, diff
+
+    as_of = args.as_of or dt.date.today()
+    before = rt.catalog.load(rt.catalog.entry(args.before))
+    after = rt.catalog.load(rt.catalog.entry(args.after))
+    summary = DiffSummary()
+    skipped: list[str] = []
+
+    def records() -> Any:
+        for item in rt.source(args.records).read():
+            if item.record is None:
+                skipped.append(str(item.error))
+            else:
+                yield item.record
+
+    changes = []
+    for change in diff(records(), Engine([before]), Engine([after]), as_of):
+        summary.add(change)
+        if change is not None:
+            changes.append(change)
+    if args.format == "json":
+        data = {
+            "from": before.ref,
+            "to": after.ref,
+            "as_of": as_of.isoformat(),
+            "summary": summary.to_json(),
+            "changes": [c.to_json() for c in changes],
+            "skipped": skipped,
+        }
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        sys.stdout.write(_diff_text(before, after, as_of, summary, changes))
+    for reason in skipped:
+        note(f"error: skipped {reason}")
+    if skipped:
+        return EXIT_ERROR
+    return EXIT_WARN if changes else EXIT_OK
+
+
+def _diff_text(before: Any, after: Any, as_of: Any, summary: Any, changes: list[Any]) -> str:
+    head = (
+        f"{before.id} {before.version} -> {after.id} {after.version}, as of {as_of}: "
+        f"{summary.changed} of {summary.records} records change\n"
+    )
+    if not changes:
+        return head
+    width = max(len(c.record_id) for c in changes)
+    lines = [head]
+    for change in changes:
+        parts = [f"+{rule} ({outcome})" for rule, outcome in change.added]
+        parts += [f"-{rule} ({outcome})" for rule, outcome in change.removed]
+        verdict = (
+            f"{change.before} -> {change.after}"
+            if change.before != change.after
+            else f"{change.after} (unchanged)"
+        )
+        lines.append(f"  {change.record_id.ljust(width)}  {verdict:<22} {', '.join(parts)}\n")
+    lines.append("\n")
+    for (old, new), count in sorted(summary.transitions.items(), key=lambda x: -x[1]):
+        lines.append(f"  {count:>6}  {old} -> {new}\n")
+    for rule, count in summary.rules_added.most_common():
+        lines.append(f"  {count:>6}  now fire: {rule}\n")
+    for rule, count in summary.rules_removed.most_common():
+        lines.append(f"  {count:>6}  no longer fire: {rule}\n")
+    return "".join(lines)

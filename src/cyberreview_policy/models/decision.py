@@ -128,7 +128,9 @@ class Decision(TypedDict):
     record_id: str
     decision: Verdict
     as_of: dt.date
-    pack: Annotated[PackRef, Field(description="The (first) pack that decided.")]
+    pack: Annotated[
+        PackRef, Field(description="The pack whose finding decided (the first, for allow).")
+    ]
     packs: Annotated[list[PackRef], Field(description="Every pack that decided.")]
     findings: list[Finding]
     actions: list[Action]

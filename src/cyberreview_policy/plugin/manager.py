@@ -42,8 +42,18 @@ TRACE_ENV = "CYBERREVIEW_TRACE_HOOKS"
 _KINDS = {
     "cyberreview_register_sources": "sources",
     "cyberreview_register_packs": "packs",
+    "cyberreview_register_law": "law",
     "cyberreview_register_checks": "checks",
     "cyberreview_register_case_stores": "case_stores",
+}
+
+
+_SINGULAR = {
+    "sources": "source",
+    "packs": "pack",
+    "law": "law file",
+    "checks": "check",
+    "case_stores": "case store",
 }
 
 
@@ -78,7 +88,7 @@ class Registry:
         if existing is not None:
             raise PluginError(
                 plugin,
-                f"{kind[:-1].replace('_', ' ')} {key!r} is already registered "
+                f"{_SINGULAR.get(kind, kind)} {key!r} is already registered "
                 f"by plugin {existing.plugin!r}",
             )
         self.items[kind][key] = Registered(key, obj, plugin)
@@ -88,7 +98,7 @@ class Registry:
 
 
 def _key(kind: str, obj: Any) -> str:
-    if kind == "packs":
+    if kind in ("packs", "law"):
         return str(Path(obj).resolve())
     if kind == "case_stores":
         return str(obj.scheme)
@@ -177,6 +187,8 @@ class PluginHost:
 def _label(kind: str, obj: Any) -> str:
     if kind == "packs":
         return Path(obj).name
+    if kind == "law":
+        return str(obj)
     return _key(kind, obj)
 
 

@@ -49,6 +49,18 @@ def cyberreview_register_packs(register: Callable[[Path], None]) -> None:
 
 
 @hookspec
+def cyberreview_register_law(register: Callable[[Path], None]) -> None:
+    """Register ``law.yaml`` files: pack families and how legal texts are renumbered.
+
+    Called once, when the host first needs its registry.  A family must be
+    declared before a pack can name it; see ``policies/law.yaml``.
+
+    :param register: call with the :class:`pathlib.Path` of a law file.
+    :return: nothing; use ``register``.
+    """
+
+
+@hookspec
 def cyberreview_register_checks(register: Callable[[Check], None]) -> None:
     """Register named Python checks that rules use as ``{check: NAME}``.
 

@@ -1,10 +1,12 @@
-"""A cache of validated packs, so that a gate neither parses YAML nor builds the
-policy models on every run (what ``.pyc`` files are to Python source).
+"""A cache of validated packs and law files, so that a gate neither parses YAML
+nor builds the policy models on every run (what ``.pyc`` files are to Python
+source).
 
-An entry is the validated, normalised data of a pack's manifest and rule files,
-as JSON, keyed by a digest of the contents of every YAML file in the pack and
-the tool's version.  Any edit misses the cache; a miss or an unreadable entry
-just means the pack is loaded from YAML.  Entries live under
+An entry is the validated, normalised data of a pack's manifest and rule files
+(or of a ``law.yaml``), as JSON, keyed by a digest of the contents of every
+YAML file in the pack (or of the file) and the tool's version.  Any edit
+misses the cache; a miss or an unreadable entry just means the pack is loaded
+from YAML.  Entries live under
 ``$CYBERREVIEW_HOME/cache/packs``; ``CYBERREVIEW_NO_CACHE=1`` turns it off.
 """
 
@@ -33,14 +35,18 @@ def _cache_dir() -> Path | None:
     return home_dir() / "cache" / "packs"
 
 
-def fingerprint(pack_dir: Path) -> str:
+def fingerprint(source: Path) -> str:
+    """A digest of a YAML file, or of every YAML file in a directory, and the tool's version."""
     digest = hashlib.sha256(f"{__version__}/{_FORMAT}".encode())
-    for root, dirs, files in os.walk(pack_dir):
+    if source.is_file():
+        digest.update(source.read_bytes())
+        return digest.hexdigest()
+    for root, dirs, files in os.walk(source):
         dirs.sort()
         for name in sorted(files):
             if name.endswith((".yaml", ".yml")):
                 path = Path(root) / name
-                digest.update(str(path.relative_to(pack_dir)).encode() + b"\0")
+                digest.update(str(path.relative_to(source)).encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -62,19 +68,25 @@ def _decode(obj: dict[str, Any]) -> Any:
     return obj
 
 
-def _entry(pack_dir: Path) -> Path | None:
+def _prefix(source: Path) -> str:
+    """Entries of one source share a prefix: its name and where it is."""
+    where = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:8]
+    return f"{source.name}-{where}"
+
+
+def _entry(source: Path) -> Path | None:
     base = _cache_dir()
     if base is None:
         return None
     try:
-        return base / f"{pack_dir.name}-{fingerprint(pack_dir)[:32]}.json"
+        return base / f"{_prefix(source)}-{fingerprint(source)[:32]}.json"
     except OSError:
         return None
 
 
-def load(pack_dir: Path) -> dict[str, Any] | None:
-    """The cached data of the pack, or ``None``."""
-    entry = _entry(pack_dir)
+def load(source: Path) -> dict[str, Any] | None:
+    """The cached data of a pack directory or a YAML file, or ``None``."""
+    entry = _entry(source)
     if entry is None:
         return None
     try:
@@ -84,9 +96,9 @@ def load(pack_dir: Path) -> dict[str, Any] | None:
     return data
 
 
-def store(pack_dir: Path, data: dict[str, Any]) -> None:
+def store(source: Path, data: dict[str, Any]) -> None:
     """Write an entry atomically; a cache that cannot be written is not an error."""
-    entry = _entry(pack_dir)
+    entry = _entry(source)
     if entry is None:
         return
     try:
@@ -96,7 +108,7 @@ def store(pack_dir: Path, data: dict[str, Any]) -> None:
         ) as tmp:
             json.dump(data, tmp, default=_encode)
         os.replace(tmp.name, entry)
-        for stale in entry.parent.glob(f"{pack_dir.name}-*.json"):
+        for stale in entry.parent.glob(f"{_prefix(source)}-*.json"):
             if stale != entry:
                 stale.unlink(missing_ok=True)
     except OSError:

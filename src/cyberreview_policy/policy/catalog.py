@@ -1,19 +1,22 @@
 """The packs plugins registered, by id, and which apply on a date.
 
 Manifests are read when the catalog is built (cheap); rules are compiled
-only for the packs an evaluation uses.
+only for the packs an evaluation uses.  Families are checked here: every
+registered version of a family must follow the one before it, without gap or
+overlap, from the day the family starts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..checks import Check
-from ..errors import PolicyError, UnknownPackError
-from .pack import Pack, PackInfo, load_pack, read_manifest
+from ..errors import Location, PolicyError, UnknownPackError
+from .law import Law, Version, check_families, merged
+from .pack import MANIFEST, Pack, PackInfo, load_pack, read_manifest
 
 
 @dataclass(frozen=True)
@@ -28,33 +31,66 @@ class PackEntry:
 
 
 class Catalog:
-    """Registered packs, plus the errors of those that could not be read."""
+    """Registered packs and law, plus the errors of what could not be read."""
 
-    def __init__(self, dirs: Mapping[Path, str], checks: Mapping[str, Check]):
+    def __init__(
+        self,
+        dirs: Mapping[Path, str],
+        checks: Mapping[str, Check],
+        law_files: Iterable[Path] = (),
+    ):
         self.checks = checks
         self.entries: dict[str, PackEntry] = {}
         self.errors: list[tuple[str, PolicyError]] = []  # (plugin, error)
         self._loaded: dict[Path, Pack] = {}
+        try:
+            self.law = merged(law_files)
+        except PolicyError as exc:
+            self.law = Law()
+            self.errors.append(("law", exc))
         for path, plugin in dirs.items():
-            try:
-                manifest = read_manifest(path)
-            except PolicyError as exc:
-                self.errors.append((plugin, exc))
-                continue
-            other = self.entries.get(manifest.id)
-            if other is not None:
-                self.errors.append(
-                    (
-                        plugin,
-                        PolicyError(
-                            f"pack id {manifest.id!r} is also registered by plugin "
-                            f"{other.plugin!r} ({other.path})",
-                            None,
-                        ),
-                    )
+            self._add(path, plugin)
+        for error in check_families(self._versions(), self.law):
+            self.errors.append((self._plugin_at(error.location), error))
+
+    def _add(self, path: Path, plugin: str) -> None:
+        try:
+            manifest = read_manifest(path)
+        except PolicyError as exc:
+            self.errors.append((plugin, exc))
+            return
+        other = self.entries.get(manifest.id)
+        if other is not None:
+            self.errors.append(
+                (
+                    plugin,
+                    PolicyError(
+                        f"pack id {manifest.id!r} is also registered by {other.plugin!r} "
+                        f"({other.path})",
+                        Location(path / MANIFEST),
+                    ),
                 )
-                continue
-            self.entries[manifest.id] = PackEntry(path, manifest, plugin)
+            )
+            return
+        self.entries[manifest.id] = PackEntry(path, manifest, plugin)
+
+    def _versions(self) -> list[Version]:
+        return [
+            Version(
+                e.manifest.id,
+                e.manifest.family,
+                e.manifest.effective_from,
+                e.manifest.effective_to,
+                Location(e.path / MANIFEST),
+            )
+            for e in self.entries.values()
+        ]
+
+    def _plugin_at(self, where: Location | None) -> str:
+        for entry in self.entries.values():
+            if where is not None and where.file == str(entry.path / MANIFEST):
+                return entry.plugin
+        return "law"
 
     def describe(self) -> str:
         if not self.entries:
@@ -62,9 +98,16 @@ class Catalog:
         return "; ".join(f"{pid} ({entry.validity})" for pid, entry in sorted(self.entries.items()))
 
     def entry(self, pin: str) -> PackEntry:
-        """A pack by id, or by the path of a pack directory."""
-        if pin in self.entries:
-            return self.entries[pin]
+        """A pack by id (optionally ``ID@VERSION``), or by the path of a pack directory."""
+        pack_id, _, version = pin.partition("@")
+        if pack_id in self.entries:
+            entry = self.entries[pack_id]
+            if version and version != entry.manifest.version:
+                raise UnknownPackError(
+                    f"pack {pack_id} is registered in version {entry.manifest.version}, "
+                    f"not {version}"
+                )
+            return entry
         path = Path(pin)
         if path.exists():  # a directory: a pack, or an error saying why not
             return PackEntry(path, read_manifest(path), "--pack")
@@ -73,38 +116,50 @@ class Catalog:
     def load(self, entry: PackEntry) -> Pack:
         pack = self._loaded.get(entry.path)
         if pack is None:
-            pack = self._loaded[entry.path] = load_pack(entry.path, self.checks)
+            pack = self._loaded[entry.path] = load_pack(entry.path, self.checks, self.law)
         return pack
 
     def in_force(self, on: dt.date) -> list[PackEntry]:
-        return [e for _, e in sorted(self.entries.items()) if e.manifest.in_force(on)]
+        """From every family that applies, its version in force; and unfamilied packs in force."""
+        chosen: list[PackEntry] = []
+        for family in sorted(self.law.families.values(), key=lambda f: f.id):
+            if not family.applies(on):
+                continue
+            versions = [
+                e
+                for e in self.entries.values()
+                if e.manifest.family == family.id and e.manifest.in_force(on)
+            ]
+            if not versions:
+                raise UnknownPackError(
+                    f"family {family.id} ({family.title}) applies on {on}, but no version "
+                    "of it is registered for that date"
+                )
+            chosen.extend(versions)
+        chosen.extend(
+            e
+            for _, e in sorted(self.entries.items())
+            if e.manifest.family is None and e.manifest.in_force(on)
+        )
+        return chosen
 
     def select(self, pins: Sequence[str], on: dt.date) -> list[Pack]:
-        """The packs to decide with: the pinned ones, or every pack in force ``on``.
+        """The packs to decide with: the pinned ones, or from every family the one in force.
 
-        Without pins, a registered pack that cannot be read is an error: it
-        might have been the one in force, and a gate must not pass for it.
+        Without pins, a registered pack or law file that cannot be read is an
+        error: it might have been the one in force, and a gate must not pass
+        for it.
         """
         if pins:
             entries = [self.entry(pin) for pin in pins]
         else:
             if self.errors:
                 plugin, error = self.errors[0]
-                raise PolicyError(f"pack registered by plugin {plugin!r} is broken: {error}")
+                raise PolicyError(f"registered by {plugin!r}: {error}")
             entries = self.in_force(on)
             if not entries:
                 raise UnknownPackError(
                     f"no policy pack is in force on {on}; registered: {self.describe()} "
                     "(use --as-of or --pack)"
                 )
-        families: dict[str, str] = {}
-        for entry in entries:
-            family = entry.manifest.family
-            if family and family in families and not pins:
-                raise PolicyError(
-                    f"packs {families[family]} and {entry.manifest.id} of family {family!r} "
-                    f"are both in force on {on}: their validity must not overlap"
-                )
-            if family:
-                families[family] = entry.manifest.id
         return [self.load(entry) for entry in entries]

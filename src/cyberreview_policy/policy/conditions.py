@@ -95,9 +95,18 @@ class Node:
 
     test: Test
     children: list[Node] = field(default_factory=list)
+    form: str = "ref"  # all | any | not | ref | check | field
+    info: dict[str, Any] = field(default_factory=dict)  # what ``explain`` shows of the node
 
     def plan(self, want: bool) -> Plan:
         return _together([child.plan(want) for child in self.children])
+
+    def explain(self, record: Any, ctx: Ctx) -> dict[str, Any]:
+        """This condition on ``record``: whether it held, with every value it looked at."""
+        out: dict[str, Any] = {"form": self.form, **self.info, "held": self.test(record, ctx)}
+        if self.children:
+            out["children"] = [child.explain(record, ctx) for child in self.children]
+        return out
 
     def facts(self, record: Any, ctx: Ctx, want: bool, out: dict[str, Any]) -> None:
         runners = self.__dict__.setdefault("_runners", {})
@@ -137,6 +146,15 @@ class LeafNode(Node):
     def plan(self, want: bool) -> Plan:
         return tuple(zip(self.paths, self.getters, strict=True))
 
+    def explain(self, record: Any, ctx: Ctx) -> dict[str, Any]:
+        out = super().explain(record, ctx)
+        values = {path: get(record) for path, get in zip(self.paths, self.getters, strict=True)}
+        if self.form == "field":
+            out["value"] = values[self.paths[0]]
+        elif values:
+            out["reads"] = values
+        return out
+
 
 def _leaf(test: Mapping[str, Any], loc: tuple[str | int, ...]) -> LeafNode:
     path = test["field"]
@@ -153,7 +171,13 @@ def _leaf(test: Mapping[str, Any], loc: tuple[str | int, ...]) -> LeafNode:
         test_fn = build_test(op, test[op], ftype, get)
     except OperandError as exc:
         raise CompileError((*loc, op), str(exc)) from None
-    return LeafNode(test_fn, paths=(path,), getters=(get,))
+    return LeafNode(
+        test_fn,
+        form="field",
+        info={"field": path, "op": op, "operand": test[op]},
+        paths=(path,),
+        getters=(get,),
+    )
 
 
 class Compiler:
@@ -200,7 +224,7 @@ class Compiler:
         if "not" in cond:
             kid = self.compile(cond["not"], (*loc, "not"))
             inner = kid.test
-            return NotNode(lambda r, c: not inner(r, c), [kid])
+            return NotNode(lambda r, c: not inner(r, c), [kid], form="not")
         if "ref" in cond:
             return self._ref(cond["ref"], (*loc, "ref"))
         if "check" in cond:
@@ -220,7 +244,7 @@ class Compiler:
                         return False
                 return True
 
-            return AllNode(every, kids)
+            return AllNode(every, kids, form="all")
 
         def some(r: Any, c: Ctx) -> bool:
             for t in tests:  # noqa: SIM110
@@ -228,7 +252,7 @@ class Compiler:
                     return True
             return False
 
-        return AnyNode(some, kids)
+        return AnyNode(some, kids, form="any")
 
     def _ref(self, name: str, loc: tuple[str | int, ...]) -> Node:
         if name not in self._index:
@@ -244,7 +268,7 @@ class Compiler:
                 value = memo[slot] = inner(r, c)
             return value
 
-        return Node(fn, [body])
+        return Node(fn, [body], form="ref", info={"name": name})
 
     def _check(self, name: str, call_args: Mapping[str, Any], loc: tuple[str | int, ...]) -> Node:
         check = self._checks.get(name)
@@ -266,4 +290,10 @@ class Compiler:
         def fn(r: Any, c: Ctx) -> bool:
             return check(r, c.as_of, **args)
 
-        return LeafNode(fn, paths=check.reads, getters=tuple(getter(p) for p in check.reads))
+        return LeafNode(
+            fn,
+            form="check",
+            info={"name": check.name, **({"args": args} if args else {})},
+            paths=check.reads,
+            getters=tuple(getter(p) for p in check.reads),
+        )

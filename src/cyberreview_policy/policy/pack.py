@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from ..models.decision import PackRef
+    from .law import Law
     from .yamlsrc import LineMap, Loc
 
 MANIFEST = "pack.yaml"
@@ -98,7 +99,16 @@ class CompiledRule:
     actions: tuple[CompiledAction, ...]
     exposure: CompiledExposure | None
     location: Location
-    citation_list: list[str] = field(default_factory=list, compare=False)  # shared by findings
+    #: (from date, citations) in order: the article numbers in force from that date on.
+    citation_sets: tuple[tuple[dt.date, list[str]], ...] = field(default=(), compare=False)
+
+    def citations_on(self, on: dt.date) -> list[str]:
+        """The citations with the numbering in force ``on`` (a list findings share)."""
+        chosen = self.citation_sets[0][1]
+        for since, citations in self.citation_sets:
+            if since <= on:
+                chosen = citations
+        return chosen
 
 
 @dataclass(frozen=True)
@@ -219,9 +229,18 @@ def _validated(path: Path, use_cache: bool) -> tuple[dict[str, Any], list[dict[s
 
 
 def read_manifest(path: Path) -> PackInfo:
-    """The manifest of the pack directory ``path`` (cheap: no rules compiled)."""
+    """The manifest of the pack directory ``path`` (from the cache after the first read,
+    which validates the whole pack once)."""
     hit = cache.load(path)
-    return PackInfo.from_data(hit["manifest"] if hit else _manifest_data(path))
+    if hit is not None:
+        return PackInfo.from_data(hit["manifest"])
+    manifest = _manifest_data(path)
+    try:
+        files = _rule_files_data(path, manifest)
+    except PolicyError:
+        return PackInfo.from_data(manifest)  # the error shows when the pack is loaded
+    cache.store(path, {"manifest": manifest, "files": files})
+    return PackInfo.from_data(manifest)
 
 
 class _Lines:
@@ -242,8 +261,22 @@ class _Lines:
         return lines.location(loc) if lines else Location(self.path / file)
 
 
+def _citation_sets(citations: list[str], law: Law | None) -> tuple[tuple[dt.date, list[str]], ...]:
+    if law is None:
+        return ((dt.date.min, list(citations)),)
+    starts = [dt.date.min, *law.change_dates(citations)]
+    return tuple((since, [law.cite(c, since) for c in citations]) for since in starts)
+
+
 def _compile_rule(
-    rule: dict[str, Any], *, file: str, loc: Loc, lines: _Lines, compiler: Compiler, pack_id: str
+    rule: dict[str, Any],
+    *,
+    file: str,
+    loc: Loc,
+    lines: _Lines,
+    compiler: Compiler,
+    pack_id: str,
+    law: Law | None,
 ) -> CompiledRule:
     rule_id = rule["id"]
 
@@ -288,7 +321,7 @@ def _compile_rule(
         severity=SEVERITY[rule["outcome"]],
         overridable=rule["overridable"],
         citations=tuple(rule["citations"]),
-        citation_list=list(rule["citations"]),
+        citation_sets=_citation_sets(rule["citations"], law),
         remediation=rule.get("remediation"),
         node=node,
         message=message,
@@ -302,8 +335,10 @@ def _compile(
     path: Path,
     manifest: dict[str, Any],
     files: list[dict[str, Any]],
+    *,
     cached: bool,
     checks: Mapping[str, Check],
+    law: Law | None,
 ) -> Pack:
     lines = _Lines(path, files, cached)
     definitions: dict[str, tuple[Any, Loc, str]] = {}
@@ -333,6 +368,7 @@ def _compile(
             lines=lines,
             compiler=compiler,
             pack_id=manifest["id"],
+            law=law,
         )
         for entry in files
         for index, rule in enumerate(entry.get("rules", ()))
@@ -346,15 +382,15 @@ def _compile(
     return Pack(PackInfo.from_data(manifest), path, rules, compiler.memo_size)
 
 
-def load_pack(path: Path, checks: Mapping[str, Check]) -> Pack:
-    """Load and compile the pack in directory ``path``."""
+def load_pack(path: Path, checks: Mapping[str, Check], law: Law | None = None) -> Pack:
+    """Load and compile the pack in directory ``path``; ``law`` renumbers its citations."""
     manifest, files, cached = _validated(path, use_cache=True)
     try:
-        return _compile(path, manifest, files, cached, checks)
+        return _compile(path, manifest, files, cached=cached, checks=checks, law=law)
     except PolicyError:
         if not cached:
             raise
     # A cached pack that no longer compiles (a check plugin went away, say):
     # load it from YAML again, for an error with the exact line.
     manifest, files, cached = _validated(path, use_cache=False)
-    return _compile(path, manifest, files, cached, checks)
+    return _compile(path, manifest, files, cached=cached, checks=checks, law=law)

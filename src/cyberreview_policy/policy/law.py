@@ -1,0 +1,230 @@
+"""The law the packs encode: pack families and how legal texts are numbered over time.
+
+A **family** is one regime (``cn-csr``: the Cybersecurity Review Measures;
+``cn-cne``: the critical network equipment catalogue).  Its versions are packs
+whose validity must follow one another without gap or overlap from the day the
+family starts; on any date the version in force decides.
+
+A **text** may be renumbered: the Cybersecurity Law moved Art. 23/35/65 to
+25/37/67 on 2026-01-01.  Rules cite the original numbers once; a finding cites
+the number in force on its as-of date.
+
+Both are declared in ``law.yaml`` files, registered by plugins through the
+``cyberreview_register_law`` hook (the shipped one is ``policies/law.yaml``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import Location, PolicyError
+
+ONE_DAY = dt.timedelta(days=1)
+_CITATION = re.compile(r"^(?P<text>.+?) Art\. (?P<article>[0-9]+)(?P<rest>[a-z]?(\([0-9]+\))?)$")
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    title: str
+    starts: dt.date
+    ends: dt.date | None = None
+    location: Location | None = None
+
+    def applies(self, on: dt.date) -> bool:
+        return self.starts <= on and (self.ends is None or on <= self.ends)
+
+
+@dataclass(frozen=True)
+class Renumbering:
+    on: dt.date
+    articles: Mapping[int, int]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    id: str  # as citations spell it: "CSL"
+    title: str
+    renumbered: tuple[Renumbering, ...] = ()
+
+
+@dataclass
+class Law:
+    """Families and texts from every registered law file."""
+
+    families: dict[str, Family] = field(default_factory=dict)
+    texts: dict[str, Text] = field(default_factory=dict)
+
+    def merge(self, other: Law, where: Location | None) -> None:
+        for name, family in other.families.items():
+            if name in self.families and self.families[name] != family:
+                first = self.families[name].location
+                raise PolicyError(f"family {name!r} is declared twice (first at {first})", where)
+            self.families[name] = family
+        for name, text in other.texts.items():
+            if name in self.texts and self.texts[name] != text:
+                raise PolicyError(f"text {name!r} is declared twice", where)
+            self.texts[name] = text
+
+    def cite(self, citation: str, on: dt.date) -> str:
+        """``citation`` with the article number in force ``on``."""
+        match = _CITATION.match(citation)
+        if match is None:
+            return citation
+        text = self.texts.get(match["text"])
+        if text is None:
+            return citation
+        article = int(match["article"])
+        for step in text.renumbered:
+            if step.on <= on:
+                article = step.articles.get(article, article)
+        return f"{match['text']} Art. {article}{match['rest']}"
+
+    def change_dates(self, citations: Iterable[str]) -> list[dt.date]:
+        """The dates on which any of ``citations`` changes number."""
+        dates: set[dt.date] = set()
+        for citation in citations:
+            match = _CITATION.match(citation)
+            text = self.texts.get(match["text"]) if match else None
+            if text is not None:
+                dates.update(step.on for step in text.renumbered)
+        return sorted(dates)
+
+
+def _validated(path: Path) -> dict[str, Any]:
+    """The law file's validated data, with each family's line (cached like packs)."""
+    from . import cache
+
+    hit = cache.load(path)
+    if hit is not None:
+        return hit
+    from .law_model import LawFile
+    from .pack import validate
+    from .yamlsrc import load
+
+    data, lines = load(path)
+    parsed = validate(LawFile, data, lines).model_dump()
+    for name, family in parsed["families"].items():
+        family["line"] = lines.line(("families", name))
+    for text in parsed["texts"].values():  # JSON keys are text: keep the numbers as pairs
+        for step in text["renumbered"]:
+            step["articles"] = sorted(step["articles"].items())
+    cache.store(path, parsed)
+    return parsed
+
+
+def load_law(path: Path) -> Law:
+    """Read one ``law.yaml`` (structure with lines, then the model)."""
+    parsed = _validated(path)
+    law = Law()
+    for name, family in parsed["families"].items():
+        where = Location(path, family["line"])
+        law.families[name] = Family(name, family["title"], family["starts"], family["ends"], where)
+    for name, text in parsed["texts"].items():
+        steps = tuple(
+            Renumbering(step["since"], dict(step["articles"]), step["note"])
+            for step in sorted(text["renumbered"], key=lambda s: s["since"])
+        )
+        law.texts[name] = Text(name, text["title"], steps)
+    return law
+
+
+def merged(paths: Iterable[Path]) -> Law:
+    law = Law()
+    for path in paths:
+        law.merge(load_law(path), Location(path))
+    return law
+
+
+@dataclass(frozen=True)
+class Version:
+    """What the family check needs of a pack."""
+
+    id: str
+    family: str | None
+    effective_from: dt.date
+    effective_to: dt.date | None
+    location: Location
+
+
+def check_families(versions: Sequence[Version], law: Law) -> list[PolicyError]:
+    """Every family's versions follow one another from its start: no gap, no overlap."""
+    problems: list[PolicyError] = []
+    by_family: dict[str, list[Version]] = {}
+    for version in versions:
+        if version.family is None:
+            continue
+        if version.family not in law.families:
+            known = ", ".join(sorted(law.families)) or "none"
+            problems.append(
+                PolicyError(
+                    f"pack {version.id} names unknown family {version.family!r} "
+                    f"(known families: {known}; declare it in a law.yaml)",
+                    version.location,
+                    "family",
+                )
+            )
+            continue
+        by_family.setdefault(version.family, []).append(version)
+    for name, members in by_family.items():
+        family = law.families[name]
+        ordered = sorted(members, key=lambda v: v.effective_from)
+        problems.extend(_sequence_problems(family, ordered))
+    return problems
+
+
+def _sequence_problems(family: Family, ordered: list[Version]) -> list[PolicyError]:
+    out: list[PolicyError] = []
+    first = ordered[0]
+    if first.effective_from > family.starts:
+        out.append(
+            PolicyError(
+                f"family {family.id} starts on {family.starts} but its first version, "
+                f"{first.id}, only on {first.effective_from}: a gap in validity",
+                first.location,
+                "effective_from",
+            )
+        )
+    for before, after in itertools.pairwise(ordered):
+        end = before.effective_to
+        if end is None or end >= after.effective_from:
+            out.append(
+                PolicyError(
+                    f"packs {before.id} and {after.id} of family {family.id} overlap: "
+                    f"{before.id} is in force until {end or 'further notice'}, "
+                    f"{after.id} from {after.effective_from}",
+                    after.location,
+                    "effective_from",
+                )
+            )
+        elif end + ONE_DAY < after.effective_from:
+            out.append(
+                PolicyError(
+                    f"family {family.id} has no version in force from {end + ONE_DAY} to "
+                    f"{after.effective_from - ONE_DAY}: a gap in validity between "
+                    f"{before.id} and {after.id}",
+                    after.location,
+                    "effective_from",
+                )
+            )
+    last = ordered[-1]
+    if last.effective_to is not None and last.effective_to != family.ends:
+        out.append(
+            PolicyError(
+                f"family {family.id} runs until {family.ends or 'further notice'} but its last "
+                f"version, {last.id}, ends on {last.effective_to}: a gap in validity",
+                last.location,
+                "effective_to",
+            )
+        )
+    return out
+
+
+__all__ = ["Family", "Law", "Text", "Version", "check_families", "load_law", "merged"]

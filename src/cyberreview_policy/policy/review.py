@@ -1,0 +1,143 @@
+"""Reviewing policies: why a rule fired or not (explain), and what a change does (diff)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import Engine
+from .conditions import Ctx
+from .pack import Pack
+from .template import show
+
+# -- explain ---------------------------------------------------------------------
+
+
+def explain(packs: Sequence[Pack], record: Any, as_of: dt.date) -> list[dict[str, Any]]:
+    """Every rule of ``packs`` on ``record``: fired or not, and each condition's value."""
+    out = []
+    for pack in packs:
+        ctx = Ctx(as_of, pack.memo_size)
+        for rule in pack.rules:
+            tree = rule.node.explain(record, ctx)
+            out.append(
+                {
+                    "pack": pack.id,
+                    "rule": rule.id,
+                    "title": rule.title,
+                    "outcome": rule.outcome,
+                    "fired": tree["held"],
+                    "condition": tree,
+                }
+            )
+    return out
+
+
+def _node_line(node: dict[str, Any]) -> str:
+    form = node["form"]
+    if form == "field":
+        operand = "" if node["op"] in _UNARY else f" {show(node['operand'])}"
+        return f"{node['field']} {node['op']}{operand}  (value: {show(node.get('value'))})"
+    if form == "check":
+        reads = ", ".join(
+            f"{path} = {show(value)}" for path, value in node.get("reads", {}).items()
+        )
+        return f"check {node['name']}" + (f"  ({reads})" if reads else "")
+    if form == "ref":
+        return f"{node['name']}:"
+    return {"all": "all of:", "any": "any of:", "not": "not:"}[form]
+
+
+_UNARY = {"exists", "missing", "is_null", "is_true", "is_false"}
+
+
+def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
+    mark = "yes" if node["held"] else "no "
+    lines.append(f"{'  ' * depth}[{mark}] {_node_line(node)}")
+    for child in node.get("children", ()):
+        _tree(child, depth + 1, lines)
+
+
+def explain_text(explained: Iterable[dict[str, Any]]) -> str:
+    lines: list[str] = []
+    for item in explained:
+        verdict = f"FIRES ({item['outcome']})" if item["fired"] else "does not fire"
+        lines.append(f"{item['pack']} {item['rule']}: {verdict} -- {item['title']}")
+        _tree(item["condition"], 1, lines)
+        lines.append("")
+    return "\n".join(lines)
+
+
+# -- diff ------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    record_id: str
+    before: str
+    after: str
+    added: list[tuple[str, str]] = field(default_factory=list)  # (rule, outcome) now firing
+    removed: list[tuple[str, str]] = field(default_factory=list)  # no longer firing
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "record_id": self.record_id,
+            "before": self.before,
+            "after": self.after,
+            "added": [{"rule": r, "outcome": o} for r, o in self.added],
+            "removed": [{"rule": r, "outcome": o} for r, o in self.removed],
+        }
+
+
+def _fired(decision: Any) -> dict[str, str]:
+    return {f["rule"]: f["outcome"] for f in decision["findings"] if not f["waiver"]}
+
+
+def diff(
+    records: Iterable[Any], before: Engine, after: Engine, as_of: dt.date
+) -> Iterator[Change | None]:
+    """For each record, the change between the two engines' decisions (``None``: none)."""
+    for record in records:
+        old, new = before.decide(record, as_of), after.decide(record, as_of)
+        was, now = _fired(old), _fired(new)
+        if old["decision"] == new["decision"] and was == now:
+            yield None
+            continue
+        added = sorted((rule, outcome) for rule, outcome in now.items() if was.get(rule) != outcome)
+        removed = sorted(
+            (rule, outcome) for rule, outcome in was.items() if now.get(rule) != outcome
+        )
+        yield Change(record.id, old["decision"], new["decision"], added, removed)
+
+
+@dataclass
+class DiffSummary:
+    records: int = 0
+    changed: int = 0
+    transitions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    rules_added: Counter[str] = field(default_factory=Counter)
+    rules_removed: Counter[str] = field(default_factory=Counter)
+
+    def add(self, change: Change | None) -> None:
+        self.records += 1
+        if change is None:
+            return
+        self.changed += 1
+        self.transitions[(change.before, change.after)] += 1
+        self.rules_added.update(rule for rule, _ in change.added)
+        self.rules_removed.update(rule for rule, _ in change.removed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "changed": self.changed,
+            "decisions": [
+                {"before": b, "after": a, "count": n}
+                for (b, a), n in sorted(self.transitions.items(), key=lambda x: -x[1])
+            ],
+            "rules_added": dict(self.rules_added.most_common()),
+            "rules_removed": dict(self.rules_removed.most_common()),
+        }
