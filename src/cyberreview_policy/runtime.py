@@ -10,6 +10,7 @@ import os
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .cases.base import CaseStore
 from .cases.calendar import WorkCalendar
@@ -17,6 +18,10 @@ from .errors import CaseStoreError, SourceError, UsageError
 from .plugin.manager import PluginHost, make_host
 from .policy.catalog import Catalog
 from .sources.base import Source
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .connectors.host import ConnectorSource
 
 HOME_ENV = "CYBERREVIEW_HOME"
 STORE_ENV = "CYBERREVIEW_STORE"
@@ -69,11 +74,20 @@ class Runtime:
         store_url: str | None = None,
         calendar_path: Path | None = None,
         policy_dirs: Sequence[Path] = (),
+        config_path: Path | None = None,
     ):
         self._host = host
         self.store_url = store_url
         self.calendar_path = calendar_path
         self.policy_dirs = tuple(policy_dirs)
+        self.config_path = config_path
+
+    @cached_property
+    def config(self) -> Config:
+        """``cyberreview.yaml`` (``--config``, ``$CYBERREVIEW_CONFIG``, or in the home)."""
+        from .config import config_path, load_config
+
+        return load_config(config_path(self.config_path, home_dir()))
 
     @property
     def host(self) -> PluginHost:
@@ -112,7 +126,10 @@ class Runtime:
         if source_type not in types:
             known = ", ".join(sorted(types)) or "none"
             raise SourceError(target, f"no source type {source_type!r} (registered: {known})")
-        source: Source = types[source_type].open(target, **options)
+        opener = types[source_type].open
+        if opener is None:
+            raise SourceError(target, f"source type {source_type!r} reads configured sources only")
+        source: Source = opener(target, **options)
         return source
 
     @cached_property
@@ -123,12 +140,28 @@ class Runtime:
 
         path = self.calendar_path
         if path is None:
-            configured = os.environ.get(CALENDAR_ENV)
+            configured = os.environ.get(CALENDAR_ENV) or self._configured("calendar")
             path = Path(configured) if configured else home_dir() / "calendar.yaml"
         return calendar_for(path)
 
+    def _configured(self, key: str) -> str | None:
+        """A top-level setting of the configuration file, without reading it when absent."""
+        from .config import CONFIG_ENV, FILE_NAME
+
+        no_file = not (home_dir() / FILE_NAME).is_file()
+        if self.config_path is None and not os.environ.get(CONFIG_ENV) and no_file:
+            return None
+        value = getattr(self.config.file, key)
+        return str(value) if value else None
+
     def store(self, url: str | None = None) -> CaseStore:
-        url = url or self.store_url or default_store_url()
+        url = (
+            url
+            or self.store_url
+            or os.environ.get(STORE_ENV)
+            or self._configured("store")
+            or default_store_url()
+        )
         scheme = url.split(":", 1)[0]
         stores = self.host.registry.objects("case_stores")
         if scheme not in stores:
@@ -138,3 +171,29 @@ class Runtime:
             )
         store: CaseStore = stores[scheme].open(url)
         return store
+
+    def configured_source(self, name: str, since: Any | None = None) -> ConnectorSource:
+        """Source ``name`` of the configuration file, connected through its plugin."""
+        from .config import ConfigError, source_settings
+        from .connectors.host import connect
+
+        sources = self.config.file.sources
+        if name not in sources:
+            known = ", ".join(sorted(sources)) or "none"
+            where = str(self.config.path) if self.config.path else "no configuration file"
+            raise SourceError(name, f"not configured (configured sources: {known}; {where})")
+        kind_name = sources[name].type
+        types = self.host.registry.objects("sources")
+        kind = types.get(kind_name)
+        if kind is None or kind.connect is None:
+            available = ", ".join(sorted(k for k, t in types.items() if t.connect)) or "none"
+            raise ConfigError(
+                f"no plugin provides source type {kind_name!r} (installed: {available})",
+                self.config.where("sources", name, "type"),
+                f"sources.{name}.type",
+            )
+        settings = source_settings(self.config, name, kind.settings_model())
+        operator = self.config.file.operator
+        return connect(
+            kind, settings, operator.model_dump(exclude_none=True) if operator else {}, since
+        )

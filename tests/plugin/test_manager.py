@@ -250,7 +250,7 @@ def test_entry_point_scan_agrees_with_importlib_metadata(site: Path) -> None:
         ours = sorted((ep.name, ep.value) for ep in entry_points(group))
         theirs = sorted((ep.name, ep.value) for ep in importlib.metadata.entry_points(group=group))
         assert ours == theirs, group
-    [ep] = entry_points("cyberreview_policy")
+    [ep] = [ep for ep in entry_points("cyberreview_policy") if ep.dist == "fake-good"]
     assert (ep.dist, ep.version) == ("fake-good", "1.2.3")
     assert ep.load().__name__ == "fake_good"
 
@@ -263,5 +263,14 @@ def test_entry_point_with_attribute(site: Path) -> None:
         "class Plugin:\n    pass\nPLUGIN = Plugin()\n",
         "fake-attr = fake_attr:PLUGIN",
     )
-    [ep] = entry_points("cyberreview_policy")
+    [ep] = [ep for ep in entry_points("cyberreview_policy") if ep.dist == "fake-attr"]
     assert type(ep.load()).__name__ == "Plugin"
+
+
+def test_plugins_named_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "cyberreview_policy.builtin.checks, no_such_mod")
+    host = make_host(builtins=())
+    assert host.plugins["cyberreview_policy.builtin.checks"].origin == "$CYBERREVIEW_PLUGINS"
+    assert "certification_valid" in host.registry.objects("checks")
+    broken = host.plugins["no_such_mod"]
+    assert broken.error == "ModuleNotFoundError: No module named 'no_such_mod'"

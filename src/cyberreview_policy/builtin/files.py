@@ -20,7 +20,7 @@ def cyberreview_register_sources(register: Callable[[SourceType], None]) -> None
     register(
         SourceType(
             "file",
-            open_file,
-            "records from a JSON, JSON Lines or CSV file, or - for standard input",
+            open=open_file,
+            description="records from a JSON, JSON Lines or CSV file, or - for standard input",
         )
     )

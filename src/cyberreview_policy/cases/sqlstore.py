@@ -85,6 +85,13 @@ MIGRATIONS: tuple[str, ...] = (
         hash TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE checkpoints (
+        source TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 
 _CASE_COLUMNS = (
@@ -473,6 +480,27 @@ class SqlStore:
             (Material(k, name, size, sha, dt.date.fromisoformat(on), actor), bytes(content))
             for k, name, size, sha, on, actor, content in rows
         ]
+
+    # -- source checkpoints ---------------------------------------------------------
+
+    def checkpoint(self, source: str) -> Any | None:
+        """The stored checkpoint of a source's last complete read, or ``None``."""
+        with self._guard("reading a checkpoint"):
+            row = self._execute(
+                "SELECT value FROM checkpoints WHERE source = ?", (source,)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_checkpoint(self, source: str, value: Any, actor: str) -> None:
+        """Store a complete read's checkpoint (and say so in the audit trail)."""
+        text = json.dumps(value, sort_keys=True)
+        with self._guard("storing a checkpoint"), self._write():
+            self._execute("DELETE FROM checkpoints WHERE source = ?", (source,))
+            self._execute(
+                "INSERT INTO checkpoints (source, value, updated_at) VALUES (?, ?, ?)",
+                (source, text, _now().isoformat()),
+            )
+            self._append_audit("source.checkpoint", actor, subject=source, details={"value": value})
 
     # -- the audit trail ----------------------------------------------------------
 

@@ -15,7 +15,18 @@ from .. import __version__
 from ..errors import CyberreviewError
 from ._common import EXIT_ERROR, HelpFormatter, Parser
 
-COMMANDS = ("gate", "sweep", "policy", "cases", "waivers", "audit", "schema", "plugins")
+COMMANDS = (
+    "gate",
+    "sweep",
+    "sources",
+    "policy",
+    "cases",
+    "waivers",
+    "audit",
+    "init",
+    "schema",
+    "plugins",
+)
 
 DESCRIPTION = """\
 Policy as code for the PRC Cybersecurity Review: decide whether a network
@@ -55,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             store_url=getattr(args, "store", None),
             calendar_path=getattr(args, "calendar", None),
             policy_dirs=getattr(args, "policy_dir", None) or (),
+            config_path=getattr(args, "config", None),
         )
         code: int = args.run(args, runtime)
         return code

@@ -87,12 +87,24 @@ def add_pack_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the configuration file (default: $CYBERREVIEW_CONFIG, else "
+        "$CYBERREVIEW_HOME/cyberreview.yaml if present)",
+    )
+
+
 def add_store_options(parser: argparse.ArgumentParser) -> None:
+    add_config_option(parser)
     parser.add_argument(
         "--store",
         metavar="URL",
         help="the case store: sqlite:///PATH or postgresql://USER@HOST:PORT/DB "
-        "(default: $CYBERREVIEW_STORE, else $CYBERREVIEW_HOME/cases.db)",
+        "(default: $CYBERREVIEW_STORE, else `store:` in the configuration, "
+        "else $CYBERREVIEW_HOME/cases.db)",
     )
     parser.add_argument(
         "--calendar",

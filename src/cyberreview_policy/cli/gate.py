@@ -44,14 +44,16 @@ examples:
   cyberreview gate --record po-117.json --override commitments \\
       --reason "supplier letter on file, contract amendment due" --approver "Li Wei (CISO)"
   cyberreview gate --record po-117.json --store postgresql://cyberreview@db.internal/cases
+  cyberreview gate --source tryton --id "P00012/1"      # fetch the line from the ERP
 """
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
-    p.add_argument(
-        "--record", required=True, metavar="FILE", help="the record, as JSON (- for stdin)"
-    )
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--record", metavar="FILE", help="the record, as JSON (- for stdin)")
+    what.add_argument("--source", metavar="NAME", help="fetch the record from a configured source")
+    p.add_argument("--id", metavar="ID", help="with --source: the record's id in that source")
     add_pack_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.add_argument("--fail-on-warn", action="store_true", help="exit 1 when the decision is warn")
@@ -133,12 +135,24 @@ def _waivers(args: argparse.Namespace, record: Any, packs: Any, as_of: dt.date) 
     return waivers.for_run(home_dir(), packs, overrides), overrides
 
 
+def fetch_one(source: str, record_id: str | None, rt: Runtime) -> Any:
+    """The record ``record_id`` of a configured source."""
+    if not record_id:
+        raise UsageError("--source needs --id: the record's id in that source")
+    item = rt.configured_source(source).fetch(record_id)
+    if item.error is not None:
+        raise item.error
+    return item.record
+
+
 def run(args: argparse.Namespace, rt: Runtime) -> int:
     from ..engine import Engine
     from ..models.jsonout import dumps
 
+    if args.id and not args.source:
+        raise UsageError("--id goes with --source NAME (with --record, the file holds the id)")
     as_of = args.as_of or dt.date.today()
-    record = read_one(args.record, rt)
+    record = fetch_one(args.source, args.id, rt) if args.source else read_one(args.record, rt)
     packs = select_packs(rt, args.pack, as_of)
     waiver_set, overrides = _waivers(args, record, packs, as_of)
     engine = Engine(packs, waiver_set)

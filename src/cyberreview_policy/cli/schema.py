@@ -10,7 +10,7 @@ from typing import Any
 from ._common import add_command
 
 NAME = "schema"
-HELP = "print the JSON Schema of a record, decision, policy rule file, manifest or pack test"
+HELP = "print the JSON Schema of a record, decision, rule file, manifest, pack test or config"
 DESCRIPTION = """\
 Print a JSON Schema generated from the models the tool itself validates with.
 Point your editor at the policy schema to check rules as you type (see
@@ -20,12 +20,14 @@ EXAMPLES = """\
 examples:
   cyberreview schema record > record.schema.json
   cyberreview schema policy > policy.schema.json
+  cyberreview schema config > cyberreview.schema.json   # for cyberreview.yaml
 """
 SCHEMA_BASE = "https://cyberreview-policy.example/schema/"
 
 
 def schemas() -> dict[str, Any]:
     """Name -> a callable giving the JSON Schema (imports stay lazy)."""
+    from ..config import ConfigFile
     from ..models.decision import decision_adapter
     from ..models.record import Record
     from ..policy import schema as policy
@@ -36,6 +38,7 @@ def schemas() -> dict[str, Any]:
         "policy": policy.RuleFile.model_json_schema,
         "manifest": policy.Manifest.model_json_schema,
         "pack-test": policy.PackTestFile.model_json_schema,
+        "config": lambda: ConfigFile.model_json_schema(by_alias=True),
     }
 
 
@@ -50,7 +53,9 @@ def schema_document(name: str) -> dict[str, Any]:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
-    p.add_argument("which", choices=("record", "decision", "policy", "manifest", "pack-test"))
+    p.add_argument(
+        "which", choices=("record", "decision", "policy", "manifest", "pack-test", "config")
+    )
     p.set_defaults(run=run)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..runtime import Runtime
@@ -42,12 +42,26 @@ examples:
   cyberreview sweep assets.csv purchases.json --format jsonl --output decisions.jsonl
   cyberreview sweep nightly.jsonl --fail-on block --no-cases
   cat export.jsonl | cyberreview sweep - --input-format jsonl
+  cyberreview sweep --source tryton --since last      # what changed since the last sweep
 """
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
-    p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file, or - for stdin")
+    p.add_argument("sources", nargs="*", metavar="FILE", help="a file, or - for stdin")
+    p.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="NAME",
+        dest="configured",
+        help="a source of the configuration file (repeatable)",
+    )
+    p.add_argument(
+        "--since",
+        choices=("last",),
+        help="read configured sources from their checkpoint of the last complete sweep",
+    )
     add_pack_options(p)
     p.add_argument(
         "--format", choices=("text", "json", "jsonl"), default="text", help="output format"
@@ -84,16 +98,23 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     packs = select_packs(rt, args.pack, as_of)
     engine = Engine(packs, waivers.for_run(home_dir(), packs))
     summary = Summary(as_of, [p.ref for p in packs])
-    sources = [rt.source(target, fmt=args.input_format) for target in args.sources]
+    if not args.sources and not args.configured:
+        raise UsageError("nothing to sweep: give FILEs or --source NAME")
+    store = None
+    if not args.no_cases or args.since:
+        store = rt.store()  # cases, and the checkpoints of configured sources
+    since = {
+        name: store.checkpoint(name) if store and args.since else None for name in args.configured
+    }
+    sources: list[Any] = [rt.source(target, fmt=args.input_format) for target in args.sources]
+    sources += [rt.configured_source(name, since[name]) for name in args.configured]
     try:
         writer, close = open_writer(args.format, args.output)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    store = None
     try:
-        store = None if args.no_cases else rt.store()
         service = None
-        if store is not None:
+        if store is not None and not args.no_cases:
             from ..cases.service import CaseService
 
             service = CaseService(store, rt.calendar, args.actor or current_actor())
@@ -104,6 +125,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
                 assert skip is not None
                 writer.skip(skip)
         writer.finish(summary)
+        _save_checkpoints(sources, summary, store, args.actor or current_actor())
         if service is not None:
             service.store.audit(
                 "sweep.summary",
@@ -128,6 +150,17 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     if any(summary.decisions.get(verdict) for verdict in tripped):
         return EXIT_BLOCK
     return EXIT_OK
+
+
+def _save_checkpoints(sources: list[Any], summary: Summary, store: Any, actor: str) -> None:
+    """A configured source read to the end, all of it decided, moves its checkpoint on."""
+    if store is None:
+        return
+    complete = {report.name for report in summary.sources if report.complete and not report.skipped}
+    for source in sources:
+        checkpoint = getattr(source, "checkpoint", None)
+        if checkpoint is not None and source.name in complete:
+            store.save_checkpoint(source.name, checkpoint, actor)
 
 
 def audit_details(summary: Summary) -> dict[str, object]:

@@ -9,6 +9,8 @@ reported by name and the rest still work.
 Environment:
 
 - ``CYBERREVIEW_DISABLE_PLUGINS=name,name``: do not load these entry points.
+- ``CYBERREVIEW_PLUGINS=module,module``: also load these modules as plugins
+  (a connector being written, before it is packaged; like ``PYTEST_PLUGINS``).
 - ``CYBERREVIEW_TRACE_HOOKS=1``: trace hook calls on stderr.
 """
 
@@ -37,6 +39,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 )
 ENTRY_POINT_GROUP = PROJECT
 DISABLE_ENV = "CYBERREVIEW_DISABLE_PLUGINS"
+MODULES_ENV = "CYBERREVIEW_PLUGINS"
 TRACE_ENV = "CYBERREVIEW_TRACE_HOOKS"
 
 _KINDS = {
@@ -154,6 +157,20 @@ class PluginHost:
                 continue
             self.register(plugin, ep.name, origin)
 
+    def load_env_modules(self) -> None:
+        """The modules named in ``$CYBERREVIEW_PLUGINS``, each a plugin of that name."""
+        for name in filter(None, (n.strip() for n in os.environ.get(MODULES_ENV, "").split(","))):
+            if name in self.plugins:
+                continue
+            try:
+                module = importlib.import_module(name)
+            except Exception as exc:
+                self.plugins[name] = PluginInfo(
+                    name, f"${MODULES_ENV}", error=f"{type(exc).__name__}: {exc}"
+                )
+                continue
+            self.register(module, name, f"${MODULES_ENV}")
+
     @property
     def registry(self) -> Registry:
         """Call every registration hook, one plugin at a time (once per host)."""
@@ -203,6 +220,7 @@ def make_host(
     host.load_builtins(builtins)
     if entry_points:
         host.load_entry_points()
+        host.load_env_modules()
     for name, plugin in extra:
         host.register(plugin, name, "registered in code")
     return host

@@ -1,0 +1,100 @@
+"""``cyberreview init``: write a commented starter ``cyberreview.yaml``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..runtime import Runtime, home_dir
+from ._common import EXIT_OK, add_command
+
+NAME = "init"
+HELP = "write a commented starter configuration (cyberreview.yaml)"
+DESCRIPTION = """\
+Write a commented cyberreview.yaml: the operator facts that ERPs and CMDBs do
+not hold, and one example source for every source type the installed plugins
+provide (all commented out).  It never overwrites a file.
+"""
+EXAMPLES = """\
+examples:
+  cyberreview init                      # $CYBERREVIEW_HOME/cyberreview.yaml
+  cyberreview init --config ./cyberreview.yaml
+"""
+
+HEAD = """\
+# cyberreview.yaml: where records come from, and what the sources do not know.
+# Docs: docs/connectors.md.  Secrets never go in this file: write
+# {{env: VARIABLE}} or {{file: /path/to/secret}} where a setting is a secret.
+
+# The case store (default: $CYBERREVIEW_HOME/cases.db). For several machines:
+# store: postgresql://cyberreview@db.internal:5432/cases
+
+# Facts about your organisation that ERPs and CMDBs do not hold; each source
+# can override them with its own `operator:`.
+operator:
+  name: {name}
+  ciio: {ciio}    # identified as a CIIO by your protection department? true/false
+  sector: {sector}  # telecom, energy, finance, ... (docs/record-v1.md)
+
+sources: {{}}
+# sources:
+"""
+
+
+def _value(name: str, field: str, info: Any) -> str:
+    """A setting's example value, as YAML."""
+    import json
+
+    if "Secret" in str(info.annotation):
+        return "{env: " + f"{name.upper()}_{field.upper()}" + "}"
+    if info.is_required():
+        return ""
+    default = info.get_default(call_default_factory=True)
+    if isinstance(default, str) and default and default.strip() == default:
+        return default
+    return json.dumps(default, ensure_ascii=False)  # JSON is YAML: null, true, [..], {..}
+
+
+def _example(name: str, kind: Any) -> str:
+    from ..connectors.api import settings_fields
+
+    lines = [f"#   {name}:", f"#     type: {name}       # {kind.description}", "#     settings:"]
+    for field, info in settings_fields(kind.settings_model()):
+        note = info.description or ""
+        if info.is_required():
+            note = f"(required) {note}"
+        value = _value(name, field, info)
+        lines.append(f"#       {field}:{' ' + value if value else ''}  # {note}".rstrip(" #"))
+    lines += [
+        "#     # operator: {name: ..., ciio: true}   # overrides the facts above",
+        "#     # defaults: {deployment.cii: true}      # for fields the source leaves unknown",
+        "#     # mappings:                              # source vocabulary -> record fields",
+        "#     #   product.category:",
+        "#     #     from: attributes.category",
+        "#     #     values: {Routers: core_network_equipment, Office: other}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
+    p.add_argument("--config", type=Path, metavar="FILE", help="where to write it")
+    p.add_argument("--operator", default="Example Operator", help="your organisation's name")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, rt: Runtime) -> int:
+    path: Path = args.config or home_dir() / "cyberreview.yaml"
+    if path.exists():
+        raise UsageError(f"{path} exists: cyberreview init never overwrites a configuration")
+    text = HEAD.format(name=args.operator, ciio="null", sector="null")
+    for name, item in sorted(rt.host.registry.items["sources"].items()):
+        if item.obj.config is not None:
+            text += _example(name, item.obj)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.write_text(text, encoding="utf-8")
+    sys.stdout.write(f"wrote {path}; next: edit it, then `cyberreview sources list`\n")
+    return EXIT_OK

@@ -1,0 +1,221 @@
+"""The host side of a connector: isolation, validation, mappings, checkpoints.
+
+:class:`ConnectorSource` turns a connector into a
+:class:`~cyberreview_policy.sources.base.Source` the sweep and the gate read:
+
+- whatever the connector raises fails *its* source, named, never the run;
+- each dict it yields gets the configured operator facts and defaults where it
+  leaves them unknown, and its mappings, then is validated as a canonical
+  record; a record that does not fit is reported with its source reference and
+  skipped;
+- the last :class:`~.api.Checkpoint` it yields is kept, for the caller to
+  store once the read is complete (a read that fails never advances it).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from ..config import Source as ConfiguredSource
+from ..errors import CyberreviewError, Location, RecordError, SourceError
+from ..sources.base import Item, SourceType
+from . import redact
+from .api import Checkpoint, CheckResult, Connector, SourceContext
+from .dotted import get, put
+from .http import HttpClient, HttpError, RateBudget, RetryPolicy
+
+
+class Shaper:
+    """Operator facts, defaults and mappings of one configured source, applied to raw dicts."""
+
+    def __init__(self, source: ConfiguredSource, operator_defaults: dict[str, Any]):
+        self.name = source.name
+        settings = source.config
+        self.operator = {
+            **operator_defaults,
+            **(settings.operator.model_dump(exclude_none=True) if settings.operator else {}),
+        }
+        self.defaults = settings.defaults
+        self.mappings = settings.mappings
+
+    def apply(self, raw: dict[str, Any]) -> dict[str, Any]:
+        data = copy.deepcopy(raw)
+        for key, value in self.operator.items():
+            put(data, f"operator.{key}", value, only_if_unknown=True)
+        for path, value in self.defaults.items():
+            put(data, path, value, only_if_unknown=True)
+        for target, mapping in self.mappings.items():
+            if mapping.if_unknown and get(data, target) is not None:
+                continue
+            mapped = self._map(target, mapping, get(data, mapping.from_))
+            if mapped is not None:
+                put(data, target, mapped)
+        return data
+
+    def _map(self, target: str, mapping: Any, value: Any) -> Any:
+        """What ``mapping`` makes of ``value`` (``None``: leave the field alone)."""
+        if value is None:
+            return mapping.missing
+        if mapping.values is None:
+            return value
+        if str(value) in mapping.values:
+            return mapping.values[str(value)]
+        if mapping.default is not None:
+            return mapping.default
+        raise RecordError(
+            f"no mapping for {value!r} (from {mapping.from_}; add it under "
+            f"sources.{self.name}.mappings.{target}.values, or a default)",
+            field=target,
+        )
+
+
+def context(source: ConfiguredSource, kind: SourceType) -> SourceContext:
+    logger = logging.getLogger(f"cyberreview.source.{source.name}")
+    redact.install(logger)
+    redact.install(logging.getLogger("urllib3.connectionpool"))  # logs URLs
+    redact.register_secrets(source.secrets)
+    settings = source.settings
+    rate = RateBudget(float(getattr(settings, "requests_per_second", 0) or 0))
+    timeout = (
+        float(getattr(settings, "connect_timeout", 5.0)),
+        float(getattr(settings, "read_timeout", 30.0)),
+    )
+    attempts = int(getattr(settings, "max_attempts", 5))
+
+    def http(base_url: str = "", **options: Any) -> HttpClient:
+        """The host's HTTP client, with the source's timeouts, retries and rate budget."""
+        options.setdefault("rate", rate)
+        options.setdefault("timeout", timeout)
+        options.setdefault("retry", RetryPolicy(attempts=attempts))
+        return HttpClient(base_url, name=source.name, **options)
+
+    assert settings is not None
+    return SourceContext(source.name, settings, http, logger)
+
+
+def _isolated(name: str, what: str, exc: BaseException) -> SourceError:
+    """What a connector raised, as its source's error; secrets masked."""
+    if isinstance(exc, SourceError):
+        return SourceError(exc.source, redact.redact(exc.message))
+    if isinstance(exc, HttpError | CyberreviewError):
+        return SourceError(name, redact.redact(f"{what}: {exc}"))
+    text = f"{what}: the connector failed: {type(exc).__name__}: {exc}"
+    return SourceError(name, redact.redact(text))
+
+
+class ConnectorSource:
+    """A configured connector, read the way the host reads every source."""
+
+    def __init__(
+        self,
+        connector: Connector,
+        shaper: Shaper,
+        since: Any | None = None,
+    ):
+        self.connector = connector
+        self.shaper = shaper
+        self.name = shaper.name
+        self.since = since
+        self.checkpoint: Any | None = None  # set when a read completes
+
+    def check(self) -> CheckResult:
+        try:
+            result = self.connector.check()
+            return CheckResult(result.ok, redact.redact(result.message), result.details)
+        except Exception as exc:  # a connector must not take the host down
+            return CheckResult(False, str(_isolated(self.name, "check", exc)))
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        """The connector's optional ``close()``; its failure changes no outcome."""
+        close = getattr(self.connector, "close", None)
+        if close is None:
+            return
+        try:
+            close()
+        except Exception as exc:
+            logging.getLogger(f"cyberreview.source.{self.name}").info("close: %s", exc)
+
+    def _item(self, raw: Any) -> Item:
+        from ..models.record import Record
+        from ..sources.files import record_error
+
+        ref = get(raw, "source.ref") or get(raw, "id")
+        where = Location(f"{self.name}[{ref}]")
+        try:
+            data = self.shaper.apply(raw)
+        except RecordError as exc:
+            return Item(where, error=RecordError(exc.message, where, exc.field, str(raw.get("id"))))
+        source = data.setdefault("source", {})
+        if isinstance(source, dict):
+            source["adapter"] = self.name
+            source.setdefault("fetched_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        text = _json(data)
+        from pydantic import ValidationError
+
+        try:
+            return Item(where, Record.from_json(text))
+        except ValidationError as exc:
+            error = record_error(exc, text, where, pinpoint=False)
+        if error.message.endswith("required field is missing"):
+            hint = f"sources.{self.name}.mappings or sources.{self.name}.defaults"
+            message = f"{error.message} (the source gives none: set it with {hint})"
+            error = RecordError(message, error.location, error.field, error.record_id)
+        return Item(where, error=error)
+
+    def read(self) -> Iterator[Item]:
+        pending = None
+        try:
+            for raw in self.connector.read(self.since):
+                if isinstance(raw, Checkpoint):
+                    pending = raw.value
+                    continue
+                yield self._item(raw)
+        except GeneratorExit:
+            raise
+        except Exception as exc:
+            raise _isolated(self.name, "read", exc) from None
+        finally:
+            self._close()
+        self.checkpoint = pending
+
+    def fetch(self, record_id: str) -> Item:
+        try:
+            raw = self.connector.fetch(record_id)
+        except Exception as exc:
+            raise _isolated(self.name, f"fetch {record_id}", exc) from None
+        finally:
+            self._close()
+        if raw is None:
+            raise SourceError(self.name, f"no record {record_id!r}")
+        return self._item(raw)
+
+
+def connect(
+    kind: SourceType,
+    source: ConfiguredSource,
+    operator: dict[str, Any] | None = None,
+    since: Any | None = None,
+) -> ConnectorSource:
+    """Start ``kind``'s connector for configured ``source``; ``operator``: file-wide facts."""
+    try:
+        factory = kind.connector()
+        if factory is None:
+            raise SourceError(source.name, f"source type {kind.name!r} is not a connector")
+        connector = factory(context(source, kind))
+    except Exception as exc:
+        raise _isolated(source.name, "connect", exc) from None
+    return ConnectorSource(connector, Shaper(source, operator or {}), since)
+
+
+def _json(data: Any) -> str:
+    import json
+
+    from ..models.jsonout import json_default
+
+    return json.dumps(data, default=json_default)

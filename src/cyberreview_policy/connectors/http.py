@@ -1,0 +1,204 @@
+"""The host's HTTP client for connectors, on requests.
+
+What every connector needs and none should write again:
+
+- connect and read timeouts on every request;
+- retries for 429 and 5xx (and timeouts, and dropped connections), honouring
+  ``Retry-After``, else exponential backoff with full jitter, bounded in
+  attempts and in total waiting;
+- any other 4xx is fatal, with the server's own message;
+- ``error_hook`` detects errors a server returns with HTTP 200 (Tryton's
+  ``{"error": ...}``) and makes them fatal too;
+- malformed JSON is fatal;
+- a per-source rate budget (requests per second);
+- every log line redacted (:mod:`.redact`).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CyberreviewError
+from . import redact
+
+if TYPE_CHECKING:
+    import requests
+
+log = logging.getLogger("cyberreview.http")
+redact.install(log)
+
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class HttpError(CyberreviewError):
+    """A request that failed for good: what the server said, or why it could not be asked."""
+
+    def __init__(self, message: str, status: int | None = None, retryable: bool = False):
+        self.status = status
+        self.retryable = retryable
+        super().__init__(redact.redact(message))
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5  # requests in all, the first included
+    backoff: float = 0.5  # seconds, doubled per retry (full jitter)
+    max_backoff: float = 30.0
+    max_wait: float = 120.0  # total sleeping before giving up
+
+
+@dataclass
+class RateBudget:
+    """At most ``per_second`` requests a second (0: unlimited), shared by threads."""
+
+    per_second: float = 0.0
+    _next: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self) -> None:
+        if self.per_second <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + 1.0 / self.per_second
+        if start > now:
+            time.sleep(start - now)
+
+
+ErrorHook = Callable[["requests.Response", Any], str | None]
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds, or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _server_message(response: requests.Response) -> str:
+    text = response.text.strip()
+    try:
+        body = response.json()
+    except ValueError:
+        return text[:300] or response.reason
+    if isinstance(body, dict):
+        for key in ("detail", "message", "error", "errorMessages", "errors"):
+            if body.get(key):
+                return json.dumps(body[key], ensure_ascii=False)[:300]
+    return text[:300]
+
+
+class HttpClient:
+    """One connector's session: ``get``/``post``/``request`` return decoded JSON."""
+
+    def __init__(
+        self,
+        base_url: str = "",
+        *,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        retry: RetryPolicy | None = None,
+        rate: RateBudget | None = None,
+        headers: Mapping[str, str] | None = None,
+        error_hook: ErrorHook | None = None,
+        name: str = "http",
+    ):
+        import requests
+
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.rate = rate or RateBudget()
+        self.error_hook = error_hook
+        self.name = name
+        self.session = requests.Session()
+        self.session.headers.update(headers or {})
+        self.sleep: Callable[[float], None] = time.sleep  # tests may replace it
+
+    def url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs)[1]
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self.request("POST", path, **kwargs)[1]
+
+    def request(self, method: str, path: str, **kwargs: Any) -> tuple[requests.Response, Any]:
+        """(response, decoded JSON body or None); raises :class:`HttpError` when it gives up."""
+        import requests
+
+        url = self.url(path)
+        waited = 0.0
+        for attempt in range(1, self.retry.attempts + 1):
+            self.rate.wait()
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                problem = HttpError(f"{method} {url}: {type(exc).__name__}", retryable=True)
+                delay = None
+            else:
+                log.debug("%s %s -> %s", method, url, response.status_code)
+                if response.status_code in RETRY_STATUS:
+                    problem = HttpError(
+                        f"{method} {url}: HTTP {response.status_code}: {_server_message(response)}",
+                        response.status_code,
+                        retryable=True,
+                    )
+                    delay = retry_after(response.headers.get("Retry-After"))
+                elif response.status_code >= 400:
+                    raise HttpError(
+                        f"{method} {url}: HTTP {response.status_code}: {_server_message(response)}",
+                        response.status_code,
+                    )
+                else:
+                    return response, self._body(method, url, response)
+            if attempt == self.retry.attempts:
+                break
+            pause = delay if delay is not None else self._backoff(attempt)
+            if waited + pause > self.retry.max_wait:
+                break
+            log.info("%s; retry %d in %.1fs", problem, attempt, pause)
+            self.sleep(pause)
+            waited += pause
+        raise HttpError(f"{problem} (gave up after {attempt} attempts)", problem.status)
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self.retry.max_backoff, self.retry.backoff * 2 ** (attempt - 1))
+        return random.uniform(0, ceiling)
+
+    def _body(self, method: str, url: str, response: requests.Response) -> Any:
+        if not response.content:
+            return None
+        try:
+            body = response.json()
+        except ValueError:
+            snippet = response.text[:80].replace("\n", " ")
+            raise HttpError(
+                f"{method} {url}: the server sent malformed JSON: {snippet!r}"
+            ) from None
+        if self.error_hook is not None:
+            message = self.error_hook(response, body)
+            if message:
+                raise HttpError(f"{method} {url}: the server answered with an error: {message}")
+        return body
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,0 +1,32 @@
+"""Test kit for connector authors, shipped as a pytest plugin.
+
+- :class:`SourceContract`: the contract tests a connector's test class inherits;
+- :class:`FaultServer`, :class:`Fault`, :class:`Reply`, :class:`Request`: a
+  local HTTP server that fakes a system or proxies a real one, injecting faults;
+- fixtures (registered by the ``pytest11`` entry point): ``fault_server``.
+
+Names load on first use, so the pytest plugin costs nothing in projects that
+do not use it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_NAMES = {
+    "SourceContract": ".contract",
+    "ReadResult": ".contract",
+    "FaultServer": ".faults",
+    "Fault": ".faults",
+    "Reply": ".faults",
+    "Request": ".faults",
+}
+
+__all__ = ["Fault", "FaultServer", "ReadResult", "Reply", "Request", "SourceContract"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_NAMES[name], __name__), name)
