@@ -29,9 +29,13 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 def cyberreview_register_sources(register: Callable[[SourceType], None]) -> None:
     """Register source types: where records come from (files, ERPs, CMDBs).
 
+    A connector gives its settings model (``config``) and ``connect``, by
+    reference (``"module:name"``) to keep the gate's start-up fast; users
+    configure it in ``cyberreview.yaml`` by its ``name`` (docs/connectors.md).
+
     Called once, when the host first needs its registry.
 
-    :param register: call with a :class:`cyberreview_policy.sources.SourceType`.
+    :param register: call with a :class:`cyberreview_policy.connectors.SourceType`.
     :return: nothing; use ``register``.
     """
 
