@@ -75,6 +75,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("CYBERREVIEW_TRACE_HOOKS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("CYBERREVIEW_LOG_FORMAT", "text")  # JSON logs: tests/cli/test_sweep_run.py
     return path
 
 

@@ -154,14 +154,18 @@ class Runtime:
         value = getattr(self.config.file, key)
         return str(value) if value else None
 
-    def store(self, url: str | None = None) -> CaseStore:
-        url = (
-            url
-            or self.store_url
+    def store_url_in_use(self) -> str:
+        """``--store``, else ``$CYBERREVIEW_STORE``, else the configuration's, else the
+        embedded default."""
+        return (
+            self.store_url
             or os.environ.get(STORE_ENV)
             or self._configured("store")
             or default_store_url()
         )
+
+    def store(self, url: str | None = None) -> CaseStore:
+        url = url or self.store_url_in_use()
         scheme = url.split(":", 1)[0]
         stores = self.host.registry.objects("case_stores")
         if scheme not in stores:

@@ -19,6 +19,8 @@ from ..errors import CaseStoreError, UnknownCaseError
 from .audit import GENESIS, AuditEntry, sealed
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
 from .lifecycle import ENDED_STATES, Event, TransitionError, check_transition
+from .sweepstate import MIGRATION as SWEEP_MIGRATION
+from .sweepstate import FindingChange, SweepState
 
 _ENDED = ", ".join(f"'{state}'" for state in ENDED_STATES)
 
@@ -92,6 +94,7 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     """,
+    SWEEP_MIGRATION,
 )
 
 _CASE_COLUMNS = (
@@ -121,7 +124,7 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-class SqlStore:
+class SqlStore(SweepState):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str
@@ -480,6 +483,21 @@ class SqlStore:
             (Material(k, name, size, sha, dt.date.fromisoformat(on), actor), bytes(content))
             for k, name, size, sha, on, actor, content in rows
         ]
+
+    def _note_resolved(self, change: FindingChange, on: dt.date, actor: str) -> None:
+        """Inside the caller's transaction: a note on the open case ``change.rule``
+        opened for the record, if there is one."""
+        rows = self._execute(
+            f"SELECT seq, pack FROM cases WHERE record_key = ? AND rule = ? "
+            f"AND state NOT IN ({_ENDED})",
+            (change.record_key, change.rule),
+        ).fetchall()
+        note = f"the finding {change.rule} ({change.outcome}) no longer fires"
+        for seq, pack in rows:
+            self._add_event(seq, "note", on, actor, note=note, details={"rule": change.rule})
+            self._append_audit(
+                "case.note", actor, subject=case_id(seq), pack=pack, details={"note": note}
+            )
 
     # -- source checkpoints ---------------------------------------------------------
 

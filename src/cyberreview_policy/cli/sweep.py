@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..runtime import Runtime
@@ -16,20 +15,28 @@ from ._common import (
     add_command,
     add_pack_options,
     add_store_options,
-    note,
-    select_packs,
 )
 
-if TYPE_CHECKING:
-    from ..sweep import Summary
-
 NAME = "sweep"
-HELP = "decide every record of files (JSON, JSON Lines, CSV) and summarise"
+HELP = "decide every record of files or configured sources, and summarise"
 DESCRIPTION = """\
 Decide every record of the given sources under the policy packs in force, one
 decision per record, then a summary: counts by decision and by rule, cases
-opened, and every record skipped with its file, line and reason.  Records are
-streamed: memory stays flat however large the input.
+opened, findings new and resolved since the previous sweep, and every record
+skipped with its place and reason.  Records are streamed: memory stays flat
+however large the input.
+
+Sources: FILEs (JSON, JSON Lines, CSV, or - for stdin), and --source NAME for
+sources of the configuration file; with neither, every configured source.
+
+With the case store (the default), a sweep opens the cases rules ask for
+(never twice), notes on a case when the finding that opened it no longer
+fires, and holds a lock per source (and shard): a second sweep of the same
+source refuses, or waits with --wait.
+
+Large estates: --workers N decides in N processes; --shard I/N takes one
+slice of the records (by a stable hash of each record's identity), so N jobs
+on N machines sharing a PostgreSQL store cover everything once.
 
 Exit codes:
   0  every record was read and decided (whatever was found)
@@ -39,10 +46,11 @@ Exit codes:
 EXAMPLES = """\
 examples:
   cyberreview sweep examples/procurement.jsonl --as-of 2021-06-01
-  cyberreview sweep assets.csv purchases.json --format jsonl --output decisions.jsonl
+  cyberreview sweep                                    # every configured source
+  cyberreview sweep --source nautobot --since last --report nightly.html
+  cyberreview sweep assets.jsonl --workers 4 --report findings.csv --report report.html
+  cyberreview sweep --source servicenow --shard 3/8 --store postgresql://cr@db/cases
   cyberreview sweep nightly.jsonl --fail-on block --no-cases
-  cat export.jsonl | cyberreview sweep - --input-format jsonl
-  cyberreview sweep --source tryton --since last      # what changed since the last sweep
 """
 
 
@@ -55,7 +63,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         default=[],
         metavar="NAME",
         dest="configured",
-        help="a source of the configuration file (repeatable)",
+        help="a source of the configuration file (repeatable; default: all of them when "
+        "no FILE is given)",
     )
     p.add_argument(
         "--since",
@@ -68,9 +77,34 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     p.add_argument("--output", "-o", metavar="FILE", help="write the output here (default stdout)")
     p.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also write a report: .html (a page to read and forward), .csv or .json "
+        "(every finding); repeatable",
+    )
+    p.add_argument(
         "--input-format",
         choices=("json", "jsonl", "csv"),
         help="read the sources as this format (default: from the file suffix, or sniffed)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="decide in N worker processes (default: in this one)",
+    )
+    p.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="take slice I of N of the records (by a stable hash of each record's identity)",
+    )
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another sweep of the same sources holds the lock, wait for it",
     )
     p.add_argument(
         "--no-cases",
@@ -84,96 +118,27 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         choices=("block", "warn"),
         help="exit 2 when any record is blocked (block) or warned or blocked (warn)",
     )
+    p.add_argument(
+        "--log-format",
+        choices=("auto", "text", "json"),
+        help="what the run says on stderr: text (a progress line on a terminal) or JSON "
+        "lines (default: text on a terminal, else JSON; $CYBERREVIEW_LOG_FORMAT)",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, rt: Runtime) -> int:
-    from .. import waivers
-    from ..engine import Engine
-    from ..runtime import current_actor, home_dir
-    from ..sweep import Summary, sweep
-    from ._writers import open_writer
+    from ._sweeping import SweepRun
 
-    as_of = args.as_of or dt.date.today()
-    packs = select_packs(rt, args.pack, as_of)
-    engine = Engine(packs, waivers.for_run(home_dir(), packs))
-    summary = Summary(as_of, [p.ref for p in packs])
-    if not args.sources and not args.configured:
-        raise UsageError("nothing to sweep: give FILEs or --source NAME")
-    store = None
-    if not args.no_cases or args.since:
-        store = rt.store()  # cases, and the checkpoints of configured sources
-    since = {
-        name: store.checkpoint(name) if store and args.since else None for name in args.configured
-    }
-    sources: list[Any] = [rt.source(target, fmt=args.input_format) for target in args.sources]
-    sources += [rt.configured_source(name, since[name]) for name in args.configured]
-    try:
-        writer, close = open_writer(args.format, args.output)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    try:
-        service = None
-        if store is not None and not args.no_cases:
-            from ..cases.service import CaseService
-
-            service = CaseService(store, rt.calendar, args.actor or current_actor())
-        for decision, skip in sweep(sources, engine, as_of, summary, service):
-            if decision is not None:
-                writer.decision(decision)
-            else:
-                assert skip is not None
-                writer.skip(skip)
-        writer.finish(summary)
-        _save_checkpoints(sources, summary, store, args.actor or current_actor())
-        if service is not None:
-            service.store.audit(
-                "sweep.summary",
-                service.actor,
-                pack=", ".join(f"{p['id']}@{p['version']}" for p in summary.packs),
-                details=audit_details(summary),
-            )
-    finally:
-        if store is not None:
-            store.close()
-        close()
-    if args.output:
-        note(f"wrote {args.format} to {args.output}: {short(summary)}")
-    for report in summary.sources:
-        if report.error:
-            note(f"error: source {report.name}: {report.error} (the sweep is incomplete)")
-    if summary.skipped:
-        note(f"error: {summary.skipped} record(s) skipped (the sweep is incomplete)")
+    if args.workers < 0:
+        raise UsageError("--workers: give a number of processes, 0 or more")
+    if args.no_cases and args.wait:
+        raise UsageError("--wait waits for another sweep's lock, which --no-cases does not take")
+    job = SweepRun(args, rt, args.as_of or dt.date.today())
+    summary = job.run()
     if not summary.complete:
         return EXIT_ERROR
     tripped = {"block": ("block",), "warn": ("block", "warn")}.get(args.fail_on or "", ())
     if any(summary.decisions.get(verdict) for verdict in tripped):
         return EXIT_BLOCK
     return EXIT_OK
-
-
-def _save_checkpoints(sources: list[Any], summary: Summary, store: Any, actor: str) -> None:
-    """A configured source read to the end, all of it decided, moves its checkpoint on."""
-    if store is None:
-        return
-    complete = {report.name for report in summary.sources if report.complete and not report.skipped}
-    for source in sources:
-        checkpoint = getattr(source, "checkpoint", None)
-        if checkpoint is not None and source.name in complete:
-            store.save_checkpoint(source.name, checkpoint, actor)
-
-
-def audit_details(summary: Summary) -> dict[str, object]:
-    data = summary.to_json()
-    return {
-        key: data[key]
-        for key in ("as_of", "complete", "records", "decisions", "cases", "skipped", "sources")
-    }
-
-
-def short(summary: Summary) -> str:
-    d = summary.decisions
-    return (
-        f"{summary.records} records: {d.get('block', 0)} block, {d.get('warn', 0)} warn, "
-        f"{d.get('allow', 0)} allow; {summary.skipped} skipped"
-    )

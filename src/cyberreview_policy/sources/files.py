@@ -120,6 +120,21 @@ class FileSource:
         if count == 0:
             raise SourceError(self.name, "the file holds no records")
 
+    def payloads(self) -> Iterator[tuple[Location, bytes]] | None:
+        """A JSON Lines file's records as raw lines, for :func:`parse` elsewhere (sweep
+        workers validate in parallel); ``None`` for other formats."""
+        if self.format != "jsonl" or self._stream is not None or self.target == STDIN:
+            return None
+        return self._raw_lines()
+
+    def _raw_lines(self) -> Iterator[tuple[Location, bytes]]:
+        count = 0
+        for number, line in self._jsonl_lines():
+            count += 1
+            yield Location(self.name, number), line
+        if count == 0:
+            raise SourceError(self.name, "the file holds no records")
+
     def _items(self) -> Iterator[Item]:
         if self.format == "jsonl" and self._stream is None and self.target != STDIN:
             yield from self._jsonl_file()  # bytes straight to pydantic: no decoding twice
@@ -141,6 +156,11 @@ class FileSource:
             stream.close()
 
     def _jsonl_file(self) -> Iterator[Item]:
+        for number, line in self._jsonl_lines():
+            yield parse(line, Location(self.name, number))
+
+    def _jsonl_lines(self) -> Iterator[tuple[int, bytes]]:
+        """(line number, bytes) of the non-blank lines, the BOM dropped."""
         try:
             stream = open(self.target, "rb")  # noqa: SIM115
         except OSError as exc:
@@ -150,7 +170,7 @@ class FileSource:
                 if number == 1 and line.startswith(codecs.BOM_UTF8):
                     line = line[len(codecs.BOM_UTF8) :]  # noqa: PLW2901
                 if line.strip():
-                    yield parse(line, Location(self.name, number))
+                    yield number, line
         except OSError as exc:
             raise SourceError(self.name, f"read failed: {exc}") from None
         finally:

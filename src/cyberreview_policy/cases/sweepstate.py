@@ -1,0 +1,215 @@
+"""What sweeps keep in the case store: findings by record, runs, and run locks.
+
+- **Findings**: the warn and block findings each record had at its last
+  sweep, so a sweep can say what is new and what was resolved, and note on an
+  open case that the finding which opened it no longer fires.
+- **Runs**: one row per sweep (scope, times, completeness, summary), for
+  "since the previous sweep" in reports.
+- **Locks**: one per source (and shard): a second sweep of the same source
+  refuses, naming the first, or waits; a lock whose heartbeat stopped (its
+  sweep died) is taken over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import CaseStoreError
+
+MIGRATION = """
+CREATE TABLE findings (
+    record_key TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (record_key, rule)
+);
+CREATE TABLE sweep_runs (
+    id TEXT PRIMARY KEY,
+    scope TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    as_of TEXT NOT NULL,
+    complete INTEGER,
+    summary TEXT
+);
+CREATE INDEX sweep_runs_scope ON sweep_runs (scope, started_at);
+CREATE TABLE sweep_locks (
+    scope TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+);
+"""
+
+#: a lock whose sweep has not beaten its heart for this long is taken over
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+class SweepBusyError(CaseStoreError):
+    """Another sweep of the same source (and shard) is running."""
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """A warn/block finding that appeared, changed outcome, or stopped firing."""
+
+    record_key: str
+    record_id: str
+    rule: str
+    outcome: str  # the new outcome; for "resolved", the one it had
+    change: str  # "new", "changed", "resolved"
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "record_id": self.record_id,
+            "rule": self.rule,
+            "outcome": self.outcome,
+            "change": self.change,
+        }
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class SweepState:
+    """Mixed into :class:`~.sqlstore.SqlStore`: uses its ``_execute``/``_write``."""
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    def _write(self) -> Any:
+        raise NotImplementedError
+
+    def _guard(self, what: str) -> Any:
+        raise NotImplementedError
+
+    def _note_resolved(self, change: FindingChange, on: dt.date, actor: str) -> None:
+        raise NotImplementedError
+
+    # -- findings ---------------------------------------------------------------
+
+    def findings_for(self, record_keys: Sequence[str]) -> dict[str, dict[str, str]]:
+        """record key -> {rule: outcome} of the warn/block findings last seen."""
+        out: dict[str, dict[str, str]] = {key: {} for key in record_keys}
+        with self._guard("reading findings"):
+            for start in range(0, len(record_keys), 500):
+                batch = record_keys[start : start + 500]
+                marks = ", ".join("?" for _ in batch)
+                rows = self._execute(
+                    f"SELECT record_key, rule, outcome FROM findings WHERE record_key IN ({marks})",
+                    tuple(batch),
+                ).fetchall()
+                for key, rule, outcome in rows:
+                    out[key][rule] = outcome
+        return out
+
+    def record_findings(self, changes: Iterable[FindingChange], on: dt.date, actor: str) -> None:
+        """Store the changes in one transaction; a resolved finding whose rule opened
+        a case of that record that is still open gets a note on the case."""
+        changes = list(changes)
+        if not changes:
+            return
+        with self._guard("storing findings"), self._write():
+            for c in changes:
+                if c.change == "resolved":
+                    self._execute(
+                        "DELETE FROM findings WHERE record_key = ? AND rule = ?",
+                        (c.record_key, c.rule),
+                    )
+                    self._note_resolved(c, on, actor)
+                elif c.change == "changed":
+                    self._execute(
+                        "UPDATE findings SET outcome = ? WHERE record_key = ? AND rule = ?",
+                        (c.outcome, c.record_key, c.rule),
+                    )
+                else:
+                    self._execute(
+                        "INSERT INTO findings (record_key, rule, record_id, outcome, since) "
+                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        (c.record_key, c.rule, c.record_id, c.outcome, on.isoformat()),
+                    )
+
+    # -- runs -----------------------------------------------------------------------
+
+    def start_run(self, run_id: str, scope: str, as_of: dt.date) -> None:
+        with self._guard("recording a sweep"), self._write():
+            self._execute(
+                "INSERT INTO sweep_runs (id, scope, started_at, as_of) VALUES (?, ?, ?, ?)",
+                (run_id, scope, _now().isoformat(), as_of.isoformat()),
+            )
+
+    def finish_run(self, run_id: str, complete: bool, summary: dict[str, Any]) -> None:
+        with self._guard("recording a sweep"), self._write():
+            self._execute(
+                "UPDATE sweep_runs SET finished_at = ?, complete = ?, summary = ? WHERE id = ?",
+                (_now().isoformat(), int(complete), json.dumps(summary), run_id),
+            )
+
+    def previous_run(self, scope: str, before: str) -> dict[str, Any] | None:
+        """The last finished sweep of ``scope`` other than run ``before``."""
+        with self._guard("reading sweeps"):
+            row = self._execute(
+                "SELECT id, started_at, finished_at, as_of, complete, summary FROM sweep_runs "
+                "WHERE scope = ? AND id != ? AND finished_at IS NOT NULL "
+                "ORDER BY started_at DESC LIMIT 1",
+                (scope, before),
+            ).fetchone()
+        if row is None:
+            return None
+        run_id, started, finished, as_of, complete, summary = row
+        return {
+            "id": run_id,
+            "started_at": started,
+            "finished_at": finished,
+            "as_of": as_of,
+            "complete": bool(complete),
+            "summary": json.loads(summary) if summary else None,
+        }
+
+    # -- locks ------------------------------------------------------------------------
+
+    def acquire_sweep(self, scopes: Sequence[str], run_id: str, owner: str) -> None:
+        """Take the lock of every scope, or none: raise :class:`SweepBusyError`
+        naming the sweep that holds one."""
+        now = _now()
+        with self._guard("locking the sweep"), self._write():
+            for scope in scopes:
+                row = self._execute(
+                    "SELECT run_id, owner, started_at, heartbeat_at FROM sweep_locks "
+                    "WHERE scope = ?",
+                    (scope,),
+                ).fetchone()
+                if row is None:
+                    continue
+                held_by, held_owner, started, beat = row
+                if now - dt.datetime.fromisoformat(beat) < STALE_AFTER:
+                    raise SweepBusyError(
+                        f"another sweep of {scope} is running: run {held_by} by {held_owner}, "
+                        f"since {started} (last heartbeat {beat}); wait for it, or use --wait"
+                    )
+            for scope in scopes:
+                self._execute("DELETE FROM sweep_locks WHERE scope = ?", (scope,))
+                self._execute(
+                    "INSERT INTO sweep_locks (scope, run_id, owner, started_at, heartbeat_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (scope, run_id, owner, now.isoformat(), now.isoformat()),
+                )
+
+    def heartbeat_sweep(self, run_id: str) -> None:
+        with self._guard("locking the sweep"), self._write():
+            self._execute(
+                "UPDATE sweep_locks SET heartbeat_at = ? WHERE run_id = ?",
+                (_now().isoformat(), run_id),
+            )
+
+    def release_sweep(self, run_id: str) -> None:
+        with self._guard("unlocking the sweep"), self._write():
+            self._execute("DELETE FROM sweep_locks WHERE run_id = ?", (run_id,))

@@ -1,0 +1,320 @@
+"""The sweep report as one HTML page: self-contained (inline CSS and SVG, no
+script, no font or CDN), readable on screen and on paper."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from .svg import bar_chart, stacked_bar
+
+if TYPE_CHECKING:
+    from ..sweep import Summary
+    from .build import Report, ReportContext
+
+COLORS = {"block": "#b03a2e", "warn": "#c27c0e", "allow": "#1e8449", "advisory": "#5d6d7e"}
+TOP_SYSTEMS = 50
+
+CSS = """
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC",
+ sans-serif;color:#1c2833;margin:0;background:#f4f6f7}
+main{max-width:1100px;margin:0 auto;padding:28px 32px 48px;background:#fff}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:17px;margin:32px 0 10px;border-bottom:2px solid
+ #d5dbdb;padding-bottom:4px}.meta{color:#566573;font-size:13px}
+.banner{margin:16px 0;padding:10px 14px;border-radius:6px;font-weight:600}
+.ok{background:#e9f7ef;color:#145a32;border:1px solid #a9dfbf}
+.bad{background:#fdedec;color:#78281f;border:1px solid #f5b7b1}
+.tiles{display:grid;grid-template-columns:repeat(6,1fr);gap:10px;margin:14px 0}
+.tile{border:1px solid #d5dbdb;border-radius:6px;padding:10px 12px}
+.tile b{display:block;font-size:22px}.tile span{color:#566573;font-size:12px}
+.tile.block b{color:#b03a2e}.tile.warn b{color:#c27c0e}.tile.allow b{color:#1e8449}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eaeded;vertical-align:top}
+th{background:#f8f9f9;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.reason{max-width:520px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.pill{display:inline-block;border-radius:10px;padding:0 8px;color:#fff;font-size:12px}
+.cite{color:#566573;font-size:12px}.muted{color:#808b96}
+.charts{display:grid;grid-template-columns:1fr 1fr;gap:24px;align-items:start}
+.brief li{margin:3px 0}
+footer{margin-top:36px;color:#808b96;font-size:12px}
+@media print{body{background:#fff}main{padding:0}.reason{white-space:normal}}
+"""
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _n(value: int | Decimal) -> str:
+    return f"{value:,.0f}" if isinstance(value, Decimal) else f"{value:,}"
+
+
+def _pill(outcome: str) -> str:
+    return f'<span class="pill" style="background:{COLORS[outcome]}">{_e(outcome)}</span>'
+
+
+def render(report: Report, summary: Summary, context: ReportContext) -> str:
+    d = summary.decisions
+    packs = ", ".join(f"{p['id']} {p['version']}" for p in summary.packs)
+    sources = ", ".join(s.name for s in summary.sources) or "none"
+    shard = f" · shard {summary.shard}" if summary.shard else ""
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>",
+        f"<title>Cybersecurity review sweep, {summary.as_of}</title><style>{CSS}</style>",
+        "</head><body><main>",
+        "<h1>Cybersecurity review: compliance sweep</h1>",
+        f"<div class='meta'>As of <b>{summary.as_of}</b> under {_e(packs)} · sources: "
+        f"{_e(sources)}{shard} · generated {_e(context.generated_at)}"
+        f"{' · run ' + _e(context.run_id) if context.run_id else ''}</div>",
+        _banner(summary),
+        _tiles(report, summary),
+        _key_points(report, summary, context),
+        "<div class='charts'><div><h2>Decisions</h2>",
+        stacked_bar([(v, d.get(v, 0), COLORS[v]) for v in ("block", "warn", "allow")]),
+        "</div><div><h2>Findings by rule</h2>",
+        _rule_chart(summary),
+        "</div></div>",
+        _changes(summary, context),
+        _blocks(report),
+        _rules(report, summary),
+        _operators(report),
+        _exposure(report),
+        _overdue(context),
+        _skipped(summary),
+        "<footer>Made by cyberreview-policy "
+        f"{__version__}. Holds decisions and findings only: no review material "
+        "(confidential under Measures Art. 16) and no contract amounts beyond the summed "
+        "exposure. Penalty ranges are indicative, not legal advice.</footer>",
+        "</main></body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _banner(summary: Summary) -> str:
+    if summary.complete:
+        return (
+            "<div class='banner ok'>Complete: every record of every source was read and "
+            "decided.</div>"
+        )
+    reasons = [f"source {s.name}: {s.error}" for s in summary.sources if s.error]
+    if summary.skipped:
+        reasons.append(f"{summary.skipped:,} record(s) could not be read or decided")
+    items = "".join(f"<li>{_e(r)}</li>" for r in reasons)
+    return (
+        "<div class='banner bad'>INCOMPLETE: this sweep did not see everything, so it is "
+        f"not an all-clear.<ul>{items}</ul></div>"
+    )
+
+
+def _money(value: Decimal) -> str:
+    """Large amounts as people say them: 53.9M, 1.2B."""
+    for size, unit in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f}{unit}"
+    return f"{value:,.0f}"
+
+
+def _key_points(report: Report, summary: Summary, context: ReportContext) -> str:
+    d = summary.decisions
+    blocked, warned = d.get("block", 0), d.get("warn", 0)
+    points = []
+    if blocked:
+        reasons = sorted(
+            ((n, rule) for (rule, outcome), n in summary.rules.items() if outcome == "block"),
+            reverse=True,
+        )[:3]
+        why = "; ".join(f"{_e(report.rules[rule].title.lower())} ({_n(n)})" for n, rule in reasons)
+        points.append(
+            f"<b>{_n(blocked)}</b> of {_n(summary.records)} products may not be put into use "
+            f"as they stand. Most often: {why}."
+        )
+    else:
+        points.append(f"None of the {_n(summary.records)} products is blocked.")
+    if warned:
+        points.append(f"<b>{_n(warned)}</b> need attention before use (warn).")
+    points.append(
+        f"This sweep opened <b>{_n(summary.cases_created)}</b> review case(s); "
+        f"<b>{len(context.overdue)}</b> open case(s) are past a statutory deadline."
+    )
+    exposure = report.exposure.get("CNY")
+    if exposure:
+        points.append(
+            f"Products in use without a passed review expose the operator to fines of CNY "
+            f"<b>{_money(exposure[0])} to {_money(exposure[1])}</b> in all."
+        )
+    items = "".join(f"<li>{p}</li>" for p in points)
+    return f"<h2>In brief</h2><ul class='brief'>{items}</ul>"
+
+
+def _tiles(report: Report, summary: Summary) -> str:
+    d = summary.decisions
+    exposure = report.exposure.get("CNY")
+    money = f"{_money(exposure[0])}–{_money(exposure[1])}" if exposure else "none"
+    tiles = [
+        ("", _n(summary.records), "records decided"),
+        ("block", _n(d.get("block", 0)), "block"),
+        ("warn", _n(d.get("warn", 0)), "warn"),
+        ("allow", _n(d.get("allow", 0)), "allow"),
+        (
+            "",
+            _n(summary.cases_created),
+            f"cases opened ({_n(summary.cases_existing)} already open)",
+        ),
+        ("", money, "penalty exposure, CNY"),
+    ]
+    body = "".join(
+        f"<div class='tile {cls}'><b>{value}</b><span>{_e(label)}</span></div>"
+        for cls, value, label in tiles
+    )
+    return f"<div class='tiles'>{body}</div>"
+
+
+def _rule_chart(summary: Summary) -> str:
+    ranked = sorted(
+        (
+            (rule, outcome, n)
+            for (rule, outcome), n in summary.rules.items()
+            if outcome != "advisory"
+        ),
+        key=lambda item: -item[2],
+    )[:12]
+    if not ranked:
+        return "<p class='muted'>No warn or block findings.</p>"
+    return bar_chart([(rule, n, COLORS[outcome]) for rule, outcome, n in ranked])
+
+
+def _changes(summary: Summary, context: ReportContext) -> str:
+    head = "<h2>Since the previous sweep</h2>"
+    if not summary.tracked:
+        return head + "<p class='muted'>Not tracked: this sweep ran without the case store.</p>"
+    previous = context.previous
+    when = (
+        f"the sweep of {_e(previous['as_of'])} (run {_e(previous['id'])})"
+        if previous
+        else "no earlier sweep of these sources: every finding is new"
+    )
+    new, resolved = sum(summary.new.values()), sum(summary.resolved.values())
+    rows = "".join(
+        f"<tr><td>{_e(rule)}</td><td class='n'>{_n(summary.new.get(rule, 0))}</td>"
+        f"<td class='n'>{_n(summary.resolved.get(rule, 0))}</td></tr>"
+        for rule in sorted(set(summary.new) | set(summary.resolved))
+    )
+    table = (
+        f"<table><tr><th>rule</th><th class='n'>new</th><th class='n'>resolved</th></tr>"
+        f"{rows}</table>"
+        if rows
+        else ""
+    )
+    return (
+        f"{head}<p>Compared with {when}: <b>{_n(new)}</b> new finding(s), "
+        f"<b>{_n(resolved)}</b> resolved.</p>{table}"
+    )
+
+
+def _blocks(report: Report) -> str:
+    head = f"<h2>Blocked ({_n(report.blocked)})</h2>"
+    if not report.blocks:
+        return head + "<p class='muted'>Nothing is blocked.</p>"
+    rows = "".join(
+        f"<tr><td>{_e(b.record_id)}</td><td>{_e(b.operator)}<br><span class='cite'>"
+        f"{_e(b.system)}</span></td><td>{_e(b.product)}</td><td class='reason' "
+        f"title='{_e(b.message)}'><b>{_e(b.rule)}</b>: {_e(b.message)}</td>"
+        f"<td class='cite'>{_e('; '.join(b.citations))}</td></tr>"
+        for b in report.blocks
+    )
+    more = report.blocked - len(report.blocks)
+    tail = (
+        f"<p class='muted'>… and {_n(more)} more: every finding is in the CSV or JSON report.</p>"
+        if more
+        else ""
+    )
+    return (
+        f"{head}<table><tr><th>record</th><th>operator · system</th><th>product</th>"
+        f"<th>reason</th><th>citations</th></tr>{rows}</table>{tail}"
+    )
+
+
+def _rules(report: Report, summary: Summary) -> str:
+    rows = "".join(
+        f"<tr><td><b>{_e(rule)}</b><br>{_e(info.title)}</td><td>{_pill(info.outcome)}</td>"
+        f"<td class='n'>{_n(info.count)}</td><td class='cite'>{_e('; '.join(info.citations))}"
+        f"</td><td class='cite'>{_e(info.pack)}</td></tr>"
+        for rule, info in sorted(report.rules.items(), key=lambda item: (-item[1].count, item[0]))
+    )
+    return (
+        "<h2>Findings by rule</h2><table><tr><th>rule</th><th>outcome</th>"
+        f"<th class='n'>records</th><th>citations</th><th>pack</th></tr>{rows}</table>"
+    )
+
+
+def _counts(counts: Any) -> str:
+    return "".join(f"<td class='n'>{_n(counts.get(v, 0))}</td>" for v in ("block", "warn", "allow"))
+
+
+def _operators(report: Report) -> str:
+    ops = "".join(
+        f"<tr><td>{_e(op)}</td>{_counts(c)}</tr>"
+        for op, c in sorted(report.by_operator.items(), key=lambda i: (-i[1]["block"], i[0]))
+    )
+    ranked = sorted(report.by_system.items(), key=lambda i: (-i[1]["block"], -i[1]["warn"], i[0]))
+    systems = "".join(
+        f"<tr><td>{_e(op)}</td><td>{_e(system)}</td>{_counts(c)}</tr>"
+        for (op, system), c in ranked[:TOP_SYSTEMS]
+    )
+    more = len(ranked) - TOP_SYSTEMS
+    note = f"<p class='muted'>… and {more} more systems.</p>" if more > 0 else ""
+    head = "<th class='n'>block</th><th class='n'>warn</th><th class='n'>allow</th>"
+    return (
+        f"<h2>By operator</h2><table><tr><th>operator</th>{head}</tr>{ops}</table>"
+        f"<h2>By system</h2><table><tr><th>operator</th><th>system</th>{head}</tr>"
+        f"{systems}</table>{note}"
+    )
+
+
+def _exposure(report: Report) -> str:
+    head = "<h2>Penalty exposure</h2>"
+    if not report.exposure:
+        return head + "<p class='muted'>No finding carries a penalty exposure.</p>"
+    rows = "".join(
+        f"<tr><td>{_e(currency)}</td><td class='n'>{_n(low)}</td><td class='n'>{_n(high)}</td>"
+        f"<td class='n'>{_n(int(n))}</td></tr>"
+        for currency, (low, high, n) in sorted(report.exposure.items())
+    )
+    return (
+        f"{head}<p>Products in use without a passed review: the Cybersecurity Law fines "
+        "1 to 10 times the purchase amount. Summed over findings, as ranges:</p>"
+        "<table><tr><th>currency</th><th class='n'>low</th><th class='n'>high</th>"
+        f"<th class='n'>findings</th></tr>{rows}</table>"
+    )
+
+
+def _overdue(context: ReportContext) -> str:
+    head = f"<h2>Overdue review cases ({len(context.overdue)})</h2>"
+    if not context.overdue:
+        return head + "<p class='muted'>No statutory period has run out.</p>"
+    rows = "".join(
+        f"<tr><td>{_e(c['id'])}</td><td>{_e(c['record_id'])}</td><td>{_e(c['state'])}</td>"
+        f"<td>{_e(c['period'])}</td><td>{_e(c['deadline'])}</td></tr>"
+        for c in context.overdue
+    )
+    return (
+        f"{head}<table><tr><th>case</th><th>record</th><th>state</th><th>period</th>"
+        f"<th>deadline</th></tr>{rows}</table>"
+    )
+
+
+def _skipped(summary: Summary) -> str:
+    if not summary.skipped:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(s.location)}</td><td>{_e(s.record_id)}</td><td>{_e(s.message)}</td></tr>"
+        for s in summary.skips
+    )
+    return (
+        f"<h2>Skipped ({_n(summary.skipped)})</h2><table><tr><th>where</th><th>record</th>"
+        f"<th>why</th></tr>{rows}</table>"
+    )

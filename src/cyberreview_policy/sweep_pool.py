@@ -1,0 +1,141 @@
+"""``sweep --workers N``: decide in N worker processes, read and write in this one.
+
+This process reads each source and sends chunks of records to the workers in
+order, never more than a few chunks ahead (memory stays flat); each worker
+builds its own engine and case store connection from :class:`WorkerSetup`
+and decides a chunk as :class:`~.sweep.Decider` does; results come back and
+are written in the order the records were read.  JSON Lines files go to the
+workers as raw lines, so that validating them is parallel too; other sources
+send validated records.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import multiprocessing
+from collections.abc import Iterator
+from concurrent import futures
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import CyberreviewError, Location, SourceError
+from .sweep import Decider, Event, FindingTracker, Result, Shard
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """Everything a worker needs to decide as this process would (picklable)."""
+
+    as_of: dt.date
+    packs: tuple[str, ...]  # --pack values
+    policy_dirs: tuple[Path, ...]
+    config_path: Path | None
+    store_url: str | None  # None: --no-cases
+    calendar_path: Path | None
+    actor: str
+    shard: Shard | None
+    track: bool
+
+
+_decider: Decider | None = None
+
+
+def _init(setup: WorkerSetup) -> None:
+    """In each worker: the engine, the case store, the decider."""
+    global _decider  # noqa: PLW0603  (one per worker process, by design)
+    from . import waivers
+    from .cli._common import select_packs
+    from .engine import Engine
+    from .runtime import Runtime, home_dir
+
+    rt = Runtime(
+        store_url=setup.store_url,
+        calendar_path=setup.calendar_path,
+        policy_dirs=setup.policy_dirs,
+        config_path=setup.config_path,
+    )
+    packs = select_packs(rt, list(setup.packs), setup.as_of)
+    engine = Engine(packs, waivers.for_run(home_dir(), packs))
+    service = tracker = None
+    if setup.store_url is not None:
+        from .cases.service import CaseService
+
+        store = rt.store()
+        service = CaseService(store, rt.calendar, setup.actor)
+        if setup.track:
+            tracker = FindingTracker(store, setup.as_of, setup.actor, size=1 << 30)
+    _decider = Decider(engine, setup.as_of, service, tracker, setup.shard)
+
+
+def _decide(chunk: list[tuple[Location, Any]]) -> tuple[list[Result], list[Any]]:
+    """In a worker: a chunk of (location, raw JSON bytes or an Item)."""
+    from .sources.files import parse
+
+    assert _decider is not None
+    results = [
+        _decider(parse(payload, where) if isinstance(payload, bytes) else payload)
+        for where, payload in chunk
+    ]
+    return results, _decider.flush()
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+class Pool:
+    """Worker processes for one sweep; call it with a source, like :func:`~.sweep.serial`."""
+
+    def __init__(self, setup: WorkerSetup, workers: int):
+        self.workers = workers
+        self.executor = futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=_context(), initializer=_init, initargs=(setup,)
+        )
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def __call__(self, source: Any) -> Iterator[Event]:
+        pending: collections.deque[futures.Future[Any]] = collections.deque()
+        ahead = self.workers * 3
+        try:
+            for chunk in _chunks(source):
+                pending.append(self.executor.submit(_decide, chunk))
+                while len(pending) > ahead or (pending and pending[0].done()):
+                    yield from self._collect(pending.popleft())
+        except SourceError:
+            while pending:  # what was read before the failure is decided and counts
+                yield from self._collect(pending.popleft())
+            raise
+        while pending:
+            yield from self._collect(pending.popleft())
+
+    @staticmethod
+    def _collect(future: futures.Future[Any]) -> Iterator[Event]:
+        try:
+            results, changes = future.result()
+        except futures.process.BrokenProcessPool as exc:
+            raise CyberreviewError(f"a sweep worker died: {exc}") from None
+        yield from results
+        yield changes
+
+
+def _chunks(source: Any) -> Iterator[list[tuple[Location, Any]]]:
+    payloads = source.payloads() if hasattr(source, "payloads") else None
+    stream = payloads if payloads is not None else ((i.location, i) for i in source.read())
+    chunk: list[tuple[Location, Any]] = []
+    for entry in stream:
+        chunk.append(entry)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

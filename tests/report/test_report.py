@@ -1,0 +1,145 @@
+"""Sweep reports: every finding as CSV and JSON, and the HTML page, looked at in Chromium."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import COVERED, Result, with_changes
+from tests.report.png import count_near, pixels
+
+Cli = Callable[..., Result]
+EXAMPLES = Path(__file__).parents[2] / "examples" / "procurement.jsonl"
+DEMO = ("--as-of", "2021-06-01")
+
+
+def chromium() -> str:
+    found = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if not found:
+        pytest.fail("Chromium is needed to look at the report: python scripts/ensure_chromium.py")
+    return found
+
+
+def headless(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+@pytest.fixture
+def swept(cli: Cli, tmp_path: Path) -> dict[str, Any]:
+    paths = {suffix: tmp_path / f"report.{suffix}" for suffix in ("html", "csv", "json")}
+    result = cli(
+        "sweep",
+        EXAMPLES,
+        *DEMO,
+        "--format",
+        "jsonl",
+        *(arg for path in paths.values() for arg in ("--report", path)),
+    )
+    assert result.code == 0, result.err
+    return {"result": result, **paths}
+
+
+def test_csv_and_json_hold_every_finding(swept: dict[str, Any]) -> None:
+    decisions = swept["result"].lines()[:-1]
+    expected = [(d["record_id"], f["rule"]) for d in decisions for f in d["findings"]]
+    with open(swept["csv"], newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [(r["record_id"], r["rule"]) for r in rows] == expected
+    blocked = next(r for r in rows if r["rule"] == "in-use-without-review")
+    assert blocked["exposure_low"] and blocked["currency"] == "CNY"
+    assert blocked["citations"].startswith("Measures 2020 Art.") or "CSL" in blocked["citations"]
+    data = json.loads(swept["json"].read_text("utf-8"))
+    assert [(f["record_id"], f["rule"]) for f in data["findings"]] == expected
+    assert data["summary"]["records"] == 240
+    assert data["report"]["blocked"] == 81
+    exposure = data["report"]["exposure"]["CNY"]
+    assert float(exposure["low"]) > 0 and float(exposure["high"]) == 10 * float(exposure["low"])
+
+
+def test_html_says_what_a_director_needs(swept: dict[str, Any]) -> None:
+    page = swept["html"].read_text("utf-8")
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+    assert "Complete: every record of every source was read and decided." in page
+    assert "<b>81</b> of 240 products may not be put into use" in page
+    assert page.index("Blocked (81)") < page.index("<h2>Findings by rule</h2><table>")
+    for section in (
+        "By operator",
+        "By system",
+        "Penalty exposure",
+        "Overdue review cases",
+        "Since the previous sweep",
+    ):
+        assert f"<h2>{section}" in page
+    assert "Measures 2020 Art. 5" in page
+
+
+def test_an_incomplete_sweep_says_so_first(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(COVERED) + "\n{broken\n", "utf-8")
+    page = tmp_path / "r.html"
+    result = cli("sweep", bad, *DEMO, "--report", page)
+    assert result.code == 3
+    text = page.read_text("utf-8")
+    assert "INCOMPLETE: this sweep did not see everything" in text
+    assert text.index("INCOMPLETE") < text.index("Decisions")
+
+
+def test_change_since_the_previous_sweep(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(COVERED) + "\n", "utf-8")
+    cli("sweep", path, *DEMO)
+    fixed = with_changes(COVERED, review__status="passed")
+    path.write_text(json.dumps(fixed) + "\n", "utf-8")
+    page = tmp_path / "r.html"
+    result = cli("sweep", path, *DEMO, "--report", page, "--format", "jsonl")
+    findings = result.lines()[-1]["summary"]["findings"]
+    assert findings["resolved"] >= 1 and findings["new"] == 0
+    text = page.read_text("utf-8")
+    assert "<b>0</b> new finding(s)," in text
+    assert f"<b>{findings['resolved']}</b> resolved." in text
+
+
+def test_the_page_renders_in_chromium(swept: dict[str, Any], tmp_path: Path) -> None:
+    """Look at the page as a browser draws it: the DOM, and the pixels of the charts."""
+    url = swept["html"].resolve().as_uri()
+    dom = headless("--dump-dom", url, profile=tmp_path / "p1").stdout
+    assert "Cybersecurity review: compliance sweep" in dom
+    assert "Blocked (81)" in dom
+    shot = tmp_path / "shot.png"
+    headless("--window-size=1100,900", f"--screenshot={shot}", url, profile=tmp_path / "p2")
+    width, height, rows = pixels(shot)
+    assert (width, height) == (1100, 900)
+    for name, rgb in {
+        "block": (176, 58, 46),
+        "warn": (194, 124, 14),
+        "allow": (30, 132, 73),
+    }.items():
+        assert count_near(rows, rgb) > 3000, f"no {name} bar drawn"
