@@ -58,6 +58,7 @@ class Subject:
 class Decided:
     decision: Decision
     subject: Subject
+    json: bytes | None = None  # the decision serialised already (by a sweep worker)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CyberreviewError, Location, SourceError
-from .sweep import Decider, Event, FindingTracker, Result, Shard
+from .sweep import Decided, Decider, Event, FindingTracker, Result, Shard
 
 CHUNK = 500
 
@@ -39,14 +39,16 @@ class WorkerSetup:
     actor: str
     shard: Shard | None
     track: bool
+    slim: bool = False  # send decisions back as JSON bytes and counts, not whole dicts
 
 
 _decider: Decider | None = None
+_slim: Any = None  # the decision serialiser, when slim
 
 
 def _init(setup: WorkerSetup) -> None:
     """In each worker: the engine, the case store, the decider."""
-    global _decider  # noqa: PLW0603  (one per worker process, by design)
+    global _decider, _slim  # noqa: PLW0603  (one per worker process, by design)
     from . import waivers
     from .cli._common import select_packs
     from .engine import Engine
@@ -69,6 +71,10 @@ def _init(setup: WorkerSetup) -> None:
         if setup.track:
             tracker = FindingTracker(store, setup.as_of, setup.actor, size=1 << 30)
     _decider = Decider(engine, setup.as_of, service, tracker, setup.shard)
+    if setup.slim:
+        from .models.decision import decision_adapter
+
+        _slim = decision_adapter().dump_json
 
 
 def _decide(chunk: list[tuple[Location, Any]]) -> tuple[list[Result], list[Any]]:
@@ -80,7 +86,21 @@ def _decide(chunk: list[tuple[Location, Any]]) -> tuple[list[Result], list[Any]]
         _decider(parse(payload, where) if isinstance(payload, bytes) else payload)
         for where, payload in chunk
     ]
+    if _slim is not None:
+        results = [_slimmed(r) if isinstance(r, Decided) else r for r in results]
     return results, _decider.flush()
+
+
+def _slimmed(decided: Decided) -> Decided:
+    """The decision as JSON bytes, and only what the summary counts as data."""
+    decision = decided.decision
+    counted: Any = {
+        "record_id": decision["record_id"],
+        "decision": decision["decision"],
+        "findings": [{"rule": f["rule"], "outcome": f["outcome"]} for f in decision["findings"]],
+        "actions": [{"created": a["created"]} for a in decision["actions"]],
+    }
+    return Decided(counted, decided.subject, _slim(decision))
 
 
 def _context() -> Any:

@@ -222,3 +222,11 @@ def test_progress_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     log.event("info", "x", "done")
     assert "\r\x1b[2Ksweeping assets.jsonl: 7 records (" in out.getvalue()
     assert out.getvalue().endswith("\r\x1b[2Kcyberreview: done\n")
+
+
+def test_reports_are_the_same_with_workers(cli: Cli, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    cli("sweep", EXAMPLES, *DEMO, "--no-cases", "--report", one)
+    cli("sweep", EXAMPLES, *DEMO, "--no-cases", "--report", two, "--workers", "2")
+    assert one.read_text("utf-8") == two.read_text("utf-8")
+    assert len(one.read_text("utf-8").splitlines()) > 240

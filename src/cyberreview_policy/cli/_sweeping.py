@@ -142,6 +142,7 @@ class SweepRun:
                 actor=self.actor,
                 shard=self.shard,
                 track=tracked,
+                slim=self.args.format != "text" and not self.args.report,
             )
             return Pool(setup, self.args.workers)
         if tracked:
@@ -177,7 +178,7 @@ class SweepRun:
 
         for event in sweep(sources, run_source, summary):
             if isinstance(event, Decided):
-                writer.decision(event.decision)
+                writer.decision(event.decision, event.json)
                 if report is not None:
                     report.decision(event)
             else:

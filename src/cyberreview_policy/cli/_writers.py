@@ -19,7 +19,7 @@ from ._render import Style, decision_line
 
 
 class Writer(Protocol):
-    def decision(self, decision: Decision) -> None: ...
+    def decision(self, decision: Decision, json: bytes | None = None) -> None: ...
     def skip(self, skip: Skip) -> None: ...
     def finish(self, summary: Summary) -> None: ...
 
@@ -31,8 +31,8 @@ class JsonLinesWriter:
         self.out = out
         self._dump = decision_adapter().dump_json
 
-    def decision(self, decision: Decision) -> None:
-        self.out.write(self._dump(decision) + b"\n")
+    def decision(self, decision: Decision, json: bytes | None = None) -> None:
+        self.out.write((json or self._dump(decision)) + b"\n")
 
     def skip(self, skip: Skip) -> None:
         pass  # listed in the summary
@@ -48,10 +48,10 @@ class JsonWriter(JsonLinesWriter):
         self._first = True
         out.write(b'{"decisions": [')
 
-    def decision(self, decision: Decision) -> None:
+    def decision(self, decision: Decision, json: bytes | None = None) -> None:
         self.out.write(b"\n  " if self._first else b",\n  ")
         self._first = False
-        self.out.write(self._dump(decision))
+        self.out.write(json or self._dump(decision))
 
     def finish(self, summary: Summary) -> None:
         self.out.write(b"\n],\n" if not self._first else b"],\n")
@@ -68,7 +68,7 @@ class TextWriter:
         self.out = out
         self.style = style
 
-    def decision(self, decision: Decision) -> None:
+    def decision(self, decision: Decision, json: bytes | None = None) -> None:
         self.out.write(decision_line(decision, self.style))
 
     def skip(self, skip: Skip) -> None:

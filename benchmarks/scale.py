@@ -1,0 +1,185 @@
+"""The nightly sweep at scale: a million records from JSON Lines, one process and
+``--workers 2``, and a CMDB read over HTTP from the fake ServiceNow.
+
+    python benchmarks/scale.py                     # 1,000,000 records; 100,000 CIs
+    python benchmarks/scale.py --records 200000 --cmdb-records 20000   # quicker
+    python benchmarks/scale.py --python /path/to/venv/bin/python
+
+Prints records/second, the ratio of ``--workers 2`` over one process, and the
+peak resident memory of the whole process tree (sampled from /proc, main and
+workers summed).  For the CMDB it compares the sweep's rate with the rate at
+which a bare HTTP client pages through the same fake server: a ratio near 1
+means the network, not the engine, is the limit.  Not a test: nothing here
+asserts a time.  Needs ``cyberreview-servicenow`` installed in the measured
+interpreter for the CMDB part (``--cmdb-records 0`` skips it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _harness import BenchError, cyberreview_command, dataset, head, log
+
+HERE = Path(__file__).resolve().parent
+GENERATOR = HERE.parent / "examples" / "generate.py"
+FAKE = HERE.parent / "plugins" / "cyberreview-servicenow" / "testing"
+PACK, AS_OF = "cn-csr-2020", "2021-06-01"
+MB = 1_000_000
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants, now."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    family, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in family]
+        family.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in family)
+
+
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes of the whole process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    err = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode != 0:
+        raise BenchError(f"{' '.join(cmd)} exited {process.returncode}:\n{err[-2000:]}")
+    return seconds, peak
+
+
+def jsonl_step(args: argparse.Namespace, cyberreview: list[str], env: dict[str, str]) -> Any:
+    cache = Path(tempfile.gettempdir()) / "cyberreview-bench"
+    source = dataset(GENERATOR, args.python, max(args.records, 1_000_000), 2021, cache)
+    if args.records < 1_000_000:
+        smaller = cache / f"head-{args.records}.jsonl"
+        if not smaller.is_file():
+            head(source, args.records, smaller)
+        source = smaller
+    results = {}
+    for workers in (0, 2):
+        cmd = [
+            *cyberreview,
+            *("sweep", str(source), "--pack", PACK, "--as-of", AS_OF, "--no-cases"),
+            *("--format", "jsonl", "--output", os.devnull, "--workers", str(workers)),
+        ]
+        log(f"sweep of {args.records:,} records, --workers {workers}")
+        seconds, peak = run(cmd, env)
+        results[workers] = (args.records / seconds, seconds, peak)
+        log(f"  {seconds:.1f} s, {args.records / seconds:,.0f} records/s, {peak / MB:.1f} MB")
+    return results
+
+
+def cmdb_step(args: argparse.Namespace, cyberreview: list[str], env: dict[str, str]) -> Any:
+    code = f"""
+import json, sys, time
+sys.path.insert(0, {str(FAKE)!r})
+from fake_servicenow import FakeServiceNow
+with FakeServiceNow.large({args.cmdb_records}) as sn:
+    print(json.dumps(sn.connection()), flush=True)
+    sys.stdin.read()
+"""
+    server = subprocess.Popen(
+        [args.python, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = server.stdout.readline() if server.stdout else ""
+        if not line:
+            raise BenchError("the fake ServiceNow did not start (is cyberreview-servicenow there?)")
+        conn = json.loads(line)
+        home = Path(tempfile.mkdtemp(prefix="cr-scale-"))
+        (home / "cyberreview.yaml").write_text(
+            json.dumps(
+                {
+                    "operator": {"name": "East Grid Power", "ciio": True, "sector": "energy"},
+                    "sources": {
+                        "servicenow": {
+                            "type": "servicenow",
+                            "settings": {**conn["settings"], "page_size": 1000},
+                            "defaults": {"product.category": "other"},
+                        }
+                    },
+                }
+            ),
+            encoding="utf-8",
+        )
+        env = {**env, "CYBERREVIEW_HOME": str(home), **conn.get("env", {})}
+        log(f"bare HTTP paging through {args.cmdb_records:,} CIs")
+        bare = [args.python, "-c", conn["bare_client"]]
+        bare_seconds, _ = run(bare, env)
+        log(f"  {bare_seconds:.1f} s")
+        cmd = [
+            *cyberreview,
+            *("sweep", "--source", "servicenow", "--as-of", AS_OF, "--no-cases"),
+            *("--format", "jsonl", "--output", os.devnull),
+        ]
+        log("sweep --source servicenow")
+        seconds, peak = run(cmd, env)
+        log(f"  {seconds:.1f} s, {peak / MB:.1f} MB")
+        return bare_seconds, seconds, peak
+    finally:
+        if server.stdin:
+            server.stdin.close()
+        server.wait(timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--cmdb-records", type=int, default=100_000)
+    args = parser.parse_args()
+    cyberreview = cyberreview_command(args.python)
+    env = {**os.environ, "CYBERREVIEW_LOG_FORMAT": "text"}
+    try:
+        jsonl = jsonl_step(args, cyberreview, env)
+        cmdb = cmdb_step(args, cyberreview, env) if args.cmdb_records else None
+    except BenchError as exc:
+        sys.stderr.write(f"benchmark failed: {exc}\n")
+        return 2
+    one, two = jsonl[0], jsonl[2]
+    print()
+    print(f"{'run':<44}{'records/s':>12}{'seconds':>10}{'peak RSS':>12}")
+    for workers, (rate, seconds, peak) in jsonl.items():
+        name = f"sweep {args.records:,} JSON Lines, --workers {workers}"
+        print(f"{name:<44}{rate:>12,.0f}{seconds:>10.1f}{peak / MB:>10.1f} MB")
+    print(f"\n--workers 2 over one process: {two[0] / one[0]:.2f}x on {os.cpu_count()} CPUs")
+    if cmdb is not None:
+        bare, seconds, peak = cmdb
+        n = args.cmdb_records
+        print(
+            f"\nServiceNow (fake, loopback), {n:,} CIs: sweep {n / seconds:,.0f} CIs/s, "
+            f"bare paging {n / bare:,.0f} CIs/s: sweep/bare {bare / seconds:.2f}x "
+            f"(1.0 = the network is the limit); peak RSS {peak / MB:.1f} MB"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
