@@ -59,6 +59,7 @@ class Decided:
     decision: Decision
     subject: Subject
     json: bytes | None = None  # the decision serialised already (by a sweep worker)
+    problems: tuple[str, ...] = ()  # source values of the wrong type, left unknown
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class Summary:
     sources: list[SourceReport] = field(default_factory=list)
     shard: Shard | None = None
     tracked: bool = False  # findings were compared with the previous sweep
+    with_problems: int = 0  # records decided with wrong-typed values left unknown
+    problems: list[Skip] = field(default_factory=list)
     new: Counter[str] = field(default_factory=Counter)  # by rule
     resolved: Counter[str] = field(default_factory=Counter)
     changes: list[FindingChange] = field(default_factory=list)
@@ -149,6 +152,12 @@ class Summary:
         if len(self.skips) < MAX_KEPT:
             self.skips.append(skip)
 
+    def problem(self, decided: Decided) -> None:
+        self.with_problems += 1
+        if len(self.problems) < MAX_KEPT:
+            record_id = decided.decision["record_id"]
+            self.problems.append(Skip(Location(record_id), "; ".join(decided.problems), record_id))
+
     def changed(self, changes: Iterable[FindingChange]) -> None:
         for change in changes:
             counter = self.resolved if change.change == "resolved" else self.new
@@ -173,6 +182,8 @@ class Summary:
             "cases": {"created": self.cases_created, "already_open": self.cases_existing},
             "skipped": self.skipped,
             "skips": [s.to_json() for s in self.skips],
+            "data_problems": self.with_problems,
+            "problems": [{"record_id": p.record_id, "problems": p.message} for p in self.problems],
             "sources": [s.to_json() for s in self.sources],
         }
         if self.shard is not None:
@@ -285,7 +296,7 @@ class Decider:
             return Skip(item.location, str(exc), record.id)
         if self.tracker is not None:
             self.tracker.add(key, decision)
-        return Decided(decision, subject_of(record))
+        return Decided(decision, subject_of(record), problems=item.problems)
 
     def flush(self) -> list[FindingChange]:
         return self.tracker.flush() if self.tracker is not None else []
@@ -335,6 +346,8 @@ def sweep(
                 else:
                     report.records += 1
                     summary.add(event.decision)
+                    if event.problems:
+                        summary.problem(event)
                     yield event
         except SourceError as exc:
             report.error = exc.message

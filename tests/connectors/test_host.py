@@ -178,3 +178,34 @@ def test_types_given_by_reference_load_when_used() -> None:
 def test_inline_settings_are_validated() -> None:
     with pytest.raises(ValidationError, match="max_attempts"):
         inline_source("erp", "fake", Settings, {"max_attempts": 0})
+
+
+def test_values_of_the_wrong_type_are_left_unknown_and_reported() -> None:
+    Fake.rows = [
+        {
+            **RECORD,
+            "product": {
+                "name": "Router",
+                "category": "core_network_equipment",
+                "specs": {"throughput_tbps": "16 Tbps"},
+                "certification": {"kind": "certification", "valid_until": "2027-3-1"},
+            },
+            "risk": {"may_affect_national_security": "yes"},  # pydantic reads "yes" as true
+        }
+    ]
+    [item] = read(source())
+    assert item.record is not None
+    assert item.record.product.specs.throughput_tbps is None
+    assert item.record.product.certification.valid_until is None
+    assert item.record.risk.may_affect_national_security is True
+    assert sorted(item.problems) == [
+        "product.certification.valid_until: '2027-3-1' is not a valid date (expected YYYY-MM-DD)",
+        "product.specs.throughput_tbps: '16 Tbps' is not a number",
+    ]
+
+
+def test_a_wrong_required_value_still_skips_the_record() -> None:
+    Fake.rows = [{**RECORD, "product": {"name": "Router", "category": "routers"}}]
+    [item] = read(source())
+    assert item.record is None
+    assert "product.category: 'routers' is not one of" in str(item.error)

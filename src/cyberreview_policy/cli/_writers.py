@@ -104,6 +104,17 @@ def summary_text(summary: Summary, style: Style) -> str:
             f"  source     {report.name}: {report.records} decided, "
             f"{report.skipped} skipped, {state}"
         )
+    if summary.with_problems:
+        lines.append(
+            style("warn", f"  data       {summary.with_problems} record(s) decided with values ")
+            + "of the wrong type left unknown:"
+        )
+        for problem in summary.problems[:20]:
+            lines.append(f"    {problem.record_id}: {problem.message}")
+        if summary.with_problems > 20:
+            lines.append(
+                f"    ... and {summary.with_problems - 20} more (--format json lists them)"
+            )
     if summary.skipped:
         lines.append(style("warn", f"  skipped    {summary.skipped} record(s):"))
         for skip in summary.skips:

@@ -18,6 +18,7 @@ from ._common import (
     add_command,
     add_pack_options,
     add_store_options,
+    note,
     select_packs,
 )
 
@@ -142,6 +143,8 @@ def fetch_one(source: str, record_id: str | None, rt: Runtime) -> Any:
     item = rt.configured_source(source).fetch(record_id)
     if item.error is not None:
         raise item.error
+    for problem in item.problems:
+        note(f"warning: {record_id}: decided with this value left unknown: {problem}")
     return item.record
 
 

@@ -161,6 +161,12 @@ class ConnectorSource:
         try:
             return Item(where, Record.from_json(text))
         except ValidationError as exc:
+            lenient = without_invalid(data, exc)
+            if lenient is not None:
+                try:
+                    return Item(where, Record.from_json(_json(lenient[0])), problems=lenient[1])
+                except ValidationError:
+                    pass
             error = record_error(exc, text, where, pinpoint=False)
         if error.message.endswith("required field is missing"):
             hint = f"sources.{self.name}.mappings or sources.{self.name}.defaults"
@@ -211,6 +217,42 @@ def connect(
     except Exception as exc:
         raise _isolated(source.name, "connect", exc) from None
     return ConnectorSource(connector, Shaper(source, operator or {}), since)
+
+
+#: what a record cannot be decided without: a wrong value here skips the record
+REQUIRED = {("id",), ("kind",), ("operator", "name"), ("product", "name"), ("product", "category")}
+
+
+def without_invalid(
+    data: dict[str, Any], exc: Any
+) -> tuple[dict[str, Any], tuple[str, ...]] | None:
+    """``data`` with every value of the wrong type removed (made unknown), and what was
+    removed; ``None`` when a required field is wrong or missing (the record is skipped).
+
+    Systems hold what people typed: ``"16 Tbps"`` in a number field, ``"2027-3-1"``
+    in a date.  Such a value is unknown, and unknown is not false: the record is
+    decided without it (the rules treat it as not known) and the problem is
+    reported, rather than the whole record being skipped.
+    """
+    from ..models.problems import problems
+
+    found = problems(exc)
+    cleaned = copy.deepcopy(data)
+    order = sorted(
+        found, key=lambda p: [(0, x, "") if isinstance(x, int) else (1, 0, x) for x in p.loc]
+    )
+    for problem in reversed(order):  # later list items first: indexes stay right
+        loc = problem.loc
+        if not loc or loc[:2] in REQUIRED or loc[:1] in REQUIRED or "missing" in problem.message:
+            return None
+        parent: Any = cleaned
+        try:
+            for part in loc[:-1]:
+                parent = parent[part]
+            del parent[loc[-1]]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return cleaned, tuple(str(p) for p in found)
 
 
 def _json(data: Any) -> str:

@@ -85,6 +85,7 @@ def render(report: Report, summary: Summary, context: ReportContext) -> str:
         _exposure(report),
         _overdue(context),
         _skipped(summary),
+        _problems(summary),
         "<footer>Made by cyberreview-policy "
         f"{__version__}. Holds decisions and findings only: no review material "
         "(confidential under Measures Art. 16) and no contract amounts beyond the summed "
@@ -317,4 +318,18 @@ def _skipped(summary: Summary) -> str:
     return (
         f"<h2>Skipped ({_n(summary.skipped)})</h2><table><tr><th>where</th><th>record</th>"
         f"<th>why</th></tr>{rows}</table>"
+    )
+
+
+def _problems(summary: Summary) -> str:
+    if not summary.with_problems:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(p.record_id)}</td><td>{_e(p.message)}</td></tr>" for p in summary.problems
+    )
+    return (
+        f"<h2>Data problems ({_n(summary.with_problems)})</h2><p>These records were decided "
+        "with the values below left unknown (their type was wrong in the source); fix them "
+        "in the source system.</p>"
+        f"<table><tr><th>record</th><th>what was wrong</th></tr>{rows}</table>"
     )

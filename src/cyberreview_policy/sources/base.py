@@ -28,6 +28,7 @@ class Item:
     location: Location
     record: Record | None = None
     error: RecordError | None = None
+    problems: tuple[str, ...] = ()  # values of the wrong type, decided as unknown
 
 
 class Source(Protocol):
