@@ -13,7 +13,7 @@ import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -49,6 +49,11 @@ class Mapping(_Strict):
     )
     default: Any = Field(None, description="For a value the table does not list.")
     missing: Any = Field(None, description="For a record that has no value at `from`.")
+    unlisted: Literal["error", "keep"] = Field(
+        "error",
+        description="A value `values` does not list, without a default: report the record "
+        "(error) or pass the value on as it is (keep).",
+    )
     if_unknown: bool = Field(
         False, description="Only where the record leaves the field unknown (a fallback)."
     )

@@ -226,7 +226,8 @@ def test_records_that_do_not_fit_are_reported(cli: Cli, config: Path, buyly: Any
     assert summary["skipped"] == 2  # "Software > Office" is not mapped
     assert (
         "no mapping for 'Software > Office' (from attributes.buyly_category; add it under "
-        "sources.buyly.mappings.product.category.values, or a default)" in json.dumps(summary)
+        "sources.buyly.mappings.product.category.values, a default, or unlisted: keep)"
+        in json.dumps(summary)
     )
 
 

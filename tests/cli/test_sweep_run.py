@@ -230,3 +230,22 @@ def test_reports_are_the_same_with_workers(cli: Cli, tmp_path: Path) -> None:
     cli("sweep", EXAMPLES, *DEMO, "--no-cases", "--report", two, "--workers", "2")
     assert one.read_text("utf-8") == two.read_text("utf-8")
     assert len(one.read_text("utf-8").splitlines()) > 240
+
+
+def test_connector_warnings_come_out_as_json_events(cli: Cli, tmp_path: Path) -> None:
+    import logging
+
+    from cyberreview_policy.cli._progress import Log
+
+    out = io.StringIO()
+    log = Log("json", out)
+    log.capture()
+    try:
+        logging.getLogger("cyberreview.source.cmdb").warning("%d CIs hidden by ACLs", 3)
+    finally:
+        log.close()
+    logging.getLogger("cyberreview.source.cmdb").warning("after close: not ours")
+    [event] = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert event["level"] == "warning" and event["event"] == "log"
+    assert event["message"] == "3 CIs hidden by ACLs"
+    assert event["logger"] == "cyberreview.source.cmdb"

@@ -108,7 +108,7 @@ def test_an_unmapped_value_is_reported_and_skipped() -> None:
     bad, good = read(source({"product.category": mapping}))
     assert str(bad.error) == (
         "erp[1]: product.category: no mapping for 'Routers' (from attributes.erp.category; "
-        "add it under sources.erp.mappings.product.category.values, or a default)"
+        "add it under sources.erp.mappings.product.category.values, a default, or unlisted: keep)"
     )
     assert good.record is not None
 
@@ -209,3 +209,14 @@ def test_a_wrong_required_value_still_skips_the_record() -> None:
     [item] = read(source())
     assert item.record is None
     assert "product.category: 'routers' is not one of" in str(item.error)
+
+
+def test_unlisted_values_kept() -> None:
+    Fake.rows = [{**RECORD, "attributes": {"erp": {"category": "cloud_service"}}}]
+    mapping = {
+        "from": "attributes.erp.category",
+        "values": {"Routers": "core_network_equipment"},
+        "unlisted": "keep",
+    }
+    [item] = read(source({"product.category": mapping}))
+    assert item.record.product.category == "cloud_service"

@@ -58,6 +58,7 @@ class Operator:
         self.env = {
             **os.environ,
             "CYBERREVIEW_HOME": str(home),
+            "CYBERREVIEW_LOG_FORMAT": "text",  # stderr is JSON off a terminal otherwise
             "TRYTON_PASSWORD": server.password,
         }
         self.configure(server, **settings)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sys
 import time
@@ -39,6 +40,8 @@ class Log:
         self._next = self.started + (JSON_EVERY if self.json else BAR_EVERY)
         self._calls = 0
         self._drawn = False
+        self._handler: _Relay | None = None
+        self._logger = logging.getLogger("cyberreview")
 
     def event(self, level: str, event: str, text: str | None, **fields: Any) -> None:
         """``text`` for people (``None``: nothing to say in text mode)."""
@@ -95,6 +98,29 @@ class Log:
             self.stream.write("\r\x1b[2K")
             self._drawn = False
 
+    def capture(self, logger: str = "cyberreview") -> None:
+        """Warnings and errors logged under ``logger`` (a connector's ``ctx.logger``)
+        come out as this log's events, in its format, until :meth:`close`."""
+        self._logger = logging.getLogger(logger)
+        self._handler = _Relay(self)
+        self._logger.addHandler(self._handler)
+
     def close(self) -> None:
         self._clear()
         self.stream.flush()
+        if self._handler is not None:
+            self._logger.removeHandler(self._handler)
+            self._handler = None
+
+
+class _Relay(logging.Handler):
+    def __init__(self, log: Log):
+        super().__init__(logging.WARNING)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "error" if record.levelno >= logging.ERROR else "warning"
+        message = record.getMessage()  # already redacted by the host's record factory
+        self.log.event(
+            level, "log", f"{record.name}: {message}", logger=record.name, message=message
+        )

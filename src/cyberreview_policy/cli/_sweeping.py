@@ -35,6 +35,7 @@ class SweepRun:
         self.actor = args.actor or current_actor()
         self.shard = Shard.parse(args.shard) if args.shard else None
         self.log = Log(log_format(args.log_format, sys.stderr))
+        self.log.capture()
         self.id = run_id()
         self.store: Any = None
         self.scope = ""
@@ -57,6 +58,12 @@ class SweepRun:
     # -- the run ------------------------------------------------------------------
 
     def run(self) -> Summary:
+        try:
+            return self._run()
+        finally:
+            self.log.close()
+
+    def _run(self) -> Summary:
         from .. import waivers
         from ..engine import Engine
         from ..runtime import home_dir

@@ -14,15 +14,27 @@ def get(data: Any, path: str) -> Any:
     return data
 
 
-def put(data: dict[str, Any], path: str, value: Any, *, only_if_unknown: bool = False) -> None:
+def put(
+    data: dict[str, Any],
+    path: str,
+    value: Any,
+    *,
+    only_if_unknown: bool = False,
+    copy_parents: bool = False,
+) -> None:
     """Set ``path`` to ``value``, creating the objects on the way; with
-    ``only_if_unknown``, leave a value already there (not ``None``) alone."""
+    ``only_if_unknown``, leave a value already there (not ``None``) alone; with
+    ``copy_parents``, copy each object on the way before changing it (so that an
+    object ``data`` shares with others is never changed)."""
     *parents, last = path.split(".")
     node = data
     for part in parents:
         child = node.get(part)
         if not isinstance(child, dict):
-            child = node[part] = {}
+            child = {}
+        elif copy_parents:
+            child = dict(child)
+        node[part] = child
         node = child
     if not only_if_unknown or node.get(last) is None:
         node[last] = value

@@ -16,10 +16,24 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .dotted import get
-from .http import HttpClient
+from .http import HttpClient, HttpError
 
 Key = Callable[[Any], Any]
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
+
+
+def _same_origin(client: HttpClient, url: str) -> None:
+    """A next link elsewhere would take the session's credentials with it: refuse."""
+    from urllib.parse import urlsplit
+
+    if not url.startswith(("http://", "https://")) or not client.base_url:
+        return
+    here, there = urlsplit(client.base_url), urlsplit(url)
+    if (here.scheme, here.netloc) != (there.scheme, there.netloc):
+        raise HttpError(
+            f"the next page is at {there.scheme}://{there.netloc}, not at "
+            f"{here.scheme}://{here.netloc}: not followed (it would get the credentials)"
+        )
 
 
 class _Dedup:
@@ -60,6 +74,8 @@ def _linked(
         query = None
         yield from dedup.page(list(get(body, items) or []))
         url = next_of(response, body) or None
+        if url:
+            _same_origin(client, url)
 
 
 def next_link(

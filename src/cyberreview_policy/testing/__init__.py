@@ -12,7 +12,11 @@ do not use it.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .contract import ReadResult, SourceContract
+    from .faults import Fault, FaultServer, Reply, Request
 
 _NAMES = {
     "SourceContract": ".contract",
