@@ -149,8 +149,10 @@ def fetch_one(source: str, record_id: str | None, rt: Runtime) -> Any:
 
 
 def run(args: argparse.Namespace, rt: Runtime) -> int:
+    from .. import gatekeeper
     from ..engine import Engine
     from ..models.jsonout import dumps
+    from ..runtime import current_actor
 
     if args.id and not args.source:
         raise UsageError("--id goes with --source NAME (with --record, the file holds the id)")
@@ -160,9 +162,21 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     waiver_set, overrides = _waivers(args, record, packs, as_of)
     engine = Engine(packs, waiver_set)
     if args.no_cases:
-        decision = engine.decide(record, as_of)
+        decision = gatekeeper.decide(engine, record, as_of, store=None)
     else:
-        decision = _decide_with_cases(args, rt, engine, record, as_of=as_of, overrides=overrides)
+        store = rt.store()
+        try:
+            decision = gatekeeper.decide(
+                engine,
+                record,
+                as_of,
+                store=store,
+                calendar=rt.calendar,
+                actor=args.actor or current_actor(),
+                overrides=overrides,
+            )
+        finally:
+            store.close()
     if args.format == "json":
         sys.stdout.write(dumps(decision, indent=2) + "\n")
     else:
@@ -176,36 +190,3 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     if verdict == "warn" and args.fail_on_warn:
         return EXIT_WARN
     return EXIT_OK
-
-
-def _decide_with_cases(
-    args: argparse.Namespace,
-    rt: Runtime,
-    engine: Any,
-    record: Any,
-    *,
-    as_of: dt.date,
-    overrides: Any,
-) -> Any:
-    from ..cases.service import CaseService
-    from ..fastrecord import record_digest
-    from ..runtime import current_actor
-
-    store = rt.store()
-    try:
-        service = CaseService(store, rt.calendar, args.actor or current_actor())
-        evaluated, facts = service.prepare(record, as_of)
-        decision = engine.decide(evaluated, as_of)
-        service.finish(decision, record, facts)
-        for waiver in overrides:
-            store.audit(
-                "gate.override",
-                service.actor,
-                subject=record.id,
-                record_digest=record_digest(record),
-                details={"rule": waiver.rule, "reason": waiver.reason, "approver": waiver.approver},
-            )
-        service.audit_decision(decision, record)
-        return decision
-    finally:
-        store.close()
