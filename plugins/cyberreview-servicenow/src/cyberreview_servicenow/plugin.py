@@ -1,0 +1,25 @@
+"""The ``servicenow`` source type, registered through the ``cyberreview_policy`` entry point.
+
+Registered by reference (``"module:name"``): the settings model and the
+connector, and pydantic and requests with them, are imported only when a
+command uses a ServiceNow source, so installing this plugin costs the gate nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cyberreview_policy.plugin import hookimpl
+from cyberreview_policy.sources.base import SourceType
+
+
+@hookimpl
+def cyberreview_register_sources(register: Callable[[SourceType], None]) -> None:
+    register(
+        SourceType(
+            "servicenow",
+            config="cyberreview_servicenow.settings:ServiceNowSettings",
+            connect="cyberreview_servicenow.connector:ServiceNowConnector",
+            description="CMDB CIs and hardware assets from ServiceNow (Table API)",
+        )
+    )

@@ -1,0 +1,241 @@
+"""``cyberreview`` with the ServiceNow source, end to end: the installed command against the
+local ServiceNow.
+
+Each test writes a ``cyberreview.yaml`` into a fresh ``CYBERREVIEW_HOME`` and runs
+the command line as an operator would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import eastgrid_cmdb
+import pytest
+import yaml
+from eastgrid_cmdb import sys_id
+from fake_servicenow import FakeServiceNow
+
+from conftest import MAPPINGS, OPERATOR
+from cyberreview_policy.testing import Fault
+
+CLI = str(Path(sys.executable).with_name("cyberreview"))
+AS_OF = ("--as-of", "2026-11-29")
+READABLE = 56  # CIs in the default tables, less the two an ACL hides
+ROUTER = sys_id("EG-BJ-CORE-RTR-02")  # a 16 Tbps core router in service, never reviewed
+OFFICE = sys_id("Office automation")  # an office application: allow
+SWITCH = sys_id("EG-DC1-TOR-SW-01")  # an EMS/SCADA switch found not to affect security: allow
+SH_ROUTER = sys_id("EG-SH-CORE-RTR-02")  # "16 Tbps" in a numeric field
+MDM_DB = sys_id("eg-mdm-db-01")  # "2 TB" in a numeric field
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def lines(self) -> list[Any]:
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+    def events(self) -> dict[str, dict[str, Any]]:
+        """The run's JSON log events on stderr (``--log-format json``, the default off a
+        terminal), by event name."""
+        found = {}
+        for line in self.err.splitlines():
+            if line.startswith("{"):
+                event = json.loads(line)
+                found[event["event"]] = event
+        return found
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        summary: dict[str, Any] = self.lines()[-1]["summary"]
+        return summary
+
+    @property
+    def decisions(self) -> dict[str, Any]:
+        return {d["record_id"]: d for d in self.lines()[:-1]}
+
+
+class Operator:
+    """A CYBERREVIEW_HOME with a configuration for one ServiceNow instance."""
+
+    def __init__(self, home: Path, sn: FakeServiceNow, **settings: Any):
+        self.home = home
+        self.env = {
+            **os.environ,
+            "CYBERREVIEW_HOME": str(home),
+            "SERVICENOW_PASSWORD": sn.password,
+        }
+        self.configure(sn, **settings)
+
+    def configure(self, sn: FakeServiceNow, mappings: Any = MAPPINGS, **settings: Any) -> None:
+        source = {
+            "type": "servicenow",
+            "settings": {
+                "instance": sn.url,
+                "username": sn.username,
+                "password": {"env": "SERVICENOW_PASSWORD"},
+                "max_attempts": 2,
+                **settings,
+            },
+            "mappings": mappings,
+        }
+        config = {"operator": OPERATOR, "sources": {"servicenow": source}}
+        (self.home / "cyberreview.yaml").write_text(yaml.safe_dump(config), "utf-8")
+
+    def __call__(self, *args: str) -> Run:
+        done = subprocess.run(
+            [CLI, *args], env=self.env, capture_output=True, text=True, timeout=300, check=False
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    def sweep(self, *args: str) -> Run:
+        return self("sweep", "--source", "servicenow", *AS_OF, "--format", "jsonl", *args)
+
+    def cases(self) -> list[dict[str, Any]]:
+        listed = self("cases", "list", "--format", "json")
+        assert listed.code == 0, listed.err
+        cases: list[dict[str, Any]] = json.loads(listed.out)
+        return cases
+
+
+@pytest.fixture
+def operator(own_sn: FakeServiceNow, tmp_path: Path) -> Operator:
+    return Operator(tmp_path, own_sn)
+
+
+def test_check(operator: Operator, own_sn: FakeServiceNow) -> None:
+    result = operator("sources", "check", "servicenow")
+    assert result.code == 0, result.out + result.err
+    assert result.out == (
+        f"servicenow: ok: connected to {own_sn.url} as user 'cyberreview'; rows in scope: "
+        "cmdb_ci_netgear 28, cmdb_ci_server 14, cmdb_ci_ot 8, cmdb_ci_appl 8\n"
+    )
+
+
+def test_sweep_decides_the_cis_and_opens_cases_once(
+    operator: Operator, own_sn: FakeServiceNow
+) -> None:
+    first = operator.sweep()
+    assert first.code == 0, first.err
+    summary = first.summary
+    assert summary["complete"] is True
+    assert summary["records"] == READABLE and summary["skipped"] == 0
+    # two CIs hold text in a numeric field: decided with it unknown, and reported
+    assert summary["data_problems"] == 2
+    assert sorted(summary["problems"], key=lambda p: p["problems"]) == [
+        {"record_id": MDM_DB, "problems": "product.specs.memory_gb: '2 TB' is not a number"},
+        {
+            "record_id": SH_ROUTER,
+            "problems": "product.specs.throughput_tbps: '16 Tbps' is not a number",
+        },
+    ]
+    decisions = first.decisions
+    router = decisions[ROUTER]
+    assert router["decision"] == "block"
+    assert {"uncertified-router", "in-use-without-review"} <= {
+        f["rule"] for f in router["findings"]
+    }
+    assert decisions[OFFICE]["decision"] == "allow"
+    assert decisions[SWITCH]["decision"] == "allow"
+    created = summary["cases"]["created"]
+    assert created > 0
+    assert len(operator.cases()) == created
+
+    again = operator.sweep()  # the same CMDB: no case opened twice
+    assert again.code == 0
+    assert again.summary["cases"] == {"created": 0, "already_open": created}
+    assert operator.sweep("--since", "last").summary["records"] == 0
+
+    own_sn.update(SWITCH, u_may_affect_national_security=None)  # the assessment withdrawn
+    own_sn.update(SH_ROUTER, u_throughput_tbps="16")  # the CMDB team puts the value right
+    newer = operator.sweep("--since", "last")
+    assert newer.code == 0, newer.err
+    assert sorted(newer.decisions) == sorted([SWITCH, SH_ROUTER])
+    assert newer.decisions[SWITCH]["decision"] == "block"  # risk-anticipation
+    assert newer.summary["data_problems"] == 0
+    assert newer.summary["cases"]["created"] == 1  # the switch's assessment
+    cases = [(case["record_id"], case["kind"]) for case in operator.cases()]
+    assert len(cases) == len(set(cases)) == created + 1  # never two of a kind for a CI
+    assert operator.sweep("--since", "last").summary["records"] == 0
+
+
+def test_gate_fetches_a_ci_by_sys_id(operator: Operator) -> None:
+    blocked = operator("gate", "--source", "servicenow", "--id", ROUTER, *AS_OF, "--format", "json")
+    assert blocked.code == 2, blocked.err
+    decision = json.loads(blocked.out)
+    assert decision["record_id"] == ROUTER and decision["decision"] == "block"
+    wrong = operator("gate", "--source", "servicenow", "--id", SH_ROUTER, *AS_OF)
+    assert wrong.code == 2
+    assert (
+        f"warning: {SH_ROUTER}: decided with this value left unknown: "
+        "product.specs.throughput_tbps: '16 Tbps' is not a number"
+    ) in wrong.err
+    missing = operator("gate", "--source", "servicenow", "--id", "EG-BJ-CORE-RTR-02", *AS_OF)
+    assert missing.code == 3
+    assert "source servicenow: no record 'EG-BJ-CORE-RTR-02'" in missing.err
+
+
+def test_a_failing_instance_fails_the_sweep_by_name(
+    operator: Operator, own_sn: FakeServiceNow
+) -> None:
+    own_sn.fail_next(Fault.status(500), Fault.status(500))  # max_attempts: 2
+    broken = operator.sweep()
+    assert broken.code == 3
+    assert broken.summary["complete"] is False and broken.summary["records"] == 0
+    error = broken.events()["source.finished"]["error"]
+    assert error.startswith("read: GET ") and "HTTP 500" in error
+    assert error.endswith("(gave up after 2 attempts)")
+    assert own_sn.password not in broken.out + broken.err
+
+
+def test_a_misspelt_query_stops_the_sweep(operator: Operator, own_sn: FakeServiceNow) -> None:
+    operator.configure(own_sn, query="instal_status!=7")
+    check = operator("sources", "check", "servicenow")
+    assert check.code == 3
+    assert "query names instal_status, which cmdb_ci_netgear does not have" in check.out
+    swept = operator.sweep()
+    assert swept.code == 3 and swept.summary["records"] == 0
+    assert "query names instal_status" in swept.events()["source.finished"]["error"]
+
+
+def test_init_writes_a_servicenow_example(tmp_path: Path, own_sn: FakeServiceNow) -> None:
+    operator = Operator(tmp_path, own_sn)
+    (tmp_path / "cyberreview.yaml").unlink()
+    assert operator("init").code == 0
+    text = (tmp_path / "cyberreview.yaml").read_text("utf-8")
+    assert "#   servicenow:" in text
+    assert "#       password: {env: SERVICENOW_PASSWORD}" in text
+    assert "#       oauth_token: {env: SERVICENOW_OAUTH_TOKEN}" in text
+
+
+def test_installing_the_plugin_costs_the_gate_nothing() -> None:
+    """The plugin registers by reference: building the registry imports no pydantic."""
+    code = (
+        "import sys\n"
+        "from cyberreview_policy.plugin import make_host\n"
+        "host = make_host()\n"
+        "assert 'servicenow' in host.registry.objects('sources'), host.failures()\n"
+        "print(sorted(m for m in ('pydantic', 'requests', 'yaml') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout == "[]\n", done.stderr
+
+
+def test_the_seed_is_what_the_tests_say(own_sn: FakeServiceNow) -> None:
+    assert len(own_sn.find("cmdb_ci")) == 60
+    visible = [
+        r for t in ("cmdb_ci_netgear", "cmdb_ci_server", "cmdb_ci_ot", "cmdb_ci_appl")
+        for r in own_sn.find(t)
+        if r["sys_id"] not in eastgrid_cmdb.HIDDEN
+    ]  # fmt: skip
+    assert len(visible) == READABLE
