@@ -16,24 +16,29 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .dotted import get
-from .http import HttpClient, HttpError
+from .http import HttpClient
 
 Key = Callable[[Any], Any]
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
-def _same_origin(client: HttpClient, url: str) -> None:
-    """A next link elsewhere would take the session's credentials with it: refuse."""
-    from urllib.parse import urlsplit
+def _on_our_origin(client: HttpClient, url: str) -> str:
+    """A next link's path and query, on the configured origin.
+
+    Servers behind a reverse proxy often write links with their internal host
+    or ``http://`` (Django's ``build_absolute_uri`` without forwarded headers),
+    and a link to another host would take the session's credentials with it:
+    the link says where in the API the next page is, the configuration says
+    which server.
+    """
+    from urllib.parse import urlsplit, urlunsplit
 
     if not url.startswith(("http://", "https://")) or not client.base_url:
-        return
+        return url
     here, there = urlsplit(client.base_url), urlsplit(url)
-    if (here.scheme, here.netloc) != (there.scheme, there.netloc):
-        raise HttpError(
-            f"the next page is at {there.scheme}://{there.netloc}, not at "
-            f"{here.scheme}://{here.netloc}: not followed (it would get the credentials)"
-        )
+    if (here.scheme, here.netloc) == (there.scheme, there.netloc):
+        return url
+    return urlunsplit((here.scheme, here.netloc, there.path, there.query, ""))
 
 
 class _Dedup:
@@ -75,7 +80,7 @@ def _linked(
         yield from dedup.page(list(get(body, items) or []))
         url = next_of(response, body) or None
         if url:
-            _same_origin(client, url)
+            url = _on_our_origin(client, url)
 
 
 def next_link(

@@ -1,0 +1,271 @@
+"""``cyberreview`` with the Nautobot source, end to end: the installed command, a real
+Nautobot 3.2.
+
+Each test writes a ``cyberreview.yaml`` into a fresh ``CYBERREVIEW_HOME``
+and runs the command line as an operator would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nautobot_env
+import yaml
+
+from conftest import MAPPINGS, OPERATOR, awkward, device_id, start
+from cyberreview_policy.testing import FaultServer, Request
+
+CLI = str(Path(sys.executable).with_name("cyberreview"))
+AS_OF = ("--as-of", "2026-11-29")
+SEEDED = 42  # devices, one of them with a review_category no longer valid
+STALE = "important_comm_product"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def lines(self) -> list[Any]:
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        summary: dict[str, Any] = self.lines()[-1]["summary"]
+        return summary
+
+    @property
+    def decisions(self) -> dict[str, Any]:
+        return {d["record_id"]: d for d in self.lines()[:-1]}
+
+
+class Operator:
+    """A CYBERREVIEW_HOME with a configuration for one Nautobot."""
+
+    def __init__(self, home: Path, server: nautobot_env.Server, **settings: Any):
+        self.home = home
+        self.env = {
+            **os.environ,
+            "CYBERREVIEW_HOME": str(home),
+            "CYBERREVIEW_LOG_FORMAT": "text",  # stderr is JSON off a terminal otherwise
+            "NAUTOBOT_TOKEN": server.token,
+        }
+        self.configure(server, **settings)
+
+    def configure(
+        self, server: nautobot_env.Server, mappings: Any = MAPPINGS, **settings: Any
+    ) -> None:
+        source = {
+            "type": "nautobot",
+            "settings": {
+                "url": server.url,
+                "token": {"env": "NAUTOBOT_TOKEN"},
+                "max_attempts": 2,
+                **settings,
+            },
+            "mappings": mappings,
+        }
+        config = {"operator": OPERATOR, "sources": {"nautobot": source}}
+        (self.home / "cyberreview.yaml").write_text(yaml.safe_dump(config), "utf-8")
+
+    def __call__(self, *args: str) -> Run:
+        done = subprocess.run(
+            [CLI, *args], env=self.env, capture_output=True, text=True, timeout=300, check=False
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    def sweep(self, *args: str) -> Run:
+        return self("sweep", "--source", "nautobot", *AS_OF, "--format", "jsonl", *args)
+
+    def gate(self, record_id: str) -> Run:
+        return self("gate", "--source", "nautobot", "--id", record_id, *AS_OF, "--format", "json")
+
+    def cases(self) -> list[dict[str, Any]]:
+        listed = self("cases", "list", "--format", "json")
+        assert listed.code == 0, listed.err
+        cases: list[dict[str, Any]] = json.loads(listed.out)
+        return cases
+
+
+def test_check(nautobot: nautobot_env.Server, tmp_path: Path) -> None:
+    result = Operator(tmp_path, nautobot)("sources", "check", "nautobot")
+    assert result.code == 0, result.out + result.err
+    assert f"nautobot: ok: connected to {nautobot.url}: {SEEDED} devices visible" in result.out
+
+
+def test_sweeps_open_cases_once_and_then_read_only_what_changed(
+    own_nautobot: nautobot_env.Server, tmp_path: Path
+) -> None:
+    server = own_nautobot
+    operator = Operator(tmp_path, server)
+    first = operator.sweep()
+    # the device with a renamed category is reported and skipped: the run is incomplete
+    assert first.code == 3, first.err
+    assert first.summary["complete"] is False
+    stale = awkward(server, "stale_choice")
+    assert [(s["record_id"], STALE in s["reason"]) for s in first.summary["skips"]] == [
+        (stale, True)
+    ]
+    assert first.summary["records"] == SEEDED - 1
+    assert "1 record(s) skipped (the sweep is incomplete)" in first.err
+    # values Nautobot stored unchecked are decided as unknown, and reported
+    problems = {p["record_id"]: p["problems"] for p in first.summary["problems"]}
+    assert problems == {
+        awkward(server, "loose_date"): "product.certification.valid_until: '2027-3-1' is not "
+        "a valid date (expected YYYY-MM-DD)",
+        awkward(server, "wrong_types"): "product.certification.valid_until: '2026/09/30' is "
+        "not a valid date (expected YYYY-MM-DD)",
+    }
+    decisions = first.decisions
+    assert decisions[device_id(server, "nj-dc1-cr-02")]["decision"] == "block"  # under review
+    assert decisions[device_id(server, "nj-dc1-as-01")]["decision"] == "allow"  # access switch
+    unnamed = decisions[awkward(server, "unnamed")]
+    assert "risk-anticipation" in {f["rule"] for f in unnamed["findings"]}
+    created = first.summary["cases"]["created"]
+    opened = {a["case_id"] for d in decisions.values() for a in d["actions"] if a["case_id"]}
+    assert created == len(opened) > 0
+    assert {c["id"] for c in operator.cases()} == opened
+
+    again = operator.sweep()
+    assert again.summary["cases"] == {"created": 0, "already_open": created}
+
+    # the CMDB team fixes the category; no complete sweep yet, so --since last reads all
+    nautobot_env.update_device(
+        server, stale, custom_fields={"review_category": "important_communication_product"}
+    )
+    fixed = operator.sweep("--since", "last")
+    assert fixed.code == 0, fixed.err
+    assert fixed.summary["complete"] is True and fixed.summary["records"] == SEEDED
+
+    router = nautobot_env.add_device(
+        server,
+        "nj-dc1-cr-03",
+        device_type="HX-CR16000",
+        role="router",
+        tags=["cii"],
+        custom_fields={"review_category": "core_network_equipment", "review_status": "none"},
+    )
+    newer = operator.sweep("--since", "last")
+    assert newer.code == 0, newer.err
+    assert list(newer.decisions) == [router["id"]]
+    assert newer.decisions[router["id"]]["decision"] == "block"
+    assert operator.sweep("--since", "last").summary["records"] == 0
+    ids = [case["record_id"] for case in operator.cases()]
+    assert len(ids) == len(set(ids))  # never a second case for one device
+
+
+def test_a_mapping_reads_the_renamed_choice(nautobot: nautobot_env.Server, tmp_path: Path) -> None:
+    """The category from the custom field through a table that knows the old name."""
+    operator = Operator(
+        tmp_path,
+        nautobot,
+        custom_fields={"review_status": "review.status", "cii_system": "deployment.system"},
+    )
+    mappings = {
+        "product.category": {
+            "from": "attributes.nautobot.custom_fields.review_category",
+            "values": {STALE: "important_communication_product"},
+            "unlisted": "keep",
+            "missing": "other",
+        }
+    }
+    operator.configure(
+        nautobot,
+        mappings=mappings,
+        custom_fields={"review_status": "review.status", "cii_system": "deployment.system"},
+    )
+    result = operator.sweep("--no-cases")
+    assert result.code == 0, result.err
+    assert result.summary["skipped"] == 0
+    stale = result.decisions[awkward(nautobot, "stale_choice")]
+    assert stale["decision"] == "block"  # a communication product, in use, not reviewed
+
+
+def test_gate_fetches_a_device_by_id_or_unique_name(
+    nautobot: nautobot_env.Server, tmp_path: Path
+) -> None:
+    operator = Operator(tmp_path, nautobot)
+    by_name = operator.gate("nj-dc1-cr-02")
+    assert by_name.code == 2, by_name.err
+    by_id = operator.gate(device_id(nautobot, "nj-dc1-cr-02"))
+    assert json.loads(by_id.out)["record_id"] == json.loads(by_name.out)["record_id"]
+    assert operator.gate("nj-dc1-as-01").code == 0
+    twice = operator.gate("station-fw-01")
+    assert twice.code == 3
+    assert "2 devices are named 'station-fw-01' (at " in twice.err
+    assert "give the id" in twice.err
+    missing = operator.gate("nj-dc1-cr-99")
+    assert missing.code == 3
+    assert "source nautobot: no record 'nj-dc1-cr-99'" in missing.err
+
+
+def test_a_token_without_permission(nautobot: nautobot_env.Server, tmp_path: Path) -> None:
+    operator = Operator(tmp_path, nautobot)
+    operator.env["NAUTOBOT_TOKEN"] = nautobot.probe_token
+    check = operator("sources", "check", "nautobot")
+    assert check.code == 3
+    assert "403" in check.out and "permission" in check.out.lower()
+    swept = operator.sweep()
+    assert swept.code == 3 and swept.summary["records"] == 0
+    assert nautobot.probe_token not in check.out + check.err + swept.out + swept.err
+
+
+def test_an_unknown_filter_is_named(nautobot: nautobot_env.Server, tmp_path: Path) -> None:
+    operator = Operator(tmp_path, nautobot, filters={"serial_numbr": "HX26"})  # a typo
+    check = operator("sources", "check", "nautobot")
+    assert check.code == 3
+    assert 'HTTP 400: {"serial_numbr":["Unknown filter field"]}' in check.out
+
+
+def test_nothing_listening(nautobot: nautobot_env.Server, tmp_path: Path) -> None:
+    with FaultServer() as gone:
+        url = gone.url
+    operator = Operator(tmp_path, nautobot, url=url)
+    check = operator("sources", "check", "nautobot")
+    assert check.code == 3
+    assert "ConnectionError (gave up after 2 attempts)" in check.out
+    swept = operator.sweep()
+    assert swept.code == 3
+    assert swept.summary["complete"] is False and swept.summary["records"] == 0
+    assert "error: source nautobot: read: GET " in swept.err
+    assert "(the sweep is incomplete)" in swept.err
+
+
+def test_killed_mid_read(
+    own_nautobot: nautobot_env.Server, tmp_path_factory: Any, tmp_path: Path
+) -> None:
+    pages: list[int] = []
+
+    def kill_after_two_pages(request: Request, body: Any) -> Any:
+        if request.path == "/api/dcim/devices/" and "sort" in request.query:
+            pages.append(1)
+            if len(pages) == 2:
+                own_nautobot.kill()
+        return body
+
+    with FaultServer(upstream=own_nautobot.url) as proxy:
+        proxy.page_hook = kill_after_two_pages
+        operator = Operator(tmp_path, own_nautobot, url=proxy.url, page_size=5)
+        assert operator("sources", "check", "nautobot").code == 0
+        broken = operator.sweep("--since", "last")
+    assert broken.code == 3
+    assert broken.summary["complete"] is False
+    assert broken.summary["records"] + broken.summary["skipped"] == 10  # two pages read
+    assert "error: source nautobot: read: GET " in broken.err
+    opened = len(operator.cases())
+    # Nautobot back (a new server on the same data); the checkpoint did not move:
+    with start(tmp_path_factory.mktemp("again")) as again:
+        operator.env["NAUTOBOT_TOKEN"] = again.token
+        operator.configure(again, page_size=5)
+        rerun = operator.sweep("--since", "last")
+    assert rerun.summary["records"] + rerun.summary["skipped"] == SEEDED  # all, not the rest
+    assert rerun.summary["cases"]["already_open"] == opened
+    ids = [case["record_id"] for case in operator.cases()]
+    assert len(ids) == len(set(ids)) == opened + rerun.summary["cases"]["created"]
