@@ -98,11 +98,14 @@ def jsonl_step(args: argparse.Namespace, cyberreview: list[str], env: dict[str, 
 
 def cmdb_step(args: argparse.Namespace, cyberreview: list[str], env: dict[str, str]) -> Any:
     code = f"""
-import json, sys, time
+import json, sys
 sys.path.insert(0, {str(FAKE)!r})
+from bench_servicenow import ROUTER
 from fake_servicenow import FakeServiceNow
-with FakeServiceNow.large({args.cmdb_records}) as sn:
-    print(json.dumps(sn.connection()), flush=True)
+sn = FakeServiceNow(seed=False)
+sn.generate("cmdb_ci_ip_router", {args.cmdb_records}, **ROUTER)
+with sn:
+    print(json.dumps([sn.url, sn.username, sn.password]), flush=True)
     sys.stdin.read()
 """
     server = subprocess.Popen(
@@ -112,26 +115,33 @@ with FakeServiceNow.large({args.cmdb_records}) as sn:
         line = server.stdout.readline() if server.stdout else ""
         if not line:
             raise BenchError("the fake ServiceNow did not start (is cyberreview-servicenow there?)")
-        conn = json.loads(line)
+        url, username, password = json.loads(line)
         home = Path(tempfile.mkdtemp(prefix="cr-scale-"))
+        settings = {
+            "instance": url,
+            "username": username,
+            "password": {"env": "SN_PASSWORD"},
+            "tables": ["cmdb_ci_netgear"],
+            "page_size": 1000,
+        }
         (home / "cyberreview.yaml").write_text(
             json.dumps(
                 {
                     "operator": {"name": "East Grid Power", "ciio": True, "sector": "energy"},
-                    "sources": {
-                        "servicenow": {
-                            "type": "servicenow",
-                            "settings": {**conn["settings"], "page_size": 1000},
-                            "defaults": {"product.category": "other"},
-                        }
-                    },
+                    "sources": {"servicenow": {"type": "servicenow", "settings": settings}},
                 }
             ),
             encoding="utf-8",
         )
-        env = {**env, "CYBERREVIEW_HOME": str(home), **conn.get("env", {})}
+        env = {**env, "CYBERREVIEW_HOME": str(home), "SN_PASSWORD": password}
         log(f"bare HTTP paging through {args.cmdb_records:,} CIs")
-        bare = [args.python, "-c", conn["bare_client"]]
+        bare_client = (
+            f"import sys; sys.path.insert(0, {str(FAKE)!r}); "
+            "from bench_servicenow import Remote, bare; "
+            f"assert bare(Remote({url!r}, {username!r}, {password!r}), 1000) == "
+            f"{args.cmdb_records}"
+        )
+        bare = [args.python, "-c", bare_client]
         bare_seconds, _ = run(bare, env)
         log(f"  {bare_seconds:.1f} s")
         cmd = [
