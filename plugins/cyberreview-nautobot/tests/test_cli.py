@@ -17,6 +17,7 @@ from typing import Any
 
 import nautobot_env
 import yaml
+from nautobot_seed import object_id
 
 from conftest import MAPPINGS, OPERATOR, awkward, device_id, start
 from cyberreview_policy.testing import FaultServer, Request
@@ -25,6 +26,27 @@ CLI = str(Path(sys.executable).with_name("cyberreview"))
 AS_OF = ("--as-of", "2026-11-29")
 SEEDED = 42  # devices, one of them with a review_category no longer valid
 STALE = "important_comm_product"
+#: the cases a first sweep on 2026-11-29 opens, by device, and their kind: in use without a
+#: passed review (remediation), planned with the review not declared (review), the unnamed
+#: device whose national-security risk nobody assessed (assessment)
+EXPECTED_CASES = {
+    "nj-dc1-cr-02": "remediation",  # core router, review under way, already in service
+    "nj-dc1-br-01": "remediation",  # border router, in special review
+    "nj-dc1-cs-01": "remediation",  # core switches, declared only
+    "nj-dc1-cs-02": "remediation",
+    "nj-dc1-srv-01": "remediation",
+    "nj-dc1-srv-02": "remediation",
+    "nj-dc1-hpc-01": "remediation",
+    "nj-dc1-hpc-02": "review",  # planned
+    "nj-dc1-st-01": "remediation",
+    "sz-dr-fw-01": "review",  # planned firewall
+    "nj-dsp-app-01": "remediation",
+    "jn500-plc-01": "remediation",
+    "jn500-plc-02": "remediation",
+    "wx220-cr-legacy": "remediation",
+    "<unnamed>": "assessment",
+    "station-fw-01@Wuxi 220kV Substation": "remediation",  # its review failed
+}
 
 
 @dataclass
@@ -94,6 +116,16 @@ class Operator:
         return cases
 
 
+def device_key(server: nautobot_env.Server, name: str) -> str:
+    """A device's id by name, ``name@location`` where names repeat, or ``<unnamed>``."""
+    if name == "<unnamed>":
+        return awkward(server, "unnamed")
+    if "@" in name:
+        name, location = name.split("@")
+        return object_id("device", f"{location}/{name}")
+    return device_id(server, name)
+
+
 def test_check(nautobot: nautobot_env.Server, tmp_path: Path) -> None:
     result = Operator(tmp_path, nautobot)("sources", "check", "nautobot")
     assert result.code == 0, result.out + result.err
@@ -128,10 +160,10 @@ def test_sweeps_open_cases_once_and_then_read_only_what_changed(
     assert decisions[device_id(server, "nj-dc1-as-01")]["decision"] == "allow"  # access switch
     unnamed = decisions[awkward(server, "unnamed")]
     assert "risk-anticipation" in {f["rule"] for f in unnamed["findings"]}
+    expected = {device_key(server, name): kind for name, kind in EXPECTED_CASES.items()}
+    assert {c["record_id"]: c["kind"] for c in operator.cases()} == expected
     created = first.summary["cases"]["created"]
-    opened = {a["case_id"] for d in decisions.values() for a in d["actions"] if a["case_id"]}
-    assert created == len(opened) > 0
-    assert {c["id"] for c in operator.cases()} == opened
+    assert created == len(expected)
 
     again = operator.sweep()
     assert again.summary["cases"] == {"created": 0, "already_open": created}
