@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -94,9 +95,10 @@ class AtomicFile:
 
     def __init__(self, path: Path):
         self.path = path
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        self.temp = Path(temp)
-        self.stream: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        # beside the target (same file system, so the rename is atomic); the umask
+        # decides its mode, as for any file the command writes
+        self.temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
+        self.stream: IO[str] = open(self.temp, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
 
     def write(self, text: str) -> None:
         self.stream.write(text)

@@ -100,7 +100,9 @@ class GitHubWriter:
                     )
                 )
         if self.left:
-            parts = ", ".join(f"{n} {kind}" for kind, n in sorted(self.left.items()))
+            parts = ", ".join(
+                f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in sorted(self.left.items())
+            )
             self.out.write(
                 command(
                     "notice",
