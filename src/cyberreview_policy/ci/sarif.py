@@ -53,7 +53,7 @@ def information_uri() -> str | None:
         label, _, url = str(entry).partition(",")
         if label.strip().lower() in ("homepage", "home", "documentation", "source"):
             return url.strip()
-    home = meta["Home-page"] if "Home-page" in meta else None
+    home = meta.json.get("home_page")
     return str(home) if home else None
 
 
