@@ -14,6 +14,7 @@ import os
 import tempfile
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -74,13 +75,19 @@ def repo_path(location: Location | None, cwd: Path) -> tuple[str, int | None] | 
         return None  # a connector's record: "source[ref]", no file
     if location.file in STDIN_NAMES:
         return None
-    path = Path(location.file)
+    return _repo_file(location.file, cwd), location.line
+
+
+@lru_cache(maxsize=256)
+def _repo_file(file: str, cwd: Path) -> str:
+    """Once per file, not once per finding: a sweep asks for the same few files."""
+    path = Path(file)
     if path.is_absolute():
         try:
             path = path.relative_to(cwd.resolve())
         except ValueError:
-            return path.as_posix(), location.line
-    return Path(os.path.normpath(path)).as_posix(), location.line
+            return path.as_posix()
+    return Path(os.path.normpath(path)).as_posix()
 
 
 def fingerprint(row: FindingRow) -> str:
