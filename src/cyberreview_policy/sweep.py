@@ -297,9 +297,7 @@ class Decider:
             return Skip(item.location, str(exc), record.id)
         if self.tracker is not None:
             self.tracker.add(key, decision)
-        return Decided(
-            decision, subject_of(record), problems=item.problems, location=item.location
-        )
+        return Decided(decision, subject_of(record), problems=item.problems, location=item.location)
 
     def flush(self) -> list[FindingChange]:
         return self.tracker.flush() if self.tracker is not None else []
