@@ -122,7 +122,7 @@ class SarifWriter:
             "originalUriBaseIds": {SRCROOT: {"uri": run.cwd.resolve().as_uri() + "/"}},
             "columnKind": "unicodeCodePoints",
         }
-        text = json.dumps(head, ensure_ascii=False, indent=1)
+        text = json.dumps(head, ensure_ascii=False, indent=1)  # ends "\n}": left open
         target.write(
             f'{{"$schema": "{SCHEMA_URI}", "version": "2.1.0", "runs": [\n'
             + text[:-2]
@@ -141,10 +141,9 @@ class SarifWriter:
         finding = row.finding
         rid = rule_id(finding["pack"], finding["rule"])
         logical = {"name": row.record_id, "kind": "object"}
-        if row.adapter or row.location is not None:
-            origin = row.adapter or (row.location.file if row.location else None)
-            if origin:
-                logical["fullyQualifiedName"] = f"{origin}/{row.record_id}"
+        origin = row.adapter or (row.location.file if row.location else None)
+        if origin:  # the source adapter, else the file the record was read from
+            logical["fullyQualifiedName"] = f"{origin}/{row.record_id}"
         location: dict[str, Any] = {"logicalLocations": [logical]}
         where = repo_path(row.location, self.run.cwd)
         if where is not None:
