@@ -60,6 +60,7 @@ class Decided:
     subject: Subject
     json: bytes | None = None  # the decision serialised already (by a sweep worker)
     problems: tuple[str, ...] = ()  # source values of the wrong type, left unknown
+    location: Location | None = None  # where the record was read: file and line, or source[ref]
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,7 @@ class Decider:
             return Skip(item.location, str(exc), record.id)
         if self.tracker is not None:
             self.tracker.add(key, decision)
-        return Decided(decision, subject_of(record), problems=item.problems)
+        return Decided(decision, subject_of(record), problems=item.problems, location=item.location)
 
     def flush(self) -> list[FindingChange]:
         return self.tracker.flush() if self.tracker is not None else []

@@ -100,7 +100,7 @@ def _slimmed(decided: Decided) -> Decided:
         "findings": [{"rule": f["rule"], "outcome": f["outcome"]} for f in decision["findings"]],
         "actions": [{"created": a["created"]} for a in decision["actions"]],
     }
-    return Decided(counted, decided.subject, _slim(decision), decided.problems)
+    return Decided(counted, decided.subject, _slim(decision), decided.problems, decided.location)
 
 
 def _context() -> Any:

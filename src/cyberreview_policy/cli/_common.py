@@ -140,3 +140,15 @@ def select_packs(rt: Runtime, pins: Sequence[str], as_of: dt.date) -> list[Pack]
                 f"(in force {pack.manifest.effective_from} to {end}); deciding as pinned"
             )
     return packs
+
+
+def add_ci_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ci",
+        action="append",
+        default=[],
+        metavar="FORMAT[=FILE]",
+        help="also write a CI output (repeatable): junit=FILE (JUnit XML), sarif=FILE "
+        "(SARIF 2.1.0), github (GitHub Actions annotations on stdout, or github=FILE); "
+        "see docs/ci.md",
+    )

@@ -94,9 +94,12 @@ class SweepRun:
             report = self._report()
             if report is not None:
                 stack.callback(report.close)
+            ci = self._ci(packs)
+            if ci is not None:
+                stack.callback(ci.close)
             runner = stack.enter_context(self._runner(engine, summary))
-            self._sweep(sources, runner, summary, writer, report)
-            self._finish(sources, summary, report)
+            self._sweep(sources, runner, summary, writer, report, ci=ci)
+            self._finish(sources, summary, report, ci)
         self._say_done(summary)
         return summary
 
@@ -130,6 +133,23 @@ class SweepRun:
 
         return open_report(self.args.report)
 
+    def _ci(self, packs: list[Any]) -> Any:
+        """The ``--ci`` outputs (JUnit, SARIF, GitHub annotations), or ``None``."""
+        from pathlib import Path
+
+        from ..ci import CiRun, open_outputs
+
+        run = CiRun(
+            "sweep",
+            self.as_of,
+            tuple(packs),
+            fail_on_warn=self.args.fail_on == "warn",
+            cwd=Path.cwd(),
+        )
+        on_stdout = self.args.format != "text" and not self.args.output
+        taken = f"which --format {self.args.format} uses" if on_stdout else None
+        return open_outputs(self.args.ci, run, stdout_taken=taken)
+
     def _runner(self, engine: Any, summary: Summary) -> Any:
         from contextlib import nullcontext
 
@@ -149,7 +169,7 @@ class SweepRun:
                 actor=self.actor,
                 shard=self.shard,
                 track=tracked,
-                slim=self.args.format != "text" and not self.args.report,
+                slim=self.args.format != "text" and not self.args.report and not self.args.ci,
             )
             return Pool(setup, self.args.workers)
         if tracked:
@@ -161,7 +181,14 @@ class SweepRun:
         return nullcontext(lambda source: serial(source, decider))
 
     def _sweep(
-        self, sources: list[Any], runner: Any, summary: Summary, writer: Any, report: Any
+        self,
+        sources: list[Any],
+        runner: Any,
+        summary: Summary,
+        writer: Any,
+        report: Any,
+        *,
+        ci: Any = None,
     ) -> None:
         log = self.log
         names = [s.name for s in sources]
@@ -188,8 +215,12 @@ class SweepRun:
                 writer.decision(event.decision, event.json)
                 if report is not None:
                     report.decision(event)
+                if ci is not None:
+                    ci.decision(event)
             else:
                 writer.skip(event)
+                if ci is not None:
+                    ci.skip(event)
             log.tick(summary, current["name"])
             if self.store is not None and not self.args.no_cases and time.monotonic() > beat:
                 self.store.heartbeat_sweep(self.id)
@@ -205,12 +236,16 @@ class SweepRun:
             fields = {k: v for k, v in source.to_json().items() if k != "name"}
             log.event(level, "source.finished", text, source=source.name, **fields)
 
-    def _finish(self, sources: list[Any], summary: Summary, report: Any) -> None:
+    def _finish(self, sources: list[Any], summary: Summary, report: Any, ci: Any = None) -> None:
         from ._writers import audit_details
 
         store = self.store
         if store is not None:
             self._save_checkpoints(sources, summary)
+        if ci is not None:
+            ci.finish(summary)
+            for spec in self.args.ci:
+                self.log.event("info", "ci.written", f"wrote --ci {spec}", output=spec)
         if report is not None:
             report.finish(summary, self._context(summary))
             for path in report.paths:

@@ -6,21 +6,26 @@ import argparse
 import datetime as dt
 import io
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..errors import RecordError, SourceError, UsageError
+from ..errors import Location, RecordError, SourceError, UsageError
 from ..runtime import Runtime
 from ._common import (
     EXIT_BLOCK,
     EXIT_OK,
     EXIT_WARN,
     add_actor_option,
+    add_ci_option,
     add_command,
     add_pack_options,
     add_store_options,
     note,
     select_packs,
 )
+
+if TYPE_CHECKING:
+    from ..models.decision import Decision
 
 NAME = "gate"
 HELP = "decide one record: allow, warn or block (exit 0, 1 with --fail-on-warn, 2, 3)"
@@ -46,6 +51,8 @@ examples:
       --reason "supplier letter on file, contract amendment due" --approver "Li Wei (CISO)"
   cyberreview gate --record po-117.json --store postgresql://cyberreview@db.internal/cases
   cyberreview gate --source tryton --id "P00012/1"      # fetch the line from the ERP
+  cyberreview gate --record po-117.json --ci github --ci sarif=cyberreview.sarif \
+      --ci junit=cyberreview.xml                        # in a pipeline (docs/ci.md)
 """
 
 
@@ -58,6 +65,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     add_pack_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.add_argument("--fail-on-warn", action="store_true", help="exit 1 when the decision is warn")
+    add_ci_option(p)
     p.add_argument(
         "--no-cases",
         action="store_true",
@@ -91,7 +99,12 @@ def read_text(target: str) -> str:
 
 
 def read_one(target: str, rt: Runtime) -> Any:
-    """The single record in ``target``; any problem is an error.
+    """The single record in ``target``; any problem is an error."""
+    return read_located(target, rt)[0]
+
+
+def read_located(target: str, rt: Runtime) -> tuple[Any, int]:
+    """The single record in ``target`` and the line it starts on; any problem is an error.
 
     A JSON object in canonical form takes the fast path (no pydantic); anything
     else, and every error, goes through the file source and pydantic.
@@ -99,12 +112,14 @@ def read_one(target: str, rt: Runtime) -> Any:
     from ..fastrecord import from_text
 
     text = read_text(target)
-    if text.lstrip().startswith("{"):
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
         fast = from_text(text)
         if fast is not None:
-            return fast
+            return fast, text[: len(text) - len(stripped)].count("\n") + 1
     source = rt.source(target, stream=io.StringIO(text))
     found: Any = None
+    line = 1
     for item in source.read():
         if item.error is not None:
             raise item.error
@@ -114,9 +129,10 @@ def read_one(target: str, rt: Runtime) -> Any:
                 item.location,
             )
         found = item.record
+        line = item.location.line or 1
     if found is None:
         raise SourceError(source.name, "the file holds no records")
-    return found
+    return found, line
 
 
 def _waivers(args: argparse.Namespace, record: Any, packs: Any, as_of: dt.date) -> Any:
@@ -136,6 +152,15 @@ def _waivers(args: argparse.Namespace, record: Any, packs: Any, as_of: dt.date) 
     return waivers.for_run(home_dir(), packs, overrides), overrides
 
 
+def record_location(args: argparse.Namespace, text_start: int | None) -> Location:
+    """Where the gate's record lives: its file and first line, or ``source[id]``."""
+    if args.source:
+        return Location(f"{args.source}[{args.id}]")
+    if args.record == "-":
+        return Location("<stdin>", text_start)
+    return Location(args.record, text_start)
+
+
 def fetch_one(source: str, record_id: str | None, rt: Runtime) -> Any:
     """The record ``record_id`` of a configured source."""
     if not record_id:
@@ -149,44 +174,92 @@ def fetch_one(source: str, record_id: str | None, rt: Runtime) -> Any:
 
 
 def run(args: argparse.Namespace, rt: Runtime) -> int:
-    from .. import gatekeeper
     from ..engine import Engine
     from ..models.jsonout import dumps
-    from ..runtime import current_actor
 
     if args.id and not args.source:
         raise UsageError("--id goes with --source NAME (with --record, the file holds the id)")
     as_of = args.as_of or dt.date.today()
-    record = fetch_one(args.source, args.id, rt) if args.source else read_one(args.record, rt)
+    if args.source:
+        record, start = fetch_one(args.source, args.id, rt), None
+    else:
+        record, start = read_located(args.record, rt)
     packs = select_packs(rt, args.pack, as_of)
     waiver_set, overrides = _waivers(args, record, packs, as_of)
-    engine = Engine(packs, waiver_set)
-    if args.no_cases:
-        decision = gatekeeper.decide(engine, record, as_of, store=None)
-    else:
-        store = rt.store()
-        try:
-            decision = gatekeeper.decide(
-                engine,
-                record,
-                as_of,
-                store=store,
-                calendar=rt.calendar,
-                actor=args.actor or current_actor(),
-                overrides=overrides,
-            )
-        finally:
-            store.close()
-    if args.format == "json":
-        sys.stdout.write(dumps(decision, indent=2) + "\n")
-    else:
-        from ..cases.actions import summary
-        from ._render import Style, decision_text
+    ci = _ci_outputs(args, packs, as_of)
+    try:
+        decision = _decide(
+            args, rt, Engine(packs, waiver_set), record=record, as_of=as_of, overrides=overrides
+        )
+        if args.format == "json":
+            sys.stdout.write(dumps(decision, indent=2) + "\n")
+        else:
+            from ..cases.actions import summary
+            from ._render import Style, decision_text
 
-        sys.stdout.write(decision_text(decision, Style(sys.stdout), summary(record)))
+            sys.stdout.write(decision_text(decision, Style(sys.stdout), summary(record)))
+        if ci is not None:
+            _write_ci(
+                ci, decision, record, where=record_location(args, start), packs=packs, as_of=as_of
+            )
+    finally:
+        if ci is not None:
+            ci.close()
     verdict = decision["decision"]
     if verdict == "block":
         return EXIT_BLOCK
     if verdict == "warn" and args.fail_on_warn:
         return EXIT_WARN
     return EXIT_OK
+
+
+def _decide(
+    args: argparse.Namespace,
+    rt: Runtime,
+    engine: Any,
+    *,
+    record: Any,
+    as_of: dt.date,
+    overrides: Any,
+) -> Decision:
+    from .. import gatekeeper
+    from ..runtime import current_actor
+
+    if args.no_cases:
+        return gatekeeper.decide(engine, record, as_of, store=None)
+    store = rt.store()
+    try:
+        return gatekeeper.decide(
+            engine,
+            record,
+            as_of,
+            store=store,
+            calendar=rt.calendar,
+            actor=args.actor or current_actor(),
+            overrides=overrides,
+        )
+    finally:
+        store.close()
+
+
+def _ci_outputs(args: argparse.Namespace, packs: list[Any], as_of: dt.date) -> Any:
+    """The ``--ci`` outputs, opened before deciding: a bad ``--ci`` fails before a case
+    is opened."""
+    from ..ci import CiRun, open_outputs
+
+    run = CiRun("gate", as_of, tuple(packs), fail_on_warn=args.fail_on_warn, cwd=Path.cwd())
+    json_out = "which --format json uses" if args.format == "json" else None
+    return open_outputs(args.ci, run, stdout_taken=json_out)
+
+
+def _write_ci(
+    ci: Any, decision: Decision, record: Any, *, where: Location, packs: list[Any], as_of: dt.date
+) -> None:
+    """The one decision through the CI writers, with the summary a sweep of one would give."""
+    from ..sweep import Decided, SourceReport, Summary, subject_of
+
+    summary = Summary(as_of, [p.ref for p in packs])
+    summary.add(decision)
+    summary.sources.append(SourceReport(str(where.file), records=1))
+    ci.decision(Decided(decision, subject_of(record), location=where))
+    ci.finish(summary)

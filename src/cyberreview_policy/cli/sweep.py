@@ -12,6 +12,7 @@ from ._common import (
     EXIT_ERROR,
     EXIT_OK,
     add_actor_option,
+    add_ci_option,
     add_command,
     add_pack_options,
     add_store_options,
@@ -51,6 +52,8 @@ examples:
   cyberreview sweep assets.jsonl --workers 4 --report findings.csv --report report.html
   cyberreview sweep --source servicenow --shard 3/8 --store postgresql://cr@db/cases
   cyberreview sweep nightly.jsonl --fail-on block --no-cases
+  cyberreview sweep records/*.jsonl --no-cases --ci junit=cyberreview.xml \
+      --ci sarif=cyberreview.sarif --ci github         # in a pipeline (docs/ci.md)
 """
 
 
@@ -84,6 +87,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="also write a report: .html (a page to read and forward), .csv or .json "
         "(every finding); repeatable",
     )
+    add_ci_option(p)
     p.add_argument(
         "--input-format",
         choices=("json", "jsonl", "csv"),

@@ -101,6 +101,8 @@ class CompiledRule:
     location: Location
     #: (from date, citations) in order: the article numbers in force from that date on.
     citation_sets: tuple[tuple[dt.date, list[str]], ...] = field(default=(), compare=False)
+    #: the rule's longer explanation, if the pack gives one (SARIF fullDescription)
+    description: str | None = None
 
     def citations_on(self, on: dt.date) -> list[str]:
         """The citations with the numbering in force ``on`` (a list findings share)."""
@@ -323,6 +325,7 @@ def _compile_rule(
         citations=tuple(rule["citations"]),
         citation_sets=_citation_sets(rule["citations"], law),
         remediation=rule.get("remediation"),
+        description=rule.get("description"),
         node=node,
         message=message,
         actions=actions,

@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..models.jsonout import json_default
+from .rows import finding_rows, table_row
 
 if TYPE_CHECKING:
     from ..sweep import Decided, Summary
@@ -151,29 +152,8 @@ class Report:
         return groups[other]
 
     def _rows(self, decided: Decided) -> None:
-        decision, subject = decided.decision, decided.subject
-        source = decision["source"]
-        for finding in decision["findings"]:
-            exposure: dict[str, Any] = dict(finding["exposure"] or {})
-            row = {
-                "record_id": decision["record_id"],
-                "decision": decision["decision"],
-                "rule": finding["rule"],
-                "outcome": finding["outcome"],
-                "pack": finding["pack"],
-                "title": finding["title"],
-                "message": finding["message"],
-                "citations": finding["citations"],
-                "overridable": finding["overridable"],
-                "waiver": finding["waiver"]["id"] if finding["waiver"] else None,
-                "exposure_low": exposure.get("low"),
-                "exposure_high": exposure.get("high"),
-                "currency": exposure.get("currency"),
-                "operator": subject.operator,
-                "system": subject.system,
-                "product": subject.product,
-                "source": source["adapter"] if source else None,
-            }
+        for found in finding_rows(decided):
+            row = table_row(found)
             for _, writer in self._csv:
                 writer.writerow(
                     "; ".join(v) if isinstance(v, list) else "" if v is None else v
