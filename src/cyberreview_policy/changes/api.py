@@ -66,6 +66,14 @@ class ChangeContext:
     http: Callable[..., HttpClient]  # the host's HTTP client: redaction, timeouts, budget
     logger: logging.Logger
 
+    def secret(self, value: str) -> str:
+        """Mask ``value`` in every log line from now on (a credential the plugin built or
+        obtained); returns it."""
+        from ..connectors import redact
+
+        redact.register_secrets([value])
+        return value
+
 
 class ChangeSystem(Protocol):
     def change(self, ref: str) -> Change: ...

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ChangeSystemError, CyberreviewError, UsageError
 from .api import AffectedCI, ChangeContext, ChangeSystem, Mode, closer
-from .report import CiResult, Report, build, posted_keys
+from .report import CiResult, Report, build, find_marker, posted_keys
 
 if TYPE_CHECKING:
     from ..cases.base import CaseStore
@@ -33,6 +33,7 @@ WRITE_ATTEMPTS = 3
 class Outcome:
     report: Report
     posted: bool  # False: this decision was already posted in this round
+    by_run: str = ""  # the run that posted it
 
     @property
     def code(self) -> int:
@@ -153,14 +154,14 @@ def handle(connected: Connected, ref: str, decide: Decider, run_id: str) -> Outc
     change = system.change(ref)
     results = [decide(ci) for ci in change.cis]
     report = build(change, results, run_id, connected.mode)
-    keys = posted_keys(change)
-    if keys and keys[0] == report.key:
-        return Outcome(report, posted=False)
+    latest = next((found for text in change.posted if (found := find_marker(text))), None)
+    if latest is not None and latest[0] == report.key:
+        return Outcome(report, posted=False, by_run=latest[1])
     if not change.open:
         raise ChangeSystemError(
             name, f"{change.number}: cannot report: {change.why_closed}; nothing posted"
         )
-    return Outcome(deliver(connected, ref, report), posted=True)
+    return Outcome(deliver(connected, ref, report), posted=True, by_run=run_id)
 
 
 def deliver(connected: Connected, ref: str, report: Report) -> Report:

@@ -211,7 +211,7 @@ def _emit(outcome: Outcome, mode: str, fmt: str) -> None:
         if mode == "approval"
         else ("no objection" if report.approve else "blocked")
     )
-    done = "posted" if outcome.posted else "already posted, nothing posted"
+    done = "posted" if outcome.posted else f"posted already by run {outcome.by_run}"
     if fmt == "json":
         data: dict[str, Any] = {
             "change": report.change.number,
@@ -221,6 +221,7 @@ def _emit(outcome: Outcome, mode: str, fmt: str) -> None:
             "posted": outcome.posted,
             "key": report.key,
             "run_id": report.run_id,
+            "posted_by_run": outcome.by_run,
             "cis": [
                 {
                     "id": r.ci.id,
@@ -234,7 +235,7 @@ def _emit(outcome: Outcome, mode: str, fmt: str) -> None:
         }
         sys.stdout.write(json.dumps(data) + "\n")
         return
-    lines = [f"{report.change.number} {what} ({done}; ref {report.key}, run {report.run_id})"]
+    lines = [f"{report.change.number} {what} ({done}; ref {report.key})"]
     for result in report.results:
         why = ", ".join(result.blocking()) or (result.error or "")
         lines.append(f"  {result.verdict:<5}  {result.ci.name} ({result.ci.id})  {why}".rstrip())
