@@ -211,7 +211,11 @@ def _emit(outcome: Outcome, mode: str, fmt: str) -> None:
         if mode == "approval"
         else ("no objection" if report.approve else "blocked")
     )
-    done = "posted" if outcome.posted else f"posted already by run {outcome.by_run}"
+    done = (
+        f"posted by run {outcome.by_run}"
+        if outcome.posted
+        else (f"posted already by run {outcome.by_run}, nothing posted")
+    )
     if fmt == "json":
         data: dict[str, Any] = {
             "change": report.change.number,
@@ -237,6 +241,11 @@ def _emit(outcome: Outcome, mode: str, fmt: str) -> None:
         return
     lines = [f"{report.change.number} {what} ({done}; ref {report.key})"]
     for result in report.results:
-        why = ", ".join(result.blocking()) or (result.error or "")
+        warned = [
+            f["rule"]
+            for f in (result.decision or {"findings": []})["findings"]
+            if f["outcome"] == "warn" and f["waiver"] is None
+        ]
+        why = ", ".join(result.blocking() or warned) or (result.error or "")
         lines.append(f"  {result.verdict:<5}  {result.ci.name} ({result.ci.id})  {why}".rstrip())
     sys.stdout.write("\n".join(lines) + "\n")
