@@ -6,6 +6,7 @@ tutorial's Buyly connector) and reported to a change system held in memory
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,7 @@ import pytest
 
 from cyberreview_policy.changes import AffectedCI, Change
 from tests import changes_memory
-from tests.cli.test_sources import AS_OF, CONFIG
-from tests.cli.test_sources import buyly as buyly  # noqa: F401  (the fixture)
+from tests.cli.test_sources import AS_OF, CONFIG, TOKEN, TUTORIAL
 from tests.conftest import Result
 
 Cli = Callable[..., Result]
@@ -37,8 +37,21 @@ def change(number: str, *cis: AffectedCI) -> Change:
 
 
 @pytest.fixture
-def memory(home: Path, buyly: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:  # noqa: F811
+def buyly(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The tutorial's Buyly stand-in, its connector loaded with the memory change system."""
+    monkeypatch.syspath_prepend(str(TUTORIAL / "src"))
+    monkeypatch.syspath_prepend(str(TUTORIAL / "tests"))
     monkeypatch.setenv("CYBERREVIEW_PLUGINS", "cyberreview_buyly,tests.changes_memory")
+    monkeypatch.setenv("BUYLY_TOKEN", TOKEN)
+    from fake_buyly import FakeBuyly
+
+    with FakeBuyly(token=TOKEN) as system:
+        yield system
+    sys.modules.pop("fake_buyly", None)
+
+
+@pytest.fixture
+def memory(home: Path, buyly: Any) -> Iterator[Path]:
     changes_memory.reset(
         CHG1=change("CHG1", ROUTER, OFFICE), CHG2=change("CHG2", OFFICE), CHG3=change("CHG3")
     )
@@ -123,7 +136,7 @@ def test_configuration_errors_name_file_line_and_key(
     memory: Path,
     buyly: Any,
     section: str,
-    message: str,  # noqa: F811
+    message: str,
 ) -> None:
     memory.write_text(CONFIG.format(url=buyly.url) + section, "utf-8")
     result = cli("changes", "check", "CHG1", *AS_OF)
@@ -132,7 +145,7 @@ def test_configuration_errors_name_file_line_and_key(
     assert changes_memory.POSTED == []
 
 
-def test_which_change_system(cli: Cli, memory: Path, buyly: Any) -> None:  # noqa: F811
+def test_which_change_system(cli: Cli, memory: Path, buyly: Any) -> None:
     two = CHANGES.format(mode="approval") + "  other:\n    type: memory\n    source: buyly\n"
     memory.write_text(CONFIG.format(url=buyly.url) + two, "utf-8")
     result = cli("changes", "check", "CHG2", *AS_OF)

@@ -62,7 +62,7 @@ def decided(ci: AffectedCI, *findings: dict[str, Any], cases: Any = ()) -> CiRes
                 "overdue": False,
             }
             for case, kind, _, due in cases
-        ],  # fmt: skip
+        ],
         "source": None,
     }
     return CiResult(ci, decision=decision)
