@@ -254,3 +254,34 @@ def test_work_notes_are_posted_once_per_decision(own_sn: FakeServiceNow, tmp_pat
     assert "posted already by run" in watched.out.splitlines()[0]
     assert len(own_sn.changes.journal(RTU_CHANGE, "work_notes")) == 1
     assert noter("changes", "watch", "--once", *AS_OF).out == ""
+
+
+def test_watch_handles_what_comes_and_stops_cleanly(
+    manager: ChangeManager, own_sn: FakeServiceNow, tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+
+    from test_cli import CLI
+
+    args = [CLI, "changes", "watch", "--interval", "0.2", "--format", "json", *AS_OF]
+    with subprocess.Popen(
+        args, env=manager.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as watching:
+        assert watching.stdout is not None and watching.stderr is not None
+        first = [json.loads(watching.stdout.readline()) for _ in range(2)]
+        assert [(a["change"], a["approve"]) for a in first] == [
+            ("CHG0030001", False),
+            ("CHG0030002", True),
+        ]
+        own_sn.changes.request_approval(OTHER_CHANGE, own_sn.username)  # asked of us now
+        later = json.loads(watching.stdout.readline())
+        assert (later["change"], later["approve"], later["posted"]) == ("CHG0030004", True, True)
+        watching.send_signal(signal.SIGINT)
+        code = watching.wait(timeout=120)
+        rest, err = watching.stdout.read(), watching.stderr.read()
+    assert code == 0, err
+    assert rest == "" and err == "cyberreview: watch stopped\n"
+    assert len(approval_writes(own_sn)) == 3
+    handled = json.loads((tmp_path / "changes" / "servicenow.json").read_text("utf-8"))
+    assert len(handled["handled"]) == 3

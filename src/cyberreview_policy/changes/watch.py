@@ -5,8 +5,8 @@ Each round asks the change system for its pending changes (in approval mode:
 approvals requested from us; in work-note mode: changes in the watched
 states) and handles each once.  The checkpoint, a JSON file in
 ``$CYBERREVIEW_HOME/changes/``, remembers what was handled: a change is
-handled again only when it changed since (its ``updated`` moved) or when the
-last attempt failed.  Posting is idempotent anyway (:mod:`.report`); the
+handled again only when it changed since (its ``updated`` moved, or a new
+approval was asked of us) or when the last attempt failed.  Posting is idempotent anyway (:mod:`.report`); the
 checkpoint spares the CMDB and the case store a decision per round.
 """
 
@@ -42,9 +42,12 @@ class Checkpoint:
             ) from None
         return cls(path, dict(data.get("handled") or {}))
 
-    def seen(self, change_id: str, updated: str) -> bool:
+    def seen(self, change_id: str, cycle: str, updated: str) -> bool:
+        """Handled already, and neither the change nor its round of decision moved since."""
         entry = self.handled.get(change_id)
-        return entry is not None and bool(updated) and entry.get("updated") == updated
+        if entry is None or not updated:
+            return False
+        return entry.get("updated") == updated and entry.get("cycle", "") == cycle
 
     def mark(self, change_id: str, **entry: Any) -> None:
         self.handled[change_id] = entry

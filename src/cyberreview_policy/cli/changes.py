@@ -175,7 +175,7 @@ def run_watch(args: argparse.Namespace, rt: Runtime) -> int:
                 return
             try:
                 change = session.connected.system.change(ref)
-                if checkpoint.seen(change.id, change.updated):
+                if checkpoint.seen(change.id, change.cycle, change.updated):
                     continue
                 outcome = session.handle(ref)
             except CyberreviewError as exc:
@@ -186,6 +186,7 @@ def run_watch(args: argparse.Namespace, rt: Runtime) -> int:
             checkpoint.mark(
                 after.id,
                 number=after.number,
+                cycle=after.cycle,
                 key=outcome.report.key,
                 run=outcome.report.run_id,
                 approve=outcome.report.approve,
@@ -238,6 +239,7 @@ def _emit(outcome: Outcome, mode: str, fmt: str) -> None:
             ],
         }
         sys.stdout.write(json.dumps(data) + "\n")
+        sys.stdout.flush()  # a watch under systemd: each change as it is handled
         return
     lines = [f"{report.change.number} {what} ({done}; ref {report.key})"]
     for result in report.results:
@@ -249,3 +251,4 @@ def _emit(outcome: Outcome, mode: str, fmt: str) -> None:
         why = ", ".join(result.blocking() or warned) or (result.error or "")
         lines.append(f"  {result.verdict:<5}  {result.ci.name} ({result.ci.id})  {why}".rstrip())
     sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
