@@ -6,8 +6,9 @@ approvals requested from us; in work-note mode: changes in the watched
 states) and handles each once.  The checkpoint, a JSON file in
 ``$CYBERREVIEW_HOME/changes/``, remembers what was handled: a change is
 handled again only when it changed since (its ``updated`` moved, or a new
-approval was asked of us) or when the last attempt failed.  Posting is idempotent anyway (:mod:`.report`); the
-checkpoint spares the CMDB and the case store a decision per round.
+approval was asked of us) or when the last attempt failed.  Posting is
+idempotent anyway (:mod:`.report`); the checkpoint spares the CMDB and the
+case store a decision per round.
 """
 
 from __future__ import annotations
