@@ -40,7 +40,9 @@ def test_a_change_its_cis_and_the_approvals_asked(sn: FakeServiceNow) -> None:
     assert change["state"] == {"display_value": "Assess", "value": "-4"}
     assert change["approval"]["value"] == "requested"
     assert change["work_notes"] == {"display_value": "", "value": ""}  # journals: write-only
-    links = table(sn, "task_ci", f"task={RTU_CHANGE}^ORDERBYsys_created_on", sysparm_fields="ci_item")
+    links = table(
+        sn, "task_ci", f"task={RTU_CHANGE}^ORDERBYsys_created_on", sysparm_fields="ci_item"
+    )
     assert [link["ci_item"] for link in links] == [RTU, OFFICE]
     asked = table(
         sn, "sysapproval_approver", f"sysapproval={RTU_CHANGE}", sysparm_display_value="true"

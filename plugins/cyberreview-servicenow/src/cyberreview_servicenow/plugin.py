@@ -1,4 +1,5 @@
-"""The ``servicenow`` source type, registered through the ``cyberreview_policy`` entry point.
+"""The ``servicenow`` source type and change system, registered through the
+``cyberreview_policy`` entry point.
 
 Registered by reference (``"module:name"``): the settings model and the
 connector, and pydantic and requests with them, are imported only when a
