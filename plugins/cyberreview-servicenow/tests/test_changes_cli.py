@@ -285,3 +285,24 @@ def test_watch_handles_what_comes_and_stops_cleanly(
     assert len(approval_writes(own_sn)) == 3
     handled = json.loads((tmp_path / "changes" / "servicenow.json").read_text("utf-8"))
     assert len(handled["handled"]) == 3
+
+
+def test_watch_says_when_the_instance_fails_and_posts_nothing(
+    manager: ChangeManager, own_sn: FakeServiceNow
+) -> None:
+    from cyberreview_policy.testing import Fault
+
+    own_sn.fail_next(
+        Fault.status(500),
+        Fault.status(500),  # max_attempts: 2
+        match=lambda r: r.path == "/api/now/table/sysapproval_approver",
+    )
+    failed = manager("changes", "watch", "--once", *AS_OF)
+    assert failed.code == 3
+    assert failed.out == ""
+    assert failed.err.startswith(
+        "cyberreview: error: change system servicenow: cannot list pending changes: GET "
+    )
+    assert "HTTP 500" in failed.err and own_sn.password not in failed.err
+    assert approval_writes(own_sn) == []
+    assert manager("changes", "watch", "--once", *AS_OF).code == 2  # the next round goes on

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ChangeSystemError, CyberreviewError, UsageError
-from .api import AffectedCI, ChangeContext, ChangeSystem, Mode, closer
+from .api import AffectedCI, Change, ChangeContext, ChangeSystem, Mode, closer
 from .report import CiResult, Report, build, find_marker, posted_keys
 
 if TYPE_CHECKING:
@@ -150,8 +150,8 @@ def _one_line(exc: BaseException) -> str:
 
 def handle(connected: Connected, ref: str, decide: Decider, run_id: str) -> Outcome:
     """Decide change ``ref`` and post the answer, unless it is posted already."""
-    system, name = connected.system, connected.name
-    change = system.change(ref)
+    name = connected.name
+    change = read(connected, ref)
     results = [decide(ci) for ci in change.cis]
     report = build(change, results, run_id, connected.mode)
     latest = next((found for text in change.posted if (found := find_marker(text))), None)
@@ -182,7 +182,7 @@ def deliver(connected: Connected, ref: str, report: Report) -> Report:
                     connected.name, f"{change.number}: {exc}; nothing posted"
                 ) from None
             failure = exc
-        change = connected.system.change(ref)  # did it land?
+        change = read(connected, ref)  # did it land?
         if report.key in posted_keys(change):
             return report
         if not change.open:
@@ -191,3 +191,23 @@ def deliver(connected: Connected, ref: str, report: Report) -> Report:
         connected.name,
         f"{report.change.number}: could not post after {attempt} attempt(s): {failure}",
     )
+
+
+def read(connected: Connected, ref: str) -> Change:
+    """The change, fresh; a failure to read it names the change system."""
+    from ..connectors.http import HttpError
+
+    try:
+        return connected.system.change(ref)
+    except HttpError as exc:
+        raise ChangeSystemError(connected.name, f"{ref}: cannot read the change: {exc}") from None
+
+
+def pending(connected: Connected) -> list[str]:
+    """The changes awaiting our decision; a failure names the change system."""
+    from ..connectors.http import HttpError
+
+    try:
+        return connected.system.pending()
+    except HttpError as exc:
+        raise ChangeSystemError(connected.name, f"cannot list pending changes: {exc}") from None

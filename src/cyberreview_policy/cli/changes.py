@@ -24,6 +24,7 @@ from ._common import (
 
 if TYPE_CHECKING:
     from ..changes.run import Connected, Decider, Outcome
+    from ..changes.watch import Checkpoint
 
 NAME = "changes"
 HELP = "decide a change request's affected CIs and approve, reject or note it where it lives"
@@ -157,6 +158,7 @@ def run_check(args: argparse.Namespace, rt: Runtime) -> int:
 
 
 def run_watch(args: argparse.Namespace, rt: Runtime) -> int:
+    from ..changes.run import pending
     from ..changes.watch import Checkpoint, Stop, watch
     from ..errors import CyberreviewError
     from ..runtime import home_dir
@@ -170,31 +172,16 @@ def run_watch(args: argparse.Namespace, rt: Runtime) -> int:
 
     def round_() -> None:
         nonlocal worst
-        for ref in session.connected.system.pending():
+        try:
+            refs = pending(session.connected)
+        except CyberreviewError as exc:  # the next round tries again
+            note(f"error: {exc}")
+            worst = EXIT_ERROR
+            return
+        for ref in refs:
             if stop.stopped:
                 return
-            try:
-                change = session.connected.system.change(ref)
-                if checkpoint.seen(change.id, change.cycle, change.updated):
-                    continue
-                outcome = session.handle(ref)
-            except CyberreviewError as exc:
-                note(f"error: {exc}")
-                worst = EXIT_ERROR
-                continue
-            after = session.connected.system.change(ref)
-            checkpoint.mark(
-                after.id,
-                number=after.number,
-                cycle=after.cycle,
-                key=outcome.report.key,
-                run=outcome.report.run_id,
-                approve=outcome.report.approve,
-                updated=after.updated,
-            )
-            checkpoint.save()
-            _emit(outcome, session.connected.mode, args.format)
-            worst = max(worst, outcome.code)
+            worst = max(worst, _watched(session, checkpoint, ref, args.format))
 
     try:
         watch(round_, interval=args.interval, once=args.once, stop=stop)
@@ -203,6 +190,38 @@ def run_watch(args: argparse.Namespace, rt: Runtime) -> int:
     if stop.stopped:
         note("watch stopped")
     return worst if args.once else EXIT_OK
+
+
+def _watched(session: Session, checkpoint: Checkpoint, ref: str, fmt: str) -> int:
+    """Handle one pending change unless the checkpoint has it; its exit code."""
+    from ..changes.run import read
+    from ..errors import CyberreviewError
+
+    try:
+        change = read(session.connected, ref)
+        if checkpoint.seen(change.id, change.cycle, change.updated):
+            return EXIT_OK
+        outcome = session.handle(ref)
+    except CyberreviewError as exc:  # this change again next round; the others go on
+        note(f"error: {exc}")
+        return EXIT_ERROR
+    _emit(outcome, session.connected.mode, fmt)
+    try:
+        after = read(session.connected, ref)  # our answer moved it: remember it as it is now
+    except CyberreviewError as exc:  # handled again next round: posting is idempotent
+        note(f"warning: {exc}")
+        return outcome.code
+    checkpoint.mark(
+        after.id,
+        number=after.number,
+        cycle=after.cycle,
+        key=outcome.report.key,
+        run=outcome.report.run_id,
+        approve=outcome.report.approve,
+        updated=after.updated,
+    )
+    checkpoint.save()
+    return outcome.code
 
 
 def _emit(outcome: Outcome, mode: str, fmt: str) -> None:
