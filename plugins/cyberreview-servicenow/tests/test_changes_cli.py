@@ -306,3 +306,30 @@ def test_watch_says_when_the_instance_fails_and_posts_nothing(
     assert "HTTP 500" in failed.err and own_sn.password not in failed.err
     assert approval_writes(own_sn) == []
     assert manager("changes", "watch", "--once", *AS_OF).code == 2  # the next round goes on
+
+
+def test_a_review_under_way_is_named_with_its_deadline(
+    manager: ChangeManager, own_sn: FakeServiceNow
+) -> None:
+    from eastgrid_cmdb import sys_id
+
+    router = sys_id("EG-SH-CORE-RTR-02")  # "16 Tbps" in a numeric field
+    change = own_sn.changes.add_change("CHG0030009", [router], ["cyberreview"])
+    assert manager.check("CHG0030009").code == 2
+    declared = manager("cases", "transition", "CR-000001", "declared", "--on", "2026-11-30")
+    assert declared.code == 0, declared.err
+    own_sn.changes.request_approval(change, own_sn.username)
+    again = manager.check("CHG0030009", "--as-of", "2026-12-01")
+    assert again.code == 2
+    assert (
+        f"warning: {router}: decided with this value left unknown: "
+        "product.specs.throughput_tbps: '16 Tbps' is not a number"
+    ) in again.err
+    [comment] = ours(own_sn, change)["comments"]
+    assert comment.splitlines()[2:5] == [
+        "  review-required: Cybersecurity review required and not cleared "
+        "(Measures 2021 Art. 2; Measures 2021 Art. 5; CSL Art. 37)",
+        "  in-use-without-review: In use without a passed cybersecurity review "
+        "(Measures 2021 Art. 20; CSL Art. 67); case CR-000002",
+        "  review case CR-000001: declared, due 2026-12-14",  # determination: 10 working days
+    ]

@@ -38,6 +38,7 @@ class CiResult:
     ci: AffectedCI
     decision: Decision | None = None
     error: str | None = None
+    problems: tuple[str, ...] = ()  # values of the wrong type, decided as unknown
 
     @property
     def verdict(self) -> str:
@@ -129,17 +130,23 @@ def _ci_lines(result: CiResult) -> list[str]:
     if result.decision is None:
         return [f"{head}: could not be decided: {result.error}"]
     lines = [f"{head}:"]
-    deadlines = {c["id"]: c["deadline"] for c in result.decision["cases"]}
+    refs = {c["id"]: c for c in result.decision["cases"]}  # the cases the decision used
     opened = {a["rule"]: a["case_id"] for a in result.decision["actions"] if a["case_id"]}
+    named: set[str] = set()
     for finding in result.decision["findings"]:
         if finding["outcome"] != "block" or finding["waiver"] is not None:
             continue
         text = f"  {finding['rule']}: {finding['title']} ({'; '.join(finding['citations'])})"
         case_id = opened.get(finding["rule"])
         if case_id:
-            deadline = deadlines.get(case_id)
+            named.add(case_id)
+            deadline = refs[case_id]["deadline"] if case_id in refs else None
             text += f"; case {case_id}" + (f", due {deadline}" if deadline else "")
         lines.append(text)
+    for case_id, ref in refs.items():  # a review under way opens nothing: name it too
+        if case_id not in named:
+            due = f", due {ref['deadline']}" if ref["deadline"] else ""
+            lines.append(f"  {ref['kind']} case {case_id}: {ref['state']}{due}")
     return lines
 
 

@@ -141,7 +141,7 @@ class Decider:
             )
         except CyberreviewError as exc:  # fail closed: this CI blocks the change
             return CiResult(ci, error=_one_line(exc))
-        return CiResult(ci, decision=decision)
+        return CiResult(ci, decision=decision, problems=item.problems)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -226,6 +226,9 @@ def _watched(session: Session, checkpoint: Checkpoint, ref: str, fmt: str) -> in
 
 def _emit(outcome: Outcome, mode: str, fmt: str) -> None:
     report = outcome.report
+    for result in report.results:
+        for problem in result.problems:
+            note(f"warning: {result.ci.id}: decided with this value left unknown: {problem}")
     what = (
         ("approved" if report.approve else "rejected")
         if mode == "approval"
