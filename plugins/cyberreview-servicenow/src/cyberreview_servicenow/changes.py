@@ -31,7 +31,7 @@ from .settings import InstanceSettings
 
 SYS_ID = re.compile(r"[0-9a-f]{32}")
 CLOSED_STATES = ("3", "4")  # Closed, Canceled
-JOURNAL_ENTRIES = 50  # newest journal entries read back (ours are among the last)
+JOURNAL_ENTRIES = 50  # newest journal entries of ours read back (the newest decides)
 
 
 class ServiceNowChangeSettings(InstanceSettings):
@@ -122,7 +122,7 @@ class ServiceNowChanges:
                 **common,
                 cycle="",
                 open=not closed,
-                posted=self._journal("change_request", change_id, "work_notes"),
+                posted=self._journal("change_request", change_id, "work_notes", self.approver),
                 why_closed="the change is closed" if closed else "",
             )
         approvals = self._rows(
@@ -147,12 +147,17 @@ class ServiceNowChanges:
             "one is requested",
         )
 
-    def _journal(self, table: str, element_id: str, element: str) -> tuple[str, ...]:
+    def _journal(
+        self, table: str, element_id: str, element: str, by: str | None = None
+    ) -> tuple[str, ...]:
+        """Journal entries of a row, newest first (``by``: only that user's)."""
+        query = f"name={table}^element_id={element_id}^element={element}"
+        if by:
+            query += f"^sys_created_by={by}"
         found = self.http.get(
             f"{wire.TABLE_API}sys_journal_field",
             params={
-                "sysparm_query": f"name={table}^element_id={element_id}^element={element}"
-                "^ORDERBYDESCsys_created_on",
+                "sysparm_query": f"{query}^ORDERBYDESCsys_created_on",
                 "sysparm_fields": "value",
                 "sysparm_limit": JOURNAL_ENTRIES,
             },
