@@ -106,39 +106,54 @@ def new_run_id() -> str:
 
 
 class Session:
-    """A connected change system, its CMDB source, the packs and the case store."""
+    """A connected change system, its CMDB source and the case store; the packs and the
+    engine of the day (a watch that runs past midnight decides under the law of the new
+    day, unless --as-of pins it)."""
 
     def __init__(self, args: argparse.Namespace, rt: Runtime):
-        from .. import waivers
-        from ..changes.run import Decider, connect
-        from ..engine import Engine
-        from ..runtime import current_actor, home_dir
+        from ..changes.run import connect
+        from ..runtime import current_actor
 
         self.args = args
+        self.rt = rt
+        self.actor = args.actor or current_actor()
         self.connected: Connected = connect(rt, args.system)
+        self._decider: Decider | None = None
         try:
-            source = rt.configured_source(self.connected.config.source)
-            as_of = args.as_of or dt.date.today()
-            packs = select_packs(rt, args.pack, as_of)
-            engine = Engine(packs, waivers.for_run(home_dir(), packs, []))
+            self.source = rt.configured_source(self.connected.config.source)
             self.store = rt.store()
         except BaseException:
             self.connected.close()
             raise
-        actor = args.actor or current_actor()
-        self.decide: Decider = Decider(
-            engine,
-            source=source,
-            as_of=as_of,
-            store=self.store,
-            calendar=rt.calendar,
-            actor=actor,
-        )
+        try:
+            self.decider()  # packs that cannot be used fail the command now, not each change
+        except BaseException:
+            self.close()
+            raise
+
+    def decider(self) -> Decider:
+        from .. import waivers
+        from ..changes.run import Decider
+        from ..engine import Engine
+        from ..runtime import home_dir
+
+        as_of = self.args.as_of or dt.date.today()
+        if self._decider is None or self._decider.as_of != as_of:
+            packs = select_packs(self.rt, self.args.pack, as_of)
+            self._decider = Decider(
+                Engine(packs, waivers.for_run(home_dir(), packs, [])),
+                source=self.source,
+                as_of=as_of,
+                store=self.store,
+                calendar=self.rt.calendar,
+                actor=self.actor,
+            )
+        return self._decider
 
     def handle(self, ref: str) -> Outcome:
         from ..changes.run import handle
 
-        return handle(self.connected, ref, self.decide, new_run_id())
+        return handle(self.connected, ref, self.decider(), new_run_id())
 
     def close(self) -> None:
         try:
