@@ -71,6 +71,27 @@ class SourceConfig(_Strict):
     mappings: dict[str, Mapping] = Field(default_factory=dict)
 
 
+class ChangeConfig(_Strict):
+    """A change-management system the gate reports back to (``cyberreview changes``)."""
+
+    type: str = Field(description="The change system type a plugin provides (cyberreview plugins).")
+    settings: dict[str, Any] = Field(default_factory=dict, description="The plugin's settings.")
+    source: str = Field(
+        description="The configured source that fetches a change's affected CIs by their id "
+        "(for ServiceNow: the servicenow CMDB source, CIs by sys_id)."
+    )
+    mode: Literal["approval", "work_note"] = Field(
+        "approval",
+        description="Report back by approving or rejecting the approval requested from "
+        "`approver` (with comments), or by a work note on the change.",
+    )
+    approver: str | None = Field(
+        None,
+        description="The user whose approvals this tool gives (default: the user the "
+        "settings log in as).",
+    )
+
+
 class ConfigFile(_Strict):
     model_config = ConfigDict(extra="forbid", title="cyberreview.yaml")
     store: str | None = Field(
@@ -79,6 +100,9 @@ class ConfigFile(_Strict):
     calendar: str | None = Field(None, description="Working-day calendar file.")
     operator: OperatorFacts | None = Field(None, description="Defaults for every source.")
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    changes: dict[str, ChangeConfig] = Field(
+        default_factory=dict, description="Change-management systems (docs/changes.md)."
+    )
 
 
 @dataclass
@@ -186,19 +210,28 @@ def inline_source(
 
 def source_settings(config: Config, name: str, model: type[BaseModel] | None) -> Source:
     """Validate source ``name``'s settings against its plugin's model; resolve secrets."""
+    source = config.file.sources[name]
+    if model is None:
+        return Source(name, source, None, location=config.where("sources", name))
+    base = ("sources", name, "settings")
+    validated, secrets = plugin_settings(config, base, source.settings, model)
+    return Source(name, source, validated, secrets, config.where("sources", name))
+
+
+def plugin_settings(
+    config: Config, base: tuple[str, ...], raw: dict[str, Any], model: type[BaseModel]
+) -> tuple[BaseModel, list[str]]:
+    """``raw`` (the settings at ``base`` in the file) validated against a plugin's model,
+    secrets resolved; returns the settings and the secrets (for log redaction)."""
     from pydantic import ValidationError
 
     from .models.problems import problems
     from .policy.yamlsrc import data_loc
 
-    source = config.file.sources[name]
-    base = ("sources", name, "settings")
-    if model is None:
-        return Source(name, source, None, location=config.where("sources", name))
     secret_names = _secret_fields(model)
     settings: dict[str, Any] = {}
     secrets: list[str] = []
-    for key, value in source.settings.items():
+    for key, value in raw.items():
         where = config.where(*base, key)
         field_name = dotted((*base, key))
         if key in secret_names:
@@ -212,6 +245,6 @@ def source_settings(config: Config, name: str, model: type[BaseModel] | None) ->
         validated = model.model_validate(settings)
     except ValidationError as exc:
         first = problems(exc)[0]
-        loc = (*base, *data_loc(source.settings, first.loc))
+        loc = (*base, *data_loc(raw, first.loc))
         raise ConfigError(first.message, config.where(*loc), dotted(loc)) from None
-    return Source(name, source, validated, secrets, config.where("sources", name))
+    return validated, secrets

@@ -128,3 +128,13 @@ class UnknownCaseError(CaseStoreError):
 
 class UsageError(CyberreviewError):
     """A command line that cannot be carried out as given."""
+
+
+class ChangeSystemError(CyberreviewError):
+    """A change-management system that cannot be read or written as asked (a change that
+    does not exist, a caller that is not an approver, a report that could not be posted)."""
+
+    def __init__(self, system: str, message: str):
+        self.system = system
+        self.message = message
+        super().__init__(f"change system {system}: {message}")

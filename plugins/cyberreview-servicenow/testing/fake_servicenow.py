@@ -39,7 +39,11 @@ it (the Table API reference; ``/work/shared/docs/integrations.md``):
   ``X-RateLimit-Limit``, ``-Reset``, ``-Rule``: past ``rate_limit`` requests a
   second per user (off by default), or injected with :meth:`~FakeServiceNow.throttle`.
 
-Extending it (the Change Management API will): tables are generic
+Change management (``change_request``, ``task_ci``, ``sysapproval_approver``,
+``sys_journal_field``, writes, approvals and their permissions) is in
+``fake_changes.py``, reached as ``sn.changes``.
+
+Extending it: tables are generic
 (:meth:`~FakeServiceNow.define`), and :meth:`~FakeServiceNow.route` takes
 paths with ``{parameters}``; a handler gets the request, the parameters and the
 authenticated user, and answers with :meth:`~FakeServiceNow.reply` or
@@ -554,10 +558,15 @@ class FakeServiceNow:
         define_standard_tables(self.store)
         self.route("GET", "/api/now/table/{table}", self._table_list)
         self.route("GET", "/api/now/table/{table}/{sys_id}", self._table_get)
-        if self.seed:
-            from eastgrid_cmdb import load  # testing/, next to this module
+        from fake_changes import install  # testing/, next to this module
 
-            load(self)
+        self.changes = install(self)  # change management: fake_changes.py
+        if self.seed:
+            import eastgrid_changes
+            import eastgrid_cmdb
+
+            eastgrid_cmdb.load(self)
+            eastgrid_changes.load(self)
 
     # -- running it ---------------------------------------------------------------
 
@@ -760,7 +769,8 @@ class FakeServiceNow:
             limited = self._limit(user or "guest")
             if limited is not None:
                 return limited
-            return route.handler(request, found.groupdict(), user or "guest")
+            reply = route.handler(request, found.groupdict(), user or "guest")
+            return self.changes.dropped(request, reply)
         return error(400, "Requested URI does not represent any resource")
 
     def authenticate(self, request: Request) -> str | None:

@@ -188,26 +188,26 @@ def test_changes_stamp_sys_updated_on(own_sn: FakeServiceNow) -> None:
 
 
 def test_tables_and_routes_extend(own_sn: FakeServiceNow) -> None:
-    own_sn.define("task", None, "number", number=Column(), short_description=Column())
-    own_sn.define("change_request", "task", "number", type=Column(), cmdb_ci=Column(
+    own_sn.define("u_work", None, "number", number=Column(), short_description=Column())
+    own_sn.define("u_work_order", "u_work", "number", type=Column(), cmdb_ci=Column(
         "reference", reference="cmdb_ci"))  # fmt: skip
-    change = own_sn.add("change_request", number="CHG0030001", cmdb_ci=ROUTER, type="normal")
+    order = own_sn.add("u_work_order", number="WO0001", cmdb_ci=ROUTER, type="normal")
     body = get(
         own_sn,
-        "/api/now/table/task",
+        "/api/now/table/u_work",
         sysparm_fields="number,sys_class_name,cmdb_ci.name",
         sysparm_display_value="true",
     ).json()
-    assert body["result"] == [{"number": "CHG0030001", "sys_class_name": "change_request"}]
+    assert body["result"] == [{"number": "WO0001", "sys_class_name": "u_work_order"}]
     seen = []
 
-    def approvals(request: Any, args: dict[str, str], user: str) -> Any:
+    def things(request: Any, args: dict[str, str], user: str) -> Any:
         seen.append((args["sys_id"], user))
         return own_sn.reply([])
 
-    own_sn.route("GET", "/api/sn_chg_rest/change/{sys_id}/approvals", approvals)
-    assert get(own_sn, f"/api/sn_chg_rest/change/{change}/approvals").json() == {"result": []}
-    assert seen == [(change, "cyberreview")]
+    own_sn.route("GET", "/api/x_demo/work/{sys_id}/things", things)
+    assert get(own_sn, f"/api/x_demo/work/{order}/things").json() == {"result": []}
+    assert seen == [(order, "cyberreview")]
 
 
 def test_rate_limit_headers(own_sn: FakeServiceNow) -> None:

@@ -18,6 +18,7 @@ from ._common import EXIT_ERROR, HelpFormatter, Parser
 COMMANDS = (
     "gate",
     "sweep",
+    "changes",
     "sources",
     "policy",
     "cases",

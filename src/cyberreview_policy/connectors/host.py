@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..config import Source as ConfiguredSource
@@ -78,11 +78,21 @@ class Shaper:
 
 
 def context(source: ConfiguredSource, kind: SourceType) -> SourceContext:
-    logger = logging.getLogger(f"cyberreview.source.{source.name}")
+    logger, http = client_kit(source.name, source.settings, source.secrets, "source")
+    assert source.settings is not None
+    return SourceContext(source.name, source.settings, http, logger)
+
+
+def client_kit(
+    name: str, settings: Any, secrets: list[str], role: str
+) -> tuple[logging.Logger, Callable[..., HttpClient]]:
+    """A redacted logger ``cyberreview.{role}.{name}`` and the host's HTTP client factory
+    with the timeouts, retries and rate budget of ``settings`` (a
+    :class:`~.api.ConnectorSettings`); ``secrets`` are masked in every log line."""
+    logger = logging.getLogger(f"cyberreview.{role}.{name}")
     redact.install(logger)
     redact.install(logging.getLogger("urllib3.connectionpool"))  # logs URLs
-    redact.register_secrets(source.secrets)
-    settings = source.settings
+    redact.register_secrets(secrets)
     rate = RateBudget(float(getattr(settings, "requests_per_second", 0) or 0))
     timeout = (
         float(getattr(settings, "connect_timeout", 5.0)),
@@ -91,14 +101,13 @@ def context(source: ConfiguredSource, kind: SourceType) -> SourceContext:
     attempts = int(getattr(settings, "max_attempts", 5))
 
     def http(base_url: str = "", **options: Any) -> HttpClient:
-        """The host's HTTP client, with the source's timeouts, retries and rate budget."""
+        """The host's HTTP client, with the settings' timeouts, retries and rate budget."""
         options.setdefault("rate", rate)
         options.setdefault("timeout", timeout)
         options.setdefault("retry", RetryPolicy(attempts=attempts))
-        return HttpClient(base_url, name=source.name, **options)
+        return HttpClient(base_url, name=name, **options)
 
-    assert settings is not None
-    return SourceContext(source.name, settings, http, logger)
+    return logger, http
 
 
 def _isolated(name: str, what: str, exc: BaseException) -> SourceError:

@@ -17,6 +17,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from ..cases.base import StoreType
+    from ..changes.api import ChangeSystemType
     from ..checks import Check
     from ..sources.base import SourceType
 
@@ -82,5 +83,22 @@ def cyberreview_register_case_stores(register: Callable[[StoreType], None]) -> N
     Called once, when the host first needs its registry.
 
     :param register: call with a :class:`cyberreview_policy.cases.StoreType`.
+    :return: nothing; use ``register``.
+    """
+
+
+@hookspec
+def cyberreview_register_change_systems(register: Callable[[ChangeSystemType], None]) -> None:
+    """Register change-management systems the gate reports back to (ServiceNow, ...).
+
+    A change system reads a change request's affected CIs and posts the gate's
+    answer where the change lives (an approval with comments, or a work note);
+    users configure it under ``changes:`` in ``cyberreview.yaml`` and run it with
+    ``cyberreview changes check|watch`` (docs/changes.md).  Give ``config`` and
+    ``connect`` by reference (``"module:name"``), as for sources.
+
+    Called once, when the host first needs its registry.
+
+    :param register: call with a :class:`cyberreview_policy.changes.ChangeSystemType`.
     :return: nothing; use ``register``.
     """

@@ -1,4 +1,5 @@
-"""The ``servicenow`` source type, registered through the ``cyberreview_policy`` entry point.
+"""The ``servicenow`` source type and change system, registered through the
+``cyberreview_policy`` entry point.
 
 Registered by reference (``"module:name"``): the settings model and the
 connector, and pydantic and requests with them, are imported only when a
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cyberreview_policy.changes.api import ChangeSystemType
 from cyberreview_policy.plugin import hookimpl
 from cyberreview_policy.sources.base import SourceType
 
@@ -21,5 +23,17 @@ def cyberreview_register_sources(register: Callable[[SourceType], None]) -> None
             config="cyberreview_servicenow.settings:ServiceNowSettings",
             connect="cyberreview_servicenow.connector:ServiceNowConnector",
             description="CMDB CIs and hardware assets from ServiceNow (Table API)",
+        )
+    )
+
+
+@hookimpl
+def cyberreview_register_change_systems(register: Callable[[ChangeSystemType], None]) -> None:
+    register(
+        ChangeSystemType(
+            "servicenow",
+            config="cyberreview_servicenow.changes:ServiceNowChangeSettings",
+            connect="cyberreview_servicenow.changes:ServiceNowChanges",
+            description="change requests: approve/reject or work-note them from the gate",
         )
     )

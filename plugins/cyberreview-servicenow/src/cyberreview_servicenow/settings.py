@@ -36,7 +36,9 @@ TABLE = re.compile(r"[a-z0-9_]+")
 SECTIONS = ("product", "vendor", "deployment", "contract", "risk", "review", "attributes")
 
 
-class ServiceNowSettings(ConnectorSettings):
+class InstanceSettings(ConnectorSettings):
+    """An instance and how to log in to it: what the CMDB source and the change system share."""
+
     instance: str = Field(description="The instance, e.g. https://eastgrid.service-now.com")
     username: str | None = Field(
         None, description="Basic auth: a user with read access to the tables (and no more)."
@@ -45,6 +47,28 @@ class ServiceNowSettings(ConnectorSettings):
     oauth_token: SecretStr | None = Field(
         None, description="Instead of a user and password: an OAuth access token (Bearer)."
     )
+
+    @field_validator("instance")
+    @classmethod
+    def _instance(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("give the instance's URL, e.g. https://eastgrid.service-now.com")
+        if parts.query or parts.fragment:
+            raise ValueError("give the instance's URL without a query or fragment")
+        return value.strip().rstrip("/")
+
+    @model_validator(mode="after")
+    def _credentials(self) -> InstanceSettings:
+        basic = self.username is not None or self.password is not None
+        if basic and (not self.username or self.password is None):
+            raise ValueError("basic auth needs both username and password")
+        if basic == (self.oauth_token is not None):
+            raise ValueError("give username and password, or oauth_token (not both)")
+        return self
+
+
+class ServiceNowSettings(InstanceSettings):
     tables: list[str] = Field(
         default_factory=lambda: list(DEFAULT_TABLES),
         description="Tables read, each with the classes that extend it (cmdb_ci_netgear, "
@@ -66,16 +90,6 @@ class ServiceNowSettings(ConnectorSettings):
         "(dotted through references, e.g. location.name).",
     )
     page_size: int = Field(1000, ge=1, le=10000, description="Rows asked for per page.")
-
-    @field_validator("instance")
-    @classmethod
-    def _instance(cls, value: str) -> str:
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("give the instance's URL, e.g. https://eastgrid.service-now.com")
-        if parts.query or parts.fragment:
-            raise ValueError("give the instance's URL without a query or fragment")
-        return value.strip().rstrip("/")
 
     @field_validator("tables")
     @classmethod
@@ -123,12 +137,3 @@ class ServiceNowSettings(ConnectorSettings):
             if not FIELD.fullmatch(name):
                 raise ValueError(f"{name!r} is not a ServiceNow field name (location.name)")
         return value
-
-    @model_validator(mode="after")
-    def _credentials(self) -> ServiceNowSettings:
-        basic = self.username is not None or self.password is not None
-        if basic and (not self.username or self.password is None):
-            raise ValueError("basic auth needs both username and password")
-        if basic == (self.oauth_token is not None):
-            raise ValueError("give username and password, or oauth_token (not both)")
-        return self

@@ -8,9 +8,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from cyberreview_policy.changes import ChangeContext
 from cyberreview_policy.connectors import SourceContext
 
-from .settings import ServiceNowSettings
+from .settings import InstanceSettings
 
 TABLE_API = "/api/now/table/"
 ORDER = "ORDERBYsys_updated_on^ORDERBYsys_id"  # a stable order to page and resume by
@@ -18,7 +19,9 @@ _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 _FIELD = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 
 
-def credentials(ctx: SourceContext, settings: ServiceNowSettings) -> tuple[dict[str, str], str]:
+def credentials(
+    ctx: SourceContext | ChangeContext, settings: InstanceSettings
+) -> tuple[dict[str, str], str]:
     """The ``Authorization`` header, and who it says the connector is (for messages)."""
     if settings.oauth_token is not None:
         token = settings.oauth_token.get_secret_value()
