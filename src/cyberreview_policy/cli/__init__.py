@@ -26,6 +26,8 @@ COMMANDS = (
     "init",
     "schema",
     "plugins",
+    "serve",
+    "tokens",
 )
 
 DESCRIPTION = """\
