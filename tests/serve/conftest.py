@@ -10,16 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-pytest.importorskip("fastapi", reason="the serve extra is not installed")
-
-from fastapi.testclient import TestClient  # noqa: E402
-
-from cyberreview_policy.cases.servestate import serve_store  # noqa: E402
-from cyberreview_policy.runtime import Runtime  # noqa: E402
-from cyberreview_policy.serve.app import create_app  # noqa: E402
-from cyberreview_policy.serve.settings import Settings  # noqa: E402
-from tests.conftest import COVERED  # noqa: E402
+from cyberreview_policy.cases.servestate import serve_store
+from cyberreview_policy.runtime import Runtime
+from cyberreview_policy.serve.app import create_app
+from cyberreview_policy.serve.settings import Settings
+from tests.conftest import COVERED
 
 AS_OF = "2021-06-01"
 

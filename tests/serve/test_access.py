@@ -29,7 +29,9 @@ def test_unknown_and_malformed_tokens_are_401(serve: Any, covered: dict[str, Any
     service = serve()
     body = {"records": [covered], "as_of": "2021-06-01"}
     for header in ("Bearer crp_not-a-token", "Bearer ", "Basic dXNlcjpwdw==", "token"):
-        response = service.client.post("/v1/decisions", json=body, headers={"Authorization": header})
+        response = service.client.post(
+            "/v1/decisions", json=body, headers={"Authorization": header}
+        )
         assert response.status_code == 401, (header, response.text)
 
 

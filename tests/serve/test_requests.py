@@ -31,7 +31,9 @@ def test_records_envelope_and_list(serve: Any, covered: dict[str, Any]) -> None:
     assert [d["record_id"] for d in as_list] == [covered["id"], "PO-2"]
     envelope = service.decide(other).json()
     assert envelope[0]["as_of"] == "2021-06-01"
-    assert envelope[0]["packs"] == [{"id": "cn-csr-2020", "version": envelope[0]["pack"]["version"]}]
+    assert envelope[0]["packs"] == [
+        {"id": "cn-csr-2020", "version": envelope[0]["pack"]["version"]}
+    ]
 
 
 def problems(response: Any) -> list[dict[str, str]]:
