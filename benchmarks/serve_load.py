@@ -97,7 +97,7 @@ def _post(session: requests.Session, url: str, body: bytes) -> str | None:
 
 
 def drive(
-    url: str, token: str, bodies: list[bytes], clients: int, seconds: float, rate: float | None
+    url: str, token: str, bodies: list[bytes], *, clients: int, seconds: float, rate: float | None
 ) -> Run:
     """``clients`` threads for ``seconds``: at ``rate`` per second in all, or flat out."""
     run = Run(f"{rate:.0f}/s offered" if rate else "max throughput")
@@ -174,17 +174,34 @@ def bench_store(kind: str, args: argparse.Namespace, home: Path) -> None:
         try:
             server.wait_ready()
             bodies = records()
-            drive(server.url, token, bodies, args.clients, 3.0, None)  # warm-up: cases opened
+            drive(
+                server.url, token, bodies, clients=args.clients, seconds=3.0, rate=None
+            )  # warm-up: cases opened
             print(
                 f"\n{kind} store, {args.workers} worker(s) x {args.threads} threads, "
                 f"{args.clients} clients, {args.duration:.0f} s per run"
             )
             print(
                 "  "
-                + drive(server.url, token, bodies, args.clients, args.duration, args.rate).report()
+                + drive(
+                    server.url,
+                    token,
+                    bodies,
+                    clients=args.clients,
+                    seconds=args.duration,
+                    rate=args.rate,
+                ).report()
             )
             print(
-                "  " + drive(server.url, token, bodies, args.clients, args.duration, None).report()
+                "  "
+                + drive(
+                    server.url,
+                    token,
+                    bodies,
+                    clients=args.clients,
+                    seconds=args.duration,
+                    rate=None,
+                ).report()
             )
         finally:
             log = server.stop()
