@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -83,6 +84,43 @@ def test_gate_never_sees_case_material(serve: Any, covered: dict[str, Any]) -> N
 
 
 def covered_on() -> Any:
-    import datetime as dt
-
     return dt.date(2021, 6, 3)
+
+
+def test_reviewer_grants_a_waiver(serve: Any, covered: dict[str, Any]) -> None:
+    service = serve()
+    record = {
+        **covered,
+        "review": {"status": "passed"},
+        "contract": {
+            **covered["contract"],
+            "commitments": {**covered["contract"]["commitments"], "no_illegal_control": False},
+        },
+    }
+    before = service.decide(record).json()[0]
+    assert before["decision"] == "warn"
+    assert [f["rule"] for f in before["findings"] if f["outcome"] == "warn"] == ["commitments"]
+    ask = {
+        "rule": "commitments",
+        "record": record["id"],
+        "reason": "amendment signed, DMS-4411",
+        "approver": "Li Wei (CISO)",
+        "expires": "2099-01-01",
+    }
+    too_long = service.post("/v1/waivers", ask, role="reviewer")
+    assert too_long.status_code == 400
+    assert "must be within 365 days" in too_long.json()["error"]["message"]
+    ask["expires"] = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    assert service.post("/v1/waivers", ask, role="gate").status_code == 403
+    fixed = service.post("/v1/waivers", {**ask, "rule": "review-required"}, role="reviewer")
+    assert fixed.status_code == 400 and "not overridable" in fixed.text
+    granted = service.post("/v1/waivers", ask, role="reviewer")
+    assert granted.status_code == 201, granted.text
+    assert granted.json()["id"] == "W-0001"
+    today = service.post("/v1/decisions", record).json()  # as of today: the waiver applies
+    waived = {f["rule"]: f["waiver"]["id"] for f in today["findings"] if f["waiver"]}
+    assert waived == {"commitments": "W-0001"}  # the engine picked the new file up at once
+    listed = service.get("/v1/waivers", role="auditor").json()
+    assert [(w["id"], w["state"]) for w in listed] == [("W-0001", "active")]
+    trail = service.get("/v1/audit").json()
+    assert trail[-2]["action"] == "waiver.added" and trail[-2]["actor"] == "token:test-reviewer"

@@ -302,6 +302,33 @@ def _case_routes(app: FastAPI, service: Service) -> None:
         )
         return _json(case_detail(case, rt.calendar, step.on))
 
+    @app.post(
+        "/v1/waivers",
+        tags=["waivers"],
+        status_code=201,
+        responses=ERRORS | {400: {"model": ErrorResponse, "description": "Refused"}},
+        openapi_extra=json_body("WaiverRequest"),
+    )
+    async def add_waiver(
+        request: Request, who: Annotated[Principal, Depends(service.permit("waive"))]
+    ) -> Response:
+        """Grant a waiver of an overridable rule, as ``cyberreview waivers add`` does
+        (checked against the packs, audited; decisions use it at once)."""
+        from . import waiver_routes
+
+        body = await request.body()
+        waiver = await in_store(lambda store: waiver_routes.grant(service, who, body, store))
+        return _json(waiver, 201)
+
+    @app.get("/v1/waivers", tags=["waivers"], responses=ERRORS)
+    async def list_waivers(
+        who: Annotated[Principal, Depends(service.permit("read_waivers"))],
+    ) -> Response:
+        """Every waiver with its state today: active, expired, revoked or not yet."""
+        from . import waiver_routes
+
+        return _json(waiver_routes.listing())
+
     @app.get("/v1/audit", tags=["cases"], responses=ERRORS)
     async def audit(
         who: Annotated[Principal, Depends(service.permit("read_audit"))],
@@ -333,5 +360,12 @@ def _operation_routes(app: FastAPI, service: Service) -> None:
 
 
 def app_from_env() -> FastAPI:
-    """For uvicorn workers (``factory=True``): the settings ``cyberreview serve`` passed."""
+    """For uvicorn workers (``factory=True``): the settings ``cyberreview serve`` passed.
+    Our log lines go where uvicorn's go (stderr), at its level."""
+    ours, theirs = logging.getLogger("cyberreview"), logging.getLogger("uvicorn")
+    if not ours.handlers:
+        for handler in theirs.handlers:
+            ours.addHandler(handler)
+        ours.setLevel(theirs.level or logging.INFO)
+        ours.propagate = False
     return create_app(Settings.from_env())

@@ -26,8 +26,8 @@ log = logging.getLogger("cyberreview.serve")
 #: What each role may do.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "gate": frozenset({"decide", "metrics"}),
-    "reviewer": frozenset({"read_cases", "transition", "metrics"}),
-    "auditor": frozenset({"read_cases", "read_audit", "metrics"}),
+    "reviewer": frozenset({"read_cases", "transition", "waive", "read_waivers", "metrics"}),
+    "auditor": frozenset({"read_cases", "read_audit", "read_waivers", "metrics"}),
 }
 
 

@@ -22,12 +22,13 @@ def json_body(name: str) -> dict[str, Any]:
 
 
 def _bodies() -> dict[str, dict[str, Any]]:
-    from .schemas import TransitionRequest, request_adapter
+    from .schemas import TransitionRequest, WaiverRequest, request_adapter
 
     out: dict[str, dict[str, Any]] = {}
     for name, schema in (
         ("DecisionRequest", request_adapter().json_schema(ref_template=REF)),
         ("TransitionRequest", TransitionRequest.model_json_schema(ref_template=REF)),
+        ("WaiverRequest", WaiverRequest.model_json_schema(ref_template=REF)),
     ):
         out.update(schema.pop("$defs", {}))
         out[name] = schema

@@ -129,6 +129,21 @@ class TransitionRequest(_Closed):
     complex: bool = Field(False, description="With under_review: a complex case (+15 days).")
 
 
+class WaiverRequest(_Closed):
+    """Grant a waiver of an overridable rule, as ``cyberreview waivers add`` does."""
+
+    rule: str = Field(min_length=1, max_length=200)
+    pack: str | None = Field(None, max_length=200, description="Only this pack's rule.")
+    record: str | None = Field(None, max_length=500, description="Scope: one record id.")
+    product_model: str | None = Field(None, max_length=500)
+    vendor: str | None = Field(None, max_length=500)
+    operator: str | None = Field(None, max_length=500)
+    reason: str = Field(min_length=1, max_length=2000)
+    approver: str = Field(min_length=1, max_length=200)
+    ticket: str | None = Field(None, max_length=200)
+    expires: IsoDate
+
+
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
     store: str
