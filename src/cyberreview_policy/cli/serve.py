@@ -20,7 +20,8 @@ the audit trail (GET /v1/cases, /v1/audit).  /metrics is Prometheus text;
 describe the API.
 
 Every request needs a bearer token ("cyberreview tokens create") whose role
-allows it: gate (decisions), reviewer (cases), auditor (cases, audit trail).
+allows it: gate (decisions), reviewer (cases, waivers), auditor (cases, audit
+trail, waivers).
 The service fails closed: a source or store it cannot reach gives "block"
 with an error code, never "allow".  Several processes on one PostgreSQL
 store behave as one (idempotent by Idempotency-Key, one open case per record

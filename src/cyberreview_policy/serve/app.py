@@ -284,12 +284,12 @@ def _case_routes(app: FastAPI, service: Service) -> None:
         from pydantic import ValidationError
 
         from ..cases.views import case_detail
-        from .decisions import _invalid
+        from .decisions import invalid_request
 
         try:
             step = TransitionRequest.model_validate_json(await request.body())
         except ValidationError as exc:
-            raise _invalid(exc) from None
+            raise invalid_request(exc) from None
         case = await in_store(
             lambda store: store.transition(
                 case_id,

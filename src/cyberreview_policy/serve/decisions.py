@@ -55,7 +55,7 @@ class Parsed:
     fetch: tuple[str, str] | None = None  # (source, id)
 
 
-def _invalid(exc: Any) -> Refusal:
+def invalid_request(exc: Any) -> Refusal:
     from ..models.problems import problems
     from .schemas import SHAPE_TAGS
 
@@ -86,7 +86,7 @@ def parse(body: bytes, today: dt.date) -> Parsed:
     try:
         value = request_adapter().validate_json(body)
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_request(exc) from None
     if isinstance(value, FetchRequest):
         return Parsed([], True, value.as_of or today, value.request_id, (value.source, value.id))
     if isinstance(value, RecordsRequest):

@@ -14,7 +14,6 @@ not against all four):
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from typing import Annotated, Any, Literal, NotRequired
 
@@ -148,7 +147,3 @@ class Health(BaseModel):
     status: Literal["ok", "unavailable"]
     store: str
     message: str | None = None
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -26,13 +26,13 @@ def grant(service: Service, who: Principal, body: bytes, store: CaseStore) -> di
     from pydantic import ValidationError
 
     from ..waiver_admin import add_waiver
-    from .decisions import _invalid
+    from .decisions import invalid_request
     from .schemas import WaiverRequest
 
     try:
         ask: WaiverRequest = WaiverRequest.model_validate_json(body)
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_request(exc) from None
     try:
         waiver = add_waiver(
             service.rt,
