@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Any
 
+import pytest
+
+from cyberreview_policy.cases.servestate import StoredResponse, serve_store
 from cyberreview_policy.runtime import Runtime
 
 
@@ -70,3 +74,31 @@ def test_concurrent_duplicates_in_one_process(
         thread.join()
     assert len(set(answers)) == 1
     assert len(service.get("/v1/cases").json()) == 1
+    assert _audit_actions(service).count("gate.decision") == 1  # decided once, answered six times
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_claims_are_won_once_and_taken_over_when_stale(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    store = Runtime(store_url=url).store()
+    keep = serve_store(store)
+    now = dt.datetime.now(dt.UTC)
+    before, after = now - dt.timedelta(hours=1), now + dt.timedelta(hours=1)
+    try:
+        assert keep.claim_response("k", "f1", before) is True
+        assert keep.claim_response("k", "f2", before) is False  # pending, and fresh
+        pending = keep.stored_response("k")
+        assert pending is not None and pending.pending and pending.fingerprint == "f1"
+        assert keep.claim_response("k", "f2", after) is True  # stale: its owner died
+        keep.complete_response("k", 200, "{}")
+        assert keep.claim_response("k", "f3", after) is False  # answered: kept for good
+        keep.release_response("k")  # releases pending claims only
+        assert keep.stored_response("k") == StoredResponse("f2", 200, "{}")
+        assert keep.claim_response("j", "f1", before) is True
+        keep.release_response("j")
+        assert keep.stored_response("j") is None
+        assert keep.purge_responses(after) == 1
+    finally:
+        store.close()

@@ -67,10 +67,11 @@ def test_two_replicas_one_key_one_case(
     assert len({a.content for a in answers}) == 1  # identical, from whichever replica
     [decision] = answers[0].json()
     assert decision["decision"] == "block" and decision["actions"][0]["created"] is True
-    cases = requests.get(
-        replicas[1].url + "/v1/cases", headers=bearer(tokens["auditor"]), timeout=30
-    )
+    auditor = bearer(tokens["auditor"])
+    cases = requests.get(replicas[1].url + "/v1/cases", headers=auditor, timeout=30)
     assert [c["record_id"] for c in cases.json()] == [covered["id"]]
+    trail = requests.get(replicas[0].url + "/v1/audit", headers=auditor, timeout=30).json()
+    assert [e["action"] for e in trail].count("gate.decision") == 1  # decided once, by one
     # without a key too: concurrent gates on both replicas, still one case per record and kind
     other = json.dumps({"records": [{**covered, "id": "PO-2"}], "as_of": "2021-06-01"})
     plain = bearer(tokens["gate"])

@@ -6,9 +6,11 @@
   passwords against guessing, and nobody can guess 256 random bits; a plain
   digest also lets every replica find a token by an indexed lookup.
 - **Idempotency**: the response to a request with an ``Idempotency-Key`` (or
-  ``request_id``), stored under the key's primary key, so that replicas on one
-  PostgreSQL store answer a repeated request the same way and concurrent
-  duplicates are settled by the constraint, not by a check-then-insert.
+  ``request_id``), under the key's primary key.  A request first *claims* its
+  key (an insert the primary key lets only one replica win, not a
+  check-then-insert), decides, then completes the row; concurrent duplicates
+  wait for that answer.  A claim left pending by a process that died is taken
+  over once it is stale.
 """
 
 from __future__ import annotations
@@ -75,9 +77,15 @@ class ApiToken:
 
 @dataclass(frozen=True)
 class StoredResponse:
+    """An answer kept under a key; ``status`` 0 while the claiming request decides."""
+
     fingerprint: str
     status: int
     body: str
+
+    @property
+    def pending(self) -> bool:
+        return self.status == 0
 
 
 def token_hash(token: str) -> str:
@@ -106,7 +114,11 @@ class ServeStore(Protocol):
 
     def stored_response(self, key: str) -> StoredResponse | None: ...
 
-    def store_response(self, key: str, response: StoredResponse) -> StoredResponse: ...
+    def claim_response(self, key: str, fingerprint: str, stale_before: dt.datetime) -> bool: ...
+
+    def complete_response(self, key: str, status: int, body: str) -> None: ...
+
+    def release_response(self, key: str) -> None: ...
 
     def purge_responses(self, before: dt.datetime) -> int: ...
 
@@ -204,22 +216,38 @@ class ServeState:
             ).fetchone()
         return StoredResponse(row[0], int(row[1]), row[2]) if row else None
 
-    def store_response(self, key: str, response: StoredResponse) -> StoredResponse:
-        """Keep ``response`` under ``key``, unless one is there already: return the
-        response that is kept (the first one stored wins, on every replica)."""
-        with self._guard("storing a response"):
-            with self._write():
-                row = self._execute(
-                    "INSERT INTO idempotency (key, fingerprint, status, body, created_at) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING key",
-                    (key, response.fingerprint, response.status, response.body, _now()),
-                ).fetchone()
+    def claim_response(self, key: str, fingerprint: str, stale_before: dt.datetime) -> bool:
+        """Claim ``key`` for the request with ``fingerprint``: True for exactly one
+        claimant, on every replica (the primary key decides); a pending claim made
+        before ``stale_before`` (its process died) is taken over."""
+        stale = stale_before.replace(microsecond=0).isoformat()
+        with self._guard("claiming a request"), self._write():
+            row = self._execute(
+                "INSERT INTO idempotency (key, fingerprint, status, body, created_at) "
+                "VALUES (?, ?, 0, '', ?) ON CONFLICT DO NOTHING RETURNING key",
+                (key, fingerprint, _now()),
+            ).fetchone()
             if row is not None:
-                return response
-        kept = self.stored_response(key)
-        if kept is None:  # rows are only purged when old: cannot happen within a request
-            raise CaseStoreError(f"the stored response for {key!r} disappeared")
-        return kept
+                return True
+            cursor = self._execute(
+                "UPDATE idempotency SET fingerprint = ?, created_at = ? "
+                "WHERE key = ? AND status = 0 AND created_at < ?",
+                (fingerprint, _now(), key, stale),
+            )
+            return bool(cursor.rowcount == 1)
+
+    def complete_response(self, key: str, status: int, body: str) -> None:
+        """Keep the claimed request's answer."""
+        with self._guard("storing a response"), self._write():
+            self._execute(
+                "UPDATE idempotency SET status = ?, body = ? WHERE key = ? AND status = 0",
+                (status, body, key),
+            )
+
+    def release_response(self, key: str) -> None:
+        """Give up a claim (the request was not answered for good): the next try decides."""
+        with self._guard("releasing a request"), self._write():
+            self._execute("DELETE FROM idempotency WHERE key = ? AND status = 0", (key,))
 
     def purge_responses(self, before: dt.datetime) -> int:
         """Forget stored responses older than ``before``; how many were dropped."""

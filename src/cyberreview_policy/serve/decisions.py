@@ -9,9 +9,11 @@ one shape).  Only the caller's own mistakes are 4xx.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,11 @@ from .metrics import Metrics
 from .pool import Workers
 
 log = logging.getLogger("cyberreview.serve")
+
+#: how long a duplicate waits for the answer to the request that claimed its key
+WAIT_FOR_DUPLICATE = 10.0
+#: a claim this old was left by a process that died: the next request takes it over
+CLAIM_STALE_AFTER = dt.timedelta(seconds=60)
 
 
 class Refusal(Exception):
@@ -216,32 +223,57 @@ class Decider:
     def _idempotent(
         self, body: bytes, parsed: Parsed, principal: Principal, key: str
     ) -> tuple[int, str]:
-        """The stored answer to ``key``, or a new one stored (the first stored wins)."""
-        from ..cases.servestate import StoredResponse, serve_store
+        """The stored answer to ``key``, or a new one (this request claimed the key)."""
+        from ..cases.servestate import serve_store
 
         scoped = f"{principal.actor}:{key}"
         fingerprint = hashlib.sha256(body).hexdigest()
+        deadline = time.monotonic() + WAIT_FOR_DUPLICATE
         try:
-            with self.workers.store() as store:
-                kept = serve_store(store).stored_response(scoped)
+            while True:
+                with self.workers.store() as store:
+                    kept = serve_store(store).stored_response(scoped)
+                    stale = dt.datetime.now(dt.UTC) - CLAIM_STALE_AFTER
+                    if (kept is None or kept.pending) and serve_store(store).claim_response(
+                        scoped, fingerprint, stale
+                    ):
+                        break
+                if kept is None:
+                    continue  # released meanwhile: claim again
+                if kept.fingerprint != fingerprint:
+                    raise Refusal(
+                        422,
+                        "idempotency_key_reused",
+                        f"Idempotency-Key {key!r} was used before for a different request",
+                    )
+                if not kept.pending:
+                    return kept.status, kept.body
+                if time.monotonic() > deadline:
+                    raise Refusal(
+                        409,
+                        "request_in_progress",
+                        f"a request with Idempotency-Key {key!r} is still being decided",
+                    )
+                time.sleep(0.02)  # a duplicate in flight: its answer comes in milliseconds
         except CaseStoreError:
-            kept = None  # deciding now gives store_unavailable blocks, not stored
-        if kept is None:
+            return 200, dumps(self.decide(parsed, principal))  # store_unavailable: not kept
+        return self._answer_claimed(parsed, principal, scoped)
+
+    def _answer_claimed(self, parsed: Parsed, principal: Principal, scoped: str) -> tuple[int, str]:
+        """Decide the request whose key this one claimed, and keep the answer; a
+        fail-closed block is not kept (the claim is released: the next try decides)."""
+        from ..cases.servestate import serve_store
+
+        completed = False
+        try:
             data = self.decide(parsed, principal)
             text = dumps(data)
-            if any("error" in item for item in (data if isinstance(data, list) else [data])):
-                return 200, text  # the service failed closed: the next try may decide
-            try:
-                with self.workers.store() as store:
-                    kept = serve_store(store).store_response(
-                        scoped, StoredResponse(fingerprint, 200, text)
-                    )
-            except CaseStoreError:
-                return 200, text
-        if kept.fingerprint != fingerprint:
-            raise Refusal(
-                422,
-                "idempotency_key_reused",
-                f"Idempotency-Key {key!r} was used before for a different request",
-            )
-        return kept.status, kept.body
+            if not any("error" in d for d in (data if isinstance(data, list) else [data])):
+                with contextlib.suppress(CaseStoreError), self.workers.store() as store:
+                    serve_store(store).complete_response(scoped, 200, text)
+                    completed = True
+            return 200, text
+        finally:
+            if not completed:
+                with contextlib.suppress(CaseStoreError), self.workers.store() as store:
+                    serve_store(store).release_response(scoped)
