@@ -33,14 +33,14 @@ class ServeProcess:
         command += ["--port", str(self.port), "--store", store, *extra]
         self.process = subprocess.Popen(command, env=env, stdout=self._out, stderr=self._out)
 
-    def wait_ready(self, seconds: float = 60.0) -> None:
-        """Until /v1/healthz answers (a start-up, not a timed assertion)."""
+    def wait_ready(self, seconds: float = 60.0, expect: int = 200) -> None:
+        """Until /v1/healthz answers ``expect`` (a start-up, not a timed assertion)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"serve exited: {self.log.read_text(errors='replace')}")
             try:
-                if requests.get(self.url + "/v1/healthz", timeout=1).status_code == 200:
+                if requests.get(self.url + "/v1/healthz", timeout=1).status_code == expect:
                     return
             except requests.ConnectionError:
                 pass

@@ -116,3 +116,27 @@ def test_open_case_race_on_postgresql(pg_url: str) -> None:
     finally:
         for store in stores:
             store.close()
+
+
+def test_serve_starts_while_the_store_is_down(home: Path, tmp_path: Path) -> None:
+    """Fail closed, not fail to start: health is 503 and decisions block."""
+    proc = ServeProcess(
+        "postgresql://postgres@127.0.0.1:9/nowhere",
+        home,
+        tmp_path / "serve.log",
+        "--allow-anonymous",
+        "gate",
+    )
+    try:
+        proc.wait_ready(expect=503)
+        answer = requests.post(
+            proc.url + "/v1/decisions",
+            data=json.dumps({"id": "PO-1", "operator": {"name": "X"}, "kind": "listing"}),
+            timeout=30,
+        )
+        assert answer.status_code == 200
+        assert answer.json()["decision"] == "block"
+        assert answer.json()["error"]["code"] == "store_unavailable"
+    finally:
+        log = proc.stop()
+    assert "serving anyway: decisions block until the store answers" in log

@@ -91,6 +91,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(run=run)
 
 
+def _check_store(rt: Runtime, url: str | None) -> None:
+    """A store URL no plugin serves is an error now; a store that does not answer yet is
+    not: the service starts, /v1/healthz says 503 and decisions block until it answers."""
+    from ..errors import CaseStoreError
+    from ._common import note
+
+    try:
+        rt.store(url).close()
+    except CaseStoreError as exc:
+        if str(exc).startswith("no case store for"):
+            raise
+        note(f"warning: {exc}; serving anyway: decisions block until the store answers")
+
+
 def run(args: argparse.Namespace, rt: Runtime) -> int:
     from ..serve import EXTRA_HINT, missing_stack
 
@@ -115,7 +129,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         max_body=args.max_body,
         threads=args.threads,
     )
-    rt.store(settings.store).close()  # a store URL that cannot work is an error now
+    _check_store(rt, settings.store)
     os.environ[SETTINGS_ENV] = settings.to_env()
     uvicorn.run(
         "cyberreview_policy.serve.app:app_from_env",
