@@ -19,6 +19,8 @@ from ..errors import CaseStoreError, UnknownCaseError
 from .audit import GENESIS, AuditEntry, sealed
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
 from .lifecycle import ENDED_STATES, Event, TransitionError, check_transition
+from .servestate import MIGRATION as SERVE_MIGRATION
+from .servestate import ServeState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .sweepstate import FindingChange, SweepState
 
@@ -95,6 +97,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     SWEEP_MIGRATION,
+    SERVE_MIGRATION,
 )
 
 _CASE_COLUMNS = (
@@ -124,7 +127,7 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-class SqlStore(SweepState):
+class SqlStore(SweepState, ServeState):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str

@@ -27,6 +27,8 @@ COMMANDS = (
     "init",
     "schema",
     "plugins",
+    "serve",
+    "tokens",
 )
 
 DESCRIPTION = """\

@@ -45,8 +45,6 @@ examples:
   cyberreview cases attach CR-000001 impact_analysis analysis.pdf
 """
 
-REQUIRED = ("declaration", "impact_analysis", "procurement_documents")
-
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
@@ -149,15 +147,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def _clocks(case: Case, rt: Runtime, as_of: dt.date) -> list[Any]:
-    from ..cases.clocks import case_clocks
+    from ..cases.views import clocks
 
-    return case_clocks(case.events, as_of, rt.calendar)
+    return clocks(case, rt.calendar, as_of)
 
 
 def _running(case: Case, rt: Runtime, as_of: dt.date) -> Any:
-    from ..cases.clocks import current_clock
+    from ..cases.views import running
 
-    return current_clock(_clocks(case, rt, as_of)) if case.is_open else None
+    return running(case, rt.calendar, as_of)
 
 
 def run_list(args: argparse.Namespace, rt: Runtime) -> int:
@@ -171,9 +169,9 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
     if args.overdue:
         rows = [(case, clock) for case, clock in rows if clock is not None and clock.elapsed]
     if args.format == "json":
-        data = [
-            {**case.to_json(), "clock": clock.to_json() if clock else None} for case, clock in rows
-        ]
+        from ..cases.views import case_row
+
+        data = [case_row(case, clock) for case, clock in rows]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     if not rows:
@@ -192,17 +190,6 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
             + "\n"
         )
     return EXIT_OK
-
-
-def checklist(case: Case) -> dict[str, str | None]:
-    """Each required material: ``attached`` to the case, listed by the ``source``, or None."""
-    wanted = (*REQUIRED, "listing_documents") if case.summary.get("kind") == "listing" else REQUIRED
-    attached = case.material_kinds()
-    listed = set(case.summary.get("materials") or ())
-    return {
-        kind: "attached" if kind in attached else "source" if kind in listed else None
-        for kind in wanted
-    }
 
 
 def _status(clock: Any, as_of: dt.date) -> str:
@@ -243,6 +230,8 @@ def _text(case: Case, clocks: list[Any], materials: bool, as_of: dt.date) -> str
                 f"until {clock.deadline}  {status}{notes}\n"
             )
     if case.kind == "review":
+        from ..cases.views import checklist
+
         out += "\nmaterials (Art. 7)\n"
         for kind, where in checklist(case).items():
             note = {"attached": "  (attached)", "source": "  (listed by the source)"}.get(
@@ -282,15 +271,9 @@ def run_show(args: argparse.Namespace, rt: Runtime) -> int:
         store.close()
     clocks = _clocks(case, rt, as_of)
     if args.format == "json":
-        data: dict[str, Any] = {
-            **case.to_json(),
-            "as_of": as_of.isoformat(),
-            "clocks": [clock.to_json() for clock in clocks],
-            "checklist": checklist(case),
-            "events": [event.to_json() for event in case.events],
-        }
-        if args.materials:
-            data["materials"] = [item.to_json() for item in case.materials]
+        from ..cases.views import case_detail
+
+        data = case_detail(case, rt.calendar, as_of, materials=args.materials)
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(_text(case, clocks, args.materials, as_of))

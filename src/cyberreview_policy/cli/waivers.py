@@ -5,15 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
-from typing import Any
 
 from ..errors import UsageError
 from ..runtime import Runtime, current_actor, home_dir
-from ..waivers import MANAGED_FILE, MAX_DAYS, Scope, Waiver, WaiverError, load_all, waiver_files
+from ..waivers import MANAGED_FILE, MAX_DAYS, Scope, WaiverError, load_all, waiver_files
 from ._common import EXIT_OK, add_actor_option, add_command, add_store_options, iso_date
 
 NAME = "waivers"
@@ -92,87 +88,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     revoke.set_defaults(run=run_revoke)
 
 
-def _managed() -> Path:
-    return home_dir() / MANAGED_FILE
-
-
-def _write(path: Path, waivers: list[Waiver], audit: Any) -> None:
-    """Write ``waivers`` to ``path`` atomically, once ``audit()`` has recorded the change."""
-    import yaml
-
-    text = "# Managed by `cyberreview waivers`; hand-kept waivers go in waivers.d/.\n"
-    text += yaml.safe_dump(
-        {"waivers": [w.to_yaml() for w in waivers]}, sort_keys=False, allow_unicode=True
-    )
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
-        tmp.write(text)
-    try:
-        audit()
-    except BaseException:
-        os.unlink(tmp.name)
-        raise
-    os.replace(tmp.name, path)
-
-
-def _check_rule(rt: Runtime, rule: str, pack: str | None) -> None:
-    found = []
-    for entry in rt.catalog.entries.values():
-        if pack and entry.manifest.id != pack:
-            continue
-        for compiled in rt.catalog.load(entry).rules:
-            if compiled.id == rule:
-                found.append((entry.manifest.id, compiled.overridable))
-    if not found:
-        raise UsageError(f"no registered pack has a rule {rule!r}")
-    fixed = [pid for pid, overridable in found if not overridable]
-    if fixed:
-        raise UsageError(
-            f"rule {rule} of pack {fixed[0]} is not overridable: no waiver can set it aside"
-        )
-
-
 def run_add(args: argparse.Namespace, rt: Runtime) -> int:
+    from ..waiver_admin import add_waiver
+
     scope = Scope(args.record, args.product_model, args.vendor, args.operator)
-    if not scope.describe():
-        raise UsageError(
-            "a waiver needs a scope: --record, --product-model, --vendor or --operator"
-        )
-    created = args.created or dt.date.today()
-    if args.expires < created or (args.expires - created).days > MAX_DAYS:
-        raise UsageError(f"--expires {args.expires} must be within {MAX_DAYS} days after {created}")
-    _check_rule(rt, args.rule, args.pack)
-    existing = load_all(waiver_files(home_dir()))
-    managed = load_all([_managed()]) if _managed().is_file() else []
-    number = 1 + max((int(w.id[2:]) for w in existing if w.id[2:].isdigit()), default=0)
-    waiver = Waiver(
-        id=f"W-{number:04d}",
-        rule=args.rule,
-        scope=scope,
-        reason=args.reason,
-        approver=args.approver,
-        created=created,
-        expires=args.expires,
-        ticket=args.ticket,
-        pack=args.pack,
-    )
     store = rt.store()
     try:
-        _write(
-            _managed(),
-            [*managed, waiver],
-            lambda: store.audit(
-                "waiver.added",
-                args.actor or current_actor(),
-                subject=waiver.id,
-                details={
-                    "rule": waiver.rule,
-                    "scope": scope.describe(),
-                    "approver": waiver.approver,
-                    "ticket": waiver.ticket,
-                    "expires": waiver.expires.isoformat(),
-                },
-            ),
+        waiver = add_waiver(
+            rt,
+            store,
+            rule=args.rule,
+            scope=scope,
+            reason=args.reason,
+            approver=args.approver,
+            expires=args.expires,
+            actor=args.actor or current_actor(),
+            created=args.created,
+            ticket=args.ticket,
+            pack=args.pack,
         )
     finally:
         store.close()
@@ -202,8 +135,10 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
 def run_revoke(args: argparse.Namespace, rt: Runtime) -> int:
     from dataclasses import replace
 
+    from ..waiver_admin import managed_path, write_managed
+
     on = args.on or dt.date.today()
-    managed = load_all([_managed()]) if _managed().is_file() else []
+    managed = load_all([managed_path()]) if managed_path().is_file() else []
     target = next((w for w in managed if w.id == args.waiver_id), None)
     if target is None:
         others = {w.id: w for w in load_all(waiver_files(home_dir()))}
@@ -212,13 +147,13 @@ def run_revoke(args: argparse.Namespace, rt: Runtime) -> int:
                 f"waiver {args.waiver_id} is kept by hand: revoke it by editing its file",
                 others[args.waiver_id].location,
             )
-        raise UsageError(f"no waiver {args.waiver_id!r} in {_managed()}")
+        raise UsageError(f"no waiver {args.waiver_id!r} in {managed_path()}")
     actor = args.actor or current_actor()
     revoked = replace(target, revoked_on=on, revoked_by=actor, revoked_reason=args.reason)
     store = rt.store()
     try:
-        _write(
-            _managed(),
+        write_managed(
+            managed_path(),
             [revoked if w.id == target.id else w for w in managed],
             lambda: store.audit(
                 "waiver.revoked",

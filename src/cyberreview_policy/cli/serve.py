@@ -1,0 +1,144 @@
+"""``cyberreview serve``: the gate as an HTTP decision service (FastAPI on uvicorn)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..errors import UsageError
+from ..runtime import Runtime
+from ._common import add_command, add_policy_dir_option, add_store_options
+
+NAME = "serve"
+HELP = "run the HTTP decision service (POST /v1/decisions, cases, metrics)"
+DESCRIPTION = """\
+Serve the gate over HTTP: POST /v1/decisions answers allow, warn or block for
+a record, a list of records, or {"source": NAME, "id": ID} fetched from a
+configured source, and opens review cases as "cyberreview gate" does.
+Reviewers move cases (POST /v1/cases/ID/transitions), auditors read cases and
+the audit trail (GET /v1/cases, /v1/audit).  /metrics is Prometheus text;
+/v1/healthz says whether the case store answers; /openapi.json and /docs
+describe the API.
+
+Every request needs a bearer token ("cyberreview tokens create") whose role
+allows it: gate (decisions), reviewer (cases, waivers), auditor (cases, audit
+trail, waivers).
+The service fails closed: a source or store it cannot reach gives "block"
+with an error code, never "allow".  Several processes on one PostgreSQL
+store behave as one (idempotent by Idempotency-Key, one open case per record
+and kind).  Needs the serve extra: pip install 'cyberreview-policy[serve]'.
+"""
+EXAMPLES = """\
+examples:
+  cyberreview tokens create --role gate --name jenkins
+  cyberreview serve --port 8080
+  cyberreview serve --host 0.0.0.0 --workers 2 --store postgresql://cyberreview@db/cases
+  curl -H "Authorization: Bearer $TOKEN" -d @po-117.json http://127.0.0.1:8080/v1/decisions
+  curl -H "Authorization: Bearer $TOKEN" -H "Idempotency-Key: CHG0012345" \\
+       -d '{"source": "tryton", "id": "P00012/1"}' http://127.0.0.1:8080/v1/decisions
+"""
+
+
+def _size(text: str) -> int:
+    units = {"k": 1024, "m": 1024 * 1024}
+    scale = units.get(text[-1:].lower(), 1)
+    number = text[:-1] if scale != 1 else text
+    try:
+        value = int(number) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size (e.g. 1048576, 512k, 1m)"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the size must be positive")
+    return value
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = add_command(sub, NAME, HELP, DESCRIPTION, EXAMPLES)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="decision threads per process, each with its own store connection (default 4)",
+    )
+    p.add_argument(
+        "--allow-anonymous",
+        choices=("gate", "reviewer", "auditor"),
+        metavar="ROLE",
+        help="grant ROLE to requests without a token (default: none; every request needs one)",
+    )
+    p.add_argument(
+        "--max-body",
+        type=_size,
+        default="1m",
+        metavar="SIZE",
+        help="refuse larger request bodies with 413 (default 1m; 512k, 4m, bytes)",
+    )
+    p.add_argument(
+        "--pack",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="decide under this pack only (repeatable); default: the packs in force on each "
+        "request's as-of date",
+    )
+    add_policy_dir_option(p)
+    add_store_options(p)
+    p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    p.set_defaults(run=run)
+
+
+def _check_store(rt: Runtime, url: str | None) -> None:
+    """A store URL no plugin serves is an error now; a store that does not answer yet is
+    not: the service starts, /v1/healthz says 503 and decisions block until it answers."""
+    from ..errors import CaseStoreError
+    from ._common import note
+
+    try:
+        rt.store(url).close()
+    except CaseStoreError as exc:
+        if str(exc).startswith("no case store for"):
+            raise
+        note(f"warning: {exc}; serving anyway: decisions block until the store answers")
+
+
+def run(args: argparse.Namespace, rt: Runtime) -> int:
+    from ..serve import EXTRA_HINT, missing_stack
+
+    missing = missing_stack()
+    if missing is not None:
+        raise UsageError(f"cyberreview serve needs {missing}: {EXTRA_HINT}")
+    if args.workers < 1 or args.threads < 1:
+        raise UsageError("--workers and --threads must be at least 1")
+    import os
+
+    import uvicorn
+
+    from ..serve.settings import SETTINGS_ENV, Settings
+
+    settings = Settings(
+        store=rt.store_url_in_use(),
+        config=str(args.config) if args.config else None,
+        calendar=str(args.calendar) if args.calendar else None,
+        policy_dirs=tuple(str(p) for p in args.policy_dir),
+        packs=tuple(args.pack),
+        allow_anonymous=args.allow_anonymous,
+        max_body=args.max_body,
+        threads=args.threads,
+    )
+    _check_store(rt, settings.store)
+    os.environ[SETTINGS_ENV] = settings.to_env()
+    uvicorn.run(
+        "cyberreview_policy.serve.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        server_header=False,
+        proxy_headers=False,
+    )
+    return 0

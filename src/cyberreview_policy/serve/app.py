@@ -1,0 +1,371 @@
+"""The FastAPI application: routes, access control, error shapes, OpenAPI.
+
+Every route but ``/v1/healthz`` and the API description needs a bearer token
+whose role allows it (:data:`.auth.PERMISSIONS`); every refusal is
+``{"error": {"code", "message"}}``.  The blocking work runs on the
+:class:`.pool.Workers` threads.
+"""
+
+# No "from __future__ import annotations": FastAPI reads these annotations at run time.
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..cases.servestate import serve_store
+from ..errors import CaseStoreError, UnknownCaseError
+from ..runtime import redact_url
+from .auth import AuthUnavailable, Principal, Tokens, store_loader
+from .decisions import Decider, Refusal
+from .engines import Engines
+from .limits import BodyLimit
+from .metrics import Metrics
+from .openapi import describe, json_body
+from .pool import Workers
+from .schemas import ErrorResponse, Health, ServedDecision, TransitionRequest
+from .settings import Settings
+
+log = logging.getLogger("cyberreview.serve")
+bearer = HTTPBearer(auto_error=False, description="A token from `cyberreview tokens create`.")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in (
+        (400, "Malformed request: the field errors"),
+        (401, "No token, or an unknown or revoked one"),
+        (403, "The token's role does not allow this"),
+        (413, "The body is larger than the limit"),
+        (503, "The token table cannot be read (store unreachable since start)"),
+    )
+}
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    body = {"error": {"code": code, "message": message, **extra}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class _Denied(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        self.status, self.code, self.message = status, code, message
+
+
+class Service:
+    """One process's state: runtime, engines, worker threads, tokens, metrics."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.rt = settings.runtime()
+        self.store_url = self.rt.store_url_in_use()
+        self.engines = Engines(self.rt, settings.packs)
+        self.workers = Workers(settings.threads, lambda: self.rt.store(self.store_url))
+        self.tokens = Tokens(
+            store_loader(lambda: self.rt.store(self.store_url)), settings.token_refresh
+        )
+        self.metrics = Metrics()
+        self.decider = Decider(self.rt, self.engines, self.workers, self.metrics)
+
+    async def principal(self, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+        if credentials is None or not credentials.credentials:
+            role = self.settings.allow_anonymous
+            if role:
+                return Principal("anonymous", role)
+            raise _Denied(401, "unauthenticated", "a bearer token is required")
+        token = credentials.credentials
+        found = self.tokens.cached(token)
+        if found is None:
+            try:
+                found = await self.workers.run(self.tokens.find, token)
+            except AuthUnavailable as exc:
+                raise _Denied(503, "store_unavailable", f"cannot check tokens: {exc}") from None
+        if found is None:
+            raise _Denied(401, "unauthenticated", "unknown or revoked token")
+        return Principal(found.name, found.role, found.id)
+
+    def permit(self, permission: str) -> Callable[[Credentials], Awaitable[Principal]]:
+        async def dependency(credentials: Credentials) -> Principal:
+            who = await self.principal(credentials)
+            if not who.may(permission):
+                raise _Denied(403, "forbidden", f"role {who.role} may not {permission}")
+            return who
+
+        return dependency
+
+
+def create_app(settings: Settings) -> FastAPI:
+    service = Service(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await service.workers.run(service.engines.warm)
+        log.info("serving decisions; case store %s", redact_url(service.store_url))
+        purger = asyncio.create_task(_purge_loop(service))
+        try:
+            yield
+        finally:
+            purger.cancel()
+            service.workers.close()
+
+    app = FastAPI(
+        title="cyberreview-policy decision service",
+        version=__version__,
+        description="May this network product be put into use? Decisions under the PRC "
+        "Cybersecurity Review policy packs, with review cases. See docs/serve.md.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.service = service
+    _handlers(app)
+    _routes(app, service)
+    app.openapi = lambda: describe(app)  # type: ignore[method-assign]
+    app.add_middleware(BodyLimit, limit=settings.max_body)
+    return app
+
+
+async def _purge_loop(service: Service) -> None:
+    """Forget idempotent responses older than the configured hours, now and then."""
+    keep = dt.timedelta(hours=service.settings.keep_responses_hours)
+
+    def purge() -> None:
+        with service.workers.store() as store:
+            serve_store(store).purge_responses(dt.datetime.now(dt.UTC) - keep)
+
+    while True:
+        with contextlib.suppress(CaseStoreError):
+            await service.workers.run(purge)
+        await asyncio.sleep(600)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(_Denied)
+    async def denied(request: Request, exc: _Denied) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(Refusal)
+    async def refused(request: Request, exc: Refusal) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        from ..errors import dotted
+
+        problems = [
+            {"path": dotted([p for p in e["loc"] if p != "body"]), "message": str(e["msg"])}
+            for e in exc.errors()
+        ]
+        first = problems[0] if problems else {"path": "", "message": "invalid"}
+        message = f"{first['path']}: {first['message']}"
+        return _error(400, "invalid_request", message, problems=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    from ..models.jsonout import dumps
+
+    return Response(dumps(data), status_code=status, media_type="application/json")
+
+
+def _routes(app: FastAPI, service: Service) -> None:
+    _decision_routes(app, service)
+    _case_routes(app, service)
+    _operation_routes(app, service)
+
+
+def _in_store(service: Service) -> Callable[..., Awaitable[Any]]:
+    """``await in_store(fn)``: ``fn(store)`` on a worker thread; store errors as refusals."""
+
+    async def in_store(fn: Callable[..., Any]) -> Any:
+        def call() -> Any:
+            with service.workers.store() as store:
+                return fn(store)
+
+        try:
+            return await service.workers.run(call)
+        except UnknownCaseError as exc:
+            raise Refusal(404, "not_found", str(exc)) from None
+        except CaseStoreError as exc:
+            if type(exc) is not CaseStoreError:  # the procedure refused (TransitionError)
+                raise Refusal(409, "transition_refused", str(exc)) from None
+            raise Refusal(503, "store_unavailable", str(exc)) from None
+
+    return in_store
+
+
+def _decision_routes(app: FastAPI, service: Service) -> None:
+
+    @app.post(
+        "/v1/decisions",
+        tags=["decisions"],
+        summary="Decide one record, several, or one fetched from a configured source",
+        response_model=ServedDecision | list[ServedDecision],
+        responses=ERRORS | {422: {"model": ErrorResponse, "description": "Key reused"}},
+        openapi_extra=json_body("DecisionRequest"),
+    )
+    async def decisions(
+        request: Request, who: Annotated[Principal, Depends(service.permit("decide"))]
+    ) -> Response:
+        """The gate's decision (docs/record-v1.md), opening review cases as the command-line
+        gate does.  A source or store the service cannot reach gives ``block`` with an
+        ``error`` code (HTTP 200): never ``allow``.  Same ``Idempotency-Key`` header (or
+        ``request_id``), same answer, on every replica."""
+        started = time.perf_counter()
+        body = await request.body()
+        key = request.headers.get("idempotency-key") or None
+        if key is not None and not 0 < len(key) <= 200:
+            raise Refusal(400, "invalid_request", "Idempotency-Key: 1 to 200 characters")
+        status = 400
+        try:
+            status, text = await service.workers.run(service.decider.handle, body, who, key)
+        finally:
+            service.metrics.observe("/v1/decisions", status, time.perf_counter() - started)
+        return Response(text, status_code=status, media_type="application/json")
+
+
+def _case_routes(app: FastAPI, service: Service) -> None:
+    rt, in_store = service.rt, _in_store(service)
+
+    @app.get("/v1/cases", tags=["cases"], responses=ERRORS)
+    async def list_cases(
+        who: Annotated[Principal, Depends(service.permit("read_cases"))],
+        state: str | None = None,
+        kind: str | None = None,
+    ) -> Response:
+        """Review cases, oldest first, with the period running today."""
+        from ..cases.views import case_row, running
+
+        cases = await in_store(lambda store: store.list_cases(state=state, kind=kind))
+        today = dt.date.today()
+        return _json([case_row(c, running(c, rt.calendar, today)) for c in cases])
+
+    @app.get("/v1/cases/{case_id}", tags=["cases"], responses=ERRORS)
+    async def show_case(
+        case_id: str,
+        who: Annotated[Principal, Depends(service.permit("read_cases"))],
+        materials: bool = False,
+    ) -> Response:
+        """One case: clocks, the Art. 7 checklist, its history (the attached files'
+        names only with ``materials=true``; their content is never served)."""
+        from ..cases.views import case_detail
+
+        case = await in_store(lambda store: store.get(case_id))
+        return _json(case_detail(case, rt.calendar, dt.date.today(), materials=materials))
+
+    @app.post(
+        "/v1/cases/{case_id}/transitions",
+        tags=["cases"],
+        responses=ERRORS
+        | {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse, "description": "Refused"}},
+        openapi_extra=json_body("TransitionRequest"),
+    )
+    async def transition(
+        case_id: str,
+        request: Request,
+        who: Annotated[Principal, Depends(service.permit("transition"))],
+    ) -> Response:
+        """Move a case through the procedure, as ``cyberreview cases transition`` does."""
+        from pydantic import ValidationError
+
+        from ..cases.views import case_detail
+        from .decisions import invalid_request
+
+        try:
+            step = TransitionRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise invalid_request(exc) from None
+        case = await in_store(
+            lambda store: store.transition(
+                case_id,
+                step.to,
+                on=step.on,
+                actor=who.actor,
+                note=step.note,
+                complex_review=step.complex,
+            )
+        )
+        return _json(case_detail(case, rt.calendar, step.on))
+
+    @app.post(
+        "/v1/waivers",
+        tags=["waivers"],
+        status_code=201,
+        responses=ERRORS | {400: {"model": ErrorResponse, "description": "Refused"}},
+        openapi_extra=json_body("WaiverRequest"),
+    )
+    async def add_waiver(
+        request: Request, who: Annotated[Principal, Depends(service.permit("waive"))]
+    ) -> Response:
+        """Grant a waiver of an overridable rule, as ``cyberreview waivers add`` does
+        (checked against the packs, audited; decisions use it at once)."""
+        from . import waiver_routes
+
+        body = await request.body()
+        waiver = await in_store(lambda store: waiver_routes.grant(service, who, body, store))
+        return _json(waiver, 201)
+
+    @app.get("/v1/waivers", tags=["waivers"], responses=ERRORS)
+    async def list_waivers(
+        who: Annotated[Principal, Depends(service.permit("read_waivers"))],
+    ) -> Response:
+        """Every waiver with its state today: active, expired, revoked or not yet."""
+        from . import waiver_routes
+
+        return _json(waiver_routes.listing())
+
+    @app.get("/v1/audit", tags=["cases"], responses=ERRORS)
+    async def audit(
+        who: Annotated[Principal, Depends(service.permit("read_audit"))],
+        since: dt.date | None = None,
+    ) -> Response:
+        """The hash-chained audit trail, oldest first."""
+        entries = await in_store(lambda store: [e.to_json() for e in store.audit_entries(since)])
+        return _json(entries)
+
+
+def _operation_routes(app: FastAPI, service: Service) -> None:
+    in_store = _in_store(service)
+
+    @app.get("/v1/healthz", tags=["operations"], response_model=Health)
+    async def healthz() -> Response:
+        """Whether the case store answers (no token needed: for probes and load balancers)."""
+        try:
+            await in_store(lambda store: store.audit_head())
+        except Refusal as exc:
+            data = {"status": "unavailable", "store": "unreachable", "message": exc.message}
+            return JSONResponse(data, status_code=503)
+        return JSONResponse({"status": "ok", "store": "reachable", "message": None})
+
+    @app.get("/metrics", tags=["operations"], responses=ERRORS)
+    async def metrics(who: Annotated[Principal, Depends(service.permit("metrics"))]) -> Response:
+        """Prometheus text: decisions by outcome and code, latency, source and store errors."""
+        body, content_type = service.metrics.exposition()
+        return Response(body, media_type=content_type)
+
+
+def app_from_env() -> FastAPI:
+    """For uvicorn workers (``factory=True``): the settings ``cyberreview serve`` passed.
+    Our log lines go where uvicorn's go (stderr), at its level."""
+    ours, theirs = logging.getLogger("cyberreview"), logging.getLogger("uvicorn")
+    if not ours.handlers:
+        for handler in theirs.handlers:
+            ours.addHandler(handler)
+        ours.setLevel(theirs.level or logging.INFO)
+        ours.propagate = False
+    return create_app(Settings.from_env())

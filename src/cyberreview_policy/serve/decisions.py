@@ -1,0 +1,279 @@
+"""``POST /v1/decisions``: parse, decide under the case store, fail closed, remember.
+
+Runs on a worker thread (see :mod:`.pool`).  What the service cannot do is
+never an ``allow``: a source or store it cannot reach, a pack or waiver file
+it cannot load, a rule that fails, each gives ``block`` with an ``error``
+naming a machine code, in an HTTP 200 answer like any decision (gates parse
+one shape).  Only the caller's own mistakes are 4xx.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .. import gatekeeper
+from ..errors import CaseStoreError, CyberreviewError, SourceError
+from ..models.jsonout import dumps
+from ..runtime import Runtime
+from .auth import Principal
+from .engines import Engines
+from .metrics import Metrics
+from .pool import Workers
+
+log = logging.getLogger("cyberreview.serve")
+
+#: how long a duplicate waits for the answer to the request that claimed its key
+WAIT_FOR_DUPLICATE = 10.0
+#: a claim this old was left by a process that died: the next request takes it over
+CLAIM_STALE_AFTER = dt.timedelta(seconds=60)
+
+
+class Refusal(Exception):
+    """A request the service refuses (4xx): ``code`` and a one-line message."""
+
+    def __init__(
+        self, status: int, code: str, message: str, problems: list[dict[str, str]] | None = None
+    ):
+        self.status = status
+        self.code = code
+        self.message = message
+        self.problems = problems
+        super().__init__(message)
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.problems is not None:
+            error["problems"] = self.problems
+        return {"error": error}
+
+
+@dataclass
+class Parsed:
+    records: list[Any]
+    single: bool
+    as_of: dt.date
+    request_id: str | None
+    fetch: tuple[str, str] | None = None  # (source, id)
+
+
+def invalid_request(exc: Any) -> Refusal:
+    from ..models.problems import problems
+    from .schemas import SHAPE_TAGS
+
+    found = [
+        {"path": p.field or "(body)", "message": p.message} for p in problems(exc, drop=SHAPE_TAGS)
+    ]
+    first = found[0]
+    message = f"{first['path']}: {first['message']}" + (
+        f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    )
+    return Refusal(400, "invalid_request", message, found)
+
+
+def parse(body: bytes, today: dt.date) -> Parsed:
+    """The request body, validated; :class:`Refusal` (400) with the field errors."""
+    from ..fastrecord import from_text
+
+    if body.lstrip()[:1] == b"{":
+        fast = from_text(body)  # a canonical record: no pydantic on the hot path
+        if fast is not None:
+            return Parsed([fast], True, today, None)
+    from pydantic import ValidationError
+
+    from .schemas import FetchRequest, RecordsRequest, request_adapter
+
+    if not body.strip():
+        raise Refusal(400, "invalid_request", "the body is empty: send a record as JSON", [])
+    try:
+        value = request_adapter().validate_json(body)
+    except ValidationError as exc:
+        raise invalid_request(exc) from None
+    if isinstance(value, FetchRequest):
+        return Parsed([], True, value.as_of or today, value.request_id, (value.source, value.id))
+    if isinstance(value, RecordsRequest):
+        return Parsed(list(value.records), False, value.as_of or today, value.request_id)
+    if isinstance(value, list):
+        return Parsed(value, False, today, None)
+    return Parsed([value], True, today, None)
+
+
+def refused_decision(
+    record_id: str, as_of: dt.date, packs: list[dict[str, str]], code: str, message: str
+) -> dict[str, Any]:
+    """``block``: the service could not decide ``record_id``, and says why."""
+    unknown = {"id": "none", "version": "0"}
+    return {
+        "record_id": record_id,
+        "decision": "block",
+        "as_of": as_of,
+        "pack": packs[0] if packs else unknown,
+        "packs": packs,
+        "findings": [],
+        "actions": [],
+        "cases": [],
+        "source": None,
+        "error": {"code": code, "message": message},
+    }
+
+
+class Decider:
+    def __init__(self, rt: Runtime, engines: Engines, workers: Workers, metrics: Metrics):
+        self.rt = rt
+        self.engines = engines
+        self.workers = workers
+        self.metrics = metrics
+
+    def _fetch(self, source: str, record_id: str) -> Any:
+        """The record, or ``(code, message)`` when the source cannot give it."""
+        from ..config import ConfigError
+
+        try:
+            configured = self.rt.config.file.sources
+        except ConfigError as exc:
+            return ("config_error", str(exc))
+        if source not in configured:
+            known = ", ".join(sorted(configured)) or "none"
+            raise Refusal(
+                400,
+                "unknown_source",
+                f"source: no source {source!r} is configured (configured: {known})",
+                [{"path": "source", "message": f"not configured (configured: {known})"}],
+            )
+        try:
+            item = self.rt.configured_source(source).fetch(record_id)
+        except SourceError as exc:
+            self.metrics.source_error(source)
+            code = "record_not_found" if exc.message.startswith("no record") else None
+            return (code or "source_unavailable", str(exc))
+        except CyberreviewError as exc:
+            self.metrics.source_error(source)
+            return ("source_unavailable", f"source {source}: {exc}")
+        if item.error is not None:
+            return ("source_record_invalid", str(item.error))
+        return item.record
+
+    def decide(self, parsed: Parsed, principal: Principal) -> Any:
+        """Decision data for the request (one decision, or a list)."""
+        refs: list[dict[str, str]] = []
+        engine = None
+        failed: tuple[str, str] | None = None
+        try:
+            engine = self.engines.for_date(parsed.as_of)
+            refs = [{"id": p.ref["id"], "version": p.ref["version"]} for p in engine.packs]
+        except CyberreviewError as exc:
+            failed = ("policy_unavailable", str(exc))
+        records = parsed.records
+        if parsed.fetch is not None:
+            got = self._fetch(*parsed.fetch)
+            if isinstance(got, tuple):
+                failed = failed or got
+                records = [parsed.fetch[1]]
+            else:
+                records = [got]
+        out = []
+        for record in records:
+            if failed is not None or engine is None:
+                code, message = failed or ("policy_unavailable", "no engine")
+                rid = record if isinstance(record, str) else str(record.id)
+                decision = refused_decision(rid, parsed.as_of, refs, code, message)
+            else:
+                decision = self._one(engine, record, parsed.as_of, principal, refs)
+            self.metrics.decided(decision["decision"], decision.get("error"))
+            out.append(decision)
+        return out[0] if parsed.single else out
+
+    def _one(
+        self, engine: Any, record: Any, as_of: dt.date, who: Principal, refs: list[dict[str, str]]
+    ) -> Any:
+        from ..engine import EvaluationError
+
+        try:
+            with self.workers.store() as store:
+                return gatekeeper.decide(
+                    engine, record, as_of, store=store, calendar=self.rt.calendar, actor=who.actor
+                )
+        except EvaluationError as exc:
+            log.error("evaluation failed: %s", type(exc).__name__)
+            return refused_decision(record.id, as_of, refs, "evaluation_failed", str(exc))
+        except CaseStoreError as exc:
+            self.metrics.store_error()
+            return refused_decision(record.id, as_of, refs, "store_unavailable", str(exc))
+
+    def handle(self, body: bytes, principal: Principal, key: str | None) -> tuple[int, str]:
+        """Status and JSON text of the answer to ``body``; :class:`Refusal` for 4xx."""
+        parsed = parse(body, dt.date.today())
+        if key and parsed.request_id and key != parsed.request_id:
+            raise Refusal(
+                400,
+                "invalid_request",
+                "request_id differs from the Idempotency-Key header: send one of them",
+                [{"path": "request_id", "message": "differs from the Idempotency-Key header"}],
+            )
+        key = key or parsed.request_id
+        if key is None:
+            return 200, dumps(self.decide(parsed, principal))
+        return self._idempotent(body, parsed, principal, key)
+
+    def _idempotent(
+        self, body: bytes, parsed: Parsed, principal: Principal, key: str
+    ) -> tuple[int, str]:
+        """The stored answer to ``key``, or a new one (this request claimed the key)."""
+        from ..cases.servestate import serve_store
+
+        scoped = f"{principal.actor}:{key}"
+        fingerprint = hashlib.sha256(body).hexdigest()
+        deadline = time.monotonic() + WAIT_FOR_DUPLICATE
+        try:
+            while True:
+                with self.workers.store() as store:
+                    kept = serve_store(store).stored_response(scoped)
+                    stale = dt.datetime.now(dt.UTC) - CLAIM_STALE_AFTER
+                    if (kept is None or kept.pending) and serve_store(store).claim_response(
+                        scoped, fingerprint, stale
+                    ):
+                        break
+                if kept is None:
+                    continue  # released meanwhile: claim again
+                if kept.fingerprint != fingerprint:
+                    raise Refusal(
+                        422,
+                        "idempotency_key_reused",
+                        f"Idempotency-Key {key!r} was used before for a different request",
+                    )
+                if not kept.pending:
+                    return kept.status, kept.body
+                if time.monotonic() > deadline:
+                    raise Refusal(
+                        409,
+                        "request_in_progress",
+                        f"a request with Idempotency-Key {key!r} is still being decided",
+                    )
+                time.sleep(0.02)  # a duplicate in flight: its answer comes in milliseconds
+        except CaseStoreError:
+            return 200, dumps(self.decide(parsed, principal))  # store_unavailable: not kept
+        return self._answer_claimed(parsed, principal, scoped)
+
+    def _answer_claimed(self, parsed: Parsed, principal: Principal, scoped: str) -> tuple[int, str]:
+        """Decide the request whose key this one claimed, and keep the answer; a
+        fail-closed block is not kept (the claim is released: the next try decides)."""
+        from ..cases.servestate import serve_store
+
+        completed = False
+        try:
+            data = self.decide(parsed, principal)
+            text = dumps(data)
+            if not any("error" in d for d in (data if isinstance(data, list) else [data])):
+                with contextlib.suppress(CaseStoreError), self.workers.store() as store:
+                    serve_store(store).complete_response(scoped, 200, text)
+                    completed = True
+            return 200, text
+        finally:
+            if not completed:
+                with contextlib.suppress(CaseStoreError), self.workers.store() as store:
+                    serve_store(store).release_response(scoped)

@@ -1,0 +1,63 @@
+"""``/v1/waivers``: reviewers grant waivers, reviewers and auditors list them.
+
+Waivers are the host's files (``$CYBERREVIEW_HOME/waivers.yaml``, as
+``cyberreview waivers`` keeps them); behind several replicas, give them one
+shared ``CYBERREVIEW_HOME`` volume, or each replica sees only its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from ..waivers import Scope, WaiverError, load_all, waiver_files
+from .decisions import Refusal
+
+if TYPE_CHECKING:
+    from ..cases.base import CaseStore
+    from .app import Service
+    from .auth import Principal
+    from .schemas import WaiverRequest
+
+
+def grant(service: Service, who: Principal, body: bytes, store: CaseStore) -> dict[str, Any]:
+    """The new waiver (on a worker thread); :class:`Refusal` when it cannot be granted."""
+    from pydantic import ValidationError
+
+    from ..waiver_admin import add_waiver
+    from .decisions import invalid_request
+    from .schemas import WaiverRequest
+
+    try:
+        ask: WaiverRequest = WaiverRequest.model_validate_json(body)
+    except ValidationError as exc:
+        raise invalid_request(exc) from None
+    try:
+        waiver = add_waiver(
+            service.rt,
+            store,
+            rule=ask.rule,
+            scope=Scope(ask.record, ask.product_model, ask.vendor, ask.operator),
+            reason=ask.reason,
+            approver=ask.approver,
+            expires=ask.expires,
+            actor=who.actor,
+            ticket=ask.ticket,
+            pack=ask.pack,
+        )
+    except (UsageError, WaiverError) as exc:
+        raise Refusal(400, "invalid_waiver", str(exc)) from None
+    return waiver.to_yaml()
+
+
+def listing() -> list[dict[str, Any]]:
+    """Every waiver of the host, with its state today."""
+    from ..runtime import home_dir
+
+    today = dt.date.today()
+    try:
+        waivers = load_all(waiver_files(home_dir()))
+    except WaiverError as exc:
+        raise Refusal(409, "invalid_waiver_file", str(exc)) from None
+    return [{**w.to_yaml(), "state": w.state(today)} for w in waivers]

@@ -1,0 +1,131 @@
+"""A source or store the service cannot reach gives block with a code: never allow."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ADMIN_URL
+from tests.serve.conftest import make_tokens
+
+TUTORIAL = Path(__file__).parents[2] / "examples" / "connector-tutorial"
+TOKEN = "buyly-token-7f3a9c"
+CONFIG = """\
+operator: {{name: East Grid Power, ciio: true, sector: energy}}
+sources:
+  buyly:
+    type: buyly
+    settings: {{url: "{url}", token: {{env: BUYLY_TOKEN}}, max_attempts: 1}}
+    defaults: {{deployment.cii: true}}
+    mappings:
+      product.category:
+        from: attributes.buyly_category
+        values: {{"Network > Routers": core_network_equipment}}
+        default: other
+"""
+
+
+def refused(response: Any, code: str) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    data = response.json()
+    decision: dict[str, Any] = data[0] if isinstance(data, list) else data
+    assert decision["decision"] == "block"
+    assert decision["error"]["code"] == code
+    assert decision["actions"] == [] and decision["findings"] == []
+    return decision
+
+
+def test_store_lost_while_serving(serve: Any, pg_url: str, covered: dict[str, Any]) -> None:
+    import psycopg
+
+    service = serve(store=pg_url)
+    assert service.decide(covered).json()[0]["decision"] == "block"  # decided: a review is due
+    passed = {**covered, "id": "PO-passed", "review": {"status": "passed"}}
+    assert service.decide(passed).json()[0]["decision"] == "allow"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{pg_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    decision = refused(service.decide(passed), "store_unavailable")  # would be allow
+    assert decision["record_id"] == "PO-passed"
+    assert "case store" in decision["error"]["message"]
+    assert decision["pack"]["id"] == "cn-csr-2020"
+    health = service.get("/v1/healthz", role=None)
+    assert health.status_code == 503 and health.json()["status"] == "unavailable"
+    assert service.get("/v1/cases").json()["error"]["code"] == "store_unavailable"
+    metrics = service.get("/metrics").text
+    assert 'cyberreview_decisions_total{code="store_unavailable",decision="block"} 1.0' in metrics
+    assert "cyberreview_store_errors_total 1.0" in metrics
+
+
+def test_store_unreachable_from_the_start(serve: Any, covered: dict[str, Any]) -> None:
+    dead = "postgresql://postgres@127.0.0.1:9/nowhere"
+    service = serve(store=dead, allow_anonymous="gate", tokens={"gate": "crp_unknown"})
+    decision = refused(service.decide(covered, role=None), "store_unavailable")
+    assert "cannot reach case store" in decision["error"]["message"]
+    # a token cannot be checked without the store: refused, with the same code
+    response = service.decide(covered)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "store_unavailable"
+
+
+@pytest.fixture
+def buyly(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.syspath_prepend(str(TUTORIAL / "src"))
+    monkeypatch.syspath_prepend(str(TUTORIAL / "tests"))
+    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "cyberreview_buyly")
+    monkeypatch.setenv("BUYLY_TOKEN", TOKEN)
+    from fake_buyly import FakeBuyly
+
+    with FakeBuyly(token=TOKEN) as system:
+        yield system
+    sys.modules.pop("fake_buyly", None)
+
+
+def test_fetch_from_a_source(serve: Any, home: Path, buyly: Any) -> None:
+    (home / "cyberreview.yaml").write_text(CONFIG.format(url=buyly.url), encoding="utf-8")
+    service = serve()
+    ask = {"source": "buyly", "id": "PO-1002/2", "as_of": "2021-06-01"}
+    decision = service.post("/v1/decisions", ask).json()
+    assert decision["record_id"] == "PO-1002/2" and "error" not in decision
+    assert decision["decision"] == "block" and decision["source"]["adapter"] == "buyly"
+    missing = refused(service.post("/v1/decisions", {**ask, "id": "PO-9/9"}), "record_not_found")
+    assert missing["record_id"] == "PO-9/9"
+    unknown = service.post("/v1/decisions", {**ask, "source": "sap"})
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["problems"][0]["path"] == "source"
+
+
+def test_source_unreachable(serve: Any, home: Path, buyly: Any) -> None:
+    (home / "cyberreview.yaml").write_text(CONFIG.format(url="http://127.0.0.1:9"), "utf-8")
+    service = serve()
+    ask = {"source": "buyly", "id": "PO-1002/2", "as_of": "2021-06-01"}
+    decision = refused(service.post("/v1/decisions", ask), "source_unavailable")
+    assert decision["record_id"] == "PO-1002/2"
+    assert "ConnectionError" in decision["error"]["message"]
+    assert TOKEN not in decision["error"]["message"]
+    metrics = service.get("/metrics").text
+    assert 'cyberreview_source_errors_total{source="buyly"} 1.0' in metrics
+
+
+def test_a_broken_waiver_file_blocks(serve: Any, home: Path, covered: dict[str, Any]) -> None:
+    service = serve()
+    passed = {**covered, "review": {"status": "passed"}}
+    assert service.decide(passed).json()[0]["decision"] == "allow"
+    (home / "waivers.yaml").write_text("waivers: [{id: 1}]\n", encoding="utf-8")
+    decision = refused(service.decide(passed), "policy_unavailable")
+    assert "waivers.yaml" in decision["error"]["message"]
+
+
+def test_tokens_outlive_a_store_outage(serve: Any, pg_url: str, covered: dict[str, Any]) -> None:
+    """The token table in memory keeps gates authenticated, so they get the block."""
+    tokens = make_tokens(pg_url)
+    service = serve(store=pg_url, tokens=tokens)
+    assert service.decide(covered).status_code == 200
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{pg_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    refused(service.decide(covered), "store_unavailable")

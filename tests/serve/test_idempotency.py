@@ -1,0 +1,104 @@
+"""Same key, same answer: the Idempotency-Key header or the request_id field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+
+from cyberreview_policy.cases.servestate import StoredResponse, serve_store
+from cyberreview_policy.runtime import Runtime
+
+
+def _audit_actions(service: Any) -> list[str]:
+    return [e["action"] for e in service.get("/v1/audit").json()]
+
+
+def test_same_key_same_stored_answer(serve: Any, covered: dict[str, Any]) -> None:
+    service = serve()
+    body = {"records": [covered], "as_of": "2021-06-01"}
+    key = {"Idempotency-Key": "CHG0012345"}
+    first = service.post("/v1/decisions", body, headers=key)
+    again = service.post("/v1/decisions", body, headers=key)
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content
+    assert first.json()[0]["actions"][0]["created"] is True  # as first answered, not re-decided
+    assert _audit_actions(service).count("gate.decision") == 1
+    by_field = service.post("/v1/decisions", {**body, "request_id": "CHG0012345"})
+    assert by_field.content != first.content  # a different body under the same key
+    assert by_field.status_code == 422
+    assert by_field.json()["error"]["code"] == "idempotency_key_reused"
+    new = service.post("/v1/decisions", {**body, "request_id": "CHG0099"})
+    assert new.json()[0]["actions"][0]["created"] is False  # the case is open already
+
+
+def test_keys_are_per_token(serve: Any, covered: dict[str, Any]) -> None:
+    service = serve()
+    store = Runtime(store_url=service.store_url).store()
+    other = store.create_token("other-gate", "gate", "pytest")[1]  # type: ignore[attr-defined]
+    store.close()
+    body = {"records": [covered], "as_of": "2021-06-01", "request_id": "R-1"}
+    mine = service.post("/v1/decisions", body)
+    service.tokens["other"] = other
+    theirs = service.post("/v1/decisions", body, role="other")
+    assert mine.json()[0]["actions"][0]["created"] is True
+    assert theirs.json()[0]["actions"][0]["created"] is False
+
+
+def test_header_and_field_must_agree(serve: Any, covered: dict[str, Any]) -> None:
+    service = serve()
+    body = {"records": [covered], "as_of": "2021-06-01", "request_id": "A"}
+    response = service.post("/v1/decisions", body, headers={"Idempotency-Key": "B"})
+    assert response.status_code == 400
+    assert response.json()["error"]["problems"][0]["path"] == "request_id"
+
+
+def test_concurrent_duplicates_in_one_process(
+    serve: Any, pg_url: str, covered: dict[str, Any]
+) -> None:
+    service = serve(store=pg_url, threads=4)
+    body = {"records": [covered], "as_of": "2021-06-01", "request_id": "CHG-77"}
+    answers: list[bytes] = []
+    start = threading.Barrier(6)
+
+    def ask() -> None:
+        start.wait()
+        answers.append(service.post("/v1/decisions", body).content)
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(answers)) == 1
+    assert len(service.get("/v1/cases").json()) == 1
+    assert _audit_actions(service).count("gate.decision") == 1  # decided once, answered six times
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_claims_are_won_once_and_taken_over_when_stale(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    store = Runtime(store_url=url).store()
+    keep = serve_store(store)
+    now = dt.datetime.now(dt.UTC)
+    before, after = now - dt.timedelta(hours=1), now + dt.timedelta(hours=1)
+    try:
+        assert keep.claim_response("k", "f1", before) is True
+        assert keep.claim_response("k", "f2", before) is False  # pending, and fresh
+        pending = keep.stored_response("k")
+        assert pending is not None and pending.pending and pending.fingerprint == "f1"
+        assert keep.claim_response("k", "f2", after) is True  # stale: its owner died
+        keep.complete_response("k", 200, "{}")
+        assert keep.claim_response("k", "f3", after) is False  # answered: kept for good
+        keep.release_response("k")  # releases pending claims only
+        assert keep.stored_response("k") == StoredResponse("f2", 200, "{}")
+        assert keep.claim_response("j", "f1", before) is True
+        keep.release_response("j")
+        assert keep.stored_response("j") is None
+        assert keep.purge_responses(after) == 1
+    finally:
+        store.close()
