@@ -21,6 +21,8 @@ from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Materia
 from .lifecycle import ENDED_STATES, Event, TransitionError, check_transition
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .sweepstate import FindingChange, SweepState
+from .trackerstate import MIGRATION as TRACKER_MIGRATION
+from .trackerstate import TrackerState
 
 _ENDED = ", ".join(f"'{state}'" for state in ENDED_STATES)
 
@@ -95,6 +97,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     SWEEP_MIGRATION,
+    TRACKER_MIGRATION,
 )
 
 _CASE_COLUMNS = (
@@ -124,7 +127,7 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-class SqlStore(SweepState):
+class SqlStore(SweepState, TrackerState):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str

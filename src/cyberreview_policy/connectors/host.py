@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..config import Source as ConfiguredSource
@@ -77,12 +77,10 @@ class Shaper:
         )
 
 
-def context(source: ConfiguredSource, kind: SourceType) -> SourceContext:
-    logger = logging.getLogger(f"cyberreview.source.{source.name}")
-    redact.install(logger)
-    redact.install(logging.getLogger("urllib3.connectionpool"))  # logs URLs
-    redact.register_secrets(source.secrets)
-    settings = source.settings
+def http_factory(name: str, settings: Any) -> Callable[..., HttpClient]:
+    """``http(base_url, **options)``: the host's HTTP client with the timeouts, retries
+    and rate budget of ``settings`` (a :class:`~.api.ConnectorSettings`); for sources
+    and case trackers alike."""
     rate = RateBudget(float(getattr(settings, "requests_per_second", 0) or 0))
     timeout = (
         float(getattr(settings, "connect_timeout", 5.0)),
@@ -95,10 +93,25 @@ def context(source: ConfiguredSource, kind: SourceType) -> SourceContext:
         options.setdefault("rate", rate)
         options.setdefault("timeout", timeout)
         options.setdefault("retry", RetryPolicy(attempts=attempts))
-        return HttpClient(base_url, name=source.name, **options)
+        return HttpClient(base_url, name=name, **options)
 
+    return http
+
+
+def redacted_logger(name: str, secrets: list[str]) -> logging.Logger:
+    """A logger whose lines never carry ``secrets`` (nor URLs' credentials)."""
+    logger = logging.getLogger(name)
+    redact.install(logger)
+    redact.install(logging.getLogger("urllib3.connectionpool"))  # logs URLs
+    redact.register_secrets(secrets)
+    return logger
+
+
+def context(source: ConfiguredSource, kind: SourceType) -> SourceContext:
+    logger = redacted_logger(f"cyberreview.source.{source.name}", source.secrets)
+    settings = source.settings
     assert settings is not None
-    return SourceContext(source.name, settings, http, logger)
+    return SourceContext(source.name, settings, http_factory(source.name, settings), logger)
 
 
 def _isolated(name: str, what: str, exc: BaseException) -> SourceError:

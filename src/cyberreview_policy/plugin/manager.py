@@ -48,6 +48,7 @@ _KINDS = {
     "cyberreview_register_law": "law",
     "cyberreview_register_checks": "checks",
     "cyberreview_register_case_stores": "case_stores",
+    "cyberreview_register_case_trackers": "trackers",
 }
 
 
@@ -57,6 +58,7 @@ _SINGULAR = {
     "law": "law file",
     "checks": "check",
     "case_stores": "case store",
+    "trackers": "case tracker",
 }
 
 

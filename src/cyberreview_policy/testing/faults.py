@@ -8,7 +8,8 @@
 - Either way, ``fail_next(...)`` queues faults for the next requests: a
   status such as 429 with ``Retry-After``, a 500, a delay longer than the
   client's timeout, malformed JSON, an error body with HTTP 200, a dropped
-  connection.  ``requests`` records what arrived.
+  connection (before the request is served, or after: a lost answer).
+  ``requests`` records what arrived.
 """
 
 from __future__ import annotations
@@ -77,7 +78,14 @@ class Fault:
 
     @staticmethod
     def drop() -> Reply:
+        """Close the connection without answering, and without doing what was asked."""
         return Reply(drop=True)
+
+    @staticmethod
+    def lost() -> Reply:
+        """Do what was asked, then close the connection without answering: the client
+        cannot tell whether its write happened (a create whose answer is lost)."""
+        return Reply(status=-1, drop=True)
 
 
 Handler = Callable[[Request], Reply]
@@ -158,6 +166,7 @@ class FaultServer:
         reply = self._forward(request) if self.upstream else self._route(request)
         if fault is not None:
             reply.delay = fault.delay
+            reply.drop = reply.drop or fault.drop
         return reply
 
     def _route(self, request: Request) -> Reply:
