@@ -130,3 +130,23 @@ def test_a_configuration_mistake_names_file_line_and_key(
     assert f"{config}:" in failed.stderr and "trackers.jira.settings.project" in failed.stderr
     unknown = run(home, "cases", "sync", "--tracker", "servicedesk")
     assert unknown.returncode == 3 and "no tracker 'servicedesk'" in unknown.stderr
+
+
+def test_sweep_syncs_the_cases_it_opened(home: Path, jira: FakeJira, tmp_path: Path) -> None:
+    write_config(home, jira)
+    records = tmp_path / "export.jsonl"
+    other = {**RECORD, "id": "PO-2026-0118/1", "risk": {"may_affect_national_security": None}}
+    harmless = {**RECORD, "id": "PO-2026-0119/1", "product": {"name": "Desk", "category": "other"}}
+    records.write_text("".join(json.dumps(r) + "\n" for r in (RECORD, other, harmless)))
+    swept = run(
+        home, "sweep", str(records), "--as-of", "2026-01-05", "--format", "jsonl",
+        "--sync-trackers",
+    )  # fmt: skip
+    assert swept.returncode == 0, swept.stderr
+    summary = [json.loads(line) for line in swept.stdout.splitlines()][-1]["summary"]
+    assert summary["cases"]["created"] == 2
+    assert "jira: 2 created" in swept.stderr
+    summaries = sorted(issue.fields["summary"] for issue in jira.issues.values())
+    assert [s.split(":")[0] for s in summaries] == ["CR-000001 review", "CR-000002 assessment"]
+    again = run(home, "sweep", str(records), "--as-of", "2026-01-05", "--sync-trackers")
+    assert "jira: 0 created, 0 updated, 0 found and linked, 2 unchanged" in again.stderr

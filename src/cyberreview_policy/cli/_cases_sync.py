@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from ..runtime import Runtime, current_actor
 from ._common import EXIT_ERROR, EXIT_OK, add_actor_option, add_command, add_store_options, iso_date
@@ -33,9 +33,15 @@ def add_sync_parser(verbs: Any) -> None:
 
 
 def sync_and_report(
-    rt: Runtime, store: Any, actor: str, as_of: dt.date, only: str | None = None
+    rt: Runtime,
+    store: Any,
+    actor: str,
+    as_of: dt.date,
+    *,
+    only: str | None = None,
+    out: TextIO | None = None,
 ) -> bool:
-    """Sync, write one line per tracker on stdout and one per failed case on stderr;
+    """Sync, write one line per tracker on ``out`` and one per failed case on stderr;
     ``True`` if every case of every tracker was synced."""
     from ..trackers.host import sync_trackers
 
@@ -43,7 +49,7 @@ def sync_and_report(
     if not results:
         sys.stderr.write("cyberreview: note: no trackers configured (trackers: in the config)\n")
     for result in results:
-        sys.stdout.write(result.line() + "\n")
+        (out or sys.stdout).write(result.line() + "\n")
         for case_id, reason in result.failed:
             sys.stderr.write(f"cyberreview: {result.tracker}: {case_id}: {reason}\n")
     return all(result.ok for result in results)
@@ -53,7 +59,11 @@ def run_sync(args: argparse.Namespace, rt: Runtime) -> int:
     store = rt.store()
     try:
         ok = sync_and_report(
-            rt, store, args.actor or current_actor(), args.as_of or dt.date.today(), args.tracker
+            rt,
+            store,
+            args.actor or current_actor(),
+            args.as_of or dt.date.today(),
+            only=args.tracker,
         )
     finally:
         store.close()
