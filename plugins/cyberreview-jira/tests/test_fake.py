@@ -178,6 +178,17 @@ def test_the_index_lags_behind_creates_and_changes(jira: FakeJira, api: Any) -> 
     assert seen == [1, 1, 0]
 
 
+def test_the_index_can_lag_by_time(jira: FakeJira, api: Any) -> None:
+    jira.index_lag_seconds = 3600
+    api("POST", "/issue", json={"fields": fields()})
+    query = {"jql": 'labels = "cyberreview-abc"'}
+    assert [len(api("POST", "/search/jql", json=query).json()["issues"]) for _ in range(3)] == [
+        0,
+        0,
+        0,
+    ]
+
+
 def test_throttle_is_429_with_retry_after(jira: FakeJira, api: Any) -> None:
     jira.throttle(times=1, retry_after=3)
     answer = api("POST", "/search/jql", json={"jql": "project = SEC"})

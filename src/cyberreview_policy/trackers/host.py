@@ -80,8 +80,10 @@ def sync_trackers(
             )
             for case in cases
         ]
-        results.append(TrackerSync(name, tracker, store, actor).run(views))
-        close = getattr(tracker, "close", None)
-        if close is not None:
-            close()
+        try:
+            results.append(TrackerSync(name, tracker, store, actor).run(views))
+        finally:
+            close = getattr(tracker, "close", None)
+            if close is not None:
+                close()
     return results
