@@ -182,3 +182,17 @@ def test_as_of_moves_the_deadline_and_overdue_flag(setup: Setup, jira: FakeJira)
     assert "OVERDUE" not in jira.issues["SEC-1"].fields["summary"]
     assert setup.sync(AS_OF).updated == [case]
     assert jira.issues["SEC-1"].fields["summary"].endswith("(OVERDUE)")
+
+
+def test_one_sync_per_tracker_at_a_time(setup: Setup, jira: FakeJira) -> None:
+    """Two syncs at once could both find no issue and both create one: the second
+    waits for the first's lock, and says so if it does not get it."""
+    from cyberreview_policy.trackers.host import TrackerError, sync_trackers
+
+    setup.open(1)
+    setup.store.acquire_sweep(["tracker:jira"], "other-run", "ci-runner-2")
+    with pytest.raises(TrackerError, match="another cases sync of it is running"):
+        sync_trackers(setup.rt, setup.store, "test", AS_OF, lock_wait=0)
+    assert jira.issues == {}
+    setup.store.release_sweep("other-run")
+    assert setup.sync().created and len(jira.issues) == 1

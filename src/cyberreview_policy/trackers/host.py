@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import time
+import uuid
 from typing import TYPE_CHECKING
 
 from ..config import ConfigError, plugin_settings
@@ -15,6 +18,10 @@ from .view import Citations, tracked_case
 if TYPE_CHECKING:
     from ..cases.base import CaseStore
     from ..runtime import Runtime
+
+
+LOCK_WAIT = 300.0  # seconds a sync waits for another sync of the same tracker
+LOCK_POLL = 2.0
 
 
 class TrackerError(CyberreviewError):
@@ -63,9 +70,16 @@ def open_tracker(rt: Runtime, name: str) -> tuple[Tracker, str]:
 
 
 def sync_trackers(
-    rt: Runtime, store: CaseStore, actor: str, as_of: dt.date, only: str | None = None
+    rt: Runtime,
+    store: CaseStore,
+    actor: str,
+    as_of: dt.date,
+    only: str | None = None,
+    *,
+    lock_wait: float = LOCK_WAIT,
 ) -> list[SyncResult]:
-    """Push every case of ``store`` to each configured tracker (or ``only``)."""
+    """Push every case of ``store`` to each configured tracker (or ``only``), one sync
+    per tracker at a time (it waits up to ``lock_wait`` seconds for another to finish)."""
     names = configured(rt, only)
     if not names:
         return []
@@ -80,10 +94,34 @@ def sync_trackers(
             )
             for case in cases
         ]
+        run_id = uuid.uuid4().hex
         try:
-            results.append(TrackerSync(name, tracker, store, actor).run(views))
+            _lock(store, name, run_id, actor, lock_wait)
+            sync = TrackerSync(name, tracker, store, actor)
+            sync.heartbeat = functools.partial(store.heartbeat_sweep, run_id)
+            results.append(sync.run(views))
         finally:
+            store.release_sweep(run_id)
             close = getattr(tracker, "close", None)
             if close is not None:
                 close()
     return results
+
+
+def _lock(store: CaseStore, name: str, run_id: str, actor: str, wait: float) -> None:
+    """One sync per tracker and store at a time (two at once could both find no issue
+    and both create one): the sweeps' lock, scope ``tracker:NAME``; wait for it."""
+    from ..cases.sweepstate import SweepBusyError
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            store.acquire_sweep([f"tracker:{name}"], run_id, actor)
+            return
+        except SweepBusyError:
+            if time.monotonic() >= deadline:
+                raise TrackerError(
+                    f"tracker {name}: another cases sync of it is running on this store "
+                    f"(waited {wait:.0f}s); try again when it has finished"
+                ) from None
+            time.sleep(min(LOCK_POLL, max(0.0, deadline - time.monotonic())))

@@ -37,6 +37,7 @@ log = logging.getLogger("cyberreview.trackers")
 redact.install(log)
 
 INTENT_MARGIN = 1.0  # seconds: intents are stored to the second
+HEARTBEAT = 60.0  # seconds between heartbeats of the run lock
 
 
 @dataclass
@@ -82,11 +83,20 @@ class TrackerSync:
         self.actor = actor
         self.sleep = sleep
         self.now = now
+        self.heartbeat: Callable[[], None] | None = None  # keeps a run lock alive
+
+    def _beat(self, last: float) -> float:
+        if self.heartbeat is not None and time.monotonic() - last > HEARTBEAT:
+            self.heartbeat()
+            return time.monotonic()
+        return last
 
     def run(self, cases: Iterable[TrackedCase]) -> SyncResult:
         result = SyncResult(self.name)
         refs = self.store.tracker_refs(self.name)
+        beat = time.monotonic()
         for case in cases:
+            beat = self._beat(beat)
             try:
                 outcome = self.push(case, refs.get(case.id))
             except HttpError as exc:
