@@ -14,7 +14,8 @@ it (REST API v3 reference; ``/work/shared/docs/integrations.md``):
   without spaces); a field Jira does not know is refused; errors are 400
   ``{"errorMessages": [], "errors": {field: message}}``; 201 ``{id, key, self}``;
 - ``GET /rest/api/3/issue/{key}`` (``fields=`` to choose), ``PUT`` (``fields``,
-  and ``update`` with ``labels`` ``add``/``remove``/``set``; 204), 404 for an
+  and ``update`` with ``labels`` ``add``/``remove``/``set``; 204; ``notifyUsers=false``
+  is 403, as for any account that does not administer the project), 404 for an
   unknown key;
 - ``GET``/``POST /rest/api/3/issue/{key}/transitions``: a **workflow** with
   named transitions (a transition's name need not be its target status's),
@@ -414,6 +415,14 @@ class FakeJira(FaultServer):
         issue = self._issue(key)
         if issue is None:
             return self._missing()
+        if request.query.get("notifyUsers") == ["false"]:  # none of our users is an admin
+            return error(
+                403,
+                [
+                    "To discard the user notification either admin or project admin "
+                    "permissions are required."
+                ],
+            )
         body = self._body(request)
         if not isinstance(body, dict):
             return error(400, ["Can not deserialize the request body."])

@@ -106,6 +106,8 @@ def test_edit_labels_add_and_fields(api: Any, jira: FakeJira) -> None:
     assert answer.status_code == 204
     assert jira.issues["SEC-1"].fields["labels"] == ["cyberreview-abc", "mine"]
     assert api("PUT", "/issue/SEC-1", json={"fields": {"description": "x"}}).status_code == 400
+    quiet = api("PUT", "/issue/SEC-1", params={"notifyUsers": "false"}, json={"fields": {}})
+    assert quiet.status_code == 403  # only administrators may silence notifications
 
 
 def test_transitions_follow_the_workflow(api: Any, jira: FakeJira) -> None:

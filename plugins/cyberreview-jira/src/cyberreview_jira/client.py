@@ -53,11 +53,9 @@ class JiraClient:
         return str(body["key"])
 
     def edit(self, key: str, fields: dict[str, Any], update: dict[str, Any]) -> None:
+        # (no notifyUsers=false: Jira lets only administrators turn notifications off)
         self.http.request(
-            "PUT",
-            f"{API}/issue/{quote(key)}",
-            params={"notifyUsers": "false"},
-            json={"fields": fields, "update": update},
+            "PUT", f"{API}/issue/{quote(key)}", json={"fields": fields, "update": update}
         )
 
     def status(self, key: str) -> str:
