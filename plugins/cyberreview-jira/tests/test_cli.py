@@ -150,3 +150,12 @@ def test_sweep_syncs_the_cases_it_opened(home: Path, jira: FakeJira, tmp_path: P
     assert [s.split(":")[0] for s in summaries] == ["CR-000001 review", "CR-000002 assessment"]
     again = run(home, "sweep", str(records), "--as-of", "2026-01-05", "--sync-trackers")
     assert "jira: 0 created, 0 updated, 0 found and linked, 2 unchanged" in again.stderr
+
+
+def test_init_writes_a_commented_jira_tracker(home: Path) -> None:
+    assert run(home, "init").returncode == 0
+    text = (home / "cyberreview.yaml").read_text()
+    block = text[text.index("# trackers:") :]
+    assert "#   jira:\n#     type: jira" in block
+    assert "#       api_token: {env: JIRA_API_TOKEN}" in block
+    assert run(home, "cases", "sync").returncode == 0  # all commented out: nothing to do
