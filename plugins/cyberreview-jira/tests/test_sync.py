@@ -23,6 +23,7 @@ def test_one_issue_per_case_then_only_what_changed(setup: Setup, jira: FakeJira)
     first = setup.sync()
     assert (first.created, first.failed) == ([a, b, c], [])
     assert len(jira.issues) == 3
+    assert [r.method for r in jira.requests].count("PUT") == 0  # created as they are
     for case_id, key in zip((a, b, c), ("SEC-1", "SEC-2", "SEC-3"), strict=True):
         assert case_id in jira.issues[key].fields["summary"]
         assert len(jira.with_label(setup.store.tracker_refs("jira")[case_id].fingerprint)) == 1

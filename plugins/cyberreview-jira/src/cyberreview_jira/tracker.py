@@ -40,6 +40,7 @@ class JiraTracker:
         # a create is seen by search after the index lag, and at most a request's time
         # after it was sent
         self.search_lag = settings.search_lag + settings.connect_timeout + settings.read_timeout
+        self._created: dict[str, str] = {}  # key -> digest of the case it was created from
 
     def find(self, case: TrackedCase) -> str | None:
         jql = (
@@ -58,7 +59,7 @@ class JiraTracker:
         return keys[0] if keys else None
 
     def create(self, case: TrackedCase) -> str:
-        return self.client.create(
+        key = self.client.create(
             {
                 "project": {"key": self.settings.project},
                 "issuetype": {"name": self.settings.issue_type},
@@ -67,16 +68,21 @@ class JiraTracker:
                 "labels": content.labels(case, self.settings.labels),
             }
         )
+        self._created[key] = case.digest()
+        return key
 
     def update(self, key: str, case: TrackedCase) -> None:
         """Summary and description as the case is now; labels added, never removed
-        (people add their own); then the workflow state."""
-        labels = content.labels(case, self.settings.labels)
-        self.client.edit(
-            key,
-            {"summary": content.summary(case), "description": content.description(case)},
-            {"labels": [{"add": label} for label in labels]},
-        )
+        (people add their own); then the workflow state.  Right after this process
+        created the issue from the same case, its fields are left as they are (one
+        request fewer per new case, under Jira's rate limits)."""
+        if self._created.pop(key, None) != case.digest():
+            labels = content.labels(case, self.settings.labels)
+            self.client.edit(
+                key,
+                {"summary": content.summary(case), "description": content.description(case)},
+                {"labels": [{"add": label} for label in labels]},
+            )
         target = self.settings.transitions.get(case.state)
         if target is not None:
             self._move(key, case.state, target)
