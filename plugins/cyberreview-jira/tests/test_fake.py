@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 import requests
-from fake_jira import FakeJira, adf_problem
+from fake_jira import FakeJira
+from jira_formats import adf_problem
 
 from conftest import EMAIL, TOKEN
 
