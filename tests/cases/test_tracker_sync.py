@@ -141,3 +141,23 @@ def test_fingerprints_are_labels_stable_per_installation(instance: str) -> None:
     label = fingerprint(instance, "CR-000001")
     assert label == fingerprint(instance, "CR-000001") != fingerprint("other", "CR-000001")
     assert label.startswith("cyberreview-") and " " not in label and len(label) == 32
+
+
+def test_a_refused_create_clears_its_intent(store: SqlStore) -> None:
+    """A 400 means nothing was created: the next sync creates at once, without waiting
+    out the search lag (which, per case, would make a misconfiguration crawl)."""
+
+    class Refusing(LaggingTracker):
+        def create(self, case: TrackedCase) -> str:
+            if not self.calls.count("refused"):
+                self.calls.append("refused")
+                raise HttpError("POST /issue: HTTP 400: issuetype: Specify an issue type", 400)
+            return super().create(case)
+
+    tracker = Refusing(search_lag=60)
+    slept: list[float] = []
+    sync = TrackerSync("jira", tracker, store, "test", sleep=slept.append)
+    (a,) = opened(store, 1)
+    assert sync.run([view(a)]).failed and a not in store.tracker_refs("jira")
+    assert sync.run([view(a)]).created == [a]
+    assert slept == [] and len(tracker.issues) == 1

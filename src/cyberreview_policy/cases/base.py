@@ -197,6 +197,8 @@ class CaseStore(Protocol):
 
     def intend_create(self, tracker: str, case_id: str, fingerprint: str) -> TrackerRef: ...
 
+    def clear_intent(self, tracker: str, case_id: str) -> None: ...
+
     def save_tracker_ref(
         self,
         tracker: str,

@@ -95,6 +95,15 @@ class TrackerState:
             self._execute(_UPSERT, values)
         return TrackerRef(tracker, case_id, fingerprint, None, None, now, None)
 
+    def clear_intent(self, tracker: str, case_id: str) -> None:
+        """The create the intent announced certainly did not happen (the tracker refused
+        it): forget the intent, so the next sync need not wait for the search index."""
+        with self._guard("clearing a tracker intent"), self._write():
+            self._execute(
+                "DELETE FROM tracker_refs WHERE tracker = ? AND case_id = ? AND key IS NULL",
+                (tracker, case_id),
+            )
+
     def save_tracker_ref(
         self,
         tracker: str,

@@ -13,7 +13,9 @@ For each case (``docs/trackers.md`` says why each step is there):
    create sent after the intent would be found by then, so none was made.
 5. Record the intent and commit it; then ``create`` (sent once: never
    retried when its outcome is unknown); store the key; then ``update`` (the
-   workflow state), and store what was sent.
+   workflow state), and store what was sent.  A create the tracker certainly
+   refused (an :class:`~cyberreview_policy.connectors.HttpError` that is not
+   ``retryable``: a 4xx, or no connection at all) clears the intent.
 
 A crash or a lost answer anywhere leaves either the key or the intent in the
 store, and the next sync resumes from there.
@@ -133,7 +135,12 @@ class TrackerSync:
             self._update(key, case, digest)
             return "linked"
         self.store.intend_create(self.name, case.id, case.fingerprint)
-        key = self.tracker.create(case)
+        try:
+            key = self.tracker.create(case)
+        except HttpError as exc:
+            if not exc.retryable:  # refused (a 4xx, or never connected): nothing was created
+                self.store.clear_intent(self.name, case.id)
+            raise
         log.info("%s: %s: created issue %s", self.name, case.id, key)
         self._link(case, key, None)
         self._update(key, case, digest)
