@@ -197,3 +197,18 @@ def test_one_sync_per_tracker_at_a_time(setup: Setup, jira: FakeJira) -> None:
     assert jira.issues == {}
     setup.store.release_sweep("other-run")
     assert setup.sync().created and len(jira.issues) == 1
+
+
+def test_a_wrong_issue_type_fails_each_case_by_name_then_recovers(
+    home: Path, jira: FakeJira
+) -> None:
+    setup = Setup(home, jira, issue_type="Story")
+    a, b = setup.open(2)
+    result = setup.sync()
+    assert [case for case, _ in result.failed] == [a, b]
+    assert "HTTP 400" in result.failed[0][1] and "issuetype" in result.failed[0][1]
+    setup.store.close()
+    fixed = Setup(home, jira)  # the configuration corrected
+    again = fixed.sync()
+    assert (again.created, again.failed) == ([a, b], []) and len(jira.issues) == 2
+    fixed.store.close()
