@@ -92,6 +92,16 @@ class ChangeConfig(_Strict):
     )
 
 
+class TrackerConfig(_Strict):
+    type: str = Field(description="The tracker type a plugin provides (cyberreview plugins).")
+    settings: dict[str, Any] = Field(default_factory=dict, description="The plugin's settings.")
+    instance: str | None = Field(
+        None,
+        description="Names this installation in the fingerprints of its issues, so two "
+        "installations' CR-000001 never meet (default: the case store URL).",
+    )
+
+
 class ConfigFile(_Strict):
     model_config = ConfigDict(extra="forbid", title="cyberreview.yaml")
     store: str | None = Field(
@@ -102,6 +112,9 @@ class ConfigFile(_Strict):
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     changes: dict[str, ChangeConfig] = Field(
         default_factory=dict, description="Change-management systems (docs/changes.md)."
+    )
+    trackers: dict[str, TrackerConfig] = Field(
+        default_factory=dict, description="Where cases are mirrored (cyberreview cases sync)."
     )
 
 
@@ -213,38 +226,38 @@ def source_settings(config: Config, name: str, model: type[BaseModel] | None) ->
     source = config.file.sources[name]
     if model is None:
         return Source(name, source, None, location=config.where("sources", name))
-    base = ("sources", name, "settings")
-    validated, secrets = plugin_settings(config, base, source.settings, model)
+    validated, secrets = plugin_settings(config, ("sources", name), source.settings, model)
     return Source(name, source, validated, secrets, config.where("sources", name))
 
 
 def plugin_settings(
-    config: Config, base: tuple[str, ...], raw: dict[str, Any], model: type[BaseModel]
+    config: Config, where: tuple[str, str], given: dict[str, Any], model: type[BaseModel]
 ) -> tuple[BaseModel, list[str]]:
-    """``raw`` (the settings at ``base`` in the file) validated against a plugin's model,
-    secrets resolved; returns the settings and the secrets (for log redaction)."""
+    """``given`` (the ``settings`` of entry ``where``, e.g. ``("trackers", "jira")``)
+    validated against a plugin's model, secrets resolved; and the secrets."""
     from pydantic import ValidationError
 
     from .models.problems import problems
     from .policy.yamlsrc import data_loc
 
+    base = (*where, "settings")
     secret_names = _secret_fields(model)
     settings: dict[str, Any] = {}
     secrets: list[str] = []
-    for key, value in raw.items():
-        where = config.where(*base, key)
+    for key, value in given.items():
+        at = config.where(*base, key)
         field_name = dotted((*base, key))
         if key in secret_names:
-            settings[key] = _resolve(value, where, field_name)
+            settings[key] = _resolve(value, at, field_name)
             secrets.append(settings[key])
         elif isinstance(value, dict) and set(value) <= {"env", "file"} and len(value) == 1:
-            settings[key] = _resolve(value, where, field_name)
+            settings[key] = _resolve(value, at, field_name)
         else:
             settings[key] = value
     try:
         validated = model.model_validate(settings)
     except ValidationError as exc:
         first = problems(exc)[0]
-        loc = (*base, *data_loc(raw, first.loc))
+        loc = (*base, *data_loc(given, first.loc))
         raise ConfigError(first.message, config.where(*loc), dotted(loc)) from None
     return validated, secrets

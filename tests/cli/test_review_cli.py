@@ -451,3 +451,11 @@ def test_sixteen_concurrent_gates_leave_one_open_case(
     assert len({a["case_id"] for a in actions}) == 1
     assert sorted(a["created"] for a in actions) == [False] * 15 + [True]
     assert actions[0]["case_id"] != first
+
+
+def test_cases_sync_without_trackers_says_so(cli: Cli, po: Path) -> None:
+    opened(cli, po)
+    result = cli("cases", "sync")
+    assert result.code == 0 and "no trackers configured" in result.err
+    refused = cli("sweep", po, "--no-cases", "--sync-trackers")
+    assert refused.code == 3 and "--sync-trackers" in refused.err

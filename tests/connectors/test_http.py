@@ -145,3 +145,40 @@ def test_log_lines_are_redacted(server: FaultServer, caplog: pytest.LogCaptureFi
     assert "bad token ***" in caplog.text
     assert "Authorization: ***" in caplog.text
     assert redact.redact('{"password": "hunter22"}') == '{"password": "***"}'
+
+
+def test_a_create_whose_answer_is_lost_is_not_retried(server: FaultServer) -> None:
+    """Not idempotent: the server did the write, the answer was lost; asking again would
+    write twice, so the client says the outcome is unknown instead."""
+    http, slept = client(server)
+    server.fail_next(Fault.lost())
+    with pytest.raises(HttpError) as caught:
+        http.request("POST", "/rpc", json={"n": 1}, idempotent=False)
+    assert caught.value.retryable and "may have acted on it" in str(caught.value)
+    assert [r.method for r in server.requests] == ["POST"] and slept == []
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_create_that_failed_on_the_server_is_not_retried(
+    server: FaultServer, status: int
+) -> None:
+    http, _ = client(server)
+    server.fail_next(Fault.status(status))
+    with pytest.raises(HttpError) as caught:
+        http.request("POST", "/rpc", json={}, idempotent=False)
+    assert caught.value.status == status and len(server.requests) == 1
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_create_the_server_refused_is_retried(server: FaultServer, status: int) -> None:
+    http, slept = client(server)
+    server.fail_next(Fault.status(status, retry_after=2))
+    assert http.request("POST", "/rpc", json={"n": 2}, idempotent=False)[1] == {"result": {"n": 2}}
+    assert slept == [2.0] and len(server.requests) == 2
+
+
+def test_a_lost_answer_is_retried_when_idempotent(server: FaultServer) -> None:
+    http, slept = client(server)
+    server.fail_next(Fault.lost())
+    assert http.get("/items") == {"items": [1, 2]}
+    assert len(server.requests) == 2 and len(slept) == 1

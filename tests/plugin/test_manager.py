@@ -274,3 +274,42 @@ def test_plugins_named_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     assert "certification_valid" in host.registry.objects("checks")
     broken = host.plugins["no_such_mod"]
     assert broken.error == "ModuleNotFoundError: No module named 'no_such_mod'"
+
+
+def test_a_plugin_can_add_a_case_tracker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registered by the hook, configured under ``trackers:``, its secret from the
+    environment, opened with the host's context."""
+    from pydantic import BaseModel, SecretStr
+
+    from cyberreview_policy.runtime import Runtime
+    from cyberreview_policy.trackers import TrackerContext, TrackerType
+    from cyberreview_policy.trackers.host import open_tracker
+
+    class DeskSettings(BaseModel):
+        url: str
+        token: SecretStr
+
+    class Desk:
+        search_lag = 0.0
+
+        def __init__(self, ctx: TrackerContext):
+            self.ctx = ctx
+
+    class DeskPlugin:
+        @hookimpl
+        def cyberreview_register_case_trackers(
+            self, register: Callable[[TrackerType], None]
+        ) -> None:
+            register(TrackerType("desk", config=DeskSettings, connect=Desk))  # type: ignore[arg-type]
+
+    config = tmp_path / "cyberreview.yaml"
+    config.write_text(
+        "trackers:\n  helpdesk:\n    type: desk\n    instance: east\n"
+        "    settings: {url: 'https://desk.example', token: {env: DESK_TOKEN}}\n"
+    )
+    monkeypatch.setenv("DESK_TOKEN", "s3cret")
+    host = make_host(entry_points=False, extra=[("desk", DeskPlugin())])
+    assert host.registry.items["trackers"]["desk"].plugin == "desk"
+    tracker, instance = open_tracker(Runtime(host, config_path=config), "helpdesk")
+    assert isinstance(tracker, Desk) and instance == "east"
+    assert tracker.ctx.settings.token.get_secret_value() == "s3cret"  # type: ignore[attr-defined]

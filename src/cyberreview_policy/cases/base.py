@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from ..models.outcomes import CaseKind
 from .audit import AuditEntry
 from .lifecycle import ENDED_STATES, Event
+from .trackerstate import TrackerRef
 
 #: Material kinds (Art. 7 of 2020, Art. 8 of the 2021 revision).
 MATERIAL_KINDS = (
@@ -190,6 +191,24 @@ class CaseStore(Protocol):
     def heartbeat_sweep(self, run_id: str) -> None: ...
 
     def release_sweep(self, run_id: str) -> None: ...
+
+    # case trackers (cases/trackerstate.py): which issue mirrors which case
+    def tracker_refs(self, tracker: str) -> dict[str, TrackerRef]: ...
+
+    def intend_create(self, tracker: str, case_id: str, fingerprint: str) -> TrackerRef: ...
+
+    def clear_intent(self, tracker: str, case_id: str) -> None: ...
+
+    def save_tracker_ref(
+        self,
+        tracker: str,
+        case_id: str,
+        fingerprint: str,
+        *,
+        key: str,
+        digest: str | None,
+        actor: str,
+    ) -> TrackerRef: ...
 
     def close(self) -> None: ...
 

@@ -23,6 +23,8 @@ from .servestate import MIGRATION as SERVE_MIGRATION
 from .servestate import ServeState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .sweepstate import FindingChange, SweepState
+from .trackerstate import MIGRATION as TRACKER_MIGRATION
+from .trackerstate import TrackerState
 
 _ENDED = ", ".join(f"'{state}'" for state in ENDED_STATES)
 
@@ -98,6 +100,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     SWEEP_MIGRATION,
     SERVE_MIGRATION,
+    TRACKER_MIGRATION,
 )
 
 _CASE_COLUMNS = (
@@ -127,7 +130,7 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-class SqlStore(SweepState, ServeState):
+class SqlStore(SweepState, ServeState, TrackerState):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str

@@ -60,7 +60,7 @@ class Connected:
 def connect(rt: Runtime, name: str | None) -> Connected:
     """Change system ``name`` of the configuration (the only one, when ``None``)."""
     from ..config import ConfigError, plugin_settings
-    from ..connectors.host import client_kit
+    from ..connectors.host import http_factory, redacted_logger
 
     configured = rt.config.file.changes
     where = str(rt.config.path) if rt.config.path else "no configuration file"
@@ -90,9 +90,11 @@ def connect(rt: Runtime, name: str | None) -> Connected:
             rt.config.where("changes", name, "source"),
             f"changes.{name}.source",
         )
-    base = ("changes", name, "settings")
-    settings, secrets = plugin_settings(rt.config, base, config.settings, kind.settings_model())
-    logger, http = client_kit(name, settings, secrets, "changes")
+    settings, secrets = plugin_settings(
+        rt.config, ("changes", name), config.settings, kind.settings_model()
+    )
+    logger = redacted_logger(f"cyberreview.changes.{name}", secrets)
+    http = http_factory(name, settings)
     context = ChangeContext(name, settings, config.mode, config.approver, http, logger)
     try:
         system = kind.connector()(context)

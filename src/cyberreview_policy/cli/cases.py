@@ -13,6 +13,7 @@ from ..cases.base import MATERIAL_KINDS, Case
 from ..cases.lifecycle import STATES
 from ..errors import UsageError
 from ..runtime import Runtime, current_actor, redact_url
+from ._cases_sync import add_sync_parser
 from ._common import (
     EXIT_OK,
     add_actor_option,
@@ -22,7 +23,7 @@ from ._common import (
 )
 
 NAME = "cases"
-HELP = "review cases: list, show, move through the procedure, attach material"
+HELP = "review cases: list, show, move through the procedure, attach material, sync"
 DESCRIPTION = """\
 Review cases are opened by the rules (risk assessment, review, remediation),
 one open case per record and kind, and followed through the procedure of the
@@ -43,6 +44,7 @@ examples:
   cyberreview cases transition CR-000001 declared --on 2026-01-20 --note "filed with the Office"
   cyberreview cases transition CR-000001 under_review --on 2026-02-03 --complex
   cyberreview cases attach CR-000001 impact_analysis analysis.pdf
+  cyberreview cases sync --tracker jira
 """
 
 
@@ -144,6 +146,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     add_store_options(attach)
     add_actor_option(attach)
     attach.set_defaults(run=run_attach)
+
+    add_sync_parser(verbs)
 
 
 def _clocks(case: Case, rt: Runtime, as_of: dt.date) -> list[Any]:

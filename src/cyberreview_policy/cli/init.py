@@ -15,8 +15,9 @@ NAME = "init"
 HELP = "write a commented starter configuration (cyberreview.yaml)"
 DESCRIPTION = """\
 Write a commented cyberreview.yaml: the operator facts that ERPs and CMDBs do
-not hold, and one example source for every source type the installed plugins
-provide (all commented out).  It never overwrites a file.
+not hold, and one example source for every source type and one example tracker
+for every case tracker type the installed plugins provide (all commented out).
+It never overwrites a file.
 """
 EXAMPLES = """\
 examples:
@@ -44,6 +45,12 @@ sources: {{}}
 """
 
 
+TRACKERS = """
+# Issue trackers that mirror the review cases (cyberreview cases sync; docs/trackers.md).
+# trackers:
+"""
+
+
 def _value(name: str, field: str, info: Any) -> str:
     """A setting's example value, as YAML."""
     import json
@@ -58,7 +65,7 @@ def _value(name: str, field: str, info: Any) -> str:
     return json.dumps(default, ensure_ascii=False)  # JSON is YAML: null, true, [..], {..}
 
 
-def _example(name: str, kind: Any) -> str:
+def _settings(name: str, kind: Any) -> list[str]:
     from ..connectors.api import settings_fields
 
     lines = [f"#   {name}:", f"#     type: {name}       # {kind.description}", "#     settings:"]
@@ -68,6 +75,11 @@ def _example(name: str, kind: Any) -> str:
             note = f"(required) {note}"
         value = _value(name, field, info)
         lines.append(f"#       {field}:{' ' + value if value else ''}  # {note}".rstrip(" #"))
+    return lines
+
+
+def _example(name: str, kind: Any) -> str:
+    lines = _settings(name, kind)
     lines += [
         "#     # operator: {name: ..., ciio: true}   # overrides the facts above",
         "#     # defaults: {deployment.cii: true}      # for fields the source leaves unknown",
@@ -94,6 +106,11 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     for name, item in sorted(rt.host.registry.items["sources"].items()):
         if item.obj.config is not None:
             text += _example(name, item.obj)
+    trackers = sorted(rt.host.registry.items["trackers"].items())
+    if trackers:
+        text += TRACKERS
+    for name, item in trackers:
+        text += "\n".join(_settings(name, item.obj)) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.write_text(text, encoding="utf-8")
     sys.stdout.write(f"wrote {path}; next: edit it, then `cyberreview sources list`\n")

@@ -54,6 +54,7 @@ examples:
   cyberreview sweep nightly.jsonl --fail-on block --no-cases
   cyberreview sweep records/*.jsonl --no-cases --ci junit=cyberreview.xml \
       --ci sarif=cyberreview.sarif --ci github         # in a pipeline (docs/ci.md)
+  cyberreview sweep --source servicenow --since last --sync-trackers
 """
 
 
@@ -128,6 +129,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="what the run says on stderr: text (a progress line on a terminal) or JSON "
         "lines (default: text on a terminal, else JSON; $CYBERREVIEW_LOG_FORMAT)",
     )
+    p.add_argument(
+        "--sync-trackers",
+        action="store_true",
+        help="at the end, mirror the cases in the configured issue trackers (as `cases sync`; "
+        "its lines go to stderr); a case that could not be synced makes the exit 3",
+    )
     p.set_defaults(run=run)
 
 
@@ -138,11 +145,35 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         raise UsageError("--workers: give a number of processes, 0 or more")
     if args.no_cases and args.wait:
         raise UsageError("--wait waits for another sweep's lock, which --no-cases does not take")
+    if args.no_cases and args.sync_trackers:
+        raise UsageError("--sync-trackers mirrors the case store, which --no-cases leaves alone")
     job = SweepRun(args, rt, args.as_of or dt.date.today())
     summary = job.run()
+    if args.sync_trackers and not _sync(args, rt):
+        return EXIT_ERROR
     if not summary.complete:
         return EXIT_ERROR
     tripped = {"block": ("block",), "warn": ("block", "warn")}.get(args.fail_on or "", ())
     if any(summary.decisions.get(verdict) for verdict in tripped):
         return EXIT_BLOCK
     return EXIT_OK
+
+
+def _sync(args: argparse.Namespace, rt: Runtime) -> bool:
+    """``cases sync`` after the sweep, its lines on stderr (stdout holds the decisions)."""
+    import sys
+
+    from ..runtime import current_actor
+    from ._cases_sync import sync_and_report
+
+    store = rt.store()
+    try:
+        return sync_and_report(
+            rt,
+            store,
+            args.actor or current_actor(),
+            args.as_of or dt.date.today(),
+            out=sys.stderr,
+        )
+    finally:
+        store.close()

@@ -77,22 +77,10 @@ class Shaper:
         )
 
 
-def context(source: ConfiguredSource, kind: SourceType) -> SourceContext:
-    logger, http = client_kit(source.name, source.settings, source.secrets, "source")
-    assert source.settings is not None
-    return SourceContext(source.name, source.settings, http, logger)
-
-
-def client_kit(
-    name: str, settings: Any, secrets: list[str], role: str
-) -> tuple[logging.Logger, Callable[..., HttpClient]]:
-    """A redacted logger ``cyberreview.{role}.{name}`` and the host's HTTP client factory
-    with the timeouts, retries and rate budget of ``settings`` (a
-    :class:`~.api.ConnectorSettings`); ``secrets`` are masked in every log line."""
-    logger = logging.getLogger(f"cyberreview.{role}.{name}")
-    redact.install(logger)
-    redact.install(logging.getLogger("urllib3.connectionpool"))  # logs URLs
-    redact.register_secrets(secrets)
+def http_factory(name: str, settings: Any) -> Callable[..., HttpClient]:
+    """``http(base_url, **options)``: the host's HTTP client with the timeouts, retries
+    and rate budget of ``settings`` (a :class:`~.api.ConnectorSettings`); for sources
+    and case trackers alike."""
     rate = RateBudget(float(getattr(settings, "requests_per_second", 0) or 0))
     timeout = (
         float(getattr(settings, "connect_timeout", 5.0)),
@@ -107,7 +95,23 @@ def client_kit(
         options.setdefault("retry", RetryPolicy(attempts=attempts))
         return HttpClient(base_url, name=name, **options)
 
-    return logger, http
+    return http
+
+
+def redacted_logger(name: str, secrets: list[str]) -> logging.Logger:
+    """A logger whose lines never carry ``secrets`` (nor URLs' credentials)."""
+    logger = logging.getLogger(name)
+    redact.install(logger)
+    redact.install(logging.getLogger("urllib3.connectionpool"))  # logs URLs
+    redact.register_secrets(secrets)
+    return logger
+
+
+def context(source: ConfiguredSource, kind: SourceType) -> SourceContext:
+    logger = redacted_logger(f"cyberreview.source.{source.name}", source.secrets)
+    settings = source.settings
+    assert settings is not None
+    return SourceContext(source.name, settings, http_factory(source.name, settings), logger)
 
 
 def _isolated(name: str, what: str, exc: BaseException) -> SourceError:

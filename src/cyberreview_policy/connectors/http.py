@@ -104,6 +104,12 @@ def _server_message(response: requests.Response) -> str:
     return text[:300]
 
 
+def _unknown_outcome(problem: HttpError) -> HttpError:
+    return HttpError(
+        f"{problem} (not retried: the server may have acted on it)", problem.status, True
+    )
+
+
 class HttpClient:
     """One connector's session: ``get``/``post``/``request`` return decoded JSON."""
 
@@ -141,8 +147,16 @@ class HttpClient:
     def post(self, path: str, **kwargs: Any) -> Any:
         return self.request("POST", path, **kwargs)[1]
 
-    def request(self, method: str, path: str, **kwargs: Any) -> tuple[requests.Response, Any]:
-        """(response, decoded JSON body or None); raises :class:`HttpError` when it gives up."""
+    def request(
+        self, method: str, path: str, *, idempotent: bool = True, **kwargs: Any
+    ) -> tuple[requests.Response, Any]:
+        """(response, decoded JSON body or None); raises :class:`HttpError` when it gives up.
+
+        ``idempotent=False`` (a create): retried only when the server certainly did not
+        act on it -- 429, 503, a connection never made; after a read timeout, a dropped
+        answer or another 5xx the outcome is unknown, so it raises at once (``retryable``
+        set) and the caller finds out what happened before asking again.
+        """
         import requests
 
         url = self.url(path)
@@ -154,6 +168,8 @@ class HttpClient:
             except (requests.Timeout, requests.ConnectionError) as exc:
                 problem = HttpError(f"{method} {url}: {type(exc).__name__}", retryable=True)
                 delay = None
+                if not idempotent and not isinstance(exc, requests.ConnectTimeout):
+                    raise _unknown_outcome(problem) from None
             else:
                 log.debug("%s %s -> %s", method, url, response.status_code)
                 if response.status_code in RETRY_STATUS:
@@ -163,6 +179,8 @@ class HttpClient:
                         retryable=True,
                     )
                     delay = retry_after(response.headers.get("Retry-After"))
+                    if not idempotent and response.status_code not in (429, 503):
+                        raise _unknown_outcome(problem)
                 elif response.status_code >= 400:
                     raise HttpError(
                         f"{method} {url}: HTTP {response.status_code}: {_server_message(response)}",

@@ -49,6 +49,7 @@ _KINDS = {
     "cyberreview_register_checks": "checks",
     "cyberreview_register_case_stores": "case_stores",
     "cyberreview_register_change_systems": "change_systems",
+    "cyberreview_register_case_trackers": "trackers",
 }
 
 
@@ -59,6 +60,7 @@ _SINGULAR = {
     "checks": "check",
     "case_stores": "case store",
     "change_systems": "change system",
+    "trackers": "case tracker",
 }
 
 

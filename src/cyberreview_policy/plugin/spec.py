@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..changes.api import ChangeSystemType
     from ..checks import Check
     from ..sources.base import SourceType
+    from ..trackers.api import TrackerType
 
 PROJECT = "cyberreview_policy"
 
@@ -100,5 +101,21 @@ def cyberreview_register_change_systems(register: Callable[[ChangeSystemType], N
     Called once, when the host first needs its registry.
 
     :param register: call with a :class:`cyberreview_policy.changes.ChangeSystemType`.
+    :return: nothing; use ``register``.
+    """
+
+
+@hookspec
+def cyberreview_register_case_trackers(register: Callable[[TrackerType], None]) -> None:
+    """Register case tracker types: issue trackers that mirror review cases (Jira, ...).
+
+    A tracker gives its settings model (``config``) and ``connect``, by reference
+    (``"module:name"``); users configure it under ``trackers:`` in
+    ``cyberreview.yaml`` by its ``name``, and ``cyberreview cases sync`` pushes
+    every case to it, never creating an issue twice (docs/trackers.md).
+
+    Called once, when the host first needs its registry.
+
+    :param register: call with a :class:`cyberreview_policy.trackers.TrackerType`.
     :return: nothing; use ``register``.
     """

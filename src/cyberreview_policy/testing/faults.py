@@ -8,7 +8,8 @@
 - Either way, ``fail_next(...)`` queues faults for the next requests: a
   status such as 429 with ``Retry-After``, a 500, a delay longer than the
   client's timeout, malformed JSON, an error body with HTTP 200, a dropped
-  connection.  ``requests`` records what arrived.
+  connection (before the request is served, or after: a lost answer).
+  ``requests`` records what arrived.
 """
 
 from __future__ import annotations
@@ -77,7 +78,14 @@ class Fault:
 
     @staticmethod
     def drop() -> Reply:
+        """Close the connection without answering, and without doing what was asked."""
         return Reply(drop=True)
+
+    @staticmethod
+    def lost() -> Reply:
+        """Do what was asked, then close the connection without answering: the client
+        cannot tell whether its write happened (a create whose answer is lost)."""
+        return Reply(status=-1, drop=True)
 
 
 Handler = Callable[[Request], Reply]
@@ -102,7 +110,11 @@ class FaultServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() waits for a poll: 0.5 s by default
+            daemon=True,
+        )
 
     @property
     def url(self) -> str:
@@ -158,6 +170,7 @@ class FaultServer:
         reply = self._forward(request) if self.upstream else self._route(request)
         if fault is not None:
             reply.delay = fault.delay
+            reply.drop = reply.drop or fault.drop
         return reply
 
     def _route(self, request: Request) -> Reply:
@@ -204,6 +217,9 @@ class FaultServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body go out in two writes: without TCP_NODELAY, Nagle's
+            # algorithm and the client's delayed ACK cost ~40 ms an answer on loopback
+            disable_nagle_algorithm = True
 
             def _serve(self) -> None:
                 parts = urlsplit(self.path)
