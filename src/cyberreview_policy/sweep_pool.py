@@ -5,8 +5,9 @@ order, never more than a few chunks ahead (memory stays flat); each worker
 builds its own engine and case store connection from :class:`WorkerSetup`
 and decides a chunk as :class:`~.sweep.Decider` does; results come back and
 are written in the order the records were read.  JSON Lines files go to the
-workers as raw lines, so that validating them is parallel too; other sources
-send validated records.
+workers as raw lines and connectors' records as the dicts they yield, so that
+shaping and validating them is parallel too; other sources send validated
+records.
 """
 
 from __future__ import annotations
@@ -77,15 +78,24 @@ def _init(setup: WorkerSetup) -> None:
         _slim = decision_adapter().dump_json
 
 
-def _decide(chunk: list[tuple[Location, Any]]) -> tuple[list[Result], list[Any]]:
-    """In a worker: a chunk of (location, raw JSON bytes or an Item)."""
+def _decide(
+    chunk: list[tuple[Location, Any]], shaper: Any = None
+) -> tuple[list[Result], list[Any]]:
+    """In a worker: a chunk of (location, payload): raw JSON bytes of a file, a
+    connector's unshaped dict (shaped here by ``shaper``), or an Item."""
+    from .connectors.host import shaped
     from .sources.files import parse
 
     assert _decider is not None
-    results = [
-        _decider(parse(payload, where) if isinstance(payload, bytes) else payload)
-        for where, payload in chunk
-    ]
+
+    def item(where: Location, payload: Any) -> Any:
+        if isinstance(payload, bytes):
+            return parse(payload, where)
+        if shaper is not None:
+            return shaped(shaper, payload)
+        return payload
+
+    results = [_decider(item(where, payload)) for where, payload in chunk]
     if _slim is not None:
         results = [_slimmed(r) if isinstance(r, Decided) else r for r in results]
     return results, _decider.flush()
@@ -127,8 +137,9 @@ class Pool:
         pending: collections.deque[futures.Future[Any]] = collections.deque()
         ahead = self.workers * 3
         try:
+            shaper = getattr(source, "shaper", None)  # a connector's: dicts go out unshaped
             for chunk in _chunks(source):
-                pending.append(self.executor.submit(_decide, chunk))
+                pending.append(self.executor.submit(_decide, chunk, shaper))
                 while len(pending) > ahead or (pending and pending[0].done()):
                     yield from self._collect(pending.popleft())
         except SourceError:
@@ -152,10 +163,15 @@ def _chunks(source: Any) -> Iterator[list[tuple[Location, Any]]]:
     payloads = source.payloads() if hasattr(source, "payloads") else None
     stream = payloads if payloads is not None else ((i.location, i) for i in source.read())
     chunk: list[tuple[Location, Any]] = []
-    for entry in stream:
-        chunk.append(entry)
-        if len(chunk) == CHUNK:
+    try:
+        for entry in stream:
+            chunk.append(entry)
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+    except SourceError:
+        if chunk:  # what was read before the failure is decided, as in one process
             yield chunk
-            chunk = []
+        raise
     if chunk:
         yield chunk

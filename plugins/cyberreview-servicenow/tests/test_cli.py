@@ -19,7 +19,7 @@ import eastgrid_cmdb
 import pytest
 import yaml
 from eastgrid_cmdb import sys_id
-from fake_servicenow import FakeServiceNow
+from fake_servicenow import FakeServiceNow, at_offset
 
 from conftest import MAPPINGS, OPERATOR
 from cyberreview_policy.testing import Fault
@@ -239,3 +239,39 @@ def test_the_seed_is_what_the_tests_say(own_sn: FakeServiceNow) -> None:
         if r["sys_id"] not in eastgrid_cmdb.HIDDEN
     ]  # fmt: skip
     assert len(visible) == READABLE
+
+
+def test_workers_shape_and_decide_the_cis_as_one_process_does(
+    operator: Operator, own_sn: FakeServiceNow
+) -> None:
+    """With --workers the CIs go to the workers unshaped: same decisions, same problems."""
+    serial = operator.sweep("--no-cases")
+    parallel = operator.sweep("--no-cases", "--workers", "2")
+    assert parallel.code == serial.code == 0, parallel.err
+
+    def stable(run: Run) -> list[Any]:
+        return [
+            {k: v for k, v in d.items() if k != "source"}  # fetched_at: the time of reading
+            for d in run.lines()[:-1]
+        ]
+
+    assert stable(parallel) == stable(serial)
+    assert parallel.summary["problems"] == serial.summary["problems"]
+    assert parallel.summary["records"] == READABLE
+
+
+def test_workers_keep_the_checkpoint_when_the_instance_fails_mid_read(
+    operator: Operator, own_sn: FakeServiceNow
+) -> None:
+    operator.configure(own_sn, page_size=5)
+    third_page = at_offset(10, "cmdb_ci_netgear")
+    own_sn.fail_next(Fault.status(500), Fault.status(500), match=third_page)
+    broken = operator.sweep("--workers", "2", "--since", "last")
+    assert broken.code == 3
+    assert broken.summary["complete"] is False
+    assert 0 < broken.summary["records"] < READABLE  # what was read before is decided
+    opened = len(operator.cases())
+    rerun = operator.sweep("--workers", "2", "--since", "last")
+    assert rerun.code == 0, rerun.err
+    assert rerun.summary["records"] == READABLE  # the checkpoint did not move: all again
+    assert rerun.summary["cases"]["already_open"] == opened

@@ -158,47 +158,16 @@ class ConnectorSource:
         except Exception as exc:
             logging.getLogger(f"cyberreview.source.{self.name}").info("close: %s", exc)
 
-    def _item(self, raw: Any) -> Item:
-        from ..models.record import Record
-        from ..sources.files import record_error
-
-        ref = get(raw, "source.ref") or get(raw, "id")
-        where = Location(f"{self.name}[{ref}]")
-        try:
-            data = self.shaper.apply(raw)
-        except RecordError as exc:
-            return Item(where, error=RecordError(exc.message, where, exc.field, str(raw.get("id"))))
-        given = data.get("source")
-        source = data["source"] = dict(given) if isinstance(given, dict) else {}
-        source["adapter"] = self.name
-        source.setdefault("fetched_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-        text = _json(data)
-        from pydantic import ValidationError
-
-        try:
-            return Item(where, Record.from_json(text))
-        except ValidationError as exc:
-            lenient = without_invalid(data, exc)
-            if lenient is not None:
-                try:
-                    return Item(where, Record.from_json(_json(lenient[0])), problems=lenient[1])
-                except ValidationError:
-                    pass
-            error = record_error(exc, text, where, pinpoint=False)
-        if error.message.endswith("required field is missing"):
-            hint = f"sources.{self.name}.mappings or sources.{self.name}.defaults"
-            message = f"{error.message} (the source gives none: set it with {hint})"
-            error = RecordError(message, error.location, error.field, error.record_id)
-        return Item(where, error=error)
-
-    def read(self) -> Iterator[Item]:
+    def _raw(self) -> Iterator[Any]:
+        """The connector's records as it yields them; the checkpoint is kept once the
+        read completes."""
         pending = None
         try:
             for raw in self.connector.read(self.since):
                 if isinstance(raw, Checkpoint):
                     pending = raw.value
                     continue
-                yield self._item(raw)
+                yield raw
         except GeneratorExit:
             raise
         except Exception as exc:
@@ -206,6 +175,16 @@ class ConnectorSource:
         finally:
             self._close()
         self.checkpoint = pending
+
+    def read(self) -> Iterator[Item]:
+        for raw in self._raw():
+            yield shaped(self.shaper, raw)
+
+    def payloads(self) -> Iterator[tuple[Location, Any]]:
+        """The records unshaped, for :func:`shaped` elsewhere: sweep workers shape and
+        validate in parallel, and a dict costs far less to send than a record."""
+        for raw in self._raw():
+            yield _where(self.name, raw), raw
 
     def fetch(self, record_id: str) -> Item:
         try:
@@ -216,7 +195,57 @@ class ConnectorSource:
             self._close()
         if raw is None:
             raise SourceError(self.name, f"no record {record_id!r}")
-        return self._item(raw)
+        return shaped(self.shaper, raw)
+
+
+def _where(name: str, raw: Any) -> Location:
+    ref = get(raw, "source.ref") or get(raw, "id") if isinstance(raw, dict) else None
+    return Location(f"{name}[{ref}]")
+
+
+def shaped(shaper: Shaper, raw: Any) -> Item:
+    """One record as the connector yielded it: shaped by the configuration, stamped with
+    its source, validated; an item with the error when it does not fit (never raises
+    for bad data; a connector that yields something else than a dict is its failure)."""
+    try:
+        return _shaped(shaper, raw)
+    except CyberreviewError:
+        raise
+    except Exception as exc:
+        raise _isolated(shaper.name, "read", exc) from None
+
+
+def _shaped(shaper: Shaper, raw: dict[str, Any]) -> Item:
+    from pydantic import ValidationError
+
+    from ..models.record import Record
+    from ..sources.files import record_error
+
+    where = _where(shaper.name, raw)
+    try:
+        data = shaper.apply(raw)
+    except RecordError as exc:
+        return Item(where, error=RecordError(exc.message, where, exc.field, str(raw.get("id"))))
+    given = data.get("source")
+    source = data["source"] = dict(given) if isinstance(given, dict) else {}
+    source["adapter"] = shaper.name
+    source.setdefault("fetched_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    text = _json(data)
+    try:
+        return Item(where, Record.from_json(text))
+    except ValidationError as exc:
+        lenient = without_invalid(data, exc)
+        if lenient is not None:
+            try:
+                return Item(where, Record.from_json(_json(lenient[0])), problems=lenient[1])
+            except ValidationError:
+                pass
+        error = record_error(exc, text, where, pinpoint=False)
+    if error.message.endswith("required field is missing"):
+        hint = f"sources.{shaper.name}.mappings or sources.{shaper.name}.defaults"
+        message = f"{error.message} (the source gives none: set it with {hint})"
+        error = RecordError(message, error.location, error.field, error.record_id)
+    return Item(where, error=error)
 
 
 def connect(
