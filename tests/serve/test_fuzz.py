@@ -21,6 +21,7 @@ EXAMPLES = int(os.environ.get("CYBERREVIEW_FUZZ_EXAMPLES", "25"))
 ROLE_FOR = {
     ("POST", "/v1/decisions"): "gate",
     ("POST", "/v1/cases/{case_id}/transitions"): "reviewer",
+    ("POST", "/v1/waivers"): "reviewer",
     ("GET", "/v1/audit"): "auditor",
 }
 
