@@ -10,7 +10,7 @@ from ..runtime import Runtime
 from ._common import EXIT_OK, add_command
 
 NAME = "plugins"
-HELP = "list plugins and what each registers (sources, packs, checks, stores, change systems)"
+HELP = "list plugins and what each registers (sources, packs, stores, change systems, ...)"
 DESCRIPTION = """\
 List the built-in plugins and those installed through the "cyberreview_policy"
 entry-point group, with what each registered.  A plugin that failed to load is
