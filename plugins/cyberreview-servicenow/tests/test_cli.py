@@ -214,6 +214,15 @@ def test_init_writes_a_servicenow_example(tmp_path: Path, own_sn: FakeServiceNow
     assert "#   servicenow:" in text
     assert "#       password: {env: SERVICENOW_PASSWORD}" in text
     assert "#       oauth_token: {env: SERVICENOW_OAUTH_TOKEN}" in text
+    # the change system's example, uncommented, is a valid changes: section
+    from cyberreview_policy.config import ConfigFile
+
+    block = text[text.index("# changes:") :]
+    uncommented = yaml.safe_load("\n".join(line[2:] for line in block.splitlines()))
+    entry = uncommented["changes"]["servicenow"]
+    assert (entry["type"], entry["mode"], entry["source"]) == ("servicenow", "approval", "NAME")
+    entry["settings"]["instance"] = own_sn.url
+    ConfigFile.model_validate(uncommented)
 
 
 def test_installing_the_plugin_costs_the_gate_nothing() -> None:

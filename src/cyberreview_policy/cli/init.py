@@ -15,8 +15,8 @@ NAME = "init"
 HELP = "write a commented starter configuration (cyberreview.yaml)"
 DESCRIPTION = """\
 Write a commented cyberreview.yaml: the operator facts that ERPs and CMDBs do
-not hold, and one example source for every source type and one example tracker
-for every case tracker type the installed plugins provide (all commented out).
+not hold, and one commented example for every source type, case tracker type
+and change system type the installed plugins provide.
 It never overwrites a file.
 """
 EXAMPLES = """\
@@ -49,6 +49,19 @@ TRACKERS = """
 # Issue trackers that mirror the review cases (cyberreview cases sync; docs/trackers.md).
 # trackers:
 """
+
+CHANGES = """
+# Change-management systems the gate answers in (cyberreview changes; docs/changes.md).
+# changes:
+"""
+
+
+#: what every ``changes:`` entry adds to its plugin's settings (config.ChangeConfig)
+CHANGE_KEYS = [
+    "#     source: NAME          # (required) the configured source that fetches the CIs",
+    "#     mode: approval        # or work_note",
+    "#     # approver: USER      # whose approvals this tool gives (default: its login)",
+]
 
 
 def _value(name: str, field: str, info: Any) -> str:
@@ -111,6 +124,11 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         text += TRACKERS
     for name, item in trackers:
         text += "\n".join(_settings(name, item.obj)) + "\n"
+    systems = sorted(rt.host.registry.items["change_systems"].items())
+    if systems:
+        text += CHANGES
+    for name, item in systems:
+        text += "\n".join([*_settings(name, item.obj), *CHANGE_KEYS]) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.write_text(text, encoding="utf-8")
     sys.stdout.write(f"wrote {path}; next: edit it, then `cyberreview sources list`\n")
