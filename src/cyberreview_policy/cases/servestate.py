@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from ..errors import CaseStoreError
+from .sqlparts import SqlPart
 
 MIGRATION = """
 CREATE TABLE api_tokens (
@@ -136,20 +136,8 @@ def serve_store(store: Any) -> ServeStore:
 _TOKEN_COLUMNS = "id, name, role, created_at, created_by, revoked_at"
 
 
-class ServeState:
-    """Mixed into :class:`~.sqlstore.SqlStore`: uses its ``_execute``/``_write``."""
-
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        raise NotImplementedError
-
-    def _write(self) -> Any:
-        raise NotImplementedError
-
-    def _guard(self, what: str) -> Any:
-        raise NotImplementedError
-
-    def _append_audit(self, action: str, actor: str, **fields: Any) -> Any:
-        raise NotImplementedError
+class ServeState(SqlPart):
+    """Mixed into :class:`~.sqlstore.SqlStore`."""
 
     # -- tokens -----------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import CaseStoreError
+from .sqlparts import SqlPart
 
 MIGRATION = """
 CREATE TABLE findings (
@@ -79,17 +80,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-class SweepState:
-    """Mixed into :class:`~.sqlstore.SqlStore`: uses its ``_execute``/``_write``."""
-
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        raise NotImplementedError
-
-    def _write(self) -> Any:
-        raise NotImplementedError
-
-    def _guard(self, what: str) -> Any:
-        raise NotImplementedError
+class SweepState(SqlPart):
+    """Mixed into :class:`~.sqlstore.SqlStore`."""
 
     def _note_resolved(self, change: FindingChange, on: dt.date, actor: str) -> None:
         raise NotImplementedError

@@ -12,9 +12,9 @@ next sync looks for the issue before it creates one again
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from .sqlparts import SqlPart
 
 MIGRATION = """
 CREATE TABLE tracker_refs (
@@ -59,20 +59,8 @@ _UPSERT = (
 )
 
 
-class TrackerState:
-    """Mixed into :class:`~.sqlstore.SqlStore`: uses its ``_execute``/``_write``."""
-
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        raise NotImplementedError
-
-    def _write(self) -> Any:
-        raise NotImplementedError
-
-    def _guard(self, what: str) -> Any:
-        raise NotImplementedError
-
-    def _append_audit(self, action: str, actor: str, **fields: Any) -> Any:
-        raise NotImplementedError
+class TrackerState(SqlPart):
+    """Mixed into :class:`~.sqlstore.SqlStore`."""
 
     def tracker_refs(self, tracker: str) -> dict[str, TrackerRef]:
         """case id -> its issue in ``tracker``."""
