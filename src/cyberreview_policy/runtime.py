@@ -178,24 +178,23 @@ class Runtime:
 
     def configured_source(self, name: str, since: Any | None = None) -> ConnectorSource:
         """Source ``name`` of the configuration file, connected through its plugin."""
-        from .config import ConfigError, source_settings
+        from .config import source_settings
         from .connectors.host import connect
+        from .plugintype import kind_of
 
         sources = self.config.file.sources
         if name not in sources:
             known = ", ".join(sorted(sources)) or "none"
             where = str(self.config.path) if self.config.path else "no configuration file"
             raise SourceError(name, f"not configured (configured sources: {known}; {where})")
-        kind_name = sources[name].type
-        types = self.host.registry.objects("sources")
-        kind = types.get(kind_name)
-        if kind is None or kind.connect is None:
-            available = ", ".join(sorted(k for k, t in types.items() if t.connect)) or "none"
-            raise ConfigError(
-                f"no plugin provides source type {kind_name!r} (installed: {available})",
-                self.config.where("sources", name, "type"),
-                f"sources.{name}.type",
-            )
+        kind = kind_of(
+            self,
+            "sources",
+            ("sources", name),
+            sources[name].type,
+            "source",
+            usable=lambda t: t.connect is not None,  # not the built-in file source
+        )
         settings = source_settings(self.config, name, kind.settings_model())
         operator = self.config.file.operator
         return connect(

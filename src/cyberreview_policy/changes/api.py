@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from ..plugintype import PluginType
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -85,8 +87,7 @@ class ChangeSystem(Protocol):
     # optional: ``close()``, called when the command is done with it
 
 
-@dataclass(frozen=True)
-class ChangeSystemType:
+class ChangeSystemType(PluginType[ChangeContext, ChangeSystem]):
     """A kind of change-management system a plugin provides.
 
     :param name: the ``type`` users write under ``changes:`` in ``cyberreview.yaml``.
@@ -95,23 +96,6 @@ class ChangeSystemType:
     :param connect: ``connect(context)`` returns a :class:`ChangeSystem`; or ``"module:name"``.
     :param description: one line for ``cyberreview plugins``.
     """
-
-    name: str
-    config: type[BaseModel] | str
-    connect: Callable[[ChangeContext], ChangeSystem] | str
-    description: str = ""
-
-    def settings_model(self) -> type[BaseModel]:
-        from ..sources.base import _load
-
-        model: type[BaseModel] = _load(self.config)
-        return model
-
-    def connector(self) -> Callable[[ChangeContext], ChangeSystem]:
-        from ..sources.base import _load
-
-        factory: Callable[[ChangeContext], ChangeSystem] = _load(self.connect)
-        return factory
 
 
 def closer(system: Any) -> None:

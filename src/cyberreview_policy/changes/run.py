@@ -59,8 +59,8 @@ class Connected:
 
 def connect(rt: Runtime, name: str | None) -> Connected:
     """Change system ``name`` of the configuration (the only one, when ``None``)."""
-    from ..config import ConfigError, plugin_settings
-    from ..connectors.host import http_factory, redacted_logger
+    from ..config import ConfigError
+    from ..plugintype import client_kit, kind_of, started
 
     configured = rt.config.file.changes
     where = str(rt.config.path) if rt.config.path else "no configuration file"
@@ -75,33 +75,20 @@ def connect(rt: Runtime, name: str | None) -> Connected:
         known = ", ".join(sorted(configured)) or "none"
         raise ChangeSystemError(name, f"not configured (configured: {known}; {where})")
     config = configured[name]
-    kinds = rt.host.registry.objects("change_systems")
-    kind = kinds.get(config.type)
-    if kind is None:
-        available = ", ".join(sorted(kinds)) or "none"
-        raise ConfigError(
-            f"no plugin provides change system type {config.type!r} (installed: {available})",
-            rt.config.where("changes", name, "type"),
-            f"changes.{name}.type",
-        )
+    kind = kind_of(rt, "change_systems", ("changes", name), config.type, "change system")
     if config.source not in rt.config.file.sources:
         raise ConfigError(
             f"no source {config.source!r} is configured to fetch the change's CIs",
             rt.config.where("changes", name, "source"),
             f"changes.{name}.source",
         )
-    settings, secrets = plugin_settings(
-        rt.config, ("changes", name), config.settings, kind.settings_model()
+    settings, logger, http = client_kit(
+        rt, ("changes", name), config.settings, kind, f"cyberreview.changes.{name}"
     )
-    logger = redacted_logger(f"cyberreview.changes.{name}", secrets)
-    http = http_factory(name, settings)
     context = ChangeContext(name, settings, config.mode, config.approver, http, logger)
-    try:
-        system = kind.connector()(context)
-    except CyberreviewError:
-        raise
-    except Exception as exc:
-        raise ChangeSystemError(name, f"the plugin failed: {type(exc).__name__}: {exc}") from None
+    system = started(
+        kind, context, lambda failure: ChangeSystemError(name, f"the plugin failed: {failure}")
+    )
     return Connected(name, config, system)
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..plugintype import PluginType
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -102,8 +104,7 @@ class Tracker(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class TrackerType:
+class TrackerType(PluginType[TrackerContext, Tracker]):
     """A kind of case tracker a plugin provides.
 
     :param name: the ``type`` users write under ``trackers:`` (``jira``, ...).
@@ -113,20 +114,3 @@ class TrackerType:
     :param connect: ``connect(context)`` returns a :class:`Tracker`; or ``"module:name"``.
     :param description: one line for ``cyberreview plugins``.
     """
-
-    name: str
-    config: type[BaseModel] | str
-    connect: Callable[[TrackerContext], Tracker] | str
-    description: str = ""
-
-    def settings_model(self) -> type[BaseModel]:
-        from ..sources.base import _load
-
-        model: type[BaseModel] = _load(self.config)
-        return model
-
-    def connector(self) -> Callable[[TrackerContext], Tracker]:
-        from ..sources.base import _load
-
-        factory: Callable[[TrackerContext], Tracker] = _load(self.connect)
-        return factory

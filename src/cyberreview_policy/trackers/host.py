@@ -8,9 +8,8 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from ..config import ConfigError, plugin_settings
-from ..connectors.host import http_factory, redacted_logger
 from ..errors import CyberreviewError, UsageError
+from ..plugintype import client_kit, kind_of, started
 from .api import Tracker, TrackerContext
 from .sync import SyncResult, TrackerSync
 from .view import Citations, tracked_case
@@ -42,28 +41,15 @@ def configured(rt: Runtime, only: str | None = None) -> list[str]:
 
 def open_tracker(rt: Runtime, name: str) -> tuple[Tracker, str]:
     """Tracker ``name`` of the configuration, connected; and its instance name."""
-    config = rt.config
-    entry = config.file.trackers[name]
-    types = rt.host.registry.objects("trackers")
-    kind = types.get(entry.type)
-    if kind is None:
-        available = ", ".join(sorted(types)) or "none"
-        raise ConfigError(
-            f"no plugin provides tracker type {entry.type!r} (installed: {available})",
-            config.where("trackers", name, "type"),
-            f"trackers.{name}.type",
-        )
-    settings, secrets = plugin_settings(
-        config, ("trackers", name), entry.settings, kind.settings_model()
+    entry = rt.config.file.trackers[name]
+    kind = kind_of(rt, "trackers", ("trackers", name), entry.type, "tracker")
+    settings, logger, http = client_kit(
+        rt, ("trackers", name), entry.settings, kind, f"cyberreview.tracker.{name}"
     )
-    logger = redacted_logger(f"cyberreview.tracker.{name}", secrets)
-    context = TrackerContext(name, settings, http_factory(name, settings), logger)
-    try:
-        tracker = kind.connector()(context)
-    except CyberreviewError:
-        raise
-    except Exception as exc:
-        raise TrackerError(f"tracker {name}: cannot start: {type(exc).__name__}: {exc}") from None
+    context = TrackerContext(name, settings, http, logger)
+    tracker: Tracker = started(
+        kind, context, lambda failure: TrackerError(f"tracker {name}: cannot start: {failure}")
+    )
     from ..runtime import redact_url
 
     return tracker, entry.instance or redact_url(rt.store_url_in_use())
