@@ -314,3 +314,23 @@ def test_path_from_url(url: str, path: str) -> None:
 
 def test_environment_unused() -> None:
     assert os.environ.get("CYBERREVIEW_STORE") is None
+
+
+def _open_new_store(path: str) -> str:
+    from cyberreview_policy.cases.sqlite import SqliteStore
+
+    try:
+        SqliteStore(Path(path)).close()
+    except CaseStoreError as exc:
+        return str(exc)
+    return "ok"
+
+
+def test_processes_opening_a_new_sqlite_store_at_once_all_get_it(tmp_path: Path) -> None:
+    """Two sweeps or gates started together on a new home: neither fails with
+    "database is locked" (SQLite refuses a second switch to WAL at once)."""
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        for round_ in range(24):
+            path = str(tmp_path / f"round{round_}" / "cases.db")
+            assert pool.map(_open_new_store, [path] * 4) == ["ok"] * 4

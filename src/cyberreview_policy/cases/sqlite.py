@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,26 @@ def path_from_url(url: str) -> Path:
     return Path(rest[3:] if rest.startswith("///") else rest)
 
 
+BUSY_WAIT = 30.0  # seconds, as the connection's busy timeout
+
+
+def _wal(db: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (it stays so).  Two processes opening a new file at
+    once can both ask; SQLite then answers one with "database is locked" at once,
+    without waiting on its busy timeout (the lock upgrade would deadlock), so wait
+    and ask again, as the busy timeout would."""
+    waited = 0.0
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or waited >= BUSY_WAIT:
+                raise
+        time.sleep(0.02)
+        waited += 0.02
+
+
 class SqliteStore(SqlStore):
     """A case store in one SQLite file."""
 
@@ -40,10 +61,10 @@ class SqliteStore(SqlStore):
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fresh = not path.exists()
-            self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            self._db = sqlite3.connect(path, timeout=BUSY_WAIT, isolation_level=None)
             if fresh:
                 os.chmod(path, 0o600)  # case material is confidential (Art. 16)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            _wal(self._db)
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.execute("PRAGMA foreign_keys=ON")
         except (sqlite3.Error, OSError) as exc:
