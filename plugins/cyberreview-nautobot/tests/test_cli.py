@@ -8,21 +8,15 @@ and runs the command line as an operator would.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nautobot_env
-import yaml
 from nautobot_seed import object_id
 
 from conftest import MAPPINGS, OPERATOR, awkward, device_id, start
-from cyberreview_policy.testing import FaultServer, Request
+from cyberreview_policy.testing import FaultServer, Request, cli
 
-CLI = str(Path(sys.executable).with_name("cyberreview"))
 AS_OF = ("--as-of", "2026-11-29")
 SEEDED = 42  # devices, one of them with a review_category no longer valid
 STALE = "important_comm_product"
@@ -49,71 +43,32 @@ EXPECTED_CASES = {
 }
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def lines(self) -> list[Any]:
-        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        summary: dict[str, Any] = self.lines()[-1]["summary"]
-        return summary
-
-    @property
-    def decisions(self) -> dict[str, Any]:
-        return {d["record_id"]: d for d in self.lines()[:-1]}
-
-
-class Operator:
+class Operator(cli.Operator):
     """A CYBERREVIEW_HOME with a configuration for one Nautobot."""
 
     def __init__(self, home: Path, server: nautobot_env.Server, **settings: Any):
-        self.home = home
-        self.env = {
-            **os.environ,
-            "CYBERREVIEW_HOME": str(home),
+        env = {
             "CYBERREVIEW_LOG_FORMAT": "text",  # stderr is JSON off a terminal otherwise
             "NAUTOBOT_TOKEN": server.token,
         }
+        super().__init__(home, "nautobot", as_of=AS_OF[1], env=env, operator=OPERATOR)
         self.configure(server, **settings)
 
     def configure(
         self, server: nautobot_env.Server, mappings: Any = MAPPINGS, **settings: Any
     ) -> None:
-        source = {
-            "type": "nautobot",
-            "settings": {
-                "url": server.url,
-                "token": {"env": "NAUTOBOT_TOKEN"},
-                "max_attempts": 2,
-                **settings,
-            },
-            "mappings": mappings,
-        }
-        config = {"operator": OPERATOR, "sources": {"nautobot": source}}
-        (self.home / "cyberreview.yaml").write_text(yaml.safe_dump(config), "utf-8")
-
-    def __call__(self, *args: str) -> Run:
-        done = subprocess.run(
-            [CLI, *args], env=self.env, capture_output=True, text=True, timeout=300, check=False
+        self.write_source(
+            {
+                "type": "nautobot",
+                "settings": {
+                    "url": server.url,
+                    "token": {"env": "NAUTOBOT_TOKEN"},
+                    "max_attempts": 2,
+                    **settings,
+                },
+                "mappings": mappings,
+            }
         )
-        return Run(done.returncode, done.stdout, done.stderr)
-
-    def sweep(self, *args: str) -> Run:
-        return self("sweep", "--source", "nautobot", *AS_OF, "--format", "jsonl", *args)
-
-    def gate(self, record_id: str) -> Run:
-        return self("gate", "--source", "nautobot", "--id", record_id, *AS_OF, "--format", "json")
-
-    def cases(self) -> list[dict[str, Any]]:
-        listed = self("cases", "list", "--format", "json")
-        assert listed.code == 0, listed.err
-        cases: list[dict[str, Any]] = json.loads(listed.out)
-        return cases
 
 
 def device_key(server: nautobot_env.Server, name: str) -> str:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from eastgrid_changes import (
     CAB_MANAGER,
     DONE_CHANGE,
@@ -28,10 +27,11 @@ from eastgrid_changes import (
     RTU_CHANGE,
 )
 from fake_servicenow import FakeServiceNow
-from test_cli import Operator, Run
+from test_cli import Operator
 
-from conftest import MAPPINGS, OPERATOR
+from conftest import MAPPINGS
 from cyberreview_policy.testing import Request
+from cyberreview_policy.testing.cli import CLI, Run
 
 AS_OF = ("--as-of", "2026-11-29")
 
@@ -54,14 +54,12 @@ class ChangeManager(Operator):
         own = {"password": {"env": "SERVICENOW_CHANGE_PASSWORD"}}
         change["settings"] = {**credentials, **own, **change.get("settings", {})}
         self.env.setdefault("SERVICENOW_CHANGE_PASSWORD", sn.password)
-        config = {
-            "operator": OPERATOR,
-            "sources": {
+        self.write(
+            sources={
                 "servicenow": {"type": "servicenow", "settings": credentials, "mappings": mappings}
             },
-            "changes": {"servicenow": change},
-        }
-        (self.home / "cyberreview.yaml").write_text(yaml.safe_dump(config), "utf-8")
+            changes={"servicenow": change},
+        )
 
     def check(self, change: str, *args: str) -> Run:
         return self("changes", "check", change, *(args or AS_OF))
@@ -261,8 +259,6 @@ def test_watch_handles_what_comes_and_stops_cleanly(
 ) -> None:
     import signal
     import subprocess
-
-    from test_cli import CLI
 
     args = [CLI, "changes", "watch", "--interval", "0.2", "--format", "json", *AS_OF]
     with subprocess.Popen(

@@ -8,10 +8,8 @@ the command line as an operator would.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +20,9 @@ from eastgrid_cmdb import sys_id
 from fake_servicenow import FakeServiceNow, at_offset
 
 from conftest import MAPPINGS, OPERATOR
-from cyberreview_policy.testing import Fault
+from cyberreview_policy.testing import Fault, cli
+from cyberreview_policy.testing.cli import Run
 
-CLI = str(Path(sys.executable).with_name("cyberreview"))
 AS_OF = ("--as-of", "2026-11-29")
 READABLE = 56  # CIs in the default tables, less the two an ACL hides
 ROUTER = sys_id("EG-BJ-CORE-RTR-02")  # a 16 Tbps core router in service, never reviewed
@@ -34,76 +32,28 @@ SH_ROUTER = sys_id("EG-SH-CORE-RTR-02")  # "16 Tbps" in a numeric field
 MDM_DB = sys_id("eg-mdm-db-01")  # "2 TB" in a numeric field
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def lines(self) -> list[Any]:
-        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
-
-    def events(self) -> dict[str, dict[str, Any]]:
-        """The run's JSON log events on stderr (``--log-format json``, the default off a
-        terminal), by event name."""
-        found = {}
-        for line in self.err.splitlines():
-            if line.startswith("{"):
-                event = json.loads(line)
-                found[event["event"]] = event
-        return found
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        summary: dict[str, Any] = self.lines()[-1]["summary"]
-        return summary
-
-    @property
-    def decisions(self) -> dict[str, Any]:
-        return {d["record_id"]: d for d in self.lines()[:-1]}
-
-
-class Operator:
+class Operator(cli.Operator):
     """A CYBERREVIEW_HOME with a configuration for one ServiceNow instance."""
 
     def __init__(self, home: Path, sn: FakeServiceNow, **settings: Any):
-        self.home = home
-        self.env = {
-            **os.environ,
-            "CYBERREVIEW_HOME": str(home),
-            "SERVICENOW_PASSWORD": sn.password,
-        }
+        env = {"SERVICENOW_PASSWORD": sn.password}
+        super().__init__(home, "servicenow", as_of=AS_OF[1], env=env, operator=OPERATOR)
         self.configure(sn, **settings)
 
     def configure(self, sn: FakeServiceNow, mappings: Any = MAPPINGS, **settings: Any) -> None:
-        source = {
-            "type": "servicenow",
-            "settings": {
-                "instance": sn.url,
-                "username": sn.username,
-                "password": {"env": "SERVICENOW_PASSWORD"},
-                "max_attempts": 2,
-                **settings,
-            },
-            "mappings": mappings,
-        }
-        config = {"operator": OPERATOR, "sources": {"servicenow": source}}
-        (self.home / "cyberreview.yaml").write_text(yaml.safe_dump(config), "utf-8")
-
-    def __call__(self, *args: str) -> Run:
-        done = subprocess.run(
-            [CLI, *args], env=self.env, capture_output=True, text=True, timeout=300, check=False
+        self.write_source(
+            {
+                "type": "servicenow",
+                "settings": {
+                    "instance": sn.url,
+                    "username": sn.username,
+                    "password": {"env": "SERVICENOW_PASSWORD"},
+                    "max_attempts": 2,
+                    **settings,
+                },
+                "mappings": mappings,
+            }
         )
-        return Run(done.returncode, done.stdout, done.stderr)
-
-    def sweep(self, *args: str) -> Run:
-        return self("sweep", "--source", "servicenow", *AS_OF, "--format", "jsonl", *args)
-
-    def cases(self) -> list[dict[str, Any]]:
-        listed = self("cases", "list", "--format", "json")
-        assert listed.code == 0, listed.err
-        cases: list[dict[str, Any]] = json.loads(listed.out)
-        return cases
 
 
 @pytest.fixture

@@ -7,22 +7,18 @@ and runs the command line as an operator would.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tryton_env
-import yaml
 
 from conftest import MAPPINGS, add_router, start
-from cyberreview_policy.testing import FaultServer, Request
+from cyberreview_policy.testing import FaultServer, Request, cli
 
-CLI = str(Path(sys.executable).with_name("cyberreview"))
 AS_OF = ("--as-of", "2026-11-29")
 OPERATOR = {"name": "East Grid Power", "ciio": True, "sector": "energy"}
 SEEDED = 25  # lines of quotation, confirmed and processing purchases
@@ -31,70 +27,34 @@ CHAIR = "PO-2026-0006/17"  # an office chair: allow
 CABLE = "PO-2026-0001/3"  # a fibre cable whose product has no attributes
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def lines(self) -> list[Any]:
-        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        summary: dict[str, Any] = self.lines()[-1]["summary"]
-        return summary
-
-    @property
-    def decisions(self) -> dict[str, Any]:
-        return {d["record_id"]: d for d in self.lines()[:-1]}
-
-
-class Operator:
+class Operator(cli.Operator):
     """A CYBERREVIEW_HOME with a configuration for one Tryton server."""
 
     def __init__(self, home: Path, server: tryton_env.Server, **settings: Any):
-        self.home = home
-        self.env = {
-            **os.environ,
-            "CYBERREVIEW_HOME": str(home),
+        env = {
             "CYBERREVIEW_LOG_FORMAT": "text",  # stderr is JSON off a terminal otherwise
             "TRYTON_PASSWORD": server.password,
         }
+        super().__init__(home, "tryton", as_of=AS_OF[1], env=env, operator=OPERATOR)
         self.configure(server, **settings)
 
     def configure(
         self, server: tryton_env.Server, mappings: Any = MAPPINGS, **settings: Any
     ) -> None:
-        source = {
-            "type": "tryton",
-            "settings": {
-                "url": server.url,
-                "database": server.database,
-                "username": server.login,
-                "password": {"env": "TRYTON_PASSWORD"},
-                "max_attempts": 2,
-                **settings,
-            },
-            "mappings": mappings,
-        }
-        config = {"operator": OPERATOR, "sources": {"tryton": source}}
-        (self.home / "cyberreview.yaml").write_text(yaml.safe_dump(config), "utf-8")
-
-    def __call__(self, *args: str) -> Run:
-        done = subprocess.run(
-            [CLI, *args], env=self.env, capture_output=True, text=True, timeout=300, check=False
+        self.write_source(
+            {
+                "type": "tryton",
+                "settings": {
+                    "url": server.url,
+                    "database": server.database,
+                    "username": server.login,
+                    "password": {"env": "TRYTON_PASSWORD"},
+                    "max_attempts": 2,
+                    **settings,
+                },
+                "mappings": mappings,
+            }
         )
-        return Run(done.returncode, done.stdout, done.stderr)
-
-    def sweep(self, *args: str) -> Run:
-        return self("sweep", "--source", "tryton", *AS_OF, "--format", "jsonl", *args)
-
-    def cases(self) -> list[dict[str, Any]]:
-        listed = self("cases", "list", "--format", "json")
-        assert listed.code == 0, listed.err
-        cases: list[dict[str, Any]] = json.loads(listed.out)
-        return cases
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 - :class:`SourceContract`: the contract tests a connector's test class inherits;
 - :class:`FaultServer`, :class:`Fault`, :class:`Reply`, :class:`Request`: a
   local HTTP server that fakes a system or proxies a real one, injecting faults;
+- :mod:`.cli`: ``Operator`` and ``Run``, the installed command run in a fresh
+  ``CYBERREVIEW_HOME``, for end-to-end tests;
 - fixtures (registered by the ``pytest11`` entry point): ``fault_server``.
 
 Names load on first use, so the pytest plugin costs nothing in projects that
