@@ -3,6 +3,7 @@ script, no font or CDN), readable on screen and on paper."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -293,43 +294,41 @@ def _exposure(report: Report) -> str:
     )
 
 
+def _text_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A table of plain text cells, escaped."""
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
 def _overdue(context: ReportContext) -> str:
     head = f"<h2>Overdue review cases ({len(context.overdue)})</h2>"
     if not context.overdue:
         return head + "<p class='muted'>No statutory period has run out.</p>"
-    rows = "".join(
-        f"<tr><td>{_e(c['id'])}</td><td>{_e(c['record_id'])}</td><td>{_e(c['state'])}</td>"
-        f"<td>{_e(c['period'])}</td><td>{_e(c['deadline'])}</td></tr>"
-        for c in context.overdue
-    )
-    return (
-        f"{head}<table><tr><th>case</th><th>record</th><th>state</th><th>period</th>"
-        f"<th>deadline</th></tr>{rows}</table>"
+    return head + _text_table(
+        ("case", "record", "state", "period", "deadline"),
+        (
+            (c["id"], c["record_id"], c["state"], c["period"], c["deadline"])
+            for c in context.overdue
+        ),
     )
 
 
 def _skipped(summary: Summary) -> str:
     if not summary.skipped:
         return ""
-    rows = "".join(
-        f"<tr><td>{_e(s.location)}</td><td>{_e(s.record_id)}</td><td>{_e(s.message)}</td></tr>"
-        for s in summary.skips
-    )
-    return (
-        f"<h2>Skipped ({_n(summary.skipped)})</h2><table><tr><th>where</th><th>record</th>"
-        f"<th>why</th></tr>{rows}</table>"
+    return f"<h2>Skipped ({_n(summary.skipped)})</h2>" + _text_table(
+        ("where", "record", "why"), ((s.location, s.record_id, s.message) for s in summary.skips)
     )
 
 
 def _problems(summary: Summary) -> str:
     if not summary.with_problems:
         return ""
-    rows = "".join(
-        f"<tr><td>{_e(p.record_id)}</td><td>{_e(p.message)}</td></tr>" for p in summary.problems
-    )
     return (
         f"<h2>Data problems ({_n(summary.with_problems)})</h2><p>These records were decided "
         "with the values below left unknown (their type was wrong in the source); fix them "
         "in the source system.</p>"
-        f"<table><tr><th>record</th><th>what was wrong</th></tr>{rows}</table>"
+    ) + _text_table(
+        ("record", "what was wrong"), ((p.record_id, p.message) for p in summary.problems)
     )
