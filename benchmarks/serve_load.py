@@ -181,28 +181,16 @@ def bench_store(kind: str, args: argparse.Namespace, home: Path) -> None:
                 f"\n{kind} store, {args.workers} worker(s) x {args.threads} threads, "
                 f"{args.clients} clients, {args.duration:.0f} s per run"
             )
-            print(
-                "  "
-                + drive(
+            for rate in (args.rate, None):  # the fixed offered rate, then as fast as it goes
+                run = drive(
                     server.url,
                     token,
                     bodies,
                     clients=args.clients,
                     seconds=args.duration,
-                    rate=args.rate,
-                ).report()
-            )
-            print(
-                "  "
-                + drive(
-                    server.url,
-                    token,
-                    bodies,
-                    clients=args.clients,
-                    seconds=args.duration,
-                    rate=None,
-                ).report()
-            )
+                    rate=rate,
+                )
+                print("  " + run.report())
         finally:
             log = server.stop()
             if "Traceback" in log:
