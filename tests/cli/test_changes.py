@@ -155,3 +155,10 @@ def test_which_change_system(cli: Cli, memory: Path, buyly: Any) -> None:
     )
     assert cli("changes", "check", "CHG2", "--system", "other", *AS_OF).code == 0
     assert "not configured" in cli("changes", "check", "CHG2", "--system", "x", *AS_OF).err
+
+
+def test_no_change_system_configured(cli: Cli, memory: Path, buyly: Any) -> None:
+    memory.write_text(CONFIG.format(url=buyly.url), "utf-8")
+    result = cli("changes", "check", "CHG2", *AS_OF)
+    assert result.code == 3
+    assert result.err.startswith("cyberreview: error: no change system is configured (add one")

@@ -65,6 +65,10 @@ def connect(rt: Runtime, name: str | None) -> Connected:
     configured = rt.config.file.changes
     where = str(rt.config.path) if rt.config.path else "no configuration file"
     if name is None:
+        if not configured:
+            raise UsageError(
+                f"no change system is configured (add one under changes:, docs/changes.md; {where})"
+            )
         if len(configured) != 1:
             known = ", ".join(sorted(configured)) or "none"
             raise UsageError(
