@@ -2,6 +2,7 @@
 
     python benchmarks/run.py              # 200,000 records, plus the 1,000,000-record RSS run
     python benchmarks/run.py --quick      # a smoke run: 20,000 records, no RSS run
+    python benchmarks/run.py --previous /path/to/0.6-venv/bin/python   # and a previous release
     tox -e bench                          # the same, against a normally installed wheel
 
 See benchmarks/README.md for what is measured and why.  Standard library only;
@@ -51,7 +52,8 @@ MB = 1_000_000
 MIN_VS_BASELINE = 1 / 3  # sweep records/s over the hand-written baseline's
 MIN_VS_REGO = 20.0  # sweep records/s over regopy's
 MAX_RSS_BYTES = 200 * MB  # sweep peak RSS at --rss-records
-MAX_GATE_RATIO = 12.0  # gate cold start over `python -c pass`
+MAX_GATE_RATIO = 8.0  # gate cold start over `python -c pass`
+MIN_VS_PREVIOUS = 1.0  # sweep records/s over the --previous install's (no slower)
 
 # -- what the steps share ---------------------------------------------------------
 
@@ -65,6 +67,7 @@ class Bench:
     cyberreview: list[str]
     env: dict[str, str]
     work: Path
+    previous: Bench | None = None  # --previous: another install measured alike
 
     def sweep(self, source: Path, output: str) -> list[str]:
         return [
@@ -242,6 +245,25 @@ def throughput_step(bench: Bench, data: Path) -> tuple[Measured, Measured, dict[
     return *fastest, rego
 
 
+def previous_step(bench: Bench, data: Path, sample: Path, decisions: Path) -> dict[str, Any]:
+    """The --previous install: its sweep over the same records (fastest of --repeat) and its
+    gate cold start on the same record."""
+    other = bench.previous
+    assert other is not None
+    runs = []
+    for turn in range(1, bench.args.repeat + 1):
+        log(f"timing the previous install's sweep ({turn} of {bench.args.repeat})")
+        runs.append(measure(other.sweep(data, os.devnull), other.env))
+        log(f"  {runs[-1].seconds:.2f} s")
+    fastest = min(runs, key=lambda m: m.seconds)
+    cold = gate_step(other, sample, decisions)
+    return {
+        "sweep": asdict(fastest)
+        | {"records_per_second": rate(bench.args.records, fastest.seconds), "stderr": None},
+        "gate": asdict(cold) | {"ratio": cold.ratio},
+    }
+
+
 def rss_step(bench: Bench) -> dict[str, Any] | None:
     """The sweep's peak RSS over --rss-records (none with --quick)."""
     records = bench.args.rss_records
@@ -279,9 +301,10 @@ def run_all(bench: Bench) -> dict[str, Any]:
     ours, base, rego = throughput_step(bench, data)
     big = rss_step(bench)
     cold = gate_step(bench, sample, decisions)
+    previous = previous_step(bench, data, sample, decisions) if bench.previous else None
     ours_rps = rate(args.records, ours.seconds)
     base_rps = rate(args.records, base.seconds)
-    found = targets(ours_rps, base_rps, rego["records_per_second"], big, cold)
+    found = targets(ours_rps, base_rps, rego["records_per_second"], big, cold, previous=previous)
     return {
         "pack": PACK,
         "as_of": AS_OF,
@@ -292,6 +315,7 @@ def run_all(bench: Bench) -> dict[str, Any]:
         "rego": rego,
         "rss_run": big,
         "gate": asdict(cold) | {"ratio": cold.ratio},
+        "previous": previous,
         "cross_check": asdict(check),
         "targets": [asdict(t) | {"status": t.status} for t in found],
     }
@@ -329,7 +353,13 @@ def table(rows: list[list[str]]) -> str:
 
 
 def targets(
-    ours: float, base: float, rego: float, big: dict[str, Any] | None, cold: ColdStart
+    ours: float,
+    base: float,
+    rego: float,
+    big: dict[str, Any] | None,
+    cold: ColdStart,
+    *,
+    previous: dict[str, Any] | None = None,
 ) -> list[Target]:
     vs_base, vs_rego = ours / base, ours / rego
     rows = [
@@ -376,6 +406,29 @@ def targets(
             cold.ratio <= MAX_GATE_RATIO,
         )
     )
+    if previous is not None:
+        theirs = previous["sweep"]["records_per_second"]
+        rows.append(
+            Target(
+                "sweep throughput vs the --previous install",
+                f"{ours:,.0f} rec/s",
+                f"{theirs:,.0f} rec/s",
+                f"{ours / theirs:.2f}x",
+                f">= {MIN_VS_PREVIOUS:.1f}x",
+                ours / theirs >= MIN_VS_PREVIOUS,
+            )
+        )
+        gate = previous["gate"]
+        rows.append(
+            Target(
+                "gate cold start vs the --previous install",
+                f"{cold.gate_median * 1000:.0f} ms ({cold.ratio:.1f}x)",
+                f"{gate['gate_median'] * 1000:.0f} ms ({gate['ratio']:.1f}x)",
+                f"{cold.gate_median / gate['gate_median']:.2f}x",
+                "(information)",
+                None,
+            )
+        )
     return rows
 
 
@@ -414,6 +467,11 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
     if results["rss_run"]:
         big = results["rss_run"]
         details.append(run_row("cyberreview sweep (RSS run)", big["records"], big))
+    if results["previous"]:
+        before = results["previous"]
+        details.append(
+            run_row(f"previous install ({before['version']})", results["records"], before["sweep"])
+        )
     print(table(details))
     print()
     gate = results["gate"]
@@ -481,6 +539,12 @@ def options(argv: Sequence[str] | None) -> argparse.Namespace:
         default=Path(tempfile.gettempdir()) / "cyberreview-bench",
         help="where generated records are cached ($TMPDIR/cyberreview-bench)",
     )
+    parser.add_argument(
+        "--previous",
+        metavar="PYTHON",
+        help="also measure the cyberreview-policy installed for this interpreter (a previous "
+        "release) in the same run: its sweep and gate cold start, on the same records",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results here")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -513,8 +577,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = Path(tempfile.mkdtemp(prefix="cyberreview-bench-"))
         env = dict(os.environ, CYBERREVIEW_HOME=str(work / "home"))
         env.pop("CYBERREVIEW_NO_CACHE", None)  # measure the default: the pack cache is on
+        previous = None
+        if args.previous:
+            before = probe(args.previous)
+            log(f"and the previous install {args.previous} ({before['tool_version']})")
+            previous_env = dict(env, CYBERREVIEW_HOME=str(work / "previous-home"))
+            previous = Bench(
+                args, args.previous, cyberreview_command(args.previous), previous_env, work
+            )
         try:
-            results = run_all(Bench(args, python, cyberreview, env, work))
+            results = run_all(Bench(args, python, cyberreview, env, work, previous))
+            if previous is not None:
+                results["previous"]["version"] = before["tool_version"]
         finally:
             shutil.rmtree(work, ignore_errors=True)
     except BenchError as exc:

@@ -24,7 +24,7 @@ import pytest
 
 from cyberreview_policy.builtin.packs import shipped_packs_root
 from cyberreview_policy.cli import main
-from cyberreview_policy.engine import Engine
+from cyberreview_policy.engine.core import Engine
 from cyberreview_policy.models.record import Record
 from cyberreview_policy.plugin.manager import PluginHost, make_host
 from cyberreview_policy.policy.pack import Pack, load_pack

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cyberreview_policy.docgen import generated
+from cyberreview_policy.cli.docgen import generated
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -15,7 +15,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 @pytest.mark.parametrize("name", sorted(generated()))
 def test_generated_doc_is_current(name: str) -> None:
     assert (DOCS / name).read_text("utf-8") == generated()[name], (
-        f"docs/{name} is stale: run python -m cyberreview_policy.docgen"
+        f"docs/{name} is stale: run python -m cyberreview_policy.cli.docgen"
     )
 
 

@@ -59,6 +59,7 @@ def test_ids_are_unique_across_chunks(gen: ModuleType) -> None:
     assert len(set(ids)) == len(ids)
 
 
+@pytest.mark.slow
 def test_parallel_jobs_write_the_same_bytes(gen: ModuleType, tmp_path: Path) -> None:
     """Chunks encoded by two processes, run as the benchmark runs it: same text as generate()."""
     count = 2 * gen.CHUNK + 17

@@ -2,10 +2,13 @@
 
 The public Python API::
 
-    from cyberreview_policy import Engine, Record, load_pack
+    from cyberreview_policy import Engine, load_pack, parse_record
 
     pack = load_pack(path_to_pack, checks={})
-    decision = Engine([pack]).decide(Record.from_json(text), as_of)
+    decision = Engine([pack]).decide(parse_record(text), as_of)
+
+``Record`` is the record's pydantic model (its JSON Schema, ``Record.from_json``);
+``parse_record`` validates JSON text with the runtime's one validator.
 
 Plugins: see :mod:`cyberreview_policy.plugin`.
 """
@@ -25,14 +28,16 @@ __all__ = [
     "__version__",
     "hookimpl",
     "load_pack",
+    "parse_record",
 ]
 
 if TYPE_CHECKING:
     from .checks import Check
-    from .engine import Engine
+    from .engine.core import Engine
     from .errors import CyberreviewError
     from .models.decision import Decision
     from .models.record import Record
+    from .models.validate import from_json as parse_record
     from .plugin import hookimpl
     from .policy.pack import load_pack
 
@@ -44,6 +49,7 @@ _LAZY = {
     "Record": ".models.record",
     "hookimpl": ".plugin",
     "load_pack": ".policy.pack",
+    "parse_record": ".models.validate",
 }
 
 
@@ -52,5 +58,6 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+        attr = {"parse_record": "from_json"}.get(name, name)
+        return getattr(importlib.import_module(_LAZY[name], __name__), attr)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

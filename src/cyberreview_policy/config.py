@@ -17,14 +17,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from .errors import LocatedError, Location, PolicyError, dotted
+from .env import CONFIG_ENV
+from .errors import ConfigError, Location, PolicyError, dotted
 
-CONFIG_ENV = "CYBERREVIEW_CONFIG"
 FILE_NAME = "cyberreview.yaml"
-
-
-class ConfigError(LocatedError):
-    """A configuration file that cannot be used; names file, line and key."""
 
 
 class _Strict(BaseModel):
@@ -158,8 +154,7 @@ def config_path(explicit: Path | None, home: Path) -> Path | None:
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config(None, ConfigFile())
-    from .policy.pack import validate
-    from .policy.yamlsrc import load
+    from .policy.yamlsrc import load, validate
 
     try:
         data, lines = load(path)
@@ -237,7 +232,7 @@ def plugin_settings(
     validated against a plugin's model, secrets resolved; and the secrets."""
     from pydantic import ValidationError
 
-    from .models.problems import problems
+    from .errors import problems
     from .policy.yamlsrc import data_loc
 
     base = (*where, "settings")

@@ -1,14 +1,21 @@
-"""The one exception tree of cyberreview-policy.
+"""The one exception tree of cyberreview-policy, and reading validation errors.
 
 Every error a user can cause derives from :class:`CyberreviewError` and
 carries what is needed to fix it: the file, the line, the field, the rule or
 the plugin.  ``str(error)`` is a single line fit for stderr.
+
+Stdlib only: catching an error never loads pydantic.  :func:`problems` and
+:func:`located` read a pydantic (or pydantic-core) ``ValidationError`` by duck
+typing (its ``errors()``), so one helper serves every reader.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 def dotted(loc: Sequence[str | int]) -> str:
@@ -138,3 +145,229 @@ class ChangeSystemError(CyberreviewError):
         self.system = system
         self.message = message
         super().__init__(f"change system {system}: {message}")
+
+
+class ConfigError(LocatedError):
+    """A configuration file that cannot be used; names file, line and key."""
+
+
+class CalendarError(LocatedError):
+    """A calendar file that cannot be used; names file, line and field."""
+
+
+class WaiverError(LocatedError):
+    """A waiver file or waiver that cannot be used; names file, line and field."""
+
+
+class EvaluationError(CyberreviewError):
+    """A rule could not be evaluated on a record (a named check raised)."""
+
+
+class TransitionError(CaseStoreError):
+    """A transition the procedure does not allow, or a date out of order."""
+
+
+class SweepBusyError(CaseStoreError):
+    """Another sweep of the same source (and shard) is running."""
+
+
+class TokenError(CaseStoreError):
+    """A token that cannot be created or revoked as asked."""
+
+
+class AuthUnavailable(CaseStoreError):
+    """The service's token table could not be read, and none was read before."""
+
+
+class Refusal(CyberreviewError):
+    """A request the HTTP service refuses (4xx, or 503): ``status``, a machine ``code``,
+    a one-line message, and the problems of a body that does not fit."""
+
+    def __init__(
+        self, status: int, code: str, message: str, problems: list[dict[str, str]] | None = None
+    ):
+        self.status = status
+        self.code = code
+        self.message = message
+        self.problems = problems
+        super().__init__(message)
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.problems is not None:
+            error["problems"] = self.problems
+        return {"error": error}
+
+
+class TrackerError(CyberreviewError):
+    """A tracker that cannot be opened (its plugin failed to start)."""
+
+
+class HttpError(CyberreviewError):
+    """A request that failed for good: what the server said, or why it could not be asked.
+
+    The message is redacted of every registered secret when the error is made.
+    """
+
+    def __init__(self, message: str, status: int | None = None, retryable: bool = False):
+        from .env import redact
+
+        self.status = status
+        self.retryable = retryable
+        super().__init__(redact(message))
+
+
+# -- internal: raised and caught inside the package, turned into the errors above --
+
+
+class PathError(ValueError):
+    """A dotted path that does not name a record field."""
+
+
+class CompileError(Exception):
+    """A condition that cannot compile; ``loc`` is where in the data (of ``file``)."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str, file: str | None = None):
+        self.loc = loc
+        self.message = message
+        self.file = file
+        super().__init__(message)
+
+
+class OperandError(ValueError):
+    """An operand that does not fit the operator or the field."""
+
+
+class TemplateError(ValueError):
+    """A message template that cannot compile."""
+
+
+class ArrayError(ValueError):
+    """The text is not a JSON array (or breaks off); ``line``/``column`` say where."""
+
+    def __init__(self, message: str, line: int, column: int):
+        self.line = line
+        self.column = column
+        super().__init__(message)
+
+
+# -- validation errors, read --------------------------------------------------------
+
+_LITERAL_ITEM = re.compile(r"'([^']*)'")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where (``loc``, as data keys) and what."""
+
+    loc: tuple[str | int, ...]
+    message: str
+
+    @property
+    def field(self) -> str:
+        return dotted(self.loc)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.loc else self.message
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _expected_literals(error: Any) -> str:
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    items = _LITERAL_ITEM.findall(expected)
+    return ", ".join(items) if items else expected
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "literal_error":
+        return f"{_shown(value)} is not one of {_expected_literals(error)}"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"{_shown(value)} is not a boolean (true, false or null)"
+    if kind.startswith(("date_", "datetime_")) or (
+        kind == "value_error" and "YYYY-MM-DD" in str(ctx.get("error", ""))
+    ):
+        return f"{_shown(value)} is not a valid date (expected YYYY-MM-DD)"
+    if kind.startswith(("int_", "float_", "decimal_")):
+        return f"{_shown(value)} is not a number"
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"{_shown(value)} must be at least {ctx.get('ge', ctx.get('gt'))}"
+    if kind == "string_pattern_mismatch":
+        return f"{_shown(value)} does not match {ctx.get('pattern')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_type":
+        return f"expected a string, got {_shown(value)}"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"expected an object, got {_shown(value)}"
+    if kind == "list_type":
+        return f"expected a list, got {_shown(value)}"
+    if kind == "json_invalid":
+        return f"invalid JSON: {ctx.get('error', error['msg'])}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return str(error["msg"])
+
+
+def _loc(error: Any) -> tuple[str | int, ...]:
+    loc = tuple(error["loc"])
+    field = (error.get("ctx") or {}).get("field")
+    if isinstance(field, str):
+        loc = (*loc, field)
+    return loc
+
+
+def problems(exc: Any, *, drop: Sequence[str] = ()) -> list[Problem]:
+    """The errors of ``exc`` (a pydantic or pydantic-core ``ValidationError``) as
+    :class:`Problem`\\ s.
+
+    ``drop`` lists location parts that are not data keys (union tags) to leave out.
+    """
+    out: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(part for part in _loc(error) if part not in drop)
+        out.append(Problem(loc, _message(error)))
+    return out
+
+
+def summarize(found: Sequence[Problem], limit: int = 3) -> str:
+    """One line for a list of problems: the first few, then how many more."""
+    text = "; ".join(str(p) for p in found[:limit])
+    if len(found) > limit:
+        text += f" (and {len(found) - limit} more)"
+    return text
+
+
+def located(
+    exc: Any,
+    where: Callable[[tuple[str | int, ...]], tuple[Location | None, tuple[str | int, ...]]],
+    *,
+    drop: Sequence[str] = (),
+) -> tuple[str, Location | None, str | None]:
+    """The first problem of validation error ``exc`` as (message, location, field).
+
+    ``where(loc)`` maps the problem's data location to a place in the input (a line of
+    a JSON or YAML file) and the field path to name.  The message says how many more
+    problems there are.
+    """
+    found = problems(exc, drop=drop)
+    first = found[0]
+    location, field_loc = where(first.loc)
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return first.message + more, location, dotted(field_loc) or None

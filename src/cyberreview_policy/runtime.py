@@ -7,62 +7,28 @@ embedded case store ``cases.db``.  It is created with owner-only permissions.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cases.base import CaseStore
-from .cases.calendar import WorkCalendar
-from .errors import CaseStoreError, SourceError, UsageError
+from .env import CALENDAR_ENV, STORE_ENV, default_store_url, home_dir, redact_url
+from .errors import CaseStoreError, ConfigError, CyberreviewError, SourceError, UsageError
 from .plugin.manager import PluginHost, make_host
 from .policy.catalog import Catalog
-from .sources.base import Source
 
 if TYPE_CHECKING:
+    import datetime as dt
+    import logging
+
+    from .cases.base import CaseStore
+    from .cases.calendar import WorkCalendar
     from .config import Config
     from .connectors.host import ConnectorSource
-
-HOME_ENV = "CYBERREVIEW_HOME"
-STORE_ENV = "CYBERREVIEW_STORE"
-ACTOR_ENV = "CYBERREVIEW_ACTOR"
-
-
-def home_dir() -> Path:
-    """``$CYBERREVIEW_HOME``, or ``~/.cyberreview``."""
-    configured = os.environ.get(HOME_ENV)
-    return Path(configured).expanduser() if configured else Path.home() / ".cyberreview"
-
-
-def default_store_url() -> str:
-    """``$CYBERREVIEW_STORE``, or the SQLite file ``$CYBERREVIEW_HOME/cases.db``."""
-    return os.environ.get(STORE_ENV) or f"sqlite:///{home_dir() / 'cases.db'}"
-
-
-def current_actor() -> str:
-    """Who is acting, for the audit trail: ``$CYBERREVIEW_ACTOR`` or the login name."""
-    configured = os.environ.get(ACTOR_ENV)
-    if configured:
-        return configured
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid:{os.getuid()}"
-
-
-def redact_url(url: str) -> str:
-    """A store URL fit for messages: no password."""
-    scheme, sep, rest = url.partition("://")
-    userinfo, at, host = rest.rpartition("@")
-    if not sep or not at:
-        return url
-    user = userinfo.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in userinfo else url
-
-
-CALENDAR_ENV = "CYBERREVIEW_CALENDAR"
+    from .engine.core import Engine
+    from .policy.pack import Pack
+    from .sources.base import Source
+    from .waivers import Waiver
 
 
 class Runtime:
@@ -121,6 +87,33 @@ class Runtime:
                 law.append(root / "law.yaml")
         return Catalog(dirs, registry.objects("checks"), law)
 
+    def packs(
+        self, pins: Sequence[str], as_of: dt.date, note: Callable[[str], None] | None = None
+    ) -> list[Pack]:
+        """The packs a run decides under: ``pins`` (ids, ``id@version`` or directories),
+        or from every family the version in force on ``as_of``.  ``note`` is told of
+        broken plugins and of pinned packs not in force on the date."""
+        if note is not None:
+            for warning in self.plugin_warnings():
+                note(f"warning: {warning}")
+        packs = self.catalog.select(pins, as_of)
+        for pack in packs:
+            if note is not None and pins and not pack.in_force(as_of):
+                end = pack.manifest.effective_to or "open end"
+                note(
+                    f"note: pack {pack.id} is not in force on {as_of} "
+                    f"(in force {pack.manifest.effective_from} to {end}); deciding as pinned"
+                )
+        return packs
+
+    def engine(self, packs: Sequence[Pack], overrides: Iterable[Waiver] = ()) -> Engine:
+        """The engine for ``packs`` with the waivers in force (and single-run
+        ``overrides``): the one place an engine is assembled for a command."""
+        from . import waivers
+        from .engine.core import Engine
+
+        return Engine(packs, waivers.for_run(home_dir(), packs, overrides))
+
     def source(self, target: str, source_type: str = "file", **options: object) -> Source:
         types = self.host.registry.objects("sources")
         if source_type not in types:
@@ -146,7 +139,8 @@ class Runtime:
 
     def _configured(self, key: str) -> str | None:
         """A top-level setting of the configuration file, without reading it when absent."""
-        from .config import CONFIG_ENV, FILE_NAME
+        from .config import FILE_NAME
+        from .env import CONFIG_ENV
 
         no_file = not (home_dir() / FILE_NAME).is_file()
         if self.config_path is None and not os.environ.get(CONFIG_ENV) and no_file:
@@ -180,7 +174,6 @@ class Runtime:
         """Source ``name`` of the configuration file, connected through its plugin."""
         from .config import source_settings
         from .connectors.host import connect
-        from .plugintype import kind_of
 
         sources = self.config.file.sources
         if name not in sources:
@@ -200,3 +193,55 @@ class Runtime:
         return connect(
             kind, settings, operator.model_dump(exclude_none=True) if operator else {}, since
         )
+
+
+# -- starting what plugins provide (sources, change systems, trackers) --------------
+
+
+def kind_of(
+    rt: Runtime,
+    registry: str,
+    where: tuple[str, str],
+    type_name: str,
+    what: str,
+    *,
+    usable: Callable[[Any], bool] = lambda kind: True,
+) -> Any:
+    """The registered type ``type_name`` of entry ``where`` (section, name, e.g.
+    ``("trackers", "jira")``); a configuration error naming the installed ones when
+    no plugin provides it."""
+    section, name = where
+    kinds = rt.host.registry.objects(registry)
+    kind = kinds.get(type_name)
+    if kind is None or not usable(kind):
+        available = ", ".join(sorted(k for k, v in kinds.items() if usable(v))) or "none"
+        raise ConfigError(
+            f"no plugin provides {what} type {type_name!r} (installed: {available})",
+            rt.config.where(section, name, "type"),
+            f"{section}.{name}.type",
+        )
+    return kind
+
+
+def client_kit(
+    rt: Runtime, where: tuple[str, str], given: dict[str, Any], kind: Any, logger: str
+) -> tuple[Any, logging.Logger, Callable[..., Any]]:
+    """The settings ``given`` for entry ``where`` validated against ``kind``'s model
+    (secrets resolved), a logger ``logger`` that masks those secrets, and the host's
+    HTTP client factory."""
+    from .config import plugin_settings
+    from .connectors.host import http_factory, redacted_logger
+
+    settings, secrets = plugin_settings(rt.config, where, given, kind.settings_model())
+    return settings, redacted_logger(logger, secrets), http_factory(where[1], settings)
+
+
+def started(kind: Any, context: Any, fail: Callable[[str], Exception]) -> Any:
+    """``kind``'s connect on ``context``; a plugin's own failure (not one of ours)
+    becomes ``fail("<exception type>: <message>")``."""
+    try:
+        return kind.connector()(context)
+    except CyberreviewError:
+        raise
+    except Exception as exc:
+        raise fail(f"{type(exc).__name__}: {exc}") from None

@@ -7,12 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cyberreview_policy.cases.calendar import (
-    CalendarError,
-    WorkCalendar,
-    calendar_for,
-    load_calendar,
-)
+from cyberreview_policy.cases.calendar import WorkCalendar, calendar_for, load_calendar
+from cyberreview_policy.errors import CalendarError
 
 D = dt.date
 CAL = WorkCalendar()

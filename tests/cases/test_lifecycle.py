@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cyberreview_policy.cases.lifecycle import Event, TransitionError, check_transition, next_states
+from cyberreview_policy.cases.lifecycle import Event, check_transition, next_states
+from cyberreview_policy.errors import TransitionError
 
 D = dt.date
 AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -9,9 +9,9 @@ from typing import Any
 from cyberreview_policy.cases.calendar import WorkCalendar
 from cyberreview_policy.cases.service import CaseService
 from cyberreview_policy.cases.sqlite import SqliteStore
-from cyberreview_policy.engine import Engine
-from cyberreview_policy.fastrecord import from_text
+from cyberreview_policy.engine.core import Engine
 from cyberreview_policy.models.record import Record
+from cyberreview_policy.models.validate import from_json
 from tests.conftest import COVERED, with_changes
 
 D = dt.date
@@ -110,15 +110,15 @@ def test_attached_material_counts_as_on_file(engine: Engine, tmp_path: Path) -> 
     assert "materials" not in rules(decide(engine, cases, data))
 
 
-def test_the_fast_path_record_overlays_the_same(engine: Engine, tmp_path: Path) -> None:
+def test_the_overlay_leaves_the_record_read_unchanged(engine: Engine, tmp_path: Path) -> None:
     import json
 
     cases = service(tmp_path)
     case_id = decide(engine, cases)["actions"][0]["case_id"]
     for state, day in (("declared", 2), ("under_review", 3), ("passed", 20)):
         cases.store.transition(case_id, state, on=D(2021, 6, day), actor="ana")
-    fast = from_text(json.dumps(COVERED))
-    evaluated, _ = cases.prepare(fast, D(2021, 6, 21))
+    read = from_json(json.dumps(COVERED))
+    evaluated, _ = cases.prepare(read, D(2021, 6, 21))
     assert evaluated.review.status == "passed"
-    assert fast.review.status == "none"  # the record read is not changed
+    assert read.review.status == "none"  # the record read is not changed
     assert engine.decide(evaluated, D(2021, 6, 21))["decision"] == "allow"

@@ -18,10 +18,9 @@ import pytest
 
 from cyberreview_policy.cases.audit import verify
 from cyberreview_policy.cases.base import CaseRequest
-from cyberreview_policy.cases.lifecycle import TransitionError
 from cyberreview_policy.cases.sqlite import SqliteStore, path_from_url
 from cyberreview_policy.cases.sqlstore import SqlStore
-from cyberreview_policy.errors import CaseStoreError, UnknownCaseError
+from cyberreview_policy.errors import CaseStoreError, TransitionError, UnknownCaseError
 from tests.cases.conftest import open_store
 
 D = dt.date
@@ -221,6 +220,7 @@ def _race(url: str, barrier: Any, results: Any) -> None:
     store.close()
 
 
+@pytest.mark.slow
 def test_sixteen_racing_processes_leave_one_open_case(store_url: str) -> None:
     open_store(store_url).close()  # migrate first
     ctx = multiprocessing.get_context("fork")
@@ -255,6 +255,7 @@ store.open_case(request(), "gate")
 """
 
 
+@pytest.mark.slow
 def test_a_process_killed_mid_write_leaves_no_half_written_case(store_url: str) -> None:
     open_store(store_url).close()
     code = textwrap.dedent(KILLED_MID_WRITE).format(paths=sys.path, url=store_url)
@@ -326,6 +327,7 @@ def _open_new_store(path: str) -> str:
     return "ok"
 
 
+@pytest.mark.slow
 def test_processes_opening_a_new_sqlite_store_at_once_all_get_it(tmp_path: Path) -> None:
     """Two sweeps or gates started together on a new home: neither fails with
     "database is locked" (SQLite refuses a second switch to WAL at once)."""

@@ -13,7 +13,7 @@ from cyberreview_policy.ci import CiRun
 from cyberreview_policy.errors import Location
 from cyberreview_policy.models.record import Record
 from cyberreview_policy.policy.pack import Pack
-from cyberreview_policy.sweep import Decided, SourceReport, Summary, subject_of
+from cyberreview_policy.sweep.summary import Decided, SourceReport, Summary, subject_of
 from tests.conftest import AS_OF, COVERED, with_changes
 
 DATA = Path(__file__).parents[1] / "data"

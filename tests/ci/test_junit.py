@@ -13,7 +13,7 @@ from cyberreview_policy.ci.common import AtomicFile
 from cyberreview_policy.ci.junit import JUnitWriter
 from cyberreview_policy.errors import Location
 from cyberreview_policy.policy.pack import Pack
-from cyberreview_policy.sweep import Decided, Skip
+from cyberreview_policy.sweep.summary import Decided, Skip
 
 from .conftest import ALLOWED, BLOCKED, WARNED, summary_of
 

@@ -207,3 +207,35 @@ def test_internal_errors_fail_closed_without_traceback(
     assert result.err == (
         "cyberreview: internal error: ZeroDivisionError: bug (set CYBERREVIEW_DEBUG=1 for a traceback)\n"
     )
+
+
+SURROGATE_TEXT = json.dumps(COVERED, indent=2).replace(
+    '"East Grid Power"', '"East Grid \\ud800Power"', 1
+)
+
+
+def _installed(home: Path, *args: str | Path) -> Any:
+    """The command as a user runs it: its own process, its own stderr encoding."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CYBERREVIEW_HOME": str(home)}
+    command = [sys.executable, "-m", "cyberreview_policy", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.mark.slow
+def test_a_lone_surrogate_is_a_located_error_not_an_internal_one(
+    tmp_path: Path, home: Path
+) -> None:
+    """A lone surrogate escape in any string: exit 3 with file:line:col and the field."""
+    path = tmp_path / "record.json"
+    path.write_text(SURROGATE_TEXT, encoding="utf-8")
+    line = next(n for n, text in enumerate(SURROGATE_TEXT.splitlines(), 1) if "ud800" in text)
+    result = _installed(home, "gate", "--record", path, *PINNED)
+    assert result.returncode == 3, result.stderr
+    assert "internal error" not in result.stderr
+    assert result.stderr.startswith(f"cyberreview: error: {path}:{line}:")
+    assert "operator.name: a lone UTF-16 surrogate escape" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

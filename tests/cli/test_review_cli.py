@@ -431,6 +431,7 @@ def _gate(po: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_sixteen_concurrent_gates_leave_one_open_case(
     backend: str, po: Path, home: Path, request: pytest.FixtureRequest

@@ -192,6 +192,7 @@ def test_sweep_a_source_then_since_last(cli: Cli, config: Path, buyly: Any) -> N
     assert nothing.lines()[-1]["summary"]["records"] == 0
 
 
+@pytest.mark.slow
 def test_a_source_failing_mid_read_makes_the_sweep_incomplete(
     cli: Cli, config: Path, buyly: Any
 ) -> None:

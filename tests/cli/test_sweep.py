@@ -163,3 +163,18 @@ def test_unwritable_output_is_a_clear_error(cli: Cli, tmp_path: Path) -> None:
     assert result.err == (
         f"cyberreview: error: cannot write {tmp_path}/no/out.txt: No such file or directory\n"
     )
+
+
+def test_a_lone_surrogate_skips_the_record_with_its_place(cli: Cli, tmp_path: Path) -> None:
+    """The sweep reports the record with file, line, column and field, and goes on."""
+    path = jsonl(tmp_path, [COVERED, with_changes(COVERED, id="PO-2", vendor__name="x")])
+    lines = path.read_text("utf-8").splitlines()
+    lines[1] = lines[1].replace('"x"', '"\\udfff"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("sweep", path, "--format", "jsonl", "--no-cases", *PINNED)
+    assert result.code == 3
+    summary = summary_of(result)
+    assert summary["records"] == 1
+    [skip] = summary["skips"]
+    assert skip["location"].startswith(f"{path}:2:")
+    assert skip["reason"].startswith("vendor.name: a lone UTF-16 surrogate escape")

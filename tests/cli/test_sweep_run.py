@@ -33,6 +33,7 @@ def summary(result: Result) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 def test_workers_decide_the_same_in_the_same_order(cli: Cli) -> None:
     serial = cli("sweep", EXAMPLES, *DEMO, "--format", "jsonl", "--no-cases")
     parallel = cli("sweep", EXAMPLES, *DEMO, "--format", "jsonl", "--no-cases", "--workers", "2")
@@ -41,6 +42,7 @@ def test_workers_decide_the_same_in_the_same_order(cli: Cli) -> None:
     assert summary(parallel)["decisions"] == summary(serial)["decisions"]
 
 
+@pytest.mark.slow
 def test_workers_open_cases_once(cli: Cli) -> None:
     first = cli("sweep", EXAMPLES, *DEMO, "--format", "jsonl", "--workers", "2")
     assert summary(first)["cases"] == {"created": 59, "already_open": 0}
@@ -127,11 +129,12 @@ def test_a_dead_sweeps_lock_is_taken_over(cli: Cli, home: Path) -> None:
     assert cli("sweep", EXAMPLES, *DEMO).code == 0
 
 
+@pytest.mark.slow
 def test_wait_waits_for_the_lock(cli: Cli, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
     from cyberreview_policy.cases.sqlite import SqliteStore
-    from cyberreview_policy.cli import _sweeping
+    from cyberreview_policy.sweep import run as _sweeping
 
     monkeypatch.setattr(_sweeping, "WAIT_POLL", 0.05)
     _hold_lock(home, str(EXAMPLES))
@@ -149,6 +152,7 @@ def test_wait_waits_for_the_lock(cli: Cli, home: Path, monkeypatch: pytest.Monke
     assert "cyberreview: waiting: another sweep of" in result.err
 
 
+@pytest.mark.slow
 def test_two_sweeps_at_once_open_no_case_twice(home: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.jsonl"
     with big.open("w", encoding="utf-8") as out:
@@ -205,8 +209,8 @@ def test_json_logs(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_progress_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cyberreview_policy.cli import _progress
-    from cyberreview_policy.sweep import Summary
+    from cyberreview_policy.sweep import progress as _progress
+    from cyberreview_policy.sweep.summary import Summary
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -224,6 +228,7 @@ def test_progress_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     assert out.getvalue().endswith("\r\x1b[2Kcyberreview: done\n")
 
 
+@pytest.mark.slow
 def test_reports_are_the_same_with_workers(cli: Cli, tmp_path: Path) -> None:
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
     cli("sweep", EXAMPLES, *DEMO, "--no-cases", "--report", one)
@@ -235,7 +240,7 @@ def test_reports_are_the_same_with_workers(cli: Cli, tmp_path: Path) -> None:
 def test_connector_warnings_come_out_as_json_events(cli: Cli, tmp_path: Path) -> None:
     import logging
 
-    from cyberreview_policy.cli._progress import Log
+    from cyberreview_policy.sweep.progress import Log
 
     out = io.StringIO()
     log = Log("json", out)

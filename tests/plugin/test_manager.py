@@ -175,8 +175,8 @@ def test_tracing(
 
 
 def test_a_plugin_can_add_a_source_type(tmp_path: Path) -> None:
+    from cyberreview_policy.plugin.types import SourceType
     from cyberreview_policy.runtime import Runtime
-    from cyberreview_policy.sources.base import SourceType
 
     class Erp:
         @hookimpl
@@ -188,7 +188,7 @@ def test_a_plugin_can_add_a_source_type(tmp_path: Path) -> None:
 
 
 def test_a_plugin_can_add_a_case_store() -> None:
-    from cyberreview_policy.cases.base import StoreType
+    from cyberreview_policy.plugin.types import StoreType
     from cyberreview_policy.runtime import Runtime
 
     opened: list[str] = []

@@ -32,6 +32,8 @@ def test_every_hook_is_exercised_by_a_test() -> None:
 
 
 def test_every_hook_is_in_the_hook_reference() -> None:
-    from cyberreview_policy.docgen import hooks_markdown
+    from cyberreview_policy.cli.docgen import hooks_markdown
 
-    assert DOCS.read_text("utf-8") == hooks_markdown(), "run: python -m cyberreview_policy.docgen"
+    assert DOCS.read_text("utf-8") == hooks_markdown(), (
+        "run: python -m cyberreview_policy.cli.docgen"
+    )

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from cyberreview_policy.checks import Check
+from cyberreview_policy.errors import CompileError
 from cyberreview_policy.models.record import Record
-from cyberreview_policy.policy.conditions import CompileError, Compiler, Ctx
+from cyberreview_policy.policy.conditions import Compiler, Ctx
 from tests.conftest import COVERED, with_changes
 
 AS_OF = dt.date(2021, 6, 1)

@@ -127,6 +127,7 @@ def test_change_since_the_previous_sweep(cli: Cli, tmp_path: Path) -> None:
     assert f"<b>{findings['resolved']}</b> resolved." in text
 
 
+@pytest.mark.slow
 def test_the_page_renders_in_chromium(swept: dict[str, Any], tmp_path: Path) -> None:
     """Look at the page as a browser draws it: the DOM, and the pixels of the charts."""
     url = swept["html"].resolve().as_uri()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
@@ -26,6 +27,7 @@ ROLE_FOR = {
 }
 
 
+@pytest.mark.slow
 def test_no_server_errors(serve: Any, covered: dict[str, Any]) -> None:
     service = serve(max_body=64 * 1024)
     service.decide(covered)  # a case to move, a trail to read

@@ -109,3 +109,18 @@ def test_oversized_body_is_413(serve: Any, covered: dict[str, Any]) -> None:
 def test_body_limit_applies_before_authentication(serve: Any) -> None:
     service = serve(max_body=100)
     assert service.post("/v1/decisions", b"x" * 101, role=None).status_code == 413
+
+
+def test_a_lone_surrogate_is_a_400_naming_the_field(serve: Any, covered: dict[str, Any]) -> None:
+    service = serve()
+    text = json.dumps(covered).replace('"Dispatch WAN"', '"Dispatch \\ud800WAN"').encode()
+    assert b"\\ud800" in text
+    [problem] = problems(service.post("/v1/decisions", text))
+    assert problem["path"] == "deployment.system"
+    assert problem["message"].startswith("a lone UTF-16 surrogate escape")
+    listed = json.dumps([covered, {**covered, "id": "PO-2"}]).replace('"PO-2"', '"\\udc00"')
+    [problem] = problems(service.post("/v1/decisions", listed.encode()))
+    assert problem["path"] == "[1].id"
+    enveloped = json.dumps({"records": [covered]}).replace('"Dispatch WAN"', '"\\ud800"')
+    [problem] = problems(service.post("/v1/decisions", enveloped.encode()))
+    assert problem["path"] == "records[0].deployment.system"

@@ -188,7 +188,8 @@ def test_as_of_moves_the_deadline_and_overdue_flag(setup: Setup, jira: FakeJira)
 def test_one_sync_per_tracker_at_a_time(setup: Setup, jira: FakeJira) -> None:
     """Two syncs at once could both find no issue and both create one: the second
     waits for the first's lock, and says so if it does not get it."""
-    from cyberreview_policy.trackers.host import TrackerError, sync_trackers
+    from cyberreview_policy.errors import TrackerError
+    from cyberreview_policy.trackers.host import sync_trackers
 
     setup.open(1)
     setup.store.acquire_sweep(["tracker:jira"], "other-run", "ci-runner-2")

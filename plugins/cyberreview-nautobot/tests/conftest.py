@@ -18,7 +18,7 @@ import pytest
 from cyberreview_policy.config import inline_source
 from cyberreview_policy.connectors.host import ConnectorSource, connect
 from cyberreview_policy.plugin.manager import make_host
-from cyberreview_policy.sources.base import SourceType
+from cyberreview_policy.plugin.types import SourceType
 
 OPERATOR = {"name": "East Grid Power", "ciio": True, "sector": "energy"}
 #: the device's role, for devices without a review_category custom field

@@ -14,7 +14,7 @@ from cyberreview_policy.config import inline_source
 from cyberreview_policy.connectors.host import ConnectorSource, connect
 from cyberreview_policy.models.record import Record
 from cyberreview_policy.plugin.manager import make_host
-from cyberreview_policy.sources.base import SourceType
+from cyberreview_policy.plugin.types import SourceType
 
 OPERATOR = {"name": "East Grid Power", "ciio": True, "sector": "energy"}
 #: the CI's class, for CIs without a u_review_category

@@ -17,7 +17,8 @@ from fake_servicenow import FakeServiceNow, at_offset, is_page
 
 from conftest import MAPPINGS, open_source, read_all
 from cyberreview_policy.errors import SourceError
-from cyberreview_policy.sources.base import SourceType
+from cyberreview_policy.models.identity import plain
+from cyberreview_policy.plugin.types import SourceType
 from cyberreview_policy.testing import Fault, Request
 
 READABLE = 56  # CIs in the default tables, less the two an ACL hides
@@ -257,7 +258,8 @@ def test_a_ci_as_a_record(kind: SourceType, sn: FakeServiceNow) -> None:
     source = open_source(kind, sn)
     item = source.fetch(sys_id("EG-BJ-CORE-RTR-02").upper())  # sys_ids in any case
     assert item.record is not None
-    data = item.record.model_dump(mode="json", exclude={"source": {"fetched_at"}})
+    data = plain(item.record)
+    del data["source"]["fetched_at"]
     raw = data["attributes"]["servicenow"]
     assert data["id"] == data["source"]["ref"] == sys_id("EG-BJ-CORE-RTR-02")
     assert data["kind"] == "asset"
@@ -340,7 +342,7 @@ def test_tables_that_overlap_give_each_ci_once(kind: SourceType, sn: FakeService
     assert fetched is not None
     assert "u_review_category" in fetched.attributes["servicenow"]  # from netgear, the first
     read_one = next(r for r in read.records if r.id == router)
-    assert fetched.model_dump(exclude={"source"}) == read_one.model_dump(exclude={"source"})
+    assert fetched.replace(source=None) == read_one.replace(source=None)
 
 
 def test_fetch(kind: SourceType, sn: FakeServiceNow) -> None:

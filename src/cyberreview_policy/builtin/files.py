@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..plugin import hookimpl
-from ..sources.base import Source, SourceType
+from ..plugin.types import SourceType
+from ..sources.base import Source
 
 
 def open_file(target: str, **options: Any) -> Source:

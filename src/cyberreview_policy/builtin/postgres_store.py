@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..cases.base import CaseStore, StoreType
 from ..plugin import hookimpl
+from ..plugin.types import StoreType
+
+if TYPE_CHECKING:
+    from ..cases.base import CaseStore
 
 
 def open_postgres(url: str) -> CaseStore:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..fastrecord import record_digest, record_key
+from ..models.identity import record_digest, record_key, record_summary
 from .base import CaseRequest, CaseStore
 
 if TYPE_CHECKING:
     from ..models.decision import Decision
+    from ..models.validate import RecordData
 
 
-def summary(record: Any) -> dict[str, Any]:
-    """What a case keeps of its record: names and the materials the source lists;
-    no amounts, no material itself."""
-    return {
-        "kind": record.kind,
-        "operator": record.operator.name,
-        "product": record.product.name if record.product else None,
-        "system": record.deployment.system,
-        "materials": list(record.materials),
-    }
-
-
-def apply_actions(decision: Decision, record: Any, store: CaseStore, actor: str) -> None:
+def apply_actions(decision: Decision, record: RecordData, store: CaseStore, actor: str) -> None:
     """Open (or find) the case of every action; fill in ``case_id`` and ``created``."""
     versions = {ref["id"]: ref["version"] for ref in decision["packs"]}
     pack_of = {finding["rule"]: finding["pack"] for finding in decision["findings"]}
@@ -37,7 +26,7 @@ def apply_actions(decision: Decision, record: Any, store: CaseStore, actor: str)
                 rule=action["rule"],
                 pack=f"{pack}@{versions.get(pack, '')}",
                 opened_on=decision["as_of"],
-                summary=summary(record),
+                summary=record_summary(record),
                 record_digest=record_digest(record),
             ),
             actor,

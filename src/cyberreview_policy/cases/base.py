@@ -11,7 +11,7 @@ every change appends to the hash-chained audit trail in that transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -213,21 +213,6 @@ class CaseStore(Protocol):
     def close(self) -> None: ...
 
 
-@dataclass(frozen=True)
-class StoreType:
-    """A case store backend a plugin provides, chosen by URL scheme.
-
-    :param scheme: ``sqlite``, ``postgresql``, ...
-    :param open: ``open(url)`` returns a :class:`CaseStore`; raises
-        :class:`~cyberreview_policy.errors.CaseStoreError` if it cannot.
-    :param description: one line for ``cyberreview plugins``.
-    """
-
-    scheme: str
-    open: Callable[[str], CaseStore]
-    description: str = ""
-
-
 __all__ = [
     "ENDED_STATES",
     "MATERIAL_KINDS",
@@ -235,5 +220,4 @@ __all__ = [
     "CaseRequest",
     "CaseStore",
     "Material",
-    "StoreType",
 ]

@@ -20,13 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import LocatedError, Location
+from ..errors import CalendarError, LocatedError, Location
 
 ONE_DAY = dt.timedelta(days=1)
-
-
-class CalendarError(LocatedError):
-    """A calendar file that cannot be used; names file, line and field."""
 
 
 @dataclass(frozen=True)

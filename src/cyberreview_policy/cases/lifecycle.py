@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import CaseStoreError
+from ..errors import TransitionError
 
 STATES = (
     "open",
@@ -42,10 +42,6 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "assessment": {"open": ("passed", "not_required", "withdrawn")},
     "remediation": {"open": ("passed", "failed", "withdrawn")},
 }
-
-
-class TransitionError(CaseStoreError):
-    """A transition the procedure does not allow, or a date out of order."""
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,18 @@ record counts as on file.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import Case
 from .calendar import WorkCalendar
 from .clocks import case_clocks, current_clock
 from .lifecycle import paused_state
+
+if TYPE_CHECKING:
+    from ..models.validate import RecordData
 
 #: Case states that say what the record's ``review.status`` is.
 _STATUS = {
@@ -71,16 +73,7 @@ def review_facts(
     )
 
 
-def _replace(obj: Any, **changes: Any) -> Any:
-    if hasattr(obj, "model_copy"):
-        return obj.model_copy(update=changes)
-    clone = copy.copy(obj)
-    for key, value in changes.items():
-        setattr(clone, key, value)
-    return clone
-
-
-def overlay(record: Any, facts: ReviewFacts | None, cases: Sequence[Case]) -> Any:
+def overlay(record: RecordData, facts: ReviewFacts | None, cases: Sequence[Case]) -> RecordData:
     """``record`` as the case store knows it (the record itself is not changed)."""
     on_file = {kind for case in cases for kind in case.material_kinds()}
     changes: dict[str, Any] = {}
@@ -93,8 +86,8 @@ def overlay(record: Any, facts: ReviewFacts | None, cases: Sequence[Case]) -> An
         }
         if facts.status is not None:
             review["status"] = facts.status
-        changes["review"] = _replace(record.review, **review)
+        changes["review"] = record.review.replace(**review)
     missing = sorted(on_file - set(record.materials))
     if missing:
         changes["materials"] = [*record.materials, *missing]
-    return _replace(record, **changes) if changes else record
+    return record.replace(**changes) if changes else record

@@ -24,7 +24,7 @@ _PLACEHOLDER = re.compile(r"\?")
 
 
 def _redacted(url: str) -> str:
-    from ..runtime import redact_url
+    from ..env import redact_url
 
     return redact_url(url)
 

@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from ..errors import CaseStoreError
+from ..errors import CaseStoreError, TokenError
 from .sqlparts import SqlPart
 
 MIGRATION = """
@@ -47,10 +47,6 @@ CREATE INDEX idempotency_created ON idempotency (created_at);
 
 ROLES = ("gate", "reviewer", "auditor")
 TOKEN_PREFIX = "crp_"
-
-
-class TokenError(CaseStoreError):
-    """A token that cannot be created or revoked as asked."""
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..fastrecord import record_digest, record_key
+from ..models.identity import record_digest, record_key
 from .actions import apply_actions
 from .base import CaseStore
 from .calendar import WorkCalendar
@@ -13,6 +13,8 @@ from .overlay import ReviewFacts, overlay, review_facts
 
 if TYPE_CHECKING:
     from ..models.decision import Decision
+    from ..models.validate import RecordData
+    from ..waivers import Waiver
 
 
 class CaseService:
@@ -23,7 +25,7 @@ class CaseService:
         self.calendar = calendar
         self.actor = actor
 
-    def prepare(self, record: Any, as_of: dt.date) -> tuple[Any, ReviewFacts | None]:
+    def prepare(self, record: RecordData, as_of: dt.date) -> tuple[RecordData, ReviewFacts | None]:
         """The record as the case store knows it, and the review case it used."""
         cases = self.store.cases_for(record_key(record))
         if not cases:
@@ -31,15 +33,25 @@ class CaseService:
         facts = review_facts(cases, as_of, self.calendar)
         return overlay(record, facts, cases), facts
 
-    def finish(self, decision: Decision, record: Any, facts: ReviewFacts | None) -> None:
+    def finish(self, decision: Decision, record: RecordData, facts: ReviewFacts | None) -> None:
         """Name the case used, and open (or find) the cases the rules ask for."""
         if facts is not None:
             decision["cases"] = [facts.ref()]  # type: ignore[list-item]
         if decision["actions"]:
             apply_actions(decision, record, self.store, self.actor)
 
+    def audit_override(self, record: RecordData, waiver: Waiver) -> None:
+        """A single-run override (``gate --override``), in the audit trail."""
+        self.store.audit(
+            "gate.override",
+            self.actor,
+            subject=record.id,
+            record_digest=record_digest(record),
+            details={"rule": waiver.rule, "reason": waiver.reason, "approver": waiver.approver},
+        )
+
     def audit_decision(
-        self, decision: Decision, record: Any, action: str = "gate.decision"
+        self, decision: Decision, record: RecordData, action: str = "gate.decision"
     ) -> None:
         packs = ", ".join(f"{p['id']}@{p['version']}" for p in decision["packs"])
         self.store.audit(

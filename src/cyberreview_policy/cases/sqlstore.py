@@ -15,10 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from ..errors import CaseStoreError, UnknownCaseError
+from ..errors import CaseStoreError, TransitionError, UnknownCaseError
 from .audit import GENESIS, AuditEntry, sealed
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
-from .lifecycle import ENDED_STATES, Event, TransitionError, check_transition
+from .lifecycle import ENDED_STATES, Event, check_transition
 from .servestate import MIGRATION as SERVE_MIGRATION
 from .servestate import ServeState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION

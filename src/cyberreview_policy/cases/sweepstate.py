@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import CaseStoreError
+from ..errors import SweepBusyError
 from .sqlparts import SqlPart
 
 MIGRATION = """
@@ -51,10 +51,6 @@ CREATE TABLE sweep_locks (
 
 #: a lock whose sweep has not beaten its heart for this long is taken over
 STALE_AFTER = dt.timedelta(minutes=10)
-
-
-class SweepBusyError(CaseStoreError):
-    """Another sweep of the same source (and shard) is running."""
 
 
 @dataclass(frozen=True)

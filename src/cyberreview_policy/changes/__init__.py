@@ -8,7 +8,8 @@ A plugin registers a :class:`ChangeSystemType` through the
 See ``docs/changes.md``.
 """
 
-from .api import AffectedCI, Change, ChangeContext, ChangeSystem, ChangeSystemType
+from ..plugin.types import ChangeSystemType
+from .api import AffectedCI, Change, ChangeContext, ChangeSystem
 from .report import CiResult, Report, find_marker
 
 __all__ = [

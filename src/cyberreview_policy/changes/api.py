@@ -23,8 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from ..plugintype import PluginType
-
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -85,17 +83,6 @@ class ChangeSystem(Protocol):
     def post(self, change: Change, approve: bool, text: str) -> None: ...
 
     # optional: ``close()``, called when the command is done with it
-
-
-class ChangeSystemType(PluginType[ChangeContext, ChangeSystem]):
-    """A kind of change-management system a plugin provides.
-
-    :param name: the ``type`` users write under ``changes:`` in ``cyberreview.yaml``.
-    :param config: the settings model (a :class:`~cyberreview_policy.connectors.ConnectorSettings`,
-        ``SecretStr`` for secrets), or ``"module:Class"``.
-    :param connect: ``connect(context)`` returns a :class:`ChangeSystem`; or ``"module:name"``.
-    :param description: one line for ``cyberreview plugins``.
-    """
 
 
 def closer(system: Any) -> None:

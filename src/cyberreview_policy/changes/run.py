@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import ChangeSystemError, CyberreviewError, UsageError
 from .api import AffectedCI, Change, ChangeContext, ChangeSystem, Mode, closer
 from .report import CiResult, Report, build, find_marker, posted_keys
 
 if TYPE_CHECKING:
-    from ..cases.base import CaseStore
     from ..config import ChangeConfig
     from ..connectors.host import ConnectorSource
-    from ..engine import Engine
+    from ..engine.gatekeeper import Gatekeeper
     from ..runtime import Runtime
 
 WRITE_ATTEMPTS = 3
@@ -59,8 +58,8 @@ class Connected:
 
 def connect(rt: Runtime, name: str | None) -> Connected:
     """Change system ``name`` of the configuration (the only one, when ``None``)."""
-    from ..config import ConfigError
-    from ..plugintype import client_kit, kind_of, started
+    from ..errors import ConfigError
+    from ..runtime import client_kit, kind_of, started
 
     configured = rt.config.file.changes
     where = str(rt.config.path) if rt.config.path else "no configuration file"
@@ -96,42 +95,21 @@ def connect(rt: Runtime, name: str | None) -> Connected:
     return Connected(name, config, system)
 
 
-class Decider:
-    """Decides CIs through the gate's one path, with the case store around it."""
+class ChangeDecider:
+    """Decides a change's CIs through the gate's one path, with the case store around it."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        *,
-        source: ConnectorSource,
-        as_of: dt.date,
-        store: CaseStore | None,
-        calendar: Any,
-        actor: str,
-    ):
-        self.engine = engine
+    def __init__(self, gatekeeper: Gatekeeper, *, source: ConnectorSource, as_of: dt.date):
+        self.gatekeeper = gatekeeper
         self.source = source
         self.as_of = as_of
-        self.store = store
-        self.calendar = calendar
-        self.actor = actor
 
     def __call__(self, ci: AffectedCI) -> CiResult:
-        from .. import gatekeeper
-
         try:
             item = self.source.fetch(ci.id)
             if item.error is not None:
                 return CiResult(ci, error=_one_line(item.error))
-            decision = gatekeeper.decide(
-                self.engine,
-                item.record,
-                self.as_of,
-                store=self.store,
-                calendar=self.calendar,
-                actor=self.actor,
-                audit_action="changes.decision",
-            )
+            assert item.record is not None
+            decision = self.gatekeeper.decide(item.record, self.as_of, audit="changes.decision")
         except CyberreviewError as exc:  # fail closed: this CI blocks the change
             return CiResult(ci, error=_one_line(exc))
         return CiResult(ci, decision=decision, problems=item.problems)
@@ -141,7 +119,7 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def handle(connected: Connected, ref: str, decide: Decider, run_id: str) -> Outcome:
+def handle(connected: Connected, ref: str, decide: ChangeDecider, run_id: str) -> Outcome:
     """Decide change ``ref`` and post the answer, unless it is posted already."""
     name = connected.name
     change = read(connected, ref)
@@ -160,7 +138,8 @@ def handle(connected: Connected, ref: str, decide: Decider, run_id: str) -> Outc
 def deliver(connected: Connected, ref: str, report: Report) -> Report:
     """Post ``report``; when a write fails in a way that may have landed, read the change
     back and write again only if our key is not there."""
-    from ..connectors.http import RETRY_STATUS, HttpError
+    from ..connectors.http import RETRY_STATUS
+    from ..errors import HttpError
 
     change = report.change
     attempt = 0
@@ -188,7 +167,7 @@ def deliver(connected: Connected, ref: str, report: Report) -> Report:
 
 def read(connected: Connected, ref: str) -> Change:
     """The change, fresh; a failure to read it names the change system."""
-    from ..connectors.http import HttpError
+    from ..errors import HttpError
 
     try:
         return connected.system.change(ref)
@@ -198,7 +177,7 @@ def read(connected: Connected, ref: str) -> Change:
 
 def pending(connected: Connected) -> list[str]:
     """The changes awaiting our decision; a failure names the change system."""
-    from ..connectors.http import HttpError
+    from ..errors import HttpError
 
     try:
         return connected.system.pending()

@@ -20,7 +20,7 @@ from ..errors import UsageError
 from .common import AtomicFile, CiRun
 
 if TYPE_CHECKING:
-    from ..sweep import Decided, Skip, Summary
+    from ..sweep.summary import Decided, Skip, Summary
 
 __all__ = ["FORMATS", "CiOutputs", "CiRun", "CiWriter", "open_outputs", "parse_spec"]
 

@@ -18,7 +18,7 @@ from ..report.rows import finding_rows
 from .common import GITHUB_COMMAND, CiRun, repo_path
 
 if TYPE_CHECKING:
-    from ..sweep import Decided, Skip, Summary
+    from ..sweep.summary import Decided, Skip, Summary
 
 PER_KIND = 10  # GitHub's limit per step and kind
 

@@ -30,7 +30,7 @@ from ..report.rows import finding_rows
 from .common import AtomicFile, CiRun, finding_text, repo_path, scratch
 
 if TYPE_CHECKING:
-    from ..sweep import Decided, Skip, Summary
+    from ..sweep.summary import Decided, Skip, Summary
 
 # characters XML 1.0 cannot carry at all, even escaped
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -32,7 +32,7 @@ from .common import SARIF_LEVEL, AtomicFile, CiRun, fingerprint, repo_path
 if TYPE_CHECKING:
     from ..policy.pack import CompiledRule
     from ..report.rows import FindingRow
-    from ..sweep import Decided, Skip, Summary
+    from ..sweep.summary import Decided, Skip, Summary
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {"block": "8.0", "warn": "5.0"}

@@ -14,22 +14,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..errors import CyberreviewError
 from ._common import EXIT_ERROR, HelpFormatter, Parser
-
-COMMANDS = (
-    "gate",
-    "sweep",
-    "changes",
-    "sources",
-    "policy",
-    "cases",
-    "waivers",
-    "audit",
-    "init",
-    "schema",
-    "plugins",
-    "serve",
-    "tokens",
-)
+from .commands import COMMANDS
 
 DESCRIPTION = """\
 Policy as code for the PRC Cybersecurity Review: decide whether a network
@@ -42,7 +27,9 @@ State (the case store) lives in $CYBERREVIEW_HOME, default ~/.cyberreview.
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line (``only=None``), or with only subcommand ``only`` built
+    and the others named with their help (what ``cyberreview --help`` lists)."""
     import importlib
 
     parser = Parser(
@@ -55,15 +42,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=Parser
     )
-    for name in COMMANDS:
-        importlib.import_module(f"{__name__}.{name}").add_parser(sub)
+    for name, text in COMMANDS.items():
+        if only is None or name == only:
+            importlib.import_module(f"{__name__}.{name}").add_parser(sub)
+        else:
+            sub.add_parser(name, help=text, add_help=False)
     return parser
+
+
+def _command(argv: Sequence[str]) -> str:
+    """The subcommand ``argv`` runs (its first word that is not an option), or ``""``."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else ""
+    return ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from ..runtime import Runtime
 
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(only=_command(words)).parse_args(words)
     try:
         runtime = Runtime(
             store_url=getattr(args, "store", None),

@@ -7,7 +7,8 @@ import datetime as dt
 import sys
 from typing import Any, TextIO
 
-from ..runtime import Runtime, current_actor
+from ..env import current_actor
+from ..runtime import Runtime
 from ._common import EXIT_ERROR, EXIT_OK, add_actor_option, add_command, add_store_options, iso_date
 
 

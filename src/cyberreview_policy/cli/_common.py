@@ -7,10 +7,11 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from ..policy.pack import Pack
-from ..runtime import Runtime
+if TYPE_CHECKING:
+    from ..policy.pack import Pack
+    from ..runtime import Runtime
 
 EXIT_OK = 0
 EXIT_WARN = 1
@@ -128,18 +129,9 @@ def note(message: str) -> None:
 
 
 def select_packs(rt: Runtime, pins: Sequence[str], as_of: dt.date) -> list[Pack]:
-    """The packs for this run, with a note for each pin not in force on the date."""
-    for warning in rt.plugin_warnings():
-        note(f"warning: {warning}")
-    packs = rt.catalog.select(pins, as_of)
-    for pack in packs:
-        if pins and not pack.in_force(as_of):
-            end = pack.manifest.effective_to or "open end"
-            note(
-                f"note: pack {pack.id} is not in force on {as_of} "
-                f"(in force {pack.manifest.effective_from} to {end}); deciding as pinned"
-            )
-    return packs
+    """The packs for this run, with a note on stderr for each broken plugin and each pin
+    not in force on the date."""
+    return rt.packs(pins, as_of, note)
 
 
 def add_ci_option(parser: argparse.ArgumentParser) -> None:

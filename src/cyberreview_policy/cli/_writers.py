@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import BinaryIO, Protocol, TextIO
 
 from ..models.decision import Decision, decision_adapter
-from ..sweep import Skip, Summary
+from ..sweep.summary import Skip, Summary
 from ._render import Style, decision_line
 
 
@@ -134,18 +134,3 @@ def open_writer(fmt: str, path: str | None) -> tuple[Writer, Callable[[], None]]
     return TextWriter(text, Style(text, None if not path else False)), (
         text.close if path else text.flush
     )
-
-
-def short(summary: Summary) -> str:
-    d = summary.decisions
-    return (
-        f"{summary.records} records: {d.get('block', 0)} block, {d.get('warn', 0)} warn, "
-        f"{d.get('allow', 0)} allow; {summary.skipped} skipped"
-    )
-
-
-def audit_details(summary: Summary) -> dict[str, object]:
-    """What the audit trail and the run history keep of a sweep."""
-    data = summary.to_json()
-    keys = ("as_of", "complete", "records", "decisions", "cases", "skipped", "sources", "shard")
-    return {key: data[key] for key in keys if key in data}

@@ -6,11 +6,13 @@ import argparse
 import json
 import sys
 
-from ..runtime import Runtime, redact_url
+from ..env import redact_url
+from ..runtime import Runtime
 from ._common import EXIT_OK, EXIT_WARN, add_command, add_store_options, iso_date
+from .commands import COMMANDS
 
 NAME = "audit"
-HELP = "verify and export the tamper-evident audit trail"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Every gate decision, sweep summary, case transition, attachment, waiver change
 and override is appended to the audit trail in the case store, with time,

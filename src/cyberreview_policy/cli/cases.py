@@ -11,8 +11,9 @@ from typing import Any
 
 from ..cases.base import MATERIAL_KINDS, Case
 from ..cases.lifecycle import STATES
+from ..env import current_actor, redact_url
 from ..errors import UsageError
-from ..runtime import Runtime, current_actor, redact_url
+from ..runtime import Runtime
 from ._cases_sync import add_sync_parser
 from ._common import (
     EXIT_OK,
@@ -21,9 +22,10 @@ from ._common import (
     add_store_options,
     iso_date,
 )
+from .commands import COMMANDS
 
 NAME = "cases"
-HELP = "review cases: list, show, move through the procedure, attach material, sync"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Review cases are opened by the rules (risk assessment, review, remediation),
 one open case per record and kind, and followed through the procedure of the

@@ -21,13 +21,14 @@ from ._common import (
     note,
     select_packs,
 )
+from .commands import COMMANDS
 
 if TYPE_CHECKING:
-    from ..changes.run import Connected, Decider, Outcome
+    from ..changes.run import ChangeDecider, Connected, Outcome
     from ..changes.watch import Checkpoint
 
 NAME = "changes"
-HELP = "decide a change request's affected CIs and approve, reject or note it where it lives"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 For change management (ServiceNow, ...; configured under "changes:" in
 cyberreview.yaml): read a change request's affected CIs, fetch each from the
@@ -112,13 +113,13 @@ class Session:
 
     def __init__(self, args: argparse.Namespace, rt: Runtime):
         from ..changes.run import connect
-        from ..runtime import current_actor
+        from ..env import current_actor
 
         self.args = args
         self.rt = rt
         self.actor = args.actor or current_actor()
         self.connected: Connected = connect(rt, args.system)
-        self._decider: Decider | None = None
+        self._decider: ChangeDecider | None = None
         try:
             self.source = rt.configured_source(self.connected.config.source)
             self.store = rt.store()
@@ -131,23 +132,15 @@ class Session:
             self.close()
             raise
 
-    def decider(self) -> Decider:
-        from .. import waivers
-        from ..changes.run import Decider
-        from ..engine import Engine
-        from ..runtime import home_dir
+    def decider(self) -> ChangeDecider:
+        from ..changes.run import ChangeDecider
+        from ..engine.gatekeeper import Gatekeeper
 
         as_of = self.args.as_of or dt.date.today()
         if self._decider is None or self._decider.as_of != as_of:
-            packs = select_packs(self.rt, self.args.pack, as_of)
-            self._decider = Decider(
-                Engine(packs, waivers.for_run(home_dir(), packs, [])),
-                source=self.source,
-                as_of=as_of,
-                store=self.store,
-                calendar=self.rt.calendar,
-                actor=self.actor,
-            )
+            engine = self.rt.engine(select_packs(self.rt, self.args.pack, as_of))
+            keeper = Gatekeeper(engine, self.store, self.rt.calendar, self.actor)
+            self._decider = ChangeDecider(keeper, source=self.source, as_of=as_of)
         return self._decider
 
     def handle(self, ref: str) -> Outcome:
@@ -175,8 +168,8 @@ def run_check(args: argparse.Namespace, rt: Runtime) -> int:
 def run_watch(args: argparse.Namespace, rt: Runtime) -> int:
     from ..changes.run import pending
     from ..changes.watch import Checkpoint, Stop, watch
+    from ..env import home_dir
     from ..errors import CyberreviewError
-    from ..runtime import home_dir
 
     session = Session(args, rt)
     checkpoint = Checkpoint.load(home_dir() / "changes" / f"{session.connected.name}.json")

@@ -23,12 +23,13 @@ from ._common import (
     note,
     select_packs,
 )
+from .commands import COMMANDS
 
 if TYPE_CHECKING:
     from ..models.decision import Decision
 
 NAME = "gate"
-HELP = "decide one record: allow, warn or block (exit 0, 1 with --fail-on-warn, 2, 3)"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Decide one record (a purchase line, an asset or a planned listing) under the
 policy packs in force, before it is deployed.  The gate fails closed: when it
@@ -104,19 +105,9 @@ def read_one(target: str, rt: Runtime) -> Any:
 
 
 def read_located(target: str, rt: Runtime) -> tuple[Any, int]:
-    """The single record in ``target`` and the line it starts on; any problem is an error.
-
-    A JSON object in canonical form takes the fast path (no pydantic); anything
-    else, and every error, goes through the file source and pydantic.
-    """
-    from ..fastrecord import from_text
-
+    """The single record in ``target`` and the line it starts on; any problem is an error
+    (located: file, line, column and field)."""
     text = read_text(target)
-    stripped = text.lstrip()
-    if stripped.startswith("{"):
-        fast = from_text(text)
-        if fast is not None:
-            return fast, text[: len(text) - len(stripped)].count("\n") + 1
     source = rt.source(target, stream=io.StringIO(text))
     found: Any = None
     line = 1
@@ -135,21 +126,20 @@ def read_located(target: str, rt: Runtime) -> tuple[Any, int]:
     return found, line
 
 
-def _waivers(args: argparse.Namespace, record: Any, packs: Any, as_of: dt.date) -> Any:
+def _overrides(args: argparse.Namespace, record: Any, packs: Any, as_of: dt.date) -> list[Any]:
+    """The single-run overrides of ``--override`` (checked before anything is decided)."""
     from .. import waivers
-    from ..runtime import home_dir
 
     if args.override and (not args.reason or not args.approver):
         raise UsageError("--override needs --reason and --approver")
     if args.override and args.no_cases:
         raise UsageError("--override is recorded in the audit trail: not with --no-cases")
-    overrides = [
+    return [
         waivers.override(
             rule, record, reason=args.reason, approver=args.approver, on=as_of, packs=packs
         )
         for rule in args.override
     ]
-    return waivers.for_run(home_dir(), packs, overrides), overrides
 
 
 def record_location(args: argparse.Namespace, text_start: int | None) -> Location:
@@ -174,7 +164,6 @@ def fetch_one(source: str, record_id: str | None, rt: Runtime) -> Any:
 
 
 def run(args: argparse.Namespace, rt: Runtime) -> int:
-    from ..engine import Engine
     from ..models.jsonout import dumps
 
     if args.id and not args.source:
@@ -185,19 +174,19 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     else:
         record, start = read_located(args.record, rt)
     packs = select_packs(rt, args.pack, as_of)
-    waiver_set, overrides = _waivers(args, record, packs, as_of)
+    overrides = _overrides(args, record, packs, as_of)
     ci = _ci_outputs(args, packs, as_of)
     try:
         decision = _decide(
-            args, rt, Engine(packs, waiver_set), record=record, as_of=as_of, overrides=overrides
+            args, rt, rt.engine(packs, overrides), record=record, as_of=as_of, overrides=overrides
         )
         if args.format == "json":
             sys.stdout.write(dumps(decision, indent=2) + "\n")
         else:
-            from ..cases.actions import summary
+            from ..models.identity import record_summary
             from ._render import Style, decision_text
 
-            sys.stdout.write(decision_text(decision, Style(sys.stdout), summary(record)))
+            sys.stdout.write(decision_text(decision, Style(sys.stdout), record_summary(record)))
         if ci is not None:
             _write_ci(
                 ci, decision, record, where=record_location(args, start), packs=packs, as_of=as_of
@@ -222,22 +211,15 @@ def _decide(
     as_of: dt.date,
     overrides: Any,
 ) -> Decision:
-    from .. import gatekeeper
-    from ..runtime import current_actor
+    from ..engine.gatekeeper import Gatekeeper
+    from ..env import current_actor
 
     if args.no_cases:
-        return gatekeeper.decide(engine, record, as_of, store=None)
+        return Gatekeeper(engine).decide(record, as_of)
     store = rt.store()
     try:
-        return gatekeeper.decide(
-            engine,
-            record,
-            as_of,
-            store=store,
-            calendar=rt.calendar,
-            actor=args.actor or current_actor(),
-            overrides=overrides,
-        )
+        keeper = Gatekeeper(engine, store, rt.calendar, args.actor or current_actor())
+        return keeper.decide(record, as_of, overrides=overrides)
     finally:
         store.close()
 
@@ -245,6 +227,8 @@ def _decide(
 def _ci_outputs(args: argparse.Namespace, packs: list[Any], as_of: dt.date) -> Any:
     """The ``--ci`` outputs, opened before deciding: a bad ``--ci`` fails before a case
     is opened."""
+    if not args.ci:
+        return None
     from ..ci import CiRun, open_outputs
 
     run = CiRun("gate", as_of, tuple(packs), fail_on_warn=args.fail_on_warn, cwd=Path.cwd())
@@ -256,7 +240,7 @@ def _write_ci(
     ci: Any, decision: Decision, record: Any, *, where: Location, packs: list[Any], as_of: dt.date
 ) -> None:
     """The one decision through the CI writers, with the summary a sweep of one would give."""
-    from ..sweep import Decided, SourceReport, Summary, subject_of
+    from ..sweep.summary import Decided, SourceReport, Summary, subject_of
 
     summary = Summary(as_of, [p.ref for p in packs])
     summary.add(decision)

@@ -7,12 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..env import home_dir
 from ..errors import UsageError
-from ..runtime import Runtime, home_dir
+from ..runtime import Runtime
 from ._common import EXIT_OK, add_command
+from .commands import COMMANDS
 
 NAME = "init"
-HELP = "write a commented starter configuration (cyberreview.yaml)"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Write a commented cyberreview.yaml: the operator facts that ERPs and CMDBs do
 not hold, and one commented example for every source type, case tracker type

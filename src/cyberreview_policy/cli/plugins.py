@@ -8,9 +8,10 @@ import sys
 
 from ..runtime import Runtime
 from ._common import EXIT_OK, add_command
+from .commands import COMMANDS
 
 NAME = "plugins"
-HELP = "list plugins and what each registers (sources, packs, stores, change systems, ...)"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 List the built-in plugins and those installed through the "cyberreview_policy"
 entry-point group, with what each registered.  A plugin that failed to load is

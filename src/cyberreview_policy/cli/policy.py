@@ -22,9 +22,10 @@ from ._common import (
     select_packs,
 )
 from ._render import Style
+from .commands import COMMANDS
 
 NAME = "policy"
-HELP = "list, validate, test, explain and diff policy packs"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Work with policy packs: the shipped ones, those plugins register, and pack
 directories of your own (a pack.yaml manifest plus rule and test files; see
@@ -162,7 +163,7 @@ def run_validate(args: argparse.Namespace, rt: Runtime) -> int:
 
 
 def run_test(args: argparse.Namespace, rt: Runtime) -> int:
-    from ..policy.testing import run_pack_tests
+    from ..engine.packtests import run_pack_tests
 
     style = Style(sys.stdout)
     status = EXIT_OK
@@ -198,8 +199,8 @@ def run_test(args: argparse.Namespace, rt: Runtime) -> int:
 def run_explain(args: argparse.Namespace, rt: Runtime) -> int:
     import datetime as dt
 
+    from ..engine.review import explain, explain_text
     from ..models.jsonout import dumps
-    from ..policy.review import explain, explain_text
     from .gate import read_one
 
     as_of = args.as_of or dt.date.today()
@@ -223,8 +224,8 @@ def run_diff(args: argparse.Namespace, rt: Runtime) -> int:
     import datetime as dt
     import json
 
-    from ..engine import Engine
-    from ..policy.review import DiffSummary, diff
+    from ..engine.core import Engine
+    from ..engine.review import DiffSummary, diff
 
     as_of = args.as_of or dt.date.today()
     before = rt.catalog.load(rt.catalog.entry(args.before))

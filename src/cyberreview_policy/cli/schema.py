@@ -8,9 +8,10 @@ import sys
 from typing import Any
 
 from ._common import add_command
+from .commands import COMMANDS
 
 NAME = "schema"
-HELP = "print the JSON Schema of a record, decision, rule file, manifest, pack test or config"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Print a JSON Schema generated from the models the tool itself validates with.
 Point your editor at the policy schema to check rules as you type (see

@@ -7,9 +7,10 @@ import argparse
 from ..errors import UsageError
 from ..runtime import Runtime
 from ._common import add_command, add_policy_dir_option, add_store_options
+from .commands import COMMANDS
 
 NAME = "serve"
-HELP = "run the HTTP decision service (POST /v1/decisions, cases, metrics)"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Serve the gate over HTTP: POST /v1/decisions answers allow, warn or block for
 a record, a list of records, or {"source": NAME, "id": ID} fetched from a

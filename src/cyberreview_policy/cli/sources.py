@@ -9,9 +9,10 @@ from typing import Any
 
 from ..runtime import Runtime
 from ._common import EXIT_ERROR, EXIT_OK, add_command, add_config_option
+from .commands import COMMANDS
 
 NAME = "sources"
-HELP = "list configured sources and source types; check that a source can be reached"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Sources are configured in cyberreview.yaml (see "cyberreview init"); each has a
 type that a plugin provides (a connector to an ERP or a CMDB).  "check" asks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..runtime import Runtime
@@ -17,9 +18,13 @@ from ._common import (
     add_pack_options,
     add_store_options,
 )
+from .commands import COMMANDS
+
+if TYPE_CHECKING:
+    from ..sweep.outputs import Output
 
 NAME = "sweep"
-HELP = "decide every record of files or configured sources, and summarise"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Decide every record of the given sources under the policy packs in force, one
 decision per record, then a summary: counts by decision and by rule, cases
@@ -139,7 +144,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace, rt: Runtime) -> int:
-    from ._sweeping import SweepRun
+    from ..sweep.run import SweepOptions, SweepRun
 
     if args.workers < 0:
         raise UsageError("--workers: give a number of processes, 0 or more")
@@ -147,8 +152,24 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         raise UsageError("--wait waits for another sweep's lock, which --no-cases does not take")
     if args.no_cases and args.sync_trackers:
         raise UsageError("--sync-trackers mirrors the case store, which --no-cases leaves alone")
-    job = SweepRun(args, rt, args.as_of or dt.date.today())
-    summary = job.run()
+    options = SweepOptions(
+        files=args.sources,
+        sources=args.configured,
+        since=args.since,
+        pack=args.pack,
+        policy_dir=args.policy_dir,
+        input_format=args.input_format,
+        workers=args.workers,
+        shard=args.shard,
+        wait=args.wait,
+        no_cases=args.no_cases,
+        config=args.config,
+        calendar=args.calendar,
+        actor=args.actor,
+        log_format=args.log_format,
+    )
+    as_of = args.as_of or dt.date.today()
+    summary = SweepRun(options, rt, as_of, lambda packs: open_outputs(args, packs, as_of)).run()
     if args.sync_trackers and not _sync(args, rt):
         return EXIT_ERROR
     if not summary.complete:
@@ -163,7 +184,7 @@ def _sync(args: argparse.Namespace, rt: Runtime) -> bool:
     """``cases sync`` after the sweep, its lines on stderr (stdout holds the decisions)."""
     import sys
 
-    from ..runtime import current_actor
+    from ..env import current_actor
     from ._cases_sync import sync_and_report
 
     store = rt.store()
@@ -177,3 +198,33 @@ def _sync(args: argparse.Namespace, rt: Runtime) -> bool:
         )
     finally:
         store.close()
+
+
+def open_outputs(args: argparse.Namespace, packs: list[Any], as_of: dt.date) -> list[Output]:
+    """The outputs the options ask for: CI outputs, reports, then the decisions."""
+    from pathlib import Path
+
+    from ..ci import CiRun
+    from ..ci import open_outputs as open_ci
+    from ..report import open_report
+    from ._sweep_outputs import CiOutput, ReportOutput, WriterOutput
+
+    outputs: list[Output] = []
+    try:
+        run = CiRun(
+            "sweep", as_of, tuple(packs), fail_on_warn=args.fail_on == "warn", cwd=Path.cwd()
+        )
+        on_stdout = args.format != "text" and not args.output
+        taken = f"which --format {args.format} uses" if on_stdout else None
+        ci = open_ci(args.ci, run, stdout_taken=taken)
+        if ci is not None:
+            outputs.append(CiOutput(ci, args.ci))
+        report = open_report(args.report)
+        if report is not None:
+            outputs.append(ReportOutput(report))
+        outputs.append(WriterOutput.open(args.format, args.output))
+    except BaseException:
+        for output in outputs:
+            output.close()
+        raise
+    return outputs

@@ -7,11 +7,13 @@ import json
 import sys
 
 from ..cases.servestate import ROLES, serve_store
-from ..runtime import Runtime, current_actor
+from ..env import current_actor
+from ..runtime import Runtime
 from ._common import EXIT_OK, add_actor_option, add_command, add_store_options
+from .commands import COMMANDS
 
 NAME = "tokens"
-HELP = "create, list and revoke the service's bearer tokens"
+HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Bearer tokens for "cyberreview serve", each with one role:
 

@@ -7,13 +7,15 @@ import datetime as dt
 import json
 import sys
 
-from ..errors import UsageError
-from ..runtime import Runtime, current_actor, home_dir
-from ..waivers import MANAGED_FILE, MAX_DAYS, Scope, WaiverError, load_all, waiver_files
+from ..env import current_actor, home_dir
+from ..errors import UsageError, WaiverError
+from ..runtime import Runtime
+from ..waivers import MANAGED_FILE, MAX_DAYS, Scope, load_all, waiver_files
 from ._common import EXIT_OK, add_actor_option, add_command, add_store_options, iso_date
+from .commands import COMMANDS
 
 NAME = "waivers"
-HELP = "add, list and revoke waivers of overridable rules"
+HELP = COMMANDS[NAME]
 DESCRIPTION = f"""\
 A waiver sets aside the findings of one overridable rule on the records in its
 scope -- one record, or every record of a product model, vendor or operator --
@@ -89,13 +91,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run_add(args: argparse.Namespace, rt: Runtime) -> int:
-    from ..waiver_admin import add_waiver
+    from ..waivers.admin import add_waiver
 
     scope = Scope(args.record, args.product_model, args.vendor, args.operator)
     store = rt.store()
     try:
         waiver = add_waiver(
-            rt,
+            rt.catalog,
             store,
             rule=args.rule,
             scope=scope,
@@ -135,7 +137,7 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
 def run_revoke(args: argparse.Namespace, rt: Runtime) -> int:
     from dataclasses import replace
 
-    from ..waiver_admin import managed_path, write_managed
+    from ..waivers.admin import managed_path, write_managed
 
     on = args.on or dt.date.today()
     managed = load_all([managed_path()]) if managed_path().is_file() else []

@@ -27,10 +27,11 @@ See ``docs/connectors.md`` for the tutorial, and
 :mod:`cyberreview_policy.testing` for the contract tests every connector runs.
 """
 
-from ..sources.base import SourceType
+from ..errors import HttpError
+from ..plugin.types import SourceType
 from . import paging
 from .api import Checkpoint, CheckResult, Connector, ConnectorSettings, SourceContext
-from .http import HttpClient, HttpError, RateBudget, RetryPolicy
+from .http import HttpClient, RateBudget, RetryPolicy
 
 __all__ = [
     "CheckResult",

@@ -21,12 +21,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..config import Source as ConfiguredSource
-from ..errors import CyberreviewError, Location, RecordError, SourceError
-from ..sources.base import Item, SourceType
+from ..errors import CyberreviewError, HttpError, Location, RecordError, SourceError
+from ..plugin.types import SourceType
+from ..sources.base import Item
 from . import redact
 from .api import Checkpoint, CheckResult, Connector, SourceContext
 from .dotted import get, put
-from .http import HttpClient, HttpError, RateBudget, RetryPolicy
+from .http import HttpClient, RateBudget, RetryPolicy
 
 
 class Shaper:
@@ -216,9 +217,7 @@ def shaped(shaper: Shaper, raw: Any) -> Item:
 
 
 def _shaped(shaper: Shaper, raw: dict[str, Any]) -> Item:
-    from pydantic import ValidationError
-
-    from ..models.record import Record
+    from ..models.validate import ValidationError, from_json
     from ..sources.files import record_error
 
     where = _where(shaper.name, raw)
@@ -232,12 +231,12 @@ def _shaped(shaper: Shaper, raw: dict[str, Any]) -> Item:
     source.setdefault("fetched_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     text = _json(data)
     try:
-        return Item(where, Record.from_json(text))
+        return Item(where, from_json(text))
     except ValidationError as exc:
         lenient = without_invalid(data, exc)
         if lenient is not None:
             try:
-                return Item(where, Record.from_json(_json(lenient[0])), problems=lenient[1])
+                return Item(where, from_json(_json(lenient[0])), problems=lenient[1])
             except ValidationError:
                 pass
         error = record_error(exc, text, where, pinpoint=False)
@@ -280,7 +279,7 @@ def without_invalid(
     decided without it (the rules treat it as not known) and the problem is
     reported, rather than the whole record being skipped.
     """
-    from ..models.problems import problems
+    from ..errors import problems
 
     found = problems(exc)
     cleaned = copy.deepcopy(data)

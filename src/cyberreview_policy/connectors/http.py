@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import CyberreviewError
+from ..errors import HttpError
 from . import redact
 
 if TYPE_CHECKING:
@@ -36,15 +36,6 @@ log = logging.getLogger("cyberreview.http")
 redact.install(log)
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-
-
-class HttpError(CyberreviewError):
-    """A request that failed for good: what the server said, or why it could not be asked."""
-
-    def __init__(self, message: str, status: int | None = None, retryable: bool = False):
-        self.status = status
-        self.retryable = retryable
-        super().__init__(redact.redact(message))
 
 
 @dataclass(frozen=True)

@@ -1,36 +1,17 @@
-"""Secrets out of logs: a logging filter the host installs, fed every resolved secret."""
+"""Secrets out of logs: a logging filter the host installs, fed every resolved secret
+(:func:`register_secrets`, :func:`redact` and :data:`MASK` live in :mod:`..env`)."""
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
-from collections.abc import Iterable
 from typing import Any
 
-MASK = "***"
-_HEADER = re.compile(
-    r"(?i)(authorization|api[-_]?key|token|password|cookie)(['\"]?\s*[:=]\s*['\"]?)([^'\",\s}]+)"
-)
+from ..env import MASK, redact, register_secrets
+
+__all__ = ["MASK", "RedactingFilter", "install", "redact", "register_secrets"]
 
 _lock = threading.Lock()
-_secrets: set[str] = set()
-
-
-def register_secrets(values: Iterable[str]) -> None:
-    """Remember secret values; every log line that contains one is masked from now on."""
-    with _lock:
-        _secrets.update(v for v in values if v and len(v) >= 3)
-
-
-def redact(text: str) -> str:
-    """``text`` with every known secret, and credential-looking header values, masked."""
-    with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, MASK)
-    return _HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
 
 
 def _redact_record(record: logging.LogRecord) -> logging.LogRecord:

@@ -1,6 +1,6 @@
 """Models of the public contracts: the canonical record and the decision.
 
-Submodules are imported on use: ``cyberreview gate`` must not pay for
-pydantic when the fast record path (:mod:`cyberreview_policy.fastrecord`)
-suffices.
+:mod:`.record` defines the record (pydantic); :mod:`.validate` is the one
+validator every reader uses, built without importing pydantic so that
+``cyberreview gate`` starts fast.  Submodules are imported on use.
 """

@@ -1,5 +1,9 @@
 """The canonical record, version 1 (``docs/record-v1.md``): a public contract.
 
+This model is THE definition: docs, JSON Schema and OpenAPI come from it, and the
+runtime validator (:mod:`.validate`) is built from the core schema pydantic
+generates for it (:mod:`.schema_gen`; a test proves the stored copy current).
+
 Every boolean fact may be ``None``: the source does not say.  Rules treat
 unknown differently from ``False``.  Unknown top-level or nested fields are
 rejected (a misspelt fact must not silently become "unknown"); data a source
@@ -9,14 +13,14 @@ holds beyond the contract goes under ``attributes``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
-from .jsonout import json_default
+if TYPE_CHECKING:
+    from .validate import RecordData
 
 RECORD_VERSION = 1
 
@@ -63,7 +67,7 @@ CertificationKind = Literal["certification", "security_testing"]
 
 # Strict: in JSON a date is a "YYYY-MM-DD" string, never a number (which lax
 # parsing would read as a Unix timestamp).  Records are therefore always
-# validated in JSON mode: see ``Record.from_json`` and ``Record.from_obj``.
+# validated in JSON mode, by the one validator (``models/validate.py``).
 IsoDate = Annotated[dt.date, Strict()]
 Amount = Annotated[Decimal, Field(ge=0)]
 
@@ -218,19 +222,17 @@ class Record(_Part):
             )
         return self
 
-    @classmethod
-    def from_json(cls, data: str | bytes) -> Record:
-        """Validate one record from JSON text (the path every reader takes)."""
-        return cls.model_validate_json(data)
+    @staticmethod
+    def from_json(data: str | bytes) -> RecordData:
+        """Validate one record from JSON text with the runtime's one validator
+        (:mod:`.validate`); the result is the runtime's record type."""
+        from .validate import from_json
 
-    @classmethod
-    def from_obj(cls, obj: Any) -> Record:
-        """Validate a record given as Python data; dates may be ``date`` or ISO strings."""
-        return cls.model_validate_json(json.dumps(obj, default=json_default))
+        return from_json(data)
 
-    @property
-    def key(self) -> str:
-        """The record's identity across runs: adapter and id."""
-        from ..fastrecord import record_key
+    @staticmethod
+    def from_obj(obj: Any) -> RecordData:
+        """Validate a record given as Python data (dates as ``date`` or ISO strings)."""
+        from .validate import from_obj
 
-        return record_key(self)
+        return from_obj(obj)

@@ -16,11 +16,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from ..cases.base import StoreType
-    from ..changes.api import ChangeSystemType
     from ..checks import Check
-    from ..sources.base import SourceType
-    from ..trackers.api import TrackerType
+    from .types import ChangeSystemType, SourceType, StoreType, TrackerType
 
 PROJECT = "cyberreview_policy"
 

@@ -16,22 +16,19 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..env import NO_CACHE_ENV, home_dir
 
-NO_CACHE_ENV = "CYBERREVIEW_NO_CACHE"
 _FORMAT = 1
 
 
 def _cache_dir() -> Path | None:
     if os.environ.get(NO_CACHE_ENV):
         return None
-    from ..runtime import home_dir
-
     return home_dir() / "cache" / "packs"
 
 
@@ -101,6 +98,8 @@ def store(source: Path, data: dict[str, Any]) -> None:
     entry = _entry(source)
     if entry is None:
         return
+    import tempfile
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile(

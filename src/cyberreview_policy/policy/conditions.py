@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..checks import Check
-from ..paths import PathError, getter, resolve
-from .leaves import OperandError, build_test
+from ..errors import CompileError, OperandError, PathError
+from ..models.paths import getter, resolve
+from .leaves import build_test
 from .operators import OPERATORS
 
 Test = Callable[[Any, "Ctx"], bool]
@@ -30,16 +31,6 @@ class Ctx:
     def __init__(self, as_of: dt.date, size: int):
         self.as_of = as_of
         self.memo: list[bool | None] = [None] * size
-
-
-class CompileError(Exception):
-    """A condition that cannot compile; ``loc`` is where in the data (of ``file``)."""
-
-    def __init__(self, loc: tuple[str | int, ...], message: str, file: str | None = None):
-        self.loc = loc
-        self.message = message
-        self.file = file
-        super().__init__(message)
 
 
 Pairs = tuple[tuple[str, Callable[[Any], Any]], ...]

@@ -106,8 +106,7 @@ def _validated(path: Path) -> dict[str, Any]:
     if hit is not None:
         return hit
     from .law_model import LawFile
-    from .pack import validate
-    from .yamlsrc import load
+    from .yamlsrc import load, validate
 
     data, lines = load(path)
     parsed = validate(LawFile, data, lines).model_dump()

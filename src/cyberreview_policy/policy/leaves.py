@@ -12,14 +12,11 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..paths import FieldType, Getter
+from ..errors import OperandError
+from ..models.paths import FieldType, Getter
 
 if TYPE_CHECKING:
     from .conditions import Test
-
-
-class OperandError(ValueError):
-    """An operand that does not fit the operator or the field."""
 
 
 _TYPES: dict[str, tuple[type, ...]] = {

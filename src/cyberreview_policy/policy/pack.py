@@ -13,25 +13,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..checks import Check
-from ..errors import Location, PolicyError, dotted
+from ..errors import CompileError, Location, PathError, PolicyError, TemplateError, dotted
 from ..models.outcomes import SEVERITY, CaseKind
-from ..paths import PathError, getter
+from ..models.paths import getter
 from . import cache
-from .conditions import CompileError, Compiler, Node, Test
-from .template import TemplateError, compile_template
+from .conditions import Compiler, Node, Test
+from .template import compile_template
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from ..models.decision import PackRef
     from .law import Law
     from .yamlsrc import LineMap, Loc
 
 MANIFEST = "pack.yaml"
-M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass(frozen=True)
@@ -141,32 +138,6 @@ class Pack:
         return _files(self.path, self.manifest.tests, Location(self.path / MANIFEST))
 
 
-def validate(model: type[M], data: Any, lines: LineMap) -> M:
-    """Stage two: the pydantic model, errors mapped back to file, line, rule, field."""
-    from pydantic import ValidationError
-
-    from ..models.problems import problems
-    from .yamlsrc import data_loc
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        found = problems(exc)
-        first = found[0]
-        loc = data_loc(data, first.loc)
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        raise PolicyError(
-            first.message + more, lines.location(loc), dotted(loc) or None, _rule_at(data, loc)
-        ) from None
-
-
-def _rule_at(data: Any, loc: Loc) -> str | None:
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-        rule = data["rules"][loc[1]]
-        return rule.get("id") if isinstance(rule, dict) else None
-    return None
-
-
 def _files(root: Path, entries: Iterable[str], where: Location) -> list[Path]:
     out: list[Path] = []
     for entry in entries:
@@ -182,7 +153,7 @@ def _files(root: Path, entries: Iterable[str], where: Location) -> list[Path]:
 
 def _manifest_data(path: Path) -> dict[str, Any]:
     from . import schema as s
-    from .yamlsrc import load
+    from .yamlsrc import load, validate
 
     file = path / MANIFEST
     if not file.is_file():
@@ -203,7 +174,7 @@ def _rule_files_data(path: Path, manifest: Mapping[str, Any]) -> list[dict[str, 
     """Stages one and two for every rule file: ``[{file, definitions, rules}]``."""
     from . import schema as s
     from .structure import check_rule_file
-    from .yamlsrc import load
+    from .yamlsrc import load, validate
 
     files = _files(path, manifest["rules"], Location(path / MANIFEST))
     if not files:

@@ -12,13 +12,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ..paths import getter, resolve
+from ..errors import TemplateError
+from ..models.paths import getter, resolve
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-
-
-class TemplateError(ValueError):
-    pass
 
 
 def show(value: Any) -> str:

@@ -1,4 +1,6 @@
-"""Stage one of loading a policy file: YAML to data, with a line for every path.
+"""Loading a YAML file of ours (packs, law, configuration, calendar, waivers) in two
+stages: YAML to data with a line for every path (:func:`load`), then the pydantic
+model with errors mapped back to file, line, rule and field (:func:`validate`).
 
 PyYAML silently keeps the last of two equal keys; here a duplicate key is an
 error.  Every mapping key and sequence item gets its line, so later stages
@@ -9,11 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
-from ..errors import Location, PolicyError
+from ..errors import Location, PolicyError, located
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -161,3 +168,27 @@ def data_loc(data: Any, loc: Sequence[str | int]) -> Loc:
 
 def _is_tag(part: str) -> bool:
     return part.startswith("cond:")
+
+
+def validate(model: type[M], data: Any, lines: LineMap) -> M:
+    """Stage two: the pydantic model, errors mapped back to file, line, rule, field."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        found: list[Loc] = []
+
+        def where(loc: Loc) -> tuple[Location | None, Loc]:
+            found.append(data_loc(data, loc))
+            return lines.location(found[0]), found[0]
+
+        message, location, field = located(exc, where)
+        raise PolicyError(message, location, field, _rule_at(data, found[0])) from None
+
+
+def _rule_at(data: Any, loc: Loc) -> str | None:
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rule = data["rules"][loc[1]]
+        return rule.get("id") if isinstance(rule, dict) else None
+    return None

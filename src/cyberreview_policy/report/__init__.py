@@ -8,6 +8,6 @@ memory (the first :data:`MAX_LISTED` blocks are listed, then counted).
 
 from __future__ import annotations
 
-from .build import MAX_LISTED, Report, ReportContext, open_report
+from .build import MAX_LISTED, Report, open_report
 
-__all__ = ["MAX_LISTED", "Report", "ReportContext", "open_report"]
+__all__ = ["MAX_LISTED", "Report", "open_report"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -15,7 +15,8 @@ from ..models.jsonout import json_default
 from .rows import finding_rows, table_row
 
 if TYPE_CHECKING:
-    from ..sweep import Decided, Summary
+    from ..sweep.outputs import RunContext
+    from ..sweep.summary import Decided, Summary
 
 MAX_LISTED = 1000  # blocks listed by name in the HTML page
 MAX_GROUPS = 5000  # operators or systems grouped by name; the rest as "(others)"
@@ -62,18 +63,6 @@ class Listed:
     rule: str
     message: str
     citations: list[str]
-
-
-@dataclass
-class ReportContext:
-    """What the page shows besides the decisions: known when the sweep ends."""
-
-    run_id: str | None = None
-    scope: str = ""
-    previous: dict[str, Any] | None = None  # the last sweep of this scope
-    overdue: list[dict[str, Any]] = field(default_factory=list)
-    generated_at: str = ""
-    store: str | None = None
 
 
 class Report:
@@ -166,7 +155,7 @@ class Report:
 
     # -- at the end --------------------------------------------------------------
 
-    def finish(self, summary: Summary, context: ReportContext) -> None:
+    def finish(self, summary: Summary, context: RunContext) -> None:
         from .html import render
 
         for stream, _ in self._csv:
@@ -189,7 +178,7 @@ class Report:
         for stream in self._json:
             stream.close()
 
-    def data(self, summary: Summary, context: ReportContext) -> dict[str, Any]:
+    def data(self, summary: Summary, context: RunContext) -> dict[str, Any]:
         """The aggregates, as JSON data."""
         return {
             "blocked_listed": [vars(b) for b in self.blocks],

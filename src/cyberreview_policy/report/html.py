@@ -12,8 +12,9 @@ from .. import __version__
 from .svg import bar_chart, stacked_bar
 
 if TYPE_CHECKING:
-    from ..sweep import Summary
-    from .build import Report, ReportContext
+    from ..sweep.outputs import RunContext
+    from ..sweep.summary import Summary
+    from .build import Report
 
 COLORS = {"block": "#b03a2e", "warn": "#c27c0e", "allow": "#1e8449", "advisory": "#5d6d7e"}
 TOP_SYSTEMS = 50
@@ -57,7 +58,7 @@ def _pill(outcome: str) -> str:
     return f'<span class="pill" style="background:{COLORS[outcome]}">{_e(outcome)}</span>'
 
 
-def render(report: Report, summary: Summary, context: ReportContext) -> str:
+def render(report: Report, summary: Summary, context: RunContext) -> str:
     d = summary.decisions
     packs = ", ".join(f"{p['id']} {p['version']}" for p in summary.packs)
     sources = ", ".join(s.name for s in summary.sources) or "none"
@@ -120,7 +121,7 @@ def _money(value: Decimal) -> str:
     return f"{value:,.0f}"
 
 
-def _key_points(report: Report, summary: Summary, context: ReportContext) -> str:
+def _key_points(report: Report, summary: Summary, context: RunContext) -> str:
     d = summary.decisions
     blocked, warned = d.get("block", 0), d.get("warn", 0)
     points = []
@@ -189,7 +190,7 @@ def _rule_chart(summary: Summary) -> str:
     return bar_chart([(rule, n, COLORS[outcome]) for rule, outcome, n in ranked])
 
 
-def _changes(summary: Summary, context: ReportContext) -> str:
+def _changes(summary: Summary, context: RunContext) -> str:
     head = "<h2>Since the previous sweep</h2>"
     if not summary.tracked:
         return head + "<p class='muted'>Not tracked: this sweep ran without the case store.</p>"
@@ -301,7 +302,7 @@ def _text_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _overdue(context: ReportContext) -> str:
+def _overdue(context: RunContext) -> str:
     head = f"<h2>Overdue review cases ({len(context.overdue)})</h2>"
     if not context.overdue:
         return head + "<p class='muted'>No statutory period has run out.</p>"

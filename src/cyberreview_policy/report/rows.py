@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..errors import Location
     from ..models.decision import Finding
-    from ..sweep import Decided, Subject
+    from ..sweep.summary import Decided, Subject
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..cases.servestate import serve_store
-from ..errors import CaseStoreError, UnknownCaseError
-from ..runtime import redact_url
-from .auth import AuthUnavailable, Principal, Tokens, store_loader
-from .decisions import Decider, Refusal
+from ..env import redact_url
+from ..errors import AuthUnavailable, CaseStoreError, Refusal, UnknownCaseError
+from .auth import Principal, Tokens, store_loader
+from .decisions import RequestDecider
 from .engines import Engines
 from .limits import BodyLimit
 from .metrics import Metrics
@@ -58,11 +58,6 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-class _Denied(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        self.status, self.code, self.message = status, code, message
-
-
 class Service:
     """One process's state: runtime, engines, worker threads, tokens, metrics."""
 
@@ -76,30 +71,30 @@ class Service:
             store_loader(lambda: self.rt.store(self.store_url)), settings.token_refresh
         )
         self.metrics = Metrics()
-        self.decider = Decider(self.rt, self.engines, self.workers, self.metrics)
+        self.decider = RequestDecider(self.rt, self.engines, self.workers, self.metrics)
 
     async def principal(self, credentials: HTTPAuthorizationCredentials | None) -> Principal:
         if credentials is None or not credentials.credentials:
             role = self.settings.allow_anonymous
             if role:
                 return Principal("anonymous", role)
-            raise _Denied(401, "unauthenticated", "a bearer token is required")
+            raise Refusal(401, "unauthenticated", "a bearer token is required")
         token = credentials.credentials
         found = self.tokens.cached(token)
         if found is None:
             try:
                 found = await self.workers.run(self.tokens.find, token)
             except AuthUnavailable as exc:
-                raise _Denied(503, "store_unavailable", f"cannot check tokens: {exc}") from None
+                raise Refusal(503, "store_unavailable", f"cannot check tokens: {exc}") from None
         if found is None:
-            raise _Denied(401, "unauthenticated", "unknown or revoked token")
+            raise Refusal(401, "unauthenticated", "unknown or revoked token")
         return Principal(found.name, found.role, found.id)
 
     def permit(self, permission: str) -> Callable[[Credentials], Awaitable[Principal]]:
         async def dependency(credentials: Credentials) -> Principal:
             who = await self.principal(credentials)
             if not who.may(permission):
-                raise _Denied(403, "forbidden", f"role {who.role} may not {permission}")
+                raise Refusal(403, "forbidden", f"role {who.role} may not {permission}")
             return who
 
         return dependency
@@ -151,13 +146,10 @@ async def _purge_loop(service: Service) -> None:
 
 
 def _handlers(app: FastAPI) -> None:
-    @app.exception_handler(_Denied)
-    async def denied(request: Request, exc: _Denied) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.message)
-
     @app.exception_handler(Refusal)
     async def refused(request: Request, exc: Refusal) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -284,12 +276,13 @@ def _case_routes(app: FastAPI, service: Service) -> None:
         from pydantic import ValidationError
 
         from ..cases.views import case_detail
-        from .decisions import invalid_request
+        from .decisions import invalid_body
 
+        body = await request.body()
         try:
-            step = TransitionRequest.model_validate_json(await request.body())
+            step = TransitionRequest.model_validate_json(body)
         except ValidationError as exc:
-            raise invalid_request(exc) from None
+            raise invalid_body(exc, body) from None
         case = await in_store(
             lambda store: store.transition(
                 case_id,

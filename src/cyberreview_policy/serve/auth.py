@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..cases.base import CaseStore
 from ..cases.servestate import ApiToken, serve_store, token_hash
-from ..errors import CaseStoreError
+from ..errors import AuthUnavailable, CaseStoreError
 
 log = logging.getLogger("cyberreview.serve")
 
@@ -46,10 +46,6 @@ class Principal:
 
     def may(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
-
-
-class AuthUnavailable(Exception):
-    """The token table could not be read, and none was read before."""
 
 
 class Tokens:

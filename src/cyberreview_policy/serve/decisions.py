@@ -17,8 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from .. import gatekeeper
-from ..errors import CaseStoreError, CyberreviewError, SourceError
+from ..errors import CaseStoreError, CyberreviewError, Refusal, SourceError
 from ..models.jsonout import dumps
 from ..runtime import Runtime
 from .auth import Principal
@@ -34,25 +33,6 @@ WAIT_FOR_DUPLICATE = 10.0
 CLAIM_STALE_AFTER = dt.timedelta(seconds=60)
 
 
-class Refusal(Exception):
-    """A request the service refuses (4xx): ``code`` and a one-line message."""
-
-    def __init__(
-        self, status: int, code: str, message: str, problems: list[dict[str, str]] | None = None
-    ):
-        self.status = status
-        self.code = code
-        self.message = message
-        self.problems = problems
-        super().__init__(message)
-
-    def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.problems is not None:
-            error["problems"] = self.problems
-        return {"error": error}
-
-
 @dataclass
 class Parsed:
     records: list[Any]
@@ -62,13 +42,8 @@ class Parsed:
     fetch: tuple[str, str] | None = None  # (source, id)
 
 
-def invalid_request(exc: Any) -> Refusal:
-    from ..models.problems import problems
-    from .schemas import SHAPE_TAGS
-
-    found = [
-        {"path": p.field or "(body)", "message": p.message} for p in problems(exc, drop=SHAPE_TAGS)
-    ]
+def invalid_request(found: list[dict[str, str]]) -> Refusal:
+    """400 naming every problem's path in the body, the first in the message."""
     first = found[0]
     message = f"{first['path']}: {first['message']}" + (
         f" (and {len(found) - 1} more)" if len(found) > 1 else ""
@@ -76,31 +51,76 @@ def invalid_request(exc: Any) -> Refusal:
     return Refusal(400, "invalid_request", message, found)
 
 
+def invalid_body(exc: Any, body: str | bytes) -> Refusal:
+    """400 for a body that does not fit its shape (a pydantic validation error)."""
+    return invalid_request(_problems(exc, body))
+
+
+def _problems(
+    exc: Any, text: str | bytes, prefix: tuple[str | int, ...] = ()
+) -> list[dict[str, str]]:
+    """The problems of a validation error as ``{path, message}``; a lone surrogate
+    escape is found in ``text`` and named by its field, as files name it."""
+    from ..errors import dotted, problems
+    from ..models.validate import SURROGATE, shown, surrogate_in
+    from .schemas import SHAPE_TAGS
+
+    found = problems(exc, drop=SHAPE_TAGS)
+    if found and found[0].message.startswith("invalid JSON"):
+        surrogate = surrogate_in(text)
+        if surrogate is not None:
+            return [{"path": shown((*prefix, *surrogate)), "message": SURROGATE}]
+    return [{"path": dotted((*prefix, *p.loc)) or "(body)", "message": p.message} for p in found]
+
+
+def _records(raw: list[dict[str, Any]], prefix: str | None) -> list[Any]:
+    """Each record through the one validator; 400 with every record's problems."""
+    import json
+
+    from ..models.jsonout import json_default
+    from ..models.validate import ValidationError, from_json
+
+    out: list[Any] = []
+    found: list[dict[str, str]] = []
+    for index, item in enumerate(raw):
+        text = json.dumps(item, default=json_default)
+        where: tuple[str | int, ...] = (prefix, index) if prefix else (index,)
+        try:
+            out.append(from_json(text))
+        except ValidationError as exc:
+            found.extend(_problems(exc, text, where))
+    if found:
+        raise invalid_request(found)
+    return out
+
+
 def parse(body: bytes, today: dt.date) -> Parsed:
     """The request body, validated; :class:`Refusal` (400) with the field errors."""
-    from ..fastrecord import from_text
-
-    if body.lstrip()[:1] == b"{":
-        fast = from_text(body)  # a canonical record: no pydantic on the hot path
-        if fast is not None:
-            return Parsed([fast], True, today, None)
-    from pydantic import ValidationError
-
-    from .schemas import FetchRequest, RecordsRequest, request_adapter
+    from ..models.validate import ValidationError, from_json
+    from .schemas import FetchRequest, RawRecordsRequest, parse_adapter
 
     if not body.strip():
         raise Refusal(400, "invalid_request", "the body is empty: send a record as JSON", [])
+    if body.lstrip()[:1] == b"{":
+        try:  # the common case, a record: straight to the one validator
+            return Parsed([from_json(body)], True, today, None)
+        except ValidationError as exc:
+            record_error = exc
+    else:
+        record_error = None
     try:
-        value = request_adapter().validate_json(body)
+        value = parse_adapter().validate_json(body)
     except ValidationError as exc:
-        raise invalid_request(exc) from None
+        raise invalid_request(_problems(exc, body)) from None
     if isinstance(value, FetchRequest):
         return Parsed([], True, value.as_of or today, value.request_id, (value.source, value.id))
-    if isinstance(value, RecordsRequest):
-        return Parsed(list(value.records), False, value.as_of or today, value.request_id)
+    if isinstance(value, RawRecordsRequest):
+        records = _records(value.records, "records")
+        return Parsed(records, False, value.as_of or today, value.request_id)
     if isinstance(value, list):
-        return Parsed(value, False, today, None)
-    return Parsed([value], True, today, None)
+        return Parsed(_records(value, None), False, today, None)
+    assert record_error is not None  # a record's shape, and the validator refused it
+    raise invalid_request(_problems(record_error, body))
 
 
 def refused_decision(
@@ -122,7 +142,9 @@ def refused_decision(
     }
 
 
-class Decider:
+class RequestDecider:
+    """Answers ``POST /v1/decisions``: parses, decides each record, remembers answers."""
+
     def __init__(self, rt: Runtime, engines: Engines, workers: Workers, metrics: Metrics):
         self.rt = rt
         self.engines = engines
@@ -131,7 +153,7 @@ class Decider:
 
     def _fetch(self, source: str, record_id: str) -> Any:
         """The record, or ``(code, message)`` when the source cannot give it."""
-        from ..config import ConfigError
+        from ..errors import ConfigError
 
         try:
             configured = self.rt.config.file.sources
@@ -191,13 +213,12 @@ class Decider:
     def _one(
         self, engine: Any, record: Any, as_of: dt.date, who: Principal, refs: list[dict[str, str]]
     ) -> Any:
-        from ..engine import EvaluationError
+        from ..engine.gatekeeper import Gatekeeper
+        from ..errors import EvaluationError
 
         try:
             with self.workers.store() as store:
-                return gatekeeper.decide(
-                    engine, record, as_of, store=store, calendar=self.rt.calendar, actor=who.actor
-                )
+                return Gatekeeper(engine, store, self.rt.calendar, who.actor).decide(record, as_of)
         except EvaluationError as exc:
             log.error("evaluation failed: %s", type(exc).__name__)
             return refused_decision(record.id, as_of, refs, "evaluation_failed", str(exc))

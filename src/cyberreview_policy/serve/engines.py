@@ -13,8 +13,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..engine import Engine
-from ..runtime import Runtime, home_dir
+from ..engine.core import Engine
+from ..env import home_dir
+from ..runtime import Runtime
 
 _KEEP = 32  # as-of dates kept; a gate mostly asks about today
 
@@ -52,8 +53,7 @@ class Engines:
             if cached is not None and cached[0] == stamp:
                 self._cache.move_to_end(as_of)
                 return cached[1]
-        packs = self.rt.catalog.select(self.pins, as_of)
-        engine = Engine(packs, waivers.for_run(home_dir(), packs))
+        engine = self.rt.engine(self.rt.packs(self.pins, as_of))
         with self._lock:
             self._cache[as_of] = (stamp, engine)
             while len(self._cache) > _KEEP:

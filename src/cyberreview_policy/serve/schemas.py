@@ -77,10 +77,36 @@ DecisionRequest = Annotated[
     Discriminator(_shape),
 ]
 
+#: a record as the body holds it, before the record validator judges it
+RawRecord = dict[str, Any]
+
+
+class RawRecordsRequest(RecordsRequest):
+    records: list[RawRecord] = Field(min_length=1, max_length=MAX_RECORDS)  # type: ignore[assignment]
+
+
+#: what the service parses: the shapes of :data:`DecisionRequest` (its OpenAPI
+#: description), each record left to the one record validator
+ParsedRequest = Annotated[
+    Annotated[RawRecord, Tag("record")]
+    | Annotated[list[RawRecord], Field(min_length=1, max_length=MAX_RECORDS), Tag("list")]
+    | Annotated[RawRecordsRequest, Tag("records")]
+    | Annotated[FetchRequest, Tag("fetch")],
+    Discriminator(_shape),
+]
+
 
 @cache
 def request_adapter() -> TypeAdapter[Any]:
+    """The request's shapes with records in full: for the OpenAPI description."""
     return TypeAdapter(DecisionRequest)
+
+
+@cache
+def parse_adapter() -> TypeAdapter[Any]:
+    """The request's shapes with records as JSON objects: the records are validated
+    one by one by the one record validator (``models/validate.py``)."""
+    return TypeAdapter(ParsedRequest)
 
 
 class ErrorInfo(TypedDict):

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
-from ..waivers import Scope, WaiverError, load_all, waiver_files
-from .decisions import Refusal
+from ..errors import Refusal, UsageError, WaiverError
+from ..waivers import Scope, load_all, waiver_files
 
 if TYPE_CHECKING:
     from ..cases.base import CaseStore
@@ -25,17 +24,17 @@ def grant(service: Service, who: Principal, body: bytes, store: CaseStore) -> di
     """The new waiver (on a worker thread); :class:`Refusal` when it cannot be granted."""
     from pydantic import ValidationError
 
-    from ..waiver_admin import add_waiver
-    from .decisions import invalid_request
+    from ..waivers.admin import add_waiver
+    from .decisions import invalid_body
     from .schemas import WaiverRequest
 
     try:
         ask: WaiverRequest = WaiverRequest.model_validate_json(body)
     except ValidationError as exc:
-        raise invalid_request(exc) from None
+        raise invalid_body(exc, body) from None
     try:
         waiver = add_waiver(
-            service.rt,
+            service.rt.catalog,
             store,
             rule=ask.rule,
             scope=Scope(ask.record, ask.product_model, ask.vendor, ask.operator),
@@ -53,7 +52,7 @@ def grant(service: Service, who: Principal, body: bytes, store: CaseStore) -> di
 
 def listing() -> list[dict[str, Any]]:
     """Every waiver of the host, with its state today."""
-    from ..runtime import home_dir
+    from ..env import home_dir
 
     today = dt.date.today()
     try:

@@ -1,5 +1,5 @@
 """Where records come from: the source interface and the built-in file source."""
 
-from .base import Item, Source, SourceType
+from .base import Item, Source
 
-__all__ = ["Item", "Source", "SourceType"]
+__all__ = ["Item", "Source"]

@@ -21,14 +21,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, Protocol, TextIO
 
-from pydantic import ValidationError
-
-from ..errors import Location, RecordError, SourceError
-from ..models.problems import problems
-from ..models.record import Record
-from ..paths import PathError, resolve
+from ..errors import ArrayError, Location, PathError, RecordError, SourceError, located
+from ..models.paths import resolve
+from ..models.validate import SURROGATE, ValidationError, from_json, shown, surrogate_in
 from .base import Item
-from .jsontext import ArrayError, iter_array, line_col, locate
+from .jsontext import iter_array, line_col, locate
 
 Format = Literal["json", "jsonl", "csv"]
 FORMATS: tuple[Format, ...] = ("json", "jsonl", "csv")
@@ -54,41 +51,44 @@ _JSON_AT = re.compile(r"(.*) at line (\d+) column (\d+)$")
 
 
 def record_error(
-    exc: ValidationError, text: str | bytes, location: Location, *, pinpoint: bool = True
+    exc: Any, text: str | bytes, location: Location, *, pinpoint: bool = True
 ) -> RecordError:
-    """A :class:`RecordError` for the first problem, pointing at its line and column
-    in ``text`` when ``pinpoint`` (JSON), else at ``location`` (a CSV row)."""
-    found = problems(exc)
-    first = found[0]
-    message = first.message + (f" (and {len(found) - 1} more)" if len(found) > 1 else "")
+    """A :class:`RecordError` for the first problem of validation error ``exc``, pointing
+    at its line and column in ``text`` when ``pinpoint`` (JSON), else at ``location``
+    (a CSV row, a connector's record)."""
     source = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
     base = location.line or 1
-    line, column = location.line, location.column
-    record_id = None
+
+    def where(loc: tuple[str | int, ...]) -> tuple[Location, tuple[str | int, ...]]:
+        if not pinpoint:
+            return location, loc
+        return Location(location.file, *locate(source, loc, base)), loc
+
+    message, at, field = located(exc, where)
     invalid = _JSON_AT.match(message) if message.startswith("invalid JSON") else None
-    if invalid:  # pydantic counts from the record's first line
-        message = invalid.group(1)
+    record_id = None
+    if invalid:  # the parser counts from the record's first line
         line, column = base + int(invalid.group(2)) - 1, int(invalid.group(3))
-    elif pinpoint:
-        line, column = locate(source, first.loc, base)
-    if not message.startswith("invalid JSON"):
+        message, field = invalid.group(1), None
+        at = Location(location.file, line, column) if pinpoint else location
+        surrogate = surrogate_in(source)
+        if surrogate is not None:
+            message, field = SURROGATE, shown(surrogate) or None
+            if pinpoint:
+                at = Location(location.file, *locate(source, surrogate, base))
+    else:
         try:
             data = json.loads(source)
             record_id = data.get("id") if isinstance(data, dict) else None
         except ValueError:
             pass
-    return RecordError(
-        message,
-        Location(location.file, line, column),
-        first.field or None,
-        record_id if isinstance(record_id, str) else None,
-    )
+    return RecordError(message, at, field, record_id if isinstance(record_id, str) else None)
 
 
 def parse(text: str | bytes, location: Location, *, pinpoint: bool = True) -> Item:
-    """Validate one record's JSON text into an :class:`Item`."""
+    """Validate one record's JSON text into an :class:`Item` (by the one validator)."""
     try:
-        return Item(location, Record.from_json(text))
+        return Item(location, from_json(text))
     except ValidationError as exc:
         return Item(location, error=record_error(exc, text, location, pinpoint=pinpoint))
 

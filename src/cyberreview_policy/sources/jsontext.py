@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
+from ..errors import ArrayError
+
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
@@ -18,15 +20,6 @@ _CHUNK = 1 << 16
 
 class Reader(Protocol):
     def read(self, size: int = -1, /) -> str: ...
-
-
-class ArrayError(ValueError):
-    """The text is not a JSON array (or breaks off); ``line``/``column`` say where."""
-
-    def __init__(self, message: str, line: int, column: int):
-        self.line = line
-        self.column = column
-        super().__init__(message)
 
 
 def line_col(text: str, pos: int, base_line: int = 1) -> tuple[int, int]:

@@ -60,8 +60,9 @@ from ..config import inline_source
 from ..connectors.api import ConnectorSettings
 from ..connectors.host import ConnectorSource, connect
 from ..errors import SourceError
-from ..models.record import Record
-from ..sources.base import SourceType
+from ..models.identity import plain
+from ..models.validate import RecordData as Record
+from ..plugin.types import SourceType
 from .faults import Fault, FaultServer, Request
 
 SECRET_WORDS = ("password", "passwd", "secret", "token", "api_key", "apikey", "private_key")
@@ -91,7 +92,7 @@ def _ref(record: Record) -> str:
 
 
 def _comparable(record: Record) -> dict[str, Any]:
-    data = record.model_dump(mode="json")
+    data: dict[str, Any] = plain(record)
     data["source"].pop("fetched_at", None)
     return data
 

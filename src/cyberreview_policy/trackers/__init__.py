@@ -10,6 +10,7 @@ twice.  The tracker gets :class:`TrackedCase` views only: what Measures
 Art. 16 lets leave the tool.  See ``docs/trackers.md``.
 """
 
-from .api import TrackedCase, Tracker, TrackerContext, TrackerType
+from ..plugin.types import TrackerType
+from .api import TrackedCase, Tracker, TrackerContext
 
 __all__ = ["TrackedCase", "Tracker", "TrackerContext", "TrackerType"]

@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..plugintype import PluginType
-
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -102,15 +100,3 @@ class Tracker(Protocol):
     def update(self, key: str, case: TrackedCase) -> None:
         """Make issue ``key`` show ``case``: its fields, and its workflow state."""
         ...
-
-
-class TrackerType(PluginType[TrackerContext, Tracker]):
-    """A kind of case tracker a plugin provides.
-
-    :param name: the ``type`` users write under ``trackers:`` (``jira``, ...).
-    :param config: the pydantic settings model (``SecretStr`` for secrets; subclass
-        :class:`~cyberreview_policy.connectors.ConnectorSettings` for the host's
-        timeouts, retries and rate budget), or ``"module:Class"``.
-    :param connect: ``connect(context)`` returns a :class:`Tracker`; or ``"module:name"``.
-    :param description: one line for ``cyberreview plugins``.
-    """

@@ -8,8 +8,8 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from ..errors import CyberreviewError, UsageError
-from ..plugintype import client_kit, kind_of, started
+from ..errors import TrackerError, UsageError
+from ..runtime import client_kit, kind_of, started
 from .api import Tracker, TrackerContext
 from .sync import SyncResult, TrackerSync
 from .view import Citations, tracked_case
@@ -21,10 +21,6 @@ if TYPE_CHECKING:
 
 LOCK_WAIT = 300.0  # seconds a sync waits for another sync of the same tracker
 LOCK_POLL = 2.0
-
-
-class TrackerError(CyberreviewError):
-    """A tracker that cannot be opened (its plugin failed to start)."""
 
 
 def configured(rt: Runtime, only: str | None = None) -> list[str]:
@@ -50,7 +46,7 @@ def open_tracker(rt: Runtime, name: str) -> tuple[Tracker, str]:
     tracker: Tracker = started(
         kind, context, lambda failure: TrackerError(f"tracker {name}: cannot start: {failure}")
     )
-    from ..runtime import redact_url
+    from ..env import redact_url
 
     return tracker, entry.instance or redact_url(rt.store_url_in_use())
 
@@ -97,7 +93,7 @@ def sync_trackers(
 def _lock(store: CaseStore, name: str, run_id: str, actor: str, wait: float) -> None:
     """One sync per tracker and store at a time (two at once could both find no issue
     and both create one): the sweeps' lock, scope ``tracker:NAME``; wait for it."""
-    from ..cases.sweepstate import SweepBusyError
+    from ..errors import SweepBusyError
 
     deadline = time.monotonic() + wait
     while True:

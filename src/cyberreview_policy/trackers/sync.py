@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from ..cases.base import CaseStore
 from ..cases.trackerstate import TrackerRef
 from ..connectors import redact
-from ..connectors.http import HttpError
+from ..errors import HttpError
 from .api import TrackedCase, Tracker
 
 log = logging.getLogger("cyberreview.trackers")

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from cyberreview_policy.connectors import redact
-from cyberreview_policy.trackers.api import TrackerContext
+from cyberreview_policy.trackers import TrackerContext
 
 from .settings import JiraSettings
 

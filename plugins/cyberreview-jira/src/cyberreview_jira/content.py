@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cyberreview_policy.trackers.api import TrackedCase
+from cyberreview_policy.trackers import TrackedCase
 
 SUMMARY_MAX = 255
 

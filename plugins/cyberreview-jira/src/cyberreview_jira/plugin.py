@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cyberreview_policy.plugin import hookimpl
-from cyberreview_policy.trackers.api import TrackerType
+from cyberreview_policy.plugin.types import TrackerType
 
 
 @hookimpl

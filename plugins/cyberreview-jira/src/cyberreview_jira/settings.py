@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 
-from cyberreview_policy.cases.lifecycle import STATES
+from cyberreview_policy.cases import STATES
 from cyberreview_policy.connectors import ConnectorSettings
 
 PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,9}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from cyberreview_policy.errors import CyberreviewError
-from cyberreview_policy.trackers.api import TrackedCase, TrackerContext
+from cyberreview_policy.trackers import TrackedCase, TrackerContext
 
 from . import content
 from .client import JiraClient

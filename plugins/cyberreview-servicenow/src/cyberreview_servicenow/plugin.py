@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cyberreview_policy.changes.api import ChangeSystemType
 from cyberreview_policy.plugin import hookimpl
-from cyberreview_policy.sources.base import SourceType
+from cyberreview_policy.plugin.types import ChangeSystemType, SourceType
 
 
 @hookimpl

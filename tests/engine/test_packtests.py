@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cyberreview_policy.engine.packtests import run_pack_tests
 from cyberreview_policy.errors import PolicyError
 from cyberreview_policy.policy.pack import Pack, load_pack
-from cyberreview_policy.policy.testing import run_pack_tests
 from tests.policy.test_loading import make_pack
 
 CASES = """\

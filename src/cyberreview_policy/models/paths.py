@@ -9,21 +9,16 @@ getter it yields is a plain callable returning ``None`` for anything unknown.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
-from pathlib import Path
 from typing import Any, Literal
+
+from ..errors import PathError
 
 FieldKind = Literal["bool", "str", "enum", "number", "date", "datetime", "list", "object", "any"]
 Getter = Callable[[Any], Any]
-PLAN_FILE = "record_plan.json"
-
-
-class PathError(ValueError):
-    """A dotted path that does not name a record field."""
 
 
 @dataclass(frozen=True)
@@ -48,20 +43,77 @@ class FieldType:
         )
 
 
-@cache
-def record_plan() -> dict[str, Any]:
-    """The record plan: every field's type, generated from the pydantic model
-    (see :mod:`cyberreview_policy.models.plan_gen`), read without pydantic."""
-    data: dict[str, Any] = json.loads((Path(__file__).parent / PLAN_FILE).read_text("utf-8"))
-    return data
-
-
 _NUMBER = {"int", "float", "decimal"}
 
 
-def _field_kind(entry: dict[str, Any]) -> FieldKind:
-    kind: FieldKind = "number" if entry["kind"] in _NUMBER else entry["kind"]
-    return kind
+@dataclass(frozen=True)
+class _Entry:
+    """One field of the record's core schema, unwrapped."""
+
+    kind: FieldKind
+    nullable: bool
+    schema: dict[str, Any]  # the bare schema (for objects: the model's)
+    choices: tuple[str, ...] = ()
+    item: FieldKind | None = None
+
+
+def _bare(schema: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    nullable = False
+    while schema["type"] in {"default", "nullable", "function-after"}:
+        nullable = nullable or schema["type"] == "nullable"
+        schema = schema["schema"]
+    return schema, nullable
+
+
+def _kind(schema: dict[str, Any]) -> FieldKind:
+    kind = schema["type"]
+    if kind in _NUMBER:
+        return "number"
+    mapped: dict[str, FieldKind] = {
+        "model": "object",
+        "literal": "enum",
+        "dict": "any",
+        "any": "any",
+        "str": "str",
+        "bool": "bool",
+        "date": "date",
+        "datetime": "datetime",
+        "list": "list",
+    }
+    return mapped[kind]
+
+
+def _entry(field: dict[str, Any]) -> _Entry:
+    bare, nullable = _bare(field["schema"])
+    kind = _kind(bare)
+    if kind == "enum":
+        return _Entry(kind, nullable, bare, tuple(str(c) for c in bare["expected"]))
+    if kind == "list":
+        items, _ = _bare(bare["items_schema"])
+        choices = tuple(str(c) for c in items.get("expected", ()))
+        return _Entry(kind, nullable, bare, choices, _kind(items))
+    return _Entry(kind, nullable, bare)
+
+
+_FIELDS: dict[int, dict[str, _Entry]] = {}
+
+
+def _fields(model: dict[str, Any]) -> dict[str, _Entry]:
+    """The fields of a model schema (read once: the stored schema is never freed)."""
+    found = _FIELDS.get(id(model))
+    if found is None:
+        found = _FIELDS[id(model)] = {
+            name: _entry(field) for name, field in model["schema"]["fields"].items()
+        }
+    return found
+
+
+@cache
+def _root() -> dict[str, Any]:
+    """The record model's core schema (``record_schema.json``), read without pydantic."""
+    from .validate import schema
+
+    return _bare(schema())[0]
 
 
 def _suggest(name: str, known: list[str]) -> str:
@@ -75,12 +127,11 @@ def resolve(path: str) -> FieldType:
     parts = path.split(".")
     if not all(parts):
         raise PathError(f"{path!r} is not a dotted field path")
-    plan = record_plan()
-    model = plan["models"][plan["root"]]
+    model = _root()
     attrs: list[str] = []
     broken = False
     for index, part in enumerate(parts):
-        fields = model["fields"]
+        fields = _fields(model)
         if part not in fields:
             prefix = ".".join(attrs)
             where = f"{prefix!r}" if prefix else "the record"
@@ -90,24 +141,18 @@ def resolve(path: str) -> FieldType:
             )
         attrs.append(part)
         entry = fields[part]
-        kind = _field_kind(entry)
+        kind = entry.kind
         rest = parts[index + 1 :]
         if kind == "object" and rest:
-            model = plan["models"][entry["model"]]
-            broken = broken or entry["nullable"]
+            model = entry.schema
+            broken = broken or entry.nullable
             continue
         if kind == "any" and rest:
             return FieldType(path, "any", attrs=tuple(attrs), keys=tuple(rest))
         if rest:
             raise PathError(f"unknown field path {path!r}: {'.'.join(attrs)!r} is {kind}")
-        item = entry.get("item")
         return FieldType(
-            path,
-            kind,
-            tuple(entry.get("choices", ())),
-            "number" if item in _NUMBER else item,
-            tuple(attrs),
-            nullable_on_the_way=broken,
+            path, kind, entry.choices, entry.item, tuple(attrs), nullable_on_the_way=broken
         )
     raise AssertionError("unreachable")
 
@@ -145,15 +190,14 @@ def getter(path: str) -> Getter:
 
 def all_paths() -> list[str]:
     """Every leaf path of the canonical record, for docs and completion."""
-    plan = record_plan()
     out: list[str] = []
 
-    def walk(model: str, prefix: str) -> None:
-        for name, entry in plan["models"][model]["fields"].items():
-            if entry["kind"] == "object":
-                walk(entry["model"], f"{prefix}{name}.")
+    def walk(model: dict[str, Any], prefix: str) -> None:
+        for name, entry in _fields(model).items():
+            if entry.kind == "object":
+                walk(entry.schema, f"{prefix}{name}.")
             else:
                 out.append(f"{prefix}{name}")
 
-    walk(plan["root"], "")
+    walk(_root(), "")
     return out

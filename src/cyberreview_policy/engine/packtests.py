@@ -14,15 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from ..engine import Engine, EvaluationError
-from ..errors import Location, PolicyError
-from ..models.problems import problems, summarize
-from ..models.record import Record
-from . import schema as s
-from .pack import Pack, validate
-from .yamlsrc import load
+from ..errors import EvaluationError, Location, PolicyError, problems, summarize
+from ..models.validate import ValidationError, from_obj
+from ..policy import schema as s
+from ..policy.pack import Pack
+from ..policy.yamlsrc import load, validate
+from .core import Engine
 
 
 @dataclass
@@ -159,7 +156,7 @@ def run_pack_tests(pack: Pack, files: list[Path] | None = None) -> PackTestRepor
                     where,
                 )
             try:
-                record = Record.from_obj(build_record(case, suite.fixtures))
+                record = from_obj(build_record(case, suite.fixtures))
             except ValueError as exc:
                 found = problems(exc) if isinstance(exc, ValidationError) else None
                 result.failures.append(f"invalid record: {summarize(found) if found else exc}")

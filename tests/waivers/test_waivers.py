@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from cyberreview_policy.engine import Engine
+from cyberreview_policy.engine.core import Engine
+from cyberreview_policy.errors import WaiverError
 from cyberreview_policy.models.record import Record
 from cyberreview_policy.policy.pack import Pack
-from cyberreview_policy.waivers import Scope, Waiver, WaiverError, WaiverSet, check_rules, load_all
+from cyberreview_policy.waivers import Scope, Waiver, WaiverSet, check_rules, load_all
 from tests.conftest import COVERED, with_changes
 
 D = dt.date

@@ -3,7 +3,7 @@
 This process reads each source and sends chunks of records to the workers in
 order, never more than a few chunks ahead (memory stays flat); each worker
 builds its own engine and case store connection from :class:`WorkerSetup`
-and decides a chunk as :class:`~.sweep.Decider` does; results come back and
+and decides a chunk as :class:`~.runner.SweepStep` does; results come back and
 are written in the order the records were read.  JSON Lines files go to the
 workers as raw lines and connectors' records as the dicts they yield, so that
 shaping and validating them is parallel too; other sources send validated
@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import CyberreviewError, Location, SourceError
-from .sweep import Decided, Decider, Event, FindingTracker, Result, Shard
+from ..errors import CyberreviewError, Location, SourceError
+from .runner import Event, FindingTracker, Result, SweepStep
+from .summary import Decided, Shard
 
 CHUNK = 500
 
@@ -43,17 +44,15 @@ class WorkerSetup:
     slim: bool = False  # send decisions back as JSON bytes and counts, not whole dicts
 
 
-_decider: Decider | None = None
+_decider: SweepStep | None = None
 _slim: Any = None  # the decision serialiser, when slim
 
 
 def _init(setup: WorkerSetup) -> None:
     """In each worker: the engine, the case store, the decider."""
     global _decider, _slim  # noqa: PLW0603  (one per worker process, by design)
-    from . import waivers
-    from .cli._common import select_packs
-    from .engine import Engine
-    from .runtime import Runtime, home_dir
+    from ..engine.gatekeeper import Gatekeeper
+    from ..runtime import Runtime
 
     rt = Runtime(
         store_url=setup.store_url,
@@ -61,19 +60,16 @@ def _init(setup: WorkerSetup) -> None:
         policy_dirs=setup.policy_dirs,
         config_path=setup.config_path,
     )
-    packs = select_packs(rt, list(setup.packs), setup.as_of)
-    engine = Engine(packs, waivers.for_run(home_dir(), packs))
-    service = tracker = None
+    engine = rt.engine(rt.packs(list(setup.packs), setup.as_of))
+    gatekeeper, tracker = Gatekeeper(engine), None
     if setup.store_url is not None:
-        from .cases.service import CaseService
-
         store = rt.store()
-        service = CaseService(store, rt.calendar, setup.actor)
+        gatekeeper = Gatekeeper(engine, store, rt.calendar, setup.actor)
         if setup.track:
             tracker = FindingTracker(store, setup.as_of, setup.actor, size=1 << 30)
-    _decider = Decider(engine, setup.as_of, service, tracker, setup.shard)
+    _decider = SweepStep(gatekeeper, setup.as_of, tracker, setup.shard)
     if setup.slim:
-        from .models.decision import decision_adapter
+        from ..models.decision import decision_adapter
 
         _slim = decision_adapter().dump_json
 
@@ -83,8 +79,8 @@ def _decide(
 ) -> tuple[list[Result], list[Any]]:
     """In a worker: a chunk of (location, payload): raw JSON bytes of a file, a
     connector's unshaped dict (shaped here by ``shaper``), or an Item."""
-    from .connectors.host import shaped
-    from .sources.files import parse
+    from ..connectors.host import shaped
+    from ..sources.files import parse
 
     assert _decider is not None
 

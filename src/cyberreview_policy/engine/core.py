@@ -12,22 +12,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .errors import CyberreviewError
-from .fastrecord import source_info
-from .models.outcomes import SEVERITY, VERDICTS
-from .policy.conditions import Ctx
-from .policy.pack import CompiledExposure, CompiledRule, Pack
+from ..errors import CyberreviewError, EvaluationError
+from ..models.identity import source_info
+from ..models.outcomes import SEVERITY, VERDICTS
+from ..policy.conditions import Ctx
+from ..policy.pack import CompiledExposure, CompiledRule, Pack
 
 if TYPE_CHECKING:
-    from .models.decision import Action, Decision, Exposure, Finding
-    from .waivers import Waiver, WaiverSet
-
-#: A record: a pydantic ``Record`` or the gate's fast-path namespace of it.
-Record = Any
-
-
-class EvaluationError(CyberreviewError):
-    """A rule could not be evaluated on a record (a named check raised)."""
+    from ..models.decision import Action, Decision, Exposure, Finding
+    from ..models.validate import RecordData as Record
+    from ..waivers import Waiver, WaiverSet
 
 
 def exposure_of(spec: CompiledExposure, record: Record) -> Exposure:

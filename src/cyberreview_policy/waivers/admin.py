@@ -13,14 +13,17 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .cases.base import CaseStore
-from .errors import UsageError
-from .runtime import Runtime, home_dir
-from .waivers import MANAGED_FILE, MAX_DAYS, Scope, Waiver, load_all, waiver_files
+from ..cases.base import CaseStore
+from ..env import home_dir
+from ..errors import UsageError
+from .core import MANAGED_FILE, MAX_DAYS, Scope, Waiver, load_all, waiver_files
 
 #: one writer of the managed file at a time in a process (the service's threads)
+if TYPE_CHECKING:
+    from ..policy.catalog import Catalog
+
 _LOCK = threading.Lock()
 
 
@@ -47,13 +50,13 @@ def write_managed(path: Path, waivers: list[Waiver], audit: Callable[[], Any]) -
     os.replace(tmp.name, path)
 
 
-def check_rule(rt: Runtime, rule: str, pack: str | None) -> None:
+def check_rule(catalog: Catalog, rule: str, pack: str | None) -> None:
     """Raise :class:`UsageError` unless a registered pack has ``rule`` and may waive it."""
     found = []
-    for entry in rt.catalog.entries.values():
+    for entry in catalog.entries.values():
         if pack and entry.manifest.id != pack:
             continue
-        for compiled in rt.catalog.load(entry).rules:
+        for compiled in catalog.load(entry).rules:
             if compiled.id == rule:
                 found.append((entry.manifest.id, compiled.overridable))
     if not found:
@@ -66,7 +69,7 @@ def check_rule(rt: Runtime, rule: str, pack: str | None) -> None:
 
 
 def add_waiver(
-    rt: Runtime,
+    catalog: Catalog,
     store: CaseStore,
     *,
     rule: str,
@@ -87,7 +90,7 @@ def add_waiver(
     created = created or dt.date.today()
     if expires < created or (expires - created).days > MAX_DAYS:
         raise UsageError(f"--expires {expires} must be within {MAX_DAYS} days after {created}")
-    check_rule(rt, rule, pack)
+    check_rule(catalog, rule, pack)
     with _LOCK:
         path = managed_path()
         existing = load_all(waiver_files(home_dir()))

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from cyberreview_policy import sweep_pool
 from cyberreview_policy.errors import Location, SourceError
+from cyberreview_policy.sweep import pool as sweep_pool
 
 
 class Failing:

@@ -4,7 +4,7 @@
 - ``docs/cli.md`` from the ``cyberreview`` argument parser
 - ``docs/schema/*.schema.json`` from the models
 
-Run ``python -m cyberreview_policy.docgen`` after changing any of them; the
+Run ``python -m cyberreview_policy.cli.docgen`` after changing any of them; the
 test suite fails while the committed files differ.
 """
 
@@ -16,17 +16,17 @@ import json
 import sys
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 def hooks_markdown() -> str:
-    from .plugin import spec
+    from ..plugin import spec
 
     out = [
         "# Hook reference",
         "",
         "Generated from `src/cyberreview_policy/plugin/spec.py` by "
-        "`python -m cyberreview_policy.docgen`; do not edit.",
+        "`python -m cyberreview_policy.cli.docgen`; do not edit.",
         "",
         inspect.getdoc(spec) or "",
         "",
@@ -50,19 +50,19 @@ def _sections(parser: argparse.ArgumentParser, title: str) -> list[str]:
 
 
 def cli_markdown() -> str:
-    from .cli import build_parser
+    from . import build_parser
 
     head = [
         "# Command-line reference",
         "",
-        "Generated from the parser by `python -m cyberreview_policy.docgen`; do not edit.",
+        "Generated from the parser by `python -m cyberreview_policy.cli.docgen`; do not edit.",
         "",
     ]
     return "\n".join(head + _sections(build_parser(), "cyberreview")).rstrip() + "\n"
 
 
 def schema_files() -> dict[str, str]:
-    from .cli.schema import schema_document, schemas
+    from .schema import schema_document, schemas
 
     return {
         f"schema/{name}.schema.json": json.dumps(schema_document(name), indent=2) + "\n"

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from cyberreview_policy.checks import Check
-from cyberreview_policy.engine import Engine, EvaluationError
+from cyberreview_policy.engine.core import Engine
+from cyberreview_policy.errors import EvaluationError
 from cyberreview_policy.models.record import Record
 from cyberreview_policy.policy.pack import load_pack
 from tests.conftest import AS_OF, COVERED

@@ -1,20 +1,33 @@
-"""One ``cyberreview sweep`` run: sources, lock, runner, outputs, checkpoints."""
+"""One sweep run: sources, lock, runner, checkpoints, the audit entry.
+
+:class:`SweepOptions` says what to sweep; the caller gives the outputs
+(:mod:`.outputs`) the results go to.  ``cyberreview sweep`` parses its options and
+opens its outputs, nothing more.
+"""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from ..runtime import Runtime, current_actor, redact_url
-from ..sweep import Decided, Decider, FindingTracker, Shard, Summary, serial, sweep
-from ._progress import Log, log_format
+from ..env import current_actor, redact_url
+from ..errors import SweepBusyError, UsageError
+from ..runtime import Runtime
+from .outputs import Output, RunContext
+from .progress import Log, log_format
+from .runner import FindingTracker, SweepStep, serial, sweep
+from .summary import Decided, Shard, Summary, audit_details
+
+#: opens the outputs of a run, given its packs (CI outputs name them)
+OpenOutputs = Callable[[list[Any]], list[Output]]
 
 HEARTBEAT_EVERY = 60.0
 WAIT_POLL = 5.0
@@ -25,16 +38,37 @@ def run_id() -> str:
     return f"SW-{stamp}-{uuid.uuid4().hex[:6]}"
 
 
+@dataclass
+class SweepOptions:
+    """What one sweep reads, decides under and writes (``cyberreview sweep``'s options)."""
+
+    files: list[str] = field(default_factory=list)  # FILEs, or - for stdin
+    sources: list[str] = field(default_factory=list)  # configured sources (all: empty + no files)
+    since: str | None = None  # "last": from the checkpoints of the last complete sweep
+    pack: list[str] = field(default_factory=list)
+    policy_dir: list[Path] = field(default_factory=list)
+    input_format: str | None = None
+    workers: int = 0
+    shard: str | None = None  # I/N
+    wait: bool = False
+    no_cases: bool = False
+    config: Path | None = None
+    calendar: Path | None = None
+    actor: str | None = None
+    log_format: str | None = None  # auto | text | json
+
+
 class SweepRun:
-    def __init__(self, args: argparse.Namespace, rt: Runtime, as_of: dt.date):
+    def __init__(self, options: SweepOptions, rt: Runtime, as_of: dt.date, outputs: OpenOutputs):
         import sys
 
-        self.args = args
+        self.args = options
+        self.open_outputs = outputs
         self.rt = rt
         self.as_of = as_of
-        self.actor = args.actor or current_actor()
-        self.shard = Shard.parse(args.shard) if args.shard else None
-        self.log = Log(log_format(args.log_format, sys.stderr))
+        self.actor = options.actor or current_actor()
+        self.shard = Shard.parse(options.shard) if options.shard else None
+        self.log = Log(log_format(options.log_format, sys.stderr))
         self.log.capture()
         self.id = run_id()
         self.store: Any = None
@@ -43,8 +77,8 @@ class SweepRun:
     # -- what to read -------------------------------------------------------------
 
     def _configured_names(self) -> list[str]:
-        names: list[str] = list(self.args.configured)
-        if not names and not self.args.sources:
+        names: list[str] = list(self.args.sources)
+        if not names and not self.args.files:
             names = list(self.rt.config.file.sources)
             if not names:
                 where = self.rt.config.path or "no configuration file (cyberreview init)"
@@ -64,14 +98,9 @@ class SweepRun:
             self.log.close()
 
     def _run(self) -> Summary:
-        from .. import waivers
-        from ..engine import Engine
-        from ..runtime import home_dir
-        from ._common import select_packs
-
         args = self.args
-        packs = select_packs(self.rt, args.pack, self.as_of)
-        engine = Engine(packs, waivers.for_run(home_dir(), packs))
+        packs = self.rt.packs(args.pack, self.as_of, self.log.note)
+        engine = self.rt.engine(packs)
         summary = Summary(self.as_of, [p.ref for p in packs], shard=self.shard)
         names = self._configured_names()
         with ExitStack() as stack:
@@ -79,32 +108,27 @@ class SweepRun:
                 self.store = self.rt.store()
                 stack.callback(self.store.close)
             if self.store is not None and not args.no_cases:
-                self._lock([*args.sources, *names])
+                self._lock([*args.files, *names])
                 stack.callback(self.store.release_sweep, self.id)
             since = {
                 name: self.store.checkpoint(self._key(name)) if args.since else None
                 for name in names
             }
             sources: list[Any] = [
-                self.rt.source(target, fmt=args.input_format) for target in args.sources
+                self.rt.source(target, fmt=args.input_format) for target in args.files
             ]
             sources += [self.rt.configured_source(name, since[name]) for name in names]
-            writer, close = self._writer()
-            stack.callback(close)
-            report = self._report()
-            if report is not None:
-                stack.callback(report.close)
-            ci = self._ci(packs)
-            if ci is not None:
-                stack.callback(ci.close)
-            runner = stack.enter_context(self._runner(engine, summary))
-            self._sweep(sources, runner, summary, writer, report, ci=ci)
-            self._finish(sources, summary, report, ci)
+            outputs = self.open_outputs(packs)
+            for output in outputs:
+                stack.callback(output.close)
+            slim = not any(output.whole for output in outputs)
+            runner = stack.enter_context(self._runner(engine, summary, slim))
+            self._sweep(sources, runner, summary, outputs)
+            self._finish(sources, summary, outputs)
         self._say_done(summary)
         return summary
 
     def _lock(self, scopes: list[str]) -> None:
-        from ..cases.sweepstate import SweepBusyError
 
         keys = sorted({self._key(scope) for scope in scopes})
         owner = f"{self.actor}@{socket.gethostname()} pid {os.getpid()}"
@@ -120,44 +144,14 @@ class SweepRun:
         self.store.start_run(self.id, ",".join(keys), self.as_of)
         self.scope = ",".join(keys)
 
-    def _writer(self) -> Any:
-        from ._writers import open_writer
-
-        try:
-            return open_writer(self.args.format, self.args.output)
-        except OSError as exc:
-            raise UsageError(f"cannot write {self.args.output}: {exc.strerror or exc}") from None
-
-    def _report(self) -> Any:
-        from ..report import open_report
-
-        return open_report(self.args.report)
-
-    def _ci(self, packs: list[Any]) -> Any:
-        """The ``--ci`` outputs (JUnit, SARIF, GitHub annotations), or ``None``."""
-        from pathlib import Path
-
-        from ..ci import CiRun, open_outputs
-
-        run = CiRun(
-            "sweep",
-            self.as_of,
-            tuple(packs),
-            fail_on_warn=self.args.fail_on == "warn",
-            cwd=Path.cwd(),
-        )
-        on_stdout = self.args.format != "text" and not self.args.output
-        taken = f"which --format {self.args.format} uses" if on_stdout else None
-        return open_outputs(self.args.ci, run, stdout_taken=taken)
-
-    def _runner(self, engine: Any, summary: Summary) -> Any:
+    def _runner(self, engine: Any, summary: Summary, slim: bool) -> Any:
         from contextlib import nullcontext
 
-        service = tracker = None
+        tracker = None
         tracked = self.store is not None and not self.args.no_cases
         summary.tracked = tracked
         if self.args.workers > 1:
-            from ..sweep_pool import Pool, WorkerSetup
+            from .pool import Pool, WorkerSetup
 
             setup = WorkerSetup(
                 as_of=self.as_of,
@@ -169,26 +163,21 @@ class SweepRun:
                 actor=self.actor,
                 shard=self.shard,
                 track=tracked,
-                slim=self.args.format != "text" and not self.args.report and not self.args.ci,
+                slim=slim,
             )
             return Pool(setup, self.args.workers)
-        if tracked:
-            from ..cases.service import CaseService
+        from ..engine.gatekeeper import Gatekeeper
 
-            service = CaseService(self.store, self.rt.calendar, self.actor)
+        if tracked:
+            gatekeeper = Gatekeeper(engine, self.store, self.rt.calendar, self.actor)
             tracker = FindingTracker(self.store, self.as_of, self.actor)
-        decider = Decider(engine, self.as_of, service, tracker, self.shard)
-        return nullcontext(lambda source: serial(source, decider))
+        else:
+            gatekeeper = Gatekeeper(engine)
+        step = SweepStep(gatekeeper, self.as_of, tracker, self.shard)
+        return nullcontext(lambda source: serial(source, step))
 
     def _sweep(
-        self,
-        sources: list[Any],
-        runner: Any,
-        summary: Summary,
-        writer: Any,
-        report: Any,
-        *,
-        ci: Any = None,
+        self, sources: list[Any], runner: Any, summary: Summary, outputs: list[Output]
     ) -> None:
         log = self.log
         names = [s.name for s in sources]
@@ -212,20 +201,15 @@ class SweepRun:
 
         for event in sweep(sources, run_source, summary):
             if isinstance(event, Decided):
-                writer.decision(event.decision, event.json)
-                if report is not None:
-                    report.decision(event)
-                if ci is not None:
-                    ci.decision(event)
+                for output in outputs:
+                    output.decided(event)
             else:
-                writer.skip(event)
-                if ci is not None:
-                    ci.skip(event)
+                for output in outputs:
+                    output.skipped(event)
             log.tick(summary, current["name"])
             if self.store is not None and not self.args.no_cases and time.monotonic() > beat:
                 self.store.heartbeat_sweep(self.id)
                 beat = time.monotonic() + HEARTBEAT_EVERY
-        writer.finish(summary)
         for source in summary.sources:
             level = "info" if source.complete else "error"
             text = (
@@ -236,20 +220,20 @@ class SweepRun:
             fields = {k: v for k, v in source.to_json().items() if k != "name"}
             log.event(level, "source.finished", text, source=source.name, **fields)
 
-    def _finish(self, sources: list[Any], summary: Summary, report: Any, ci: Any = None) -> None:
-        from ._writers import audit_details
-
+    def _finish(self, sources: list[Any], summary: Summary, outputs: list[Output]) -> None:
         store = self.store
         if store is not None:
             self._save_checkpoints(sources, summary)
-        if ci is not None:
-            ci.finish(summary)
-            for spec in self.args.ci:
-                self.log.event("info", "ci.written", f"wrote --ci {spec}", output=spec)
-        if report is not None:
-            report.finish(summary, self._context(summary))
-            for path in report.paths:
-                self.log.event("info", "report.written", f"wrote {path}", path=str(path))
+        context: list[RunContext] = []
+
+        def known() -> RunContext:
+            if not context:
+                context.append(self._context())
+            return context[0]
+
+        for output in outputs:
+            for event, text, fields in output.finish(summary, known):
+                self.log.event("info", event, text, **fields)
         if store is not None and not self.args.no_cases:
             store.audit(
                 "sweep.summary",
@@ -268,10 +252,8 @@ class SweepRun:
             if checkpoint is not None and source.name in complete:
                 self.store.save_checkpoint(self._key(source.name), checkpoint, self.actor)
 
-    def _context(self, summary: Summary) -> Any:
-        from ..report import ReportContext
-
-        context = ReportContext(
+    def _context(self) -> RunContext:
+        context = RunContext(
             run_id=self.id if self.store is not None and not self.args.no_cases else None,
             generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         )
@@ -283,16 +265,7 @@ class SweepRun:
         return context
 
     def _say_done(self, summary: Summary) -> None:
-        from ._writers import short
-
         log = self.log
-        if self.args.output:
-            log.event(
-                "info",
-                "output.written",
-                f"wrote {self.args.format} to {self.args.output}: {short(summary)}",
-                path=self.args.output,
-            )
         if summary.skipped:
             log.event(
                 "error",

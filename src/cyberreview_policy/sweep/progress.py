@@ -59,6 +59,13 @@ class Log:
             self.stream.write(f"cyberreview: {prefix}{text}\n")
         self.stream.flush()
 
+    def note(self, text: str) -> None:
+        """A note before the run starts (a broken plugin, a pinned pack not in force),
+        as the other commands write it."""
+        self._clear()
+        self.stream.write(f"cyberreview: {text}\n")
+        self.stream.flush()
+
     def tick(self, summary: Any, source: str) -> None:
         """Cheap to call per record: looks at the clock every 256 calls."""
         self._calls += 1

@@ -7,8 +7,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .policy.schema import ID_PATTERN
-from .waivers import MAX_DAYS
+from ..policy.schema import ID_PATTERN
+from .core import MAX_DAYS
 
 
 class _Strict(BaseModel):

@@ -20,18 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import LocatedError, Location
+from ..errors import Location, WaiverError
 
 if TYPE_CHECKING:
-    from .policy.pack import Pack
+    from ..policy.pack import Pack
 
 MAX_DAYS = 365
 MANAGED_FILE = "waivers.yaml"
 HAND_DIR = "waivers.d"
-
-
-class WaiverError(LocatedError):
-    """A waiver file or waiver that cannot be used; names file, line and field."""
 
 
 @dataclass(frozen=True)
@@ -133,10 +129,9 @@ def _waiver(item: Any, where: Location) -> Waiver:
 
 def load_file(path: Path) -> list[Waiver]:
     """Read and validate one waiver file (structure with lines, then the model)."""
-    from .errors import PolicyError
-    from .policy.pack import validate
-    from .policy.yamlsrc import load
-    from .waiver_model import WaiverFile
+    from ..errors import PolicyError
+    from ..policy.yamlsrc import load, validate
+    from .model import WaiverFile
 
     try:
         data, lines = load(path)
@@ -227,7 +222,7 @@ def override(
     rule: str, record: Any, *, reason: str, approver: str, on: dt.date, packs: Sequence[Pack]
 ) -> Waiver:
     """A waiver for one gate run: this rule, this record, this day."""
-    from .errors import UsageError
+    from ..errors import UsageError
 
     overridable = sorted({r.id for pack in packs for r in pack.rules if r.overridable})
     known = {r.id: r.overridable for pack in packs for r in pack.rules}

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import Engine
-from .conditions import Ctx
-from .pack import Pack
-from .template import show
+from ..policy.conditions import Ctx
+from ..policy.pack import Pack
+from ..policy.template import show
+from .core import Engine
 
 # -- explain ---------------------------------------------------------------------
 

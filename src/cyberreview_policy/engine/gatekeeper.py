@@ -1,0 +1,70 @@
+"""The one decide-with-cases step: the gate, the sweep, the HTTP service and the
+change-management check all decide through :class:`Gatekeeper`.
+
+Around the pure engine (:mod:`.core`) it puts the case store: the record as the
+store knows it (its review case overlaid), the cases the rules ask for opened
+(never twice), and the decision (and any single-run override) recorded in the
+audit trail.  (``Runtime.engine`` is the one place an engine is assembled
+with the waivers in force.)  The caller owns the store's lifetime; nothing here prints or
+exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .core import Engine
+
+if TYPE_CHECKING:
+    from ..cases.base import CaseStore
+    from ..cases.calendar import WorkCalendar
+    from ..models.decision import Decision
+    from ..models.validate import RecordData
+    from ..waivers import Waiver
+
+
+class Gatekeeper:
+    """Decides records with the case store around the engine (or the engine alone,
+    without a store: no case is read or opened, nothing is recorded)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        store: CaseStore | None = None,
+        calendar: WorkCalendar | None = None,
+        actor: str = "cyberreview",
+    ):
+        self.engine = engine
+        self.store = store
+        self.actor = actor
+        self._cases = None
+        if store is not None:
+            from ..cases.service import CaseService
+
+            assert calendar is not None, "a store needs the work calendar"
+            self._cases = CaseService(store, calendar, actor)
+
+    def decide(
+        self,
+        record: RecordData,
+        as_of: dt.date,
+        *,
+        overrides: Sequence[Waiver] = (),
+        audit: str | None = "gate.decision",
+    ) -> Decision:
+        """Decide ``record``; with a store, under its review cases, opening the cases the
+        rules ask for, and recording the decision as ``audit`` (``None``: not recorded,
+        as in a sweep, whose summary is recorded once)."""
+        cases = self._cases
+        if cases is None:
+            return self.engine.decide(record, as_of)
+        evaluated, facts = cases.prepare(record, as_of)
+        decision = self.engine.decide(evaluated, as_of)
+        cases.finish(decision, record, facts)
+        for waiver in overrides:
+            cases.audit_override(record, waiver)
+        if audit is not None:
+            cases.audit_decision(decision, record, audit)
+        return decision

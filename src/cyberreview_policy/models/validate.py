@@ -1,0 +1,242 @@
+"""THE record validator: every record the tool decides passes through here.
+
+A ``pydantic_core.SchemaValidator`` built from ``record_schema.json``, the core
+schema that pydantic generates for :class:`~.record.Record` (see
+:mod:`.schema_gen`; a test proves the stored file current).  It gives exactly
+pydantic's answers and errors without importing pydantic, so ``cyberreview
+gate`` starts fast.  Records come out as :class:`RecordData`: light, read-only
+objects with the model's attributes (``record.operator.ciio``), the one record
+type of the runtime.
+
+Readers call :func:`from_json` on JSON text (files, request bodies) and
+:func:`from_obj` on Python data (connectors, pack tests); both raise
+:data:`ValidationError` (pydantic-core's), which :func:`cyberreview_policy.errors.located`
+turns into a located message.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import dotted
+from ._core import core
+from .jsonout import json_default
+
+if TYPE_CHECKING:
+    from pydantic_core import SchemaValidator, ValidationError
+else:
+    ValidationError = core().ValidationError  # what the validator raises
+
+__all__ = [
+    "SURROGATE",
+    "Part",
+    "RecordData",
+    "ValidationError",
+    "from_json",
+    "from_obj",
+    "schema",
+    "shown",
+    "surrogate_in",
+    "validator",
+]
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "record_schema.json"
+_SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+
+
+class Part:
+    """A validated part of a record: attributes as the model names them, read-only."""
+
+    __slots__ = _SLOTS
+    _model_name = "Part"  # the record model's class this stands for
+
+    if TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any: ...
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a record is evidence: {type(self).__name__}.{name} is read-only")
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with ``changes`` (the case overlay uses it; the record is not changed)."""
+        clone = object.__new__(type(self))
+        data = dict(self.__dict__)
+        data.update(changes)
+        object.__setattr__(clone, "__dict__", data)
+        for slot in _SLOTS[1:]:
+            object.__setattr__(clone, slot, getattr(self, slot, None))
+        return clone
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return bool(self.__dict__ == other.__dict__)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by content, and not frozen in depth
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{key}={value!r}" for key, value in self.__dict__.items())
+        return f"{type(self).__name__}({body})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self._model_name, self.__dict__))
+
+
+class RecordData(Part):
+    """A validated canonical record (``docs/record-v1.md``)."""
+
+    __slots__ = ()
+    _model_name = "Record"
+
+    @property
+    def key(self) -> str:
+        """The record's identity across runs: adapter and id."""
+        from .identity import record_key
+
+        return record_key(self)
+
+
+@cache
+def _classes() -> dict[str, type[Part]]:
+    return {"Record": RecordData}
+
+
+def _class(name: str) -> type[Part]:
+    classes = _classes()
+    if name not in classes:
+        namespace = {"__slots__": (), "__module__": __name__, "_model_name": name}
+        classes[name] = type(name, (Part,), namespace)
+    return classes[name]
+
+
+def _rebuild(name: str, data: dict[str, Any]) -> Part:
+    part = object.__new__(_class(name))
+    object.__setattr__(part, "__dict__", dict(data))
+    object.__setattr__(part, "__pydantic_fields_set__", set(data))
+    object.__setattr__(part, "__pydantic_extra__", None)
+    object.__setattr__(part, "__pydantic_private__", None)
+    return part
+
+
+def _product_required(record: Any) -> Any:
+    """The record model's validator: a product is required unless it is a listing."""
+    if record.product is None and record.kind != "listing":
+        raise core().PydanticCustomError(
+            "product_required",
+            "required for a record of kind {kind}",
+            {"kind": record.kind, "field": "product"},
+        )
+    return record
+
+
+_FUNCTIONS: dict[str, Callable[[Any], Any]] = {"product_required": _product_required}
+
+
+def _resolve(node: Any, empties: dict[str, Any]) -> Any:
+    """The stored schema with its markers replaced (see :mod:`.schema_gen`)."""
+    if isinstance(node, list):
+        return [_resolve(item, empties) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _resolve(value, empties) for key, value in node.items()}
+    if out.get("type") == "model":
+        out["cls"] = _class(node["cls"]["$class"])
+        empties[node["cls"]["$class"]] = out
+    if out.get("type") == "default" and isinstance(node.get("default"), dict):
+        marker = node["default"].get("$empty")
+        if marker is not None:
+            del out["default"]
+            out["default_factory"] = _empty_factory(marker, empties)
+    function = out.get("function")
+    if isinstance(function, dict) and "$function" in function:
+        out["function"] = _FUNCTIONS[function["$function"]]
+    return out
+
+
+def _empty_factory(name: str, models: dict[str, Any]) -> Callable[[], Any]:
+    """A shared empty instance of model ``name`` (frozen in the model, so sharable)."""
+    made: list[Any] = []
+
+    def factory() -> Any:
+        if not made:
+            made.append(core().SchemaValidator(models[name]).validate_python({}))
+        return made[0]
+
+    return factory
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The stored core schema, as JSON data (markers unresolved)."""
+    data: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def validator() -> SchemaValidator:
+    resolved = _resolve(schema(), {})
+    made: SchemaValidator = core().SchemaValidator(resolved)
+    return made
+
+
+def from_json(text: str | bytes) -> RecordData:
+    """Validate one record from JSON text; raises ``pydantic_core.ValidationError``."""
+    record: RecordData = validator().validate_json(text)
+    return record
+
+
+def from_obj(obj: Any) -> RecordData:
+    """Validate a record given as Python data (dates as ``date`` or ISO strings).
+
+    Through JSON, so that it is judged exactly as a file's record would be (a
+    date is a ``YYYY-MM-DD`` string, never a number; a lone surrogate is refused).
+    """
+    return from_json(json.dumps(obj, default=json_default))
+
+
+# -- lone surrogates: refused, and found for the message --------------------------
+
+SURROGATE = (
+    "a lone UTF-16 surrogate escape (\\ud800 to \\udfff) is not a character: "
+    "fix the text at the source"
+)
+
+
+def surrogate_in(text: str | bytes) -> tuple[str | int, ...] | None:
+    """Where in JSON ``text`` a string holds a lone surrogate escape (Python's parser
+    accepts them; the record validator rightly does not), or ``None``."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+    def walk(value: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+        if isinstance(value, str):
+            return loc if _has_surrogate(value) else None
+        if not isinstance(value, dict | list):
+            return None
+        items: Any = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(key, str) and _has_surrogate(key):
+                return (*loc, key)
+            found = walk(item, (*loc, key))
+            if found is not None:
+                return found
+        return None
+
+    return walk(data, ())
+
+
+def shown(loc: tuple[str | int, ...]) -> str:
+    """A field path fit to print: a lone surrogate in a key shown as its escape."""
+    return dotted(
+        [p.encode("utf-8", "backslashreplace").decode() if isinstance(p, str) else p for p in loc]
+    )
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)

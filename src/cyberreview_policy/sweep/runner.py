@@ -1,0 +1,170 @@
+"""The sweep: every record of every source decided, streamed, and summarised.
+
+A record that cannot be read or decided is skipped and reported; a source that
+fails marks the run incomplete.  A :class:`SweepStep` is what happens to one
+record: the gatekeeper's decision (the case store's view of it, the cases its
+rules ask for), its findings compared with the last sweep's.  :func:`serial`
+runs it in this process; :mod:`.pool` runs it in worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CyberreviewError, EvaluationError, SourceError
+from ..models.identity import record_key
+from .summary import Decided, Shard, Skip, SourceReport, Summary, subject_of
+
+if TYPE_CHECKING:
+    from ..cases.sweepstate import FindingChange
+    from ..engine.gatekeeper import Gatekeeper
+    from ..models.decision import Decision
+    from ..sources.base import Item, Source
+
+TRACKED = ("warn", "block")  # findings compared from sweep to sweep
+
+
+class FindingTracker:
+    """Buffers each record's warn/block findings; :meth:`flush` compares them with what
+    the store holds from the last sweep and stores the changes."""
+
+    def __init__(self, store: Any, on: dt.date, actor: str, size: int = 500):
+        self.store = store
+        self.on = on
+        self.actor = actor
+        self.size = size
+        self.buffer: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def add(self, record_key: str, decision: Decision) -> None:
+        fired: dict[str, str] = {
+            f["rule"]: f["outcome"]
+            for f in decision["findings"]
+            if f["outcome"] in TRACKED and not f["waiver"]
+        }
+        self.buffer[record_key] = (decision["record_id"], fired)
+
+    @property
+    def full(self) -> bool:
+        return len(self.buffer) >= self.size
+
+    def flush(self) -> list[FindingChange]:
+        from ..cases.sweepstate import FindingChange
+
+        if not self.buffer:
+            return []
+        before = self.store.findings_for(list(self.buffer))
+        changes = []
+        for key, (record_id, now) in self.buffer.items():
+            was = before.get(key, {})
+            for rule, outcome in now.items():
+                if rule not in was:
+                    changes.append(FindingChange(key, record_id, rule, outcome, "new"))
+                elif was[rule] != outcome:
+                    changes.append(FindingChange(key, record_id, rule, outcome, "changed"))
+            for rule, outcome in was.items():
+                if rule not in now:
+                    changes.append(FindingChange(key, record_id, rule, outcome, "resolved"))
+        self.buffer.clear()
+        self.store.record_findings(changes, self.on, self.actor)
+        return changes
+
+
+#: what deciding one item gives: a decision, a skip, or ``None`` (another shard's)
+Result = Decided | Skip | None
+
+
+class SweepStep:
+    """One record, as a sweep decides it (no audit entry per record: the sweep's summary
+    is audited once)."""
+
+    def __init__(
+        self,
+        gatekeeper: Gatekeeper,
+        as_of: dt.date,
+        tracker: FindingTracker | None = None,
+        shard: Shard | None = None,
+    ):
+        self.gatekeeper = gatekeeper
+        self.as_of = as_of
+        self.tracker = tracker
+        self.shard = shard
+
+    def __call__(self, item: Item) -> Result:
+        record = item.record
+        if record is None:
+            error = item.error
+            assert error is not None
+            return Skip(error.location or item.location, _reason(error), error.record_id)
+        key = record_key(record)
+        if self.shard is not None and not self.shard.owns(key):
+            return None
+        try:
+            decision = self.gatekeeper.decide(record, self.as_of, audit=None)
+        except EvaluationError as exc:
+            return Skip(item.location, str(exc), record.id)
+        if self.tracker is not None:
+            self.tracker.add(key, decision)
+        return Decided(decision, subject_of(record), problems=item.problems, location=item.location)
+
+    def flush(self) -> list[FindingChange]:
+        return self.tracker.flush() if self.tracker is not None else []
+
+
+#: what a runner yields: results, and the finding changes of each flush
+Event = Result | list["FindingChange"]
+
+
+def serial(source: Source, decider: SweepStep) -> Iterator[Event]:
+    """Decide a source's records in this process."""
+    try:
+        for item in source.read():
+            yield decider(item)
+            if decider.tracker is not None and decider.tracker.full:
+                yield decider.flush()
+    except SourceError:
+        yield decider.flush()  # what was decided before the failure counts
+        raise
+    yield decider.flush()
+
+
+def sweep(
+    sources: Iterable[Source],
+    run: Any,
+    summary: Summary,
+) -> Iterator[Decided | Skip]:
+    """Every source through ``run(source)`` (:func:`serial` with a decider, or a
+    pool's); yield each decision or skip as it happens, filling in ``summary``.
+
+    A source that fails is reported and the next one read; a case store error
+    stops the run (it raises): cases must not silently go unopened.
+    """
+    for source in sources:
+        report = SourceReport(source.name)
+        summary.sources.append(report)
+        try:
+            for event in run(source):
+                if isinstance(event, list):
+                    summary.changed(event)
+                elif event is None:
+                    report.elsewhere += 1
+                elif isinstance(event, Skip):
+                    report.skipped += 1
+                    summary.skip(event)
+                    yield event
+                else:
+                    report.records += 1
+                    summary.add(event.decision)
+                    if event.problems:
+                        summary.problem(event)
+                    yield event
+        except SourceError as exc:
+            report.error = exc.message
+
+
+def _reason(error: CyberreviewError) -> str:
+    """A record error without its location (reports print that separately)."""
+    field_name = getattr(error, "field", None)
+    message = getattr(error, "message", str(error))
+    return f"{field_name}: {message}" if field_name else str(message)

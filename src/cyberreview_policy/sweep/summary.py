@@ -1,0 +1,214 @@
+"""What a sweep found: the counts and lists every output reads (the text summary,
+JSON, reports, CI outputs), and how the records are sliced into shards.
+
+Constant memory: only counts are kept, and the first :data:`MAX_KEPT` skipped
+records, data problems and finding changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Location, UsageError
+
+if TYPE_CHECKING:
+    from ..cases.sweepstate import FindingChange
+    from ..models.decision import Decision, PackRef
+    from ..models.validate import RecordData
+
+MAX_KEPT = 1000
+
+
+@dataclass
+class Skip:
+    location: Location
+    message: str
+    record_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"location": str(self.location), "record_id": self.record_id, "reason": self.message}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What reports group a decision by."""
+
+    operator: str | None
+    system: str | None
+    product: str | None
+    kind: str
+
+
+@dataclass
+class Decided:
+    decision: Decision
+    subject: Subject
+    json: bytes | None = None  # the decision serialised already (by a sweep worker)
+    problems: tuple[str, ...] = ()  # source values of the wrong type, left unknown
+    location: Location | None = None  # where the record was read: file and line, or source[ref]
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Slice ``index`` of ``count`` (1-based): a record belongs to exactly one, by a
+    stable hash of its identity (adapter and id), whoever runs it."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        try:
+            index, count = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise UsageError(f"--shard {text}: give I/N, e.g. 2/8") from None
+        if not 1 <= index <= count:
+            raise UsageError(f"--shard {text}: I must be between 1 and N")
+        return cls(index, count)
+
+    def owns(self, record_key: str) -> bool:
+        return zlib.crc32(record_key.encode()) % self.count == self.index - 1
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+@dataclass
+class SourceReport:
+    name: str
+    records: int = 0
+    skipped: int = 0
+    elsewhere: int = 0  # records of other shards
+    error: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "complete": self.complete,
+            "records": self.records,
+            "skipped": self.skipped,
+            "other_shards": self.elsewhere,
+            "error": self.error,
+        }
+
+
+@dataclass
+class Summary:
+    as_of: dt.date
+    packs: list[PackRef]
+    decisions: Counter[str] = field(default_factory=Counter)
+    rules: Counter[tuple[str, str]] = field(default_factory=Counter)  # (rule, outcome)
+    cases_created: int = 0
+    cases_existing: int = 0
+    skipped: int = 0
+    skips: list[Skip] = field(default_factory=list)
+    sources: list[SourceReport] = field(default_factory=list)
+    shard: Shard | None = None
+    tracked: bool = False  # findings were compared with the previous sweep
+    with_problems: int = 0  # records decided with wrong-typed values left unknown
+    problems: list[Skip] = field(default_factory=list)
+    new: Counter[str] = field(default_factory=Counter)  # by rule
+    resolved: Counter[str] = field(default_factory=Counter)
+    changes: list[FindingChange] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return sum(self.decisions.values())
+
+    @property
+    def complete(self) -> bool:
+        return self.skipped == 0 and all(s.complete for s in self.sources)
+
+    def add(self, decision: Decision) -> None:
+        self.decisions[decision["decision"]] += 1
+        for finding in decision["findings"]:
+            self.rules[(finding["rule"], finding["outcome"])] += 1
+        for action in decision["actions"]:
+            if action["created"] is True:
+                self.cases_created += 1
+            elif action["created"] is False:
+                self.cases_existing += 1
+
+    def skip(self, skip: Skip) -> None:
+        self.skipped += 1
+        if len(self.skips) < MAX_KEPT:
+            self.skips.append(skip)
+
+    def problem(self, decided: Decided) -> None:
+        self.with_problems += 1
+        if len(self.problems) < MAX_KEPT:
+            record_id = decided.decision["record_id"]
+            self.problems.append(Skip(Location(record_id), "; ".join(decided.problems), record_id))
+
+    def changed(self, changes: Iterable[FindingChange]) -> None:
+        for change in changes:
+            counter = self.resolved if change.change == "resolved" else self.new
+            if change.change != "changed":
+                counter[change.rule] += 1
+            if len(self.changes) < MAX_KEPT:
+                self.changes.append(change)
+
+    def to_json(self) -> dict[str, Any]:
+        data = {
+            "as_of": self.as_of.isoformat(),
+            "packs": self.packs,
+            "complete": self.complete,
+            "records": self.records,
+            "decisions": {v: self.decisions.get(v, 0) for v in ("block", "warn", "allow")},
+            "rules": [
+                {"rule": rule, "outcome": outcome, "count": count}
+                for (rule, outcome), count in sorted(
+                    self.rules.items(), key=lambda item: (-item[1], item[0])
+                )
+            ],
+            "cases": {"created": self.cases_created, "already_open": self.cases_existing},
+            "skipped": self.skipped,
+            "skips": [s.to_json() for s in self.skips],
+            "data_problems": self.with_problems,
+            "problems": [{"record_id": p.record_id, "problems": p.message} for p in self.problems],
+            "sources": [s.to_json() for s in self.sources],
+        }
+        if self.shard is not None:
+            data["shard"] = str(self.shard)
+        if self.tracked:
+            data["findings"] = {
+                "new": sum(self.new.values()),
+                "resolved": sum(self.resolved.values()),
+                "new_by_rule": dict(sorted(self.new.items())),
+                "resolved_by_rule": dict(sorted(self.resolved.items())),
+            }
+        return data
+
+
+def subject_of(record: RecordData) -> Subject:
+    product = record.product
+    return Subject(
+        record.operator.name,
+        record.deployment.system,
+        product.name if product is not None else None,
+        record.kind,
+    )
+
+
+def short(summary: Summary) -> str:
+    d = summary.decisions
+    return (
+        f"{summary.records} records: {d.get('block', 0)} block, {d.get('warn', 0)} warn, "
+        f"{d.get('allow', 0)} allow; {summary.skipped} skipped"
+    )
+
+
+def audit_details(summary: Summary) -> dict[str, object]:
+    """What the audit trail and the run history keep of a sweep."""
+    data = summary.to_json()
+    keys = ("as_of", "complete", "records", "decisions", "cases", "skipped", "sources", "shard")
+    return {key: data[key] for key in keys if key in data}
