@@ -69,13 +69,16 @@ def _shape(value: Any) -> str:
     return "record"
 
 
-DecisionRequest = Annotated[
-    Annotated[Record, Tag("record")]
-    | Annotated[list[Record], Field(min_length=1, max_length=MAX_RECORDS), Tag("list")]
-    | Annotated[RecordsRequest, Tag("records")]
-    | Annotated[FetchRequest, Tag("fetch")],
-    Discriminator(_shape),
-]
+def _request(record: Any, records: type[RecordsRequest]) -> Any:
+    """The four body shapes, told apart by :func:`_shape`, with records of type ``record``."""
+    return Annotated[
+        Annotated[record, Tag("record")]
+        | Annotated[list[record], Field(min_length=1, max_length=MAX_RECORDS), Tag("list")]
+        | Annotated[records, Tag("records")]
+        | Annotated[FetchRequest, Tag("fetch")],
+        Discriminator(_shape),
+    ]
+
 
 #: a record as the body holds it, before the record validator judges it
 RawRecord = dict[str, Any]
@@ -85,15 +88,11 @@ class RawRecordsRequest(RecordsRequest):
     records: list[RawRecord] = Field(min_length=1, max_length=MAX_RECORDS)  # type: ignore[assignment]
 
 
-#: what the service parses: the shapes of :data:`DecisionRequest` (its OpenAPI
-#: description), each record left to the one record validator
-ParsedRequest = Annotated[
-    Annotated[RawRecord, Tag("record")]
-    | Annotated[list[RawRecord], Field(min_length=1, max_length=MAX_RECORDS), Tag("list")]
-    | Annotated[RawRecordsRequest, Tag("records")]
-    | Annotated[FetchRequest, Tag("fetch")],
-    Discriminator(_shape),
-]
+#: what the OpenAPI description shows: records in full
+DecisionRequest = _request(Record, RecordsRequest)
+#: what the service parses: the same shapes, each record left to the one record
+#: validator (``models/validate.py``)
+ParsedRequest = _request(RawRecord, RawRecordsRequest)
 
 
 @cache
