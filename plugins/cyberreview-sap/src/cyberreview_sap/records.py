@@ -120,7 +120,8 @@ def net_value(item: Mapping[str, Any]) -> Decimal | None:
     SAP's EKPO net value (NETWR) is not in API_PURCHASEORDER_PROCESS_SRV's item."""
     quantity = odata.decimal(item.get("OrderQuantity"))
     price = odata.decimal(item.get("NetPriceAmount"))
-    per = odata.decimal(item.get("NetPriceQuantity")) or Decimal(1)
+    per = odata.decimal(item.get("NetPriceQuantity"))
+    per = Decimal(1) if per is None else per
     if quantity is None or price is None or per <= 0:
         return None
     unit, price_unit = item.get("PurchaseOrderQuantityUnit"), item.get("OrderPriceUnit")
