@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -198,9 +197,40 @@ def _typed(node: Op) -> Op:
     return node
 
 
-def parse_filter(text: str, entity: EntityType) -> Callable[[dict[str, Any]], bool]:
-    tree = _Parser(text, entity).parse()
-    return lambda row: bool(_eval(tree, row))
+class Filter:
+    """A parsed ``$filter``: call it with a row."""
+
+    def __init__(self, text: str, entity: EntityType):
+        self.tree = _Parser(text, entity).parse()
+
+    def __call__(self, row: dict[str, Any]) -> bool:
+        return bool(_eval(self.tree, row))
+
+    def only(self, name: str) -> set[Any] | None:
+        """The values of property ``name`` a row must have to match (``A eq 'x' or A eq
+        'y'``, and-ed with anything), or ``None`` when the filter does not say: lets the
+        store look rows up instead of testing every one."""
+        return _only(self.tree, name)
+
+
+def parse_filter(text: str, entity: EntityType) -> Filter:
+    return Filter(text, entity)
+
+
+def _only(node: Any, name: str) -> set[Any] | None:
+    if isinstance(node, Op) and node.op == "or":
+        left, right = _only(node.left, name), _only(node.right, name)
+        return None if left is None or right is None else left | right
+    if isinstance(node, Op) and node.op == "and":
+        left, right = _only(node.left, name), _only(node.right, name)
+        if left is None or right is None:
+            return left if right is None else right
+        return left & right
+    if isinstance(node, Op) and node.op == "eq":
+        for ref, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(ref, Ref) and ref.prop.name == name and isinstance(other, Literal):
+                return {other.value}
+    return None
 
 
 def _value(node: Any, row: dict[str, Any]) -> Any:

@@ -77,6 +77,7 @@ class OData:
     def __init__(self, store: Store, system: Any):
         self.store = store
         self.system = system
+        self._cache: dict[tuple[str, str, str, int], list[dict[str, Any]]] = {}
 
     def serve(self, service: Service, rest: str, request: Request) -> Reply:
         root = f"{self.system.url}{ODATA}{service.name}"
@@ -111,8 +112,7 @@ class OData:
                     return sap_error(
                         405, "/IWBEP/CM_MGW_RT/009", "Method not allowed", service.name
                     )
-                rows = list(self.store.tables[entity.name].values())
-                return self._collection(service, entity, rows, request, root)
+                return self._collection(service, entity, None, request, root)
             row = self.store.by_key(entity, found.group("key"))
             if row is None:
                 return sap_error(
@@ -145,19 +145,13 @@ class OData:
         self,
         service: Service,
         entity: EntityType,
-        rows: list[dict[str, Any]],
+        rows: list[dict[str, Any]] | None,
         request: Request,
         root: str,
     ) -> Reply:
+        """``rows`` (a navigation's), or the entity set's (``None``)."""
         params = single(request)
-        if params.get("$filter"):
-            keep = q.parse_filter(params["$filter"], entity)
-            rows = [r for r in rows if keep(r)]
-        order = q.parse_orderby(params.get("$orderby", ""), entity) or [
-            (k, False) for k in entity.keys
-        ]
-        for name, descending in reversed(order):
-            rows.sort(key=lambda r, n=name: q.sort_key(r, n, entity.props[n]), reverse=descending)
+        rows = self._matching(entity, rows, params.get("$filter", ""), params.get("$orderby", ""))
         select = q.split_paths(params["$select"]) if "$select" in params else None
         expand = q.split_paths(params.get("$expand", ""))
         self._check_paths(service, entity, select or [], expand)
@@ -180,6 +174,34 @@ class OData:
             )
             body["__next"] = f"{self.system.url}{request.path}?{query}"
         return json_reply({"d": body})
+
+    def _matching(
+        self, entity: EntityType, rows: list[dict[str, Any]] | None, where: str, order: str
+    ) -> list[dict[str, Any]]:
+        """The rows that match ``where``, sorted by ``order`` (else by key); for the whole
+        entity set kept until the next change (a reader pages through one query)."""
+        key = (entity.name, where, order, self.store.version)
+        if rows is None and key in self._cache:
+            return self._cache[key]
+        whole = rows is None
+        keep = q.parse_filter(where, entity) if where else None
+        if rows is None:
+            first = entity.keys[0]
+            wanted = keep.only(first) if keep is not None else None
+            if wanted is None:
+                rows = list(self.store.tables[entity.name].values())
+            else:
+                index = self.store.index(entity.name, first)
+                rows = [r for value in wanted for r in index.get(value, [])]
+        if keep is not None:
+            rows = [r for r in rows if keep(r)]
+        sort = q.parse_orderby(order, entity) or [(k, False) for k in entity.keys]
+        for name, descending in reversed(sort):
+            rows.sort(key=lambda r, n=name: q.sort_key(r, n, entity.props[n]), reverse=descending)
+        if whole:
+            self._cache = {k: v for k, v in self._cache.items() if k[3] == self.store.version}
+            self._cache[key] = rows
+        return rows
 
     def _check_paths(
         self, service: Service, entity: EntityType, select: list[list[str]], expand: list[list[str]]

@@ -44,6 +44,8 @@ class Store:
             t: {} for s in SERVICES.values() for t in s.types
         }
         self._numbers = itertools.count(4500000001)
+        self.version = 0  # moves with every change: what is cached of an older one is stale
+        self._indexes: dict[tuple[str, str], tuple[int, dict[Any, list[dict[str, Any]]]]] = {}
 
     def row(self, type_name: str, **values: Any) -> dict[str, Any]:
         """A new entity of ``type_name``: SAP's initial values, then ``values``."""
@@ -55,6 +57,7 @@ class Store:
         row.update({k: _stored(entity.props[k], v) for k, v in values.items()})
         with self.lock:
             self.tables[type_name][tuple(row[k] for k in entity.keys)] = row
+            self.version += 1
         return row
 
     def add_supplier(
@@ -169,6 +172,7 @@ class Store:
                 target[name] = _stored(props[name], value)
             stamp = self.clock.stamp()
             self.order(po)["LastChangeDateTime"] = stamp
+            self.version += 1
             return stamp
 
     @contextlib.contextmanager
@@ -197,6 +201,18 @@ class Store:
                 value = str(int(value))
             key.append(value)
         return self.tables[entity.name].get(tuple(key))
+
+    def index(self, type_name: str, name: str) -> dict[Any, list[dict[str, Any]]]:
+        """The rows of ``type_name`` by their value of ``name`` (rebuilt after a change)."""
+        with self.lock:
+            built = self._indexes.get((type_name, name))
+            if built is None or built[0] != self.version:
+                rows: dict[Any, list[dict[str, Any]]] = {}
+                for row in self.tables[type_name].values():
+                    rows.setdefault(row.get(name), []).append(row)
+                built = (self.version, rows)
+                self._indexes[(type_name, name)] = built
+            return built[1]
 
     def navigate(self, entity: EntityType, row: dict[str, Any], nav: str) -> Any:
         link = entity.navs[nav]
