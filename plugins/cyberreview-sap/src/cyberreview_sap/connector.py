@@ -21,7 +21,7 @@ from cyberreview_policy.connectors import (
 from . import odata
 from .auth import ClientCredentials, basic
 from .cursor import Cursor, Progress
-from .records import DELETED, HEADER_FIELDS, ITEM_FIELDS, parse_id, record
+from .records import DELETED, HEADER_FIELDS, ITEM_FIELDS, Supplier, parse_id, record
 from .settings import SapSettings
 from .suppliers import Suppliers
 from .wire import GROUP, groups, url
@@ -172,13 +172,8 @@ class SapConnector:
                 header = headers.get(po)
                 if header is None:
                     raise odata.SapError(f"SAP answered with an item of {po}, not asked for")
-                supplier = suppliers.get(odata.text(header.get("Supplier")) or "")
-                yield record(
-                    header,
-                    item,
-                    supplier,
-                    self.settings.header_fields,
-                    self.settings.item_fields,
+                yield self._record(
+                    header, item, suppliers.get(odata.text(header.get("Supplier")) or "")
                 )
 
     def _note(self, progress: Progress) -> None:
@@ -215,24 +210,17 @@ class SapConnector:
         condition = odata.both(
             f"{key} and PurchaseOrderItem eq {odata.string(number)}", self._not_deleted()
         )
-        for found in self._records_matching(headers[0], condition):
-            return found
-        return None
-
-    def _records_matching(self, header: Any, condition: str) -> Iterator[dict[str, Any]]:
         items = self._page(self.items, condition, self.item_select, ITEM_ORDER, offset=0, limit=1)
-        for item in items:
-            suppliers = {}
-            number = odata.text(header.get("Supplier")) or ""
-            if self.suppliers is not None:
-                suppliers = self.suppliers.lookup({number})
-            yield record(
-                header,
-                item,
-                suppliers.get(number),
-                self.settings.header_fields,
-                self.settings.item_fields,
-            )
+        if not items:
+            return None
+        supplier = odata.text(headers[0].get("Supplier")) or ""
+        found = self.suppliers.lookup({supplier}) if self.suppliers is not None else {}
+        return self._record(headers[0], items[0], found.get(supplier))
+
+    def _record(self, header: Any, item: Any, supplier: Supplier | None) -> dict[str, Any]:
+        return record(
+            header, item, supplier, self.settings.header_fields, self.settings.item_fields
+        )
 
     def close(self) -> None:
         self.http.close()
