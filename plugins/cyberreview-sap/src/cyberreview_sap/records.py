@@ -88,10 +88,6 @@ def parse_id(text: str) -> tuple[str, str] | None:
     return found.group(1).upper(), str(int(found.group(2)))
 
 
-def is_deleted(item: Mapping[str, Any]) -> bool:
-    return item.get("PurchasingDocumentDeletionCode") == DELETED
-
-
 def raw(row: Mapping[str, Any], fields: list[str]) -> dict[str, Any]:
     """``fields`` of an entity for attributes.sap: dates ISO, decimals as strings,
     ``""`` as ``None`` (unknown, so that a mapping's ``missing`` applies)."""
