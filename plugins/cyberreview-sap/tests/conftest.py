@@ -15,7 +15,7 @@ from cyberreview_policy.config import inline_source
 from cyberreview_policy.connectors.host import ConnectorSource, connect
 from cyberreview_policy.models.record import Record
 from cyberreview_policy.plugin.manager import make_host
-from cyberreview_policy.sources.base import SourceType
+from cyberreview_policy.plugin.types import SourceType
 
 OPERATOR = {"name": "East Grid Power", "ciio": True, "sector": "energy"}
 CUSTOM_FIELDS = ["YY1_NatSecImpact_PDI", "YY1_CIISystem_PDI", "YY1_ReviewStatus_PDI"]

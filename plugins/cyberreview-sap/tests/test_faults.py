@@ -16,7 +16,7 @@ from test_cli import Operator
 
 from conftest import oauth, open_source, read_all
 from cyberreview_policy.errors import SourceError
-from cyberreview_policy.sources.base import SourceType
+from cyberreview_policy.plugin.types import SourceType
 from cyberreview_policy.testing import Fault, Request
 
 #: items of the first ten purchase orders (two pages of five)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cyberreview_policy.plugin import hookimpl
-from cyberreview_policy.sources.base import SourceType
+from cyberreview_policy.plugin.types import SourceType
 
 
 @hookimpl
