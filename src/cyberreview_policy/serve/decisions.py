@@ -142,6 +142,14 @@ def refused_decision(
     }
 
 
+def scoped_key(principal: Principal, key: str) -> str:
+    """Where ``key`` is kept: under the caller's token id (its name may be shared by a
+    token revoked before, and names may contain the separator), length-prefixed so
+    that no two (caller, key) pairs spell the same string."""
+    owner = principal.token_id or f"anonymous:{principal.role}"
+    return f"{len(owner)}:{owner}:{key}"
+
+
 class RequestDecider:
     """Answers ``POST /v1/decisions``: parses, decides each record, remembers answers."""
 
@@ -247,7 +255,7 @@ class RequestDecider:
         """The stored answer to ``key``, or a new one (this request claimed the key)."""
         from ..cases.servestate import serve_store
 
-        scoped = f"{principal.actor}:{key}"
+        scoped = scoped_key(principal, key)
         fingerprint = hashlib.sha256(body).hexdigest()
         deadline = time.monotonic() + WAIT_FOR_DUPLICATE
         try:
