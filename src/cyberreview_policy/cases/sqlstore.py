@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from ..errors import CaseStoreError, TransitionError, UnknownCaseError
 from .audit import GENESIS, AuditEntry, sealed
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
-from .lifecycle import ENDED_STATES, Event, check_transition
+from .lifecycle import ENDED_STATES, Event, check_date, check_transition
 from .servestate import MIGRATION as SERVE_MIGRATION
 from .servestate import ServeState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
@@ -115,11 +116,17 @@ def case_id(seq: int) -> str:
     return f"CR-{seq:06d}"
 
 
+#: ``CR-`` and a number a case can have: ASCII digits (``str.isdigit`` also takes
+#: ``²`` and ``①``), at most 18 of them after leading zeros (a 64-bit integer)
+_CASE_ID = re.compile(r"CR-0*([0-9]{1,18})")
+
+
 def parse_case_id(text: str) -> int:
-    prefix, _, number = text.partition("-")
-    if prefix != "CR" or not number.isdigit():
-        raise UnknownCaseError(f"no case {text!r}: case ids look like CR-000001")
-    return int(number)
+    match = _CASE_ID.fullmatch(text)
+    if match is None:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise UnknownCaseError(f"no case {shown!r}: case ids look like CR-000001")
+    return int(match.group(1))
 
 
 def _now() -> dt.datetime:
@@ -422,6 +429,7 @@ class SqlStore(SweepState, ServeState, TrackerState):
     def extend(self, case_id: str, days: int, on: dt.date, actor: str, note: str) -> Case:
         if days <= 0:
             raise TransitionError("an extension is a positive number of working days")
+        check_date(case_id, on)
         with self._guard("extending a case"), self._write():
             case = self._locked(case_id)
             if case.state != "special_review":
@@ -453,6 +461,7 @@ class SqlStore(SweepState, ServeState, TrackerState):
             )
         if len(content) > MAX_MATERIAL_BYTES:
             raise CaseStoreError(f"{filename} is larger than {MAX_MATERIAL_BYTES // 2**20} MB")
+        check_date(case_id, on)
         sha = hashlib.sha256(content).hexdigest()
         with self._guard("attaching material"), self._write():
             case = self._locked(case_id)
