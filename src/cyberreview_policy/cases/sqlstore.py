@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
+from ..env import DEFAULT_STORE_TIMEOUT, STORE_TIMEOUT_ENV
 from ..errors import CaseStoreError, TransitionError, UnknownCaseError
 from .audit import GENESIS, AuditEntry, sealed
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
@@ -129,6 +131,24 @@ def parse_case_id(text: str) -> int:
     return int(match.group(1))
 
 
+def store_timeout() -> float:
+    """``$CYBERREVIEW_STORE_TIMEOUT`` (seconds, more than 0, at most an hour), or
+    :data:`~..env.DEFAULT_STORE_TIMEOUT`: how long the case store waits for a lock
+    that another process holds (a stuck sweep, a session left open) before giving up."""
+    text = os.environ.get(STORE_TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_STORE_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 3600:  # NaN is refused too
+        raise CaseStoreError(
+            f"{STORE_TIMEOUT_ENV}={text!r}: give seconds, more than 0 and at most 3600"
+        )
+    return seconds
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -142,6 +162,7 @@ class SqlStore(SweepState, ServeState, TrackerState):
 
     url: str
     name: str  # for messages: the file or the server
+    timeout: float  # seconds to wait for another process's lock (CYBERREVIEW_STORE_TIMEOUT)
     serial = "INTEGER"
     blob = "BLOB"
 
@@ -157,12 +178,23 @@ class SqlStore(SweepState, ServeState, TrackerState):
     def _errors(self) -> tuple[type[BaseException], ...]:
         raise NotImplementedError
 
+    def _busy(self, exc: BaseException) -> bool:
+        """Whether ``exc`` says the store's timeout ran out waiting for a lock."""
+        raise NotImplementedError
+
+    def _unhurried(self) -> AbstractContextManager[None]:
+        """No statement timeout meanwhile: for reads that may take long (the whole
+        audit trail, every case); waits for locks stay bounded."""
+        return nullcontext()
+
     def close(self) -> None:
         raise NotImplementedError
 
     # -- schema -----------------------------------------------------------------
 
     def _migrate(self) -> None:
+        if self._up_to_date():  # no write lock to take: a stuck writer does not stop a reader
+            return
         with self._write():
             self._execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = self._execute("SELECT version FROM schema_version").fetchone()
@@ -180,13 +212,28 @@ class SqlStore(SweepState, ServeState, TrackerState):
                 self._execute("DELETE FROM schema_version")
                 self._execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
 
+    def _up_to_date(self) -> bool:
+        try:
+            row = self._execute("SELECT version FROM schema_version").fetchone()
+        except self._errors():
+            return False  # a new store; any other failure, the migration reports
+        return row is not None and row[0] == len(MIGRATIONS)
+
     @contextmanager
     def _guard(self, what: str) -> Iterator[None]:
         """Turn driver errors into :class:`CaseStoreError` naming the store."""
         try:
             yield
         except self._errors() as exc:
-            raise CaseStoreError(f"case store {self.name}: {what}: {exc}") from None
+            raise self._failure(what, exc) from None
+
+    def _failure(self, what: str, exc: BaseException) -> CaseStoreError:
+        if self._busy(exc):
+            return CaseStoreError(
+                f"case store {self.name} is busy: another process has held its lock for "
+                f"more than {self.timeout:g} s ({STORE_TIMEOUT_ENV}); gave up {what}"
+            )
+        return CaseStoreError(f"case store {self.name}: {what}: {exc}")
 
     # -- reading --------------------------------------------------------------
 
@@ -271,7 +318,7 @@ class SqlStore(SweepState, ServeState, TrackerState):
         if kind:
             query += " AND kind = ?"
             params.append(kind)
-        with self._guard("listing cases"):
+        with self._guard("listing cases"), self._unhurried():
             rows = self._execute(query + " ORDER BY seq", params).fetchall()
             events = self._events([row[0] for row in rows])
             return [self._case(row, events[row[0]]) for row in rows]
@@ -605,7 +652,7 @@ class SqlStore(SweepState, ServeState, TrackerState):
         if since is not None:
             query += " WHERE at >= ?"
             params = (since.isoformat(),)
-        with self._guard("reading the audit trail"):
+        with self._guard("reading the audit trail"), self._unhurried():
             rows = self._execute(query + " ORDER BY seq", params).fetchall()
         for seq, at, actor, action, subject, pack, digest, details, prev, hash_ in rows:
             yield AuditEntry(
