@@ -24,8 +24,8 @@ from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Materia
 from .lifecycle import ENDED_STATES, Event, check_date, check_transition
 from .servestate import MIGRATION as SERVE_MIGRATION
 from .servestate import ServeState
+from .sweepstate import LOCK_HOLDER_MIGRATION, FindingChange, SweepState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
-from .sweepstate import FindingChange, SweepState
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
 from .trackerstate import TrackerState
 
@@ -104,6 +104,7 @@ MIGRATIONS: tuple[str, ...] = (
     SWEEP_MIGRATION,
     SERVE_MIGRATION,
     TRACKER_MIGRATION,
+    LOCK_HOLDER_MIGRATION,
 )
 
 _CASE_COLUMNS = (
