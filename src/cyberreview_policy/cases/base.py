@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..models.outcomes import CaseKind
+from ..models.waiver import Waiver
 from .audit import AuditEntry
 from .lifecycle import ENDED_STATES, Event
 from .trackerstate import TrackerRef
+from .waiverstate import Imported
 
 #: Material kinds (Art. 7 of 2020, Art. 8 of the 2021 revision).
 MATERIAL_KINDS = (
@@ -191,6 +193,17 @@ class CaseStore(Protocol):
     def heartbeat_sweep(self, run_id: str) -> None: ...
 
     def release_sweep(self, run_id: str) -> None: ...
+
+    # waivers (cases/waiverstate.py): rows, ids issued by the store, audited changes
+    def waivers(self) -> list[Waiver]: ...
+
+    def waivers_stamp(self) -> tuple[int, int]: ...
+
+    def add_waiver(self, waiver: Waiver, actor: str) -> Waiver: ...
+
+    def revoke_waiver(self, waiver_id: str, on: dt.date, actor: str, reason: str) -> Waiver: ...
+
+    def import_waivers(self, waivers: Sequence[Waiver], actor: str, source: str) -> Imported: ...
 
     # case trackers (cases/trackerstate.py): which issue mirrors which case
     def tracker_refs(self, tracker: str) -> dict[str, TrackerRef]: ...

@@ -28,6 +28,8 @@ from .sweepstate import LOCK_HOLDER_MIGRATION, FindingChange, SweepState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
 from .trackerstate import TrackerState
+from .waiverstate import MIGRATION as WAIVER_MIGRATION
+from .waiverstate import WaiverState
 
 _ENDED = ", ".join(f"'{state}'" for state in ENDED_STATES)
 
@@ -105,6 +107,7 @@ MIGRATIONS: tuple[str, ...] = (
     SERVE_MIGRATION,
     TRACKER_MIGRATION,
     LOCK_HOLDER_MIGRATION,
+    WAIVER_MIGRATION,
 )
 
 _CASE_COLUMNS = (
@@ -158,7 +161,7 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-class SqlStore(SweepState, ServeState, TrackerState):
+class SqlStore(SweepState, ServeState, TrackerState, WaiverState):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str

@@ -1,8 +1,8 @@
 """``POST /v1/decisions``: parse, decide under the case store, fail closed, remember.
 
 Runs on a worker thread (see :mod:`.pool`).  What the service cannot do is
-never an ``allow``: a source or store it cannot reach, a pack or waiver file
-it cannot load, a rule that fails, each gives ``block`` with an ``error``
+never an ``allow``: a source or store it cannot reach, a pack it cannot load,
+a waiver it cannot use, a rule that fails, each gives ``block`` with an ``error``
 naming a machine code, in an HTTP 200 answer like any decision (gates parse
 one shape).  Only the caller's own mistakes are 4xx.
 """
@@ -194,8 +194,13 @@ class RequestDecider:
         engine = None
         failed: tuple[str, str] | None = None
         try:
-            engine = self.engines.for_date(parsed.as_of)
-            refs = [{"id": p.ref["id"], "version": p.ref["version"]} for p in engine.packs]
+            packs = self.engines.packs(parsed.as_of)
+            refs = [{"id": p.ref["id"], "version": p.ref["version"]} for p in packs]
+            with self.workers.store() as store:
+                engine = self.engines.for_date(parsed.as_of, store)
+        except CaseStoreError as exc:
+            self.metrics.store_error()
+            failed = ("store_unavailable", str(exc))
         except CyberreviewError as exc:
             failed = ("policy_unavailable", str(exc))
         records = parsed.records

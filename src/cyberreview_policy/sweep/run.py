@@ -103,13 +103,13 @@ class SweepRun:
     def _run(self) -> Summary:
         args = self.args
         packs = self.rt.packs(args.pack, self.as_of, self.log.note)
-        engine = self.rt.engine(packs)
         summary = Summary(self.as_of, [p.ref for p in packs], shard=self.shard)
         names = self._configured_names()
         with ExitStack() as stack:
             if not args.no_cases or args.since:
                 self.store = self.rt.store()
                 stack.callback(self.store.close)
+            engine = self.rt.engine(packs, store=None if args.no_cases else self.store)
             if self.store is not None and not args.no_cases:
                 self._lock([*args.files, *names])
                 stack.callback(self.store.release_sweep, self.id)
