@@ -19,7 +19,8 @@ from typing import Any
 
 from ..env import DEFAULT_STORE_TIMEOUT, STORE_TIMEOUT_ENV
 from ..errors import CaseStoreError, TransitionError, UnknownCaseError
-from .audit import GENESIS, AuditEntry, sealed
+from .auditstate import MIGRATION as AUDIT_SUBJECT_MIGRATION
+from .auditstate import AuditState
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
 from .lifecycle import ENDED_STATES, Event, check_date, check_transition
 from .servestate import MIGRATION as SERVE_MIGRATION
@@ -108,6 +109,7 @@ MIGRATIONS: tuple[str, ...] = (
     TRACKER_MIGRATION,
     LOCK_HOLDER_MIGRATION,
     WAIVER_MIGRATION,
+    AUDIT_SUBJECT_MIGRATION,
 )
 
 _CASE_COLUMNS = (
@@ -115,7 +117,6 @@ _CASE_COLUMNS = (
     "created_at, updated_at, summary, record_digest"
 )
 _EVENT_COLUMNS = "case_seq, n, kind, on_date, at, actor, from_state, to_state, note, details"
-_AUDIT_COLUMNS = "seq, at, actor, action, subject, pack, record_digest, details, prev_hash, hash"
 
 
 def case_id(seq: int) -> str:
@@ -161,7 +162,7 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-class SqlStore(SweepState, ServeState, TrackerState, WaiverState):
+class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str
@@ -564,115 +565,3 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState):
             self._append_audit(
                 "case.note", actor, subject=case_id(seq), pack=pack, details={"note": note}
             )
-
-    # -- source checkpoints ---------------------------------------------------------
-
-    def checkpoint(self, source: str) -> Any | None:
-        """The stored checkpoint of a source's last complete read, or ``None``."""
-        with self._guard("reading a checkpoint"):
-            row = self._execute(
-                "SELECT value FROM checkpoints WHERE source = ?", (source,)
-            ).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def save_checkpoint(self, source: str, value: Any, actor: str) -> None:
-        """Store a complete read's checkpoint (and say so in the audit trail)."""
-        text = json.dumps(value, sort_keys=True)
-        with self._guard("storing a checkpoint"), self._write():
-            self._execute("DELETE FROM checkpoints WHERE source = ?", (source,))
-            self._execute(
-                "INSERT INTO checkpoints (source, value, updated_at) VALUES (?, ?, ?)",
-                (source, text, _now().isoformat()),
-            )
-            self._append_audit("source.checkpoint", actor, subject=source, details={"value": value})
-
-    # -- the audit trail ----------------------------------------------------------
-
-    def _append_audit(self, action: str, actor: str, **fields: Any) -> AuditEntry:
-        """Append inside the caller's write transaction."""
-        head = self._execute("SELECT count, hash FROM audit_head WHERE id = 1").fetchone()
-        count, prev = (head[0], head[1]) if head else (0, GENESIS)
-        entry = sealed(
-            AuditEntry(
-                seq=count + 1,
-                at=_now(),
-                actor=actor,
-                action=action,
-                subject=fields.get("subject"),
-                pack=fields.get("pack"),
-                record_digest=fields.get("record_digest"),
-                details=fields.get("details") or {},
-            ),
-            prev,
-        )
-        self._execute(
-            f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.seq,
-                entry.at.isoformat(),
-                entry.actor,
-                entry.action,
-                entry.subject,
-                entry.pack,
-                entry.record_digest,
-                _dumps(entry.details),
-                entry.prev_hash,
-                entry.hash,
-            ),
-        )
-        if head is None:
-            self._execute(
-                "INSERT INTO audit_head (id, count, hash) VALUES (1, ?, ?)", (entry.seq, entry.hash)
-            )
-        else:
-            self._execute(
-                "UPDATE audit_head SET count = ?, hash = ? WHERE id = 1", (entry.seq, entry.hash)
-            )
-        return entry
-
-    def audit(
-        self,
-        action: str,
-        actor: str,
-        *,
-        subject: str | None = None,
-        pack: str | None = None,
-        record_digest: str | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> AuditEntry:
-        with self._guard("writing the audit trail"), self._write():
-            return self._append_audit(
-                action,
-                actor,
-                subject=subject,
-                pack=pack,
-                record_digest=record_digest,
-                details=details,
-            )
-
-    def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]:
-        query = f"SELECT {_AUDIT_COLUMNS} FROM audit"
-        params: tuple[Any, ...] = ()
-        if since is not None:
-            query += " WHERE at >= ?"
-            params = (since.isoformat(),)
-        with self._guard("reading the audit trail"), self._unhurried():
-            rows = self._execute(query + " ORDER BY seq", params).fetchall()
-        for seq, at, actor, action, subject, pack, digest, details, prev, hash_ in rows:
-            yield AuditEntry(
-                seq=seq,
-                at=dt.datetime.fromisoformat(at),
-                actor=actor,
-                action=action,
-                subject=subject,
-                pack=pack,
-                record_digest=digest,
-                details=json.loads(details),
-                prev_hash=prev,
-                hash=hash_,
-            )
-
-    def audit_head(self) -> tuple[int, str] | None:
-        with self._guard("reading the audit trail"):
-            row = self._execute("SELECT count, hash FROM audit_head WHERE id = 1").fetchone()
-        return (int(row[0]), str(row[1])) if row else None

@@ -5,6 +5,7 @@
   open case that the finding which opened it no longer fires.
 - **Runs**: one row per sweep (scope, times, completeness, summary), for
   "since the previous sweep" in reports.
+- **Checkpoints**: where a source's last complete read ended, for ``--since last``.
 - **Locks**: one per source (and shard): a second sweep of the same source
   refuses, naming the first, or waits.  A lock is taken over at once when its
   sweep's process is gone from this host (same host name, boot and process
@@ -253,3 +254,24 @@ class SweepState(SqlPart):
     def release_sweep(self, run_id: str) -> None:
         with self._guard("unlocking the sweep"), self._write():
             self._execute("DELETE FROM sweep_locks WHERE run_id = ?", (run_id,))
+
+    # -- source checkpoints ---------------------------------------------------------
+
+    def checkpoint(self, source: str) -> Any | None:
+        """The stored checkpoint of a source's last complete read, or ``None``."""
+        with self._guard("reading a checkpoint"):
+            row = self._execute(
+                "SELECT value FROM checkpoints WHERE source = ?", (source,)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_checkpoint(self, source: str, value: Any, actor: str) -> None:
+        """Store a complete read's checkpoint (and say so in the audit trail)."""
+        text = json.dumps(value, sort_keys=True)
+        with self._guard("storing a checkpoint"), self._write():
+            self._execute("DELETE FROM checkpoints WHERE source = ?", (source,))
+            self._execute(
+                "INSERT INTO checkpoints (source, value, updated_at) VALUES (?, ?, ?)",
+                (source, text, _now().isoformat()),
+            )
+            self._append_audit("source.checkpoint", actor, subject=source, details={"value": value})
