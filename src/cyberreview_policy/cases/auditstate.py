@@ -132,18 +132,19 @@ class AuditState(SqlPart):
         content and the next entry (or the head) links to it.  Editing an entry to
         match an edited row therefore shows, unless the whole rest of the chain is
         rewritten (which ``audit verify`` shows against an exported copy)."""
-        if not subjects:
-            return []
-        marks = ", ".join("?" for _ in subjects)
         columns = ", ".join(f"a.{name}" for name in _COLUMNS.split(", "))
+        rows: list[Any] = []
         with self._guard("reading the audit trail"):
-            rows = self._execute(
-                f"SELECT {columns}, n.prev_hash FROM audit a LEFT JOIN audit n "
-                f"ON n.seq = a.seq + 1 WHERE a.subject IN ({marks}) AND a.action LIKE ? "
-                "ORDER BY a.seq",
-                (*subjects, actions + "%"),
-            ).fetchall()
+            for start in range(0, len(subjects), 500):
+                batch = subjects[start : start + 500]
+                marks = ", ".join("?" for _ in batch)
+                rows += self._execute(
+                    f"SELECT {columns}, n.prev_hash FROM audit a LEFT JOIN audit n "
+                    f"ON n.seq = a.seq + 1 WHERE a.subject IN ({marks}) AND a.action LIKE ?",
+                    (*batch, actions + "%"),
+                ).fetchall()
             head = self._execute("SELECT hash FROM audit_head WHERE id = 1").fetchone()
+        rows.sort(key=lambda row: row[0])
         out = []
         for row in rows:
             entry, link = _entry(row[:-1]), row[-1] if row[-1] is not None else head[0]

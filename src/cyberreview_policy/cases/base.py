@@ -169,6 +169,15 @@ class CaseStore(Protocol):
 
     def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]: ...
 
+    def trail_of(self, subjects: Sequence[str], actions: str) -> list[tuple[AuditEntry, bool]]:
+        """The entries about ``subjects`` (cases, waivers) whose action starts with
+        ``actions``, oldest first, each with whether its hash and link still fit."""
+        ...
+
+    def material_digests(self) -> Iterator[tuple[str, str, str, str]]:
+        """(case id, kind, SHA-256 recorded, SHA-256 of the content) of every material."""
+        ...
+
     def checkpoint(self, source: str) -> Any | None:
         """The stored checkpoint of a source's last complete read."""
         ...

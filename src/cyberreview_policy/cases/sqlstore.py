@@ -384,6 +384,8 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
                             "kind": request.kind,
                             "rule": request.rule,
                             "record": request.record_id,
+                            "key": request.record_key,
+                            "opened_on": request.opened_on.isoformat(),
                         },
                     )
                     return self._case(row), True
@@ -534,7 +536,12 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
                     actor,
                     subject=case.id,
                     pack=case.pack,
-                    details={"material": kind, "sha256": sha, "size": len(content)},
+                    details={
+                        "material": kind,
+                        "sha256": sha,
+                        "size": len(content),
+                        "on": on.isoformat(),
+                    },
                 )
         return Material(kind, filename, len(content), sha, on, actor)
 
@@ -551,6 +558,20 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
             for k, name, size, sha, on, actor, content in rows
         ]
 
+    def material_digests(self) -> Iterator[tuple[str, str, str, str]]:
+        """(case id, kind, the SHA-256 recorded, the SHA-256 of the content) of every
+        material, one content in memory at a time."""
+        with self._guard("reading material"):
+            keys = self._execute(
+                "SELECT case_seq, kind, sha256 FROM materials ORDER BY case_seq, kind, sha256"
+            ).fetchall()
+            for seq, kind, sha in keys:
+                row = self._execute(
+                    "SELECT content FROM materials WHERE case_seq = ? AND kind = ? AND sha256 = ?",
+                    (seq, kind, sha),
+                ).fetchone()
+                yield case_id(seq), kind, sha, hashlib.sha256(bytes(row[0])).hexdigest()
+
     def _note_resolved(self, change: FindingChange, on: dt.date, actor: str) -> None:
         """Inside the caller's transaction: a note on the open case ``change.rule``
         opened for the record, if there is one."""
@@ -563,5 +584,9 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
         for seq, pack in rows:
             self._add_event(seq, "note", on, actor, note=note, details={"rule": change.rule})
             self._append_audit(
-                "case.note", actor, subject=case_id(seq), pack=pack, details={"note": note}
+                "case.note",
+                actor,
+                subject=case_id(seq),
+                pack=pack,
+                details={"note": note, "on": on.isoformat()},
             )

@@ -160,9 +160,29 @@ def for_run(
     """The waivers of ``store`` (none without one), checked against ``packs``, plus
     ``extra`` overrides; refused while ``home`` holds waiver files of earlier versions."""
     refuse_legacy(home)
-    waivers = [*(store.waivers() if store is not None else ()), *extra]
+    stored = store.waivers() if store is not None else []
+    if store is not None and stored:
+        check_trail(store, stored)
+    waivers = [*stored, *extra]
     check_rules(waivers, packs)
     return WaiverSet(waivers) if waivers else None
+
+
+def check_trail(store: CaseStore, waivers: Sequence[Waiver]) -> None:
+    """Raise :class:`WaiverError` for a stored waiver that differs from its audit
+    trail: changed (or added) in the database behind cyberreview's back, it could set
+    aside what no approver waived."""
+    from ..cases.trail import replay_waivers, waiver_differences
+
+    told = replay_waivers(store.trail_of([w.id for w in waivers], "waiver."))
+    for waiver in waivers:
+        found = waiver_differences(waiver, told.get(waiver.id))
+        if found:
+            raise WaiverError(
+                f"waiver {waiver.id} differs from its audit trail ({'; '.join(found)}): it was "
+                "changed outside cyberreview, and nothing is decided until it is restored "
+                "(`cyberreview audit verify` names every difference)"
+            )
 
 
 def override(
