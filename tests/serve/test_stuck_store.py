@@ -89,13 +89,16 @@ def stopped_sqlite_writer(url: str) -> Iterator[None]:
 
 @contextlib.contextmanager
 def postgresql_lock(url: str, what: str) -> Iterator[None]:
-    """A second session holding the writers' advisory lock, or a lock on the cases table
-    that keeps out readers too, in a transaction it does not end."""
+    """A second session holding the writers' advisory lock, the row every writer
+    updates, or a lock on the cases table that keeps out readers too, in a transaction
+    it does not end."""
     import psycopg
 
     held = psycopg.connect(url)
     if what == "advisory":
         held.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+    elif what == "row":  # the audit chain's head, which every write updates
+        held.execute("SELECT count FROM audit_head WHERE id = 1 FOR UPDATE")
     else:
         held.execute("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE")
     try:
@@ -105,7 +108,9 @@ def postgresql_lock(url: str, what: str) -> Iterator[None]:
         held.close()
 
 
-@pytest.fixture(params=["sqlite-stopped", "postgresql-advisory", "postgresql-table"])
+@pytest.fixture(
+    params=["sqlite-stopped", "postgresql-advisory", "postgresql-row", "postgresql-table"]
+)
 def stuck(request: pytest.FixtureRequest, home: Path) -> tuple[str, Any]:
     """(a store URL, a context in which a writer holds its lock and is stuck)."""
     backend, what = request.param.split("-")
