@@ -188,9 +188,9 @@ def test_files_of_an_earlier_version_are_refused_until_imported(
     for refused in (cli(*gate), cli("sweep", record, "--as-of", "2021-06-01")):
         assert refused.code == 3
         assert refused.err == (
-            f"cyberreview: error: {legacy}: waivers now live in the case store and this file "
-            "is no longer read: bring it in with `cyberreview waivers import` (and 1 more) "
-            "(it is then renamed *.imported)\n"
+            f"cyberreview: error: {legacy}: waivers now live in the case store, and this file "
+            "(and 1 more waiver file(s) here) is no longer read: bring them in with "
+            "`cyberreview waivers import` (which then renames them *.imported)\n"
         )
     imported = cli("waivers", "import")
     assert imported.out == (

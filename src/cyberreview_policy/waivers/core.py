@@ -87,10 +87,11 @@ def refuse_legacy(home: Path) -> None:
     ``home``: its waivers would be silently ignored."""
     found = legacy_files(home)
     if found:
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        more = f" (and {len(found) - 1} more waiver file(s) here)" if len(found) > 1 else ""
         raise WaiverError(
-            "waivers now live in the case store and this file is no longer read: bring it "
-            f"in with `cyberreview waivers import`{more} (it is then renamed *{IMPORTED_SUFFIX})",
+            f"waivers now live in the case store, and this file{more} is no longer read: "
+            "bring them in with `cyberreview waivers import` (which then renames them "
+            f"*{IMPORTED_SUFFIX})",
             Location(str(found[0])),
         )
 
