@@ -171,6 +171,11 @@ class SweepBusyError(CaseStoreError):
     """Another sweep of the same source (and shard) is running."""
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM): it unwinds as on Ctrl-C, releasing
+    what it holds (a sweep's lock), and the command line says "interrupted"."""
+
+
 class TokenError(CaseStoreError):
     """A token that cannot be created or revoked as asked."""
 

@@ -106,13 +106,19 @@ class Runtime:
                 )
         return packs
 
-    def engine(self, packs: Sequence[Pack], overrides: Iterable[Waiver] = ()) -> Engine:
-        """The engine for ``packs`` with the waivers in force (and single-run
-        ``overrides``): the one place an engine is assembled for a command."""
+    def engine(
+        self,
+        packs: Sequence[Pack],
+        overrides: Iterable[Waiver] = (),
+        store: CaseStore | None = None,
+    ) -> Engine:
+        """The engine for ``packs`` with the waivers of ``store`` (none without a
+        store: ``--no-cases``) and single-run ``overrides``: the one place an engine
+        is assembled, and gets its waivers, for a command."""
         from . import waivers
         from .engine.core import Engine
 
-        return Engine(packs, waivers.for_run(home_dir(), packs, overrides))
+        return Engine(packs, waivers.for_run(store, home_dir(), packs, overrides))
 
     def source(self, target: str, source_type: str = "file", **options: object) -> Source:
         types = self.host.registry.objects("sources")

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from cyberreview_policy.cases.lifecycle import Event, check_transition, next_states
-from cyberreview_policy.errors import TransitionError
+from cyberreview_policy.cases.lifecycle import Event, check_date, check_transition, next_states
+from cyberreview_policy.cases.sqlstore import parse_case_id
+from cyberreview_policy.errors import TransitionError, UnknownCaseError
 
 D = dt.date
 AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -113,3 +114,34 @@ def test_complex_only_for_a_review() -> None:
             on=D(2026, 1, 6),
             complex_review=True,
         )
+
+
+@pytest.mark.parametrize("on", [D(9999, 12, 31), D(9999, 12, 30), D(2150, 1, 1)])
+def test_a_step_dated_absurdly_far_ahead_is_refused(on: dt.date) -> None:
+    with pytest.raises(TransitionError, match=f"--on {on} is too far ahead"):
+        check_transition("CR-1", "review", "open", OPENED, to_state="declared", on=on)
+
+
+def test_a_step_within_a_year_is_allowed() -> None:
+    soon = dt.date.today() + dt.timedelta(days=300)
+    check_transition("CR-1", "review", "open", OPENED, to_state="declared", on=soon)
+    with pytest.raises(TransitionError, match="too far ahead"):
+        check_date("CR-1", D(2027, 1, 3), today=D(2026, 1, 1))
+    check_date("CR-1", D(2027, 1, 2), today=D(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "seq"),
+    [("CR-000001", 1), ("CR-1", 1), ("CR-" + "0" * 40 + "12", 12), ("CR-" + "9" * 18, 10**18 - 1)],
+)
+def test_case_ids(text: str, seq: int) -> None:
+    assert parse_case_id(text) == seq
+
+
+@pytest.mark.parametrize(
+    "text", ["CR-²", "CR-①", "CR-٣", "CR-" + "9" * 19, "CR-" + "7" * 5000, "CR-", "CR-1\n", "cr-1"]
+)
+def test_ids_no_case_can_have_are_unknown(text: str) -> None:
+    with pytest.raises(UnknownCaseError, match="case ids look like CR-000001") as info:
+        parse_case_id(text)
+    assert len(str(info.value)) < 120

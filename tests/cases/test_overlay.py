@@ -26,9 +26,9 @@ def decide(
     engine: Engine, cases: CaseService, data: dict[str, Any] | None = None, on: dt.date = AS_OF
 ) -> Any:
     record = Record.from_obj(data or COVERED)
-    evaluated, facts = cases.prepare(record, on)
-    decision = engine.decide(evaluated, on)
-    cases.finish(decision, record, facts)
+    prepared = cases.prepare(record, on)
+    decision = engine.decide(prepared.record, on)
+    cases.finish(decision, record, prepared)
     return decision
 
 
@@ -118,7 +118,7 @@ def test_the_overlay_leaves_the_record_read_unchanged(engine: Engine, tmp_path: 
     for state, day in (("declared", 2), ("under_review", 3), ("passed", 20)):
         cases.store.transition(case_id, state, on=D(2021, 6, day), actor="ana")
     read = from_json(json.dumps(COVERED))
-    evaluated, _ = cases.prepare(read, D(2021, 6, 21))
+    evaluated = cases.prepare(read, D(2021, 6, 21)).record
     assert evaluated.review.status == "passed"
     assert read.review.status == "none"  # the record read is not changed
     assert engine.decide(evaluated, D(2021, 6, 21))["decision"] == "allow"

@@ -21,7 +21,7 @@ from cyberreview_policy.cases.base import CaseRequest
 from cyberreview_policy.cases.sqlite import SqliteStore, path_from_url
 from cyberreview_policy.cases.sqlstore import SqlStore
 from cyberreview_policy.errors import CaseStoreError, TransitionError, UnknownCaseError
-from tests.cases.conftest import open_store
+from tests.cases.conftest import open_store, raw_sql
 
 D = dt.date
 
@@ -169,21 +169,6 @@ def test_every_change_is_in_the_audit_chain(store: SqlStore) -> None:
     assert [e.seq for e in store.audit_entries(since=D(2999, 1, 1))] == []
 
 
-def _tamper(store: SqlStore, sql: str) -> None:
-    if isinstance(store, SqliteStore):
-        import sqlite3
-
-        db = sqlite3.connect(store.path)
-        db.execute(sql)
-        db.commit()
-        db.close()
-    else:
-        import psycopg
-
-        with psycopg.connect(store.url, autocommit=True) as db:
-            db.execute(sql)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize(
     ("sql", "broken", "reason"),
     [
@@ -201,12 +186,12 @@ def _tamper(store: SqlStore, sql: str) -> None:
     ],
 )
 def test_tampering_is_detected_and_named(
-    store: SqlStore, sql: str, broken: int, reason: str
+    store: SqlStore, store_url: str, sql: str, broken: int, reason: str
 ) -> None:
     store.open_case(request(), "ana")
     store.transition("CR-000001", "declared", on=D(2026, 1, 20), actor="ana")
     store.transition("CR-000001", "under_review", on=D(2026, 2, 2), actor="ana")
-    _tamper(store, sql)
+    raw_sql(store_url, sql)
     verdict = verify(store.audit_entries(), store.audit_head())
     assert not verdict.ok
     assert (verdict.broken, verdict.reason) == (broken, reason)
@@ -244,7 +229,7 @@ def test_sixteen_racing_processes_leave_one_open_case(store_url: str) -> None:
 KILLED_MID_WRITE = """
 import os, signal, sys
 sys.path[:0] = {paths!r}
-from tests.cases.conftest import open_store
+from tests.cases.conftest import open_store, raw_sql
 from tests.cases.test_store import request
 from cyberreview_policy.cases import sqlstore
 store = open_store({url!r})

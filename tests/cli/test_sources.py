@@ -122,8 +122,8 @@ def test_unknown_source(cli: Cli, config: Path) -> None:
         (("max_attempts: 2", "max_attempts: zero"), ":11: sources.buyly.settings.max_attempts: "),
         (("max_attempts: 2", "retries: 2"), ":11: sources.buyly.settings.retries: "),
         (
-            ("type: buyly", "type: sap"),
-            ":7: sources.buyly.type: no plugin provides source type 'sap' (installed: buyly",
+            ("type: buyly", "type: oracle-ebs"),
+            ":7: sources.buyly.type: no plugin provides source type 'oracle-ebs' (installed: buyly",
         ),
         (("    defaults:", "    default:"), ":12: sources.buyly.default: "),
     ],

@@ -131,25 +131,32 @@ def test_a_dead_sweeps_lock_is_taken_over(cli: Cli, home: Path) -> None:
 
 @pytest.mark.slow
 def test_wait_waits_for_the_lock(cli: Cli, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
+    import time
+    import types
 
     from cyberreview_policy.cases.sqlite import SqliteStore
     from cyberreview_policy.sweep import run as _sweeping
 
-    monkeypatch.setattr(_sweeping, "WAIT_POLL", 0.05)
     _hold_lock(home, str(EXAMPLES))
+    waits: list[float] = []
 
-    def release() -> None:
-        store = SqliteStore(home / "cases.db")
-        store.release_sweep("SW-other")
-        store.close()
+    def sleep(seconds: float) -> None:
+        """The sweep waits: the other one ends (after the sweep's first wait, whenever
+        that comes)."""
+        waits.append(seconds)
+        if len(waits) == 2:
+            store = SqliteStore(home / "cases.db")
+            store.release_sweep("SW-other")
+            store.close()
+        time.sleep(0.01)
 
-    timer = threading.Timer(0.3, release)
-    timer.start()
+    monkeypatch.setattr(
+        _sweeping, "time", types.SimpleNamespace(sleep=sleep, monotonic=time.monotonic)
+    )
     result = cli("sweep", EXAMPLES, *DEMO, "--wait")
-    timer.join()
     assert result.code == 0, result.err
-    assert "cyberreview: waiting: another sweep of" in result.err
+    assert result.err.count("cyberreview: waiting: another sweep of") == 2
+    assert waits[:2] == [_sweeping.WAIT_POLL] * 2
 
 
 @pytest.mark.slow

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
+
 from cyberreview_policy.runtime import Runtime
 
 NOTE = "Office letter 2021-117: supplier escrow agreement missing"
@@ -124,3 +126,39 @@ def test_reviewer_grants_a_waiver(serve: Any, covered: dict[str, Any]) -> None:
     assert [(w["id"], w["state"]) for w in listed] == [("W-0001", "active")]
     trail = service.get("/v1/audit").json()
     assert trail[-2]["action"] == "waiver.added" and trail[-2]["actor"] == "token:test-reviewer"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_odd_case_ids_are_not_found(
+    serve: Any, covered: dict[str, Any], backend: str, request: pytest.FixtureRequest
+) -> None:
+    """Digits that are not ASCII digits, and numbers no case can have: 404, never 500."""
+    options = {"store": request.getfixturevalue("pg_url")} if backend == "postgresql" else {}
+    service = serve(**options)
+    _open_case(service, covered)
+    for case_id in ("CR-²", "CR-①", "CR-٣", "CR-" + "9" * 30, "CR-" + "7" * 5000, "CR--1"):
+        shown = service.get(f"/v1/cases/{case_id}", role="auditor")
+        assert shown.status_code == 404, (case_id[:40], shown.text[:200])
+        assert shown.json()["error"]["code"] == "not_found"
+        moved = service.post(
+            f"/v1/cases/{case_id}/transitions", {"to": "declared", "on": "2021-06-02"}, "reviewer"
+        )
+        assert moved.status_code == 404, (case_id[:40], moved.text[:200])
+    assert service.get("/v1/cases/CR-1", role="auditor").status_code == 200  # CR-000001
+
+
+@pytest.mark.parametrize("on", ["9999-12-31", "9999-12-30", "2150-01-01"])
+def test_a_transition_dated_absurdly_far_ahead_is_refused(
+    serve: Any, covered: dict[str, Any], on: str
+) -> None:
+    service = serve()
+    case_id = _open_case(service, covered)
+    moved = service.post(
+        f"/v1/cases/{case_id}/transitions", {"to": "declared", "on": on}, role="reviewer"
+    )
+    assert moved.status_code == 409, moved.text
+    assert moved.json()["error"]["code"] == "transition_refused"
+    assert "too far ahead" in moved.json()["error"]["message"]
+    listed = service.get("/v1/cases", role="auditor")  # every later listing still works
+    assert listed.status_code == 200
+    assert [c["state"] for c in listed.json()] == ["open"]

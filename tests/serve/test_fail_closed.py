@@ -110,13 +110,18 @@ def test_source_unreachable(serve: Any, home: Path, buyly: Any) -> None:
     assert 'cyberreview_source_errors_total{source="buyly"} 1.0' in metrics
 
 
-def test_a_broken_waiver_file_blocks(serve: Any, home: Path, covered: dict[str, Any]) -> None:
+def test_a_waiver_file_of_an_earlier_version_blocks_until_imported(
+    serve: Any, home: Path, covered: dict[str, Any]
+) -> None:
+    """Its waivers would be ignored silently: decisions block until it is imported."""
     service = serve()
     passed = {**covered, "review": {"status": "passed"}}
     assert service.decide(passed).json()[0]["decision"] == "allow"
-    (home / "waivers.yaml").write_text("waivers: [{id: 1}]\n", encoding="utf-8")
+    (home / "waivers.d").mkdir()
+    (home / "waivers.d" / "team.yaml").write_text("waivers: [{id: 1}]\n", encoding="utf-8")
     decision = refused(service.decide(passed), "policy_unavailable")
-    assert "waivers.yaml" in decision["error"]["message"]
+    assert "waivers.d/team.yaml" in decision["error"]["message"]
+    assert "cyberreview waivers import" in decision["error"]["message"]
 
 
 def test_tokens_outlive_a_store_outage(serve: Any, pg_url: str, covered: dict[str, Any]) -> None:

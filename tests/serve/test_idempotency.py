@@ -102,3 +102,37 @@ def test_claims_are_won_once_and_taken_over_when_stale(
         assert keep.purge_responses(after) == 1
     finally:
         store.close()
+
+
+def test_keys_of_tokens_whose_names_run_together_do_not_collide(
+    serve: Any, covered: dict[str, Any]
+) -> None:
+    """``ci`` with key ``prod:K1`` and ``ci:prod`` with key ``K1``: two callers, two keys."""
+    service = serve()
+    store = Runtime(store_url=service.store_url).store()
+    for name in ("ci", "ci:prod"):
+        service.tokens[name] = store.create_token(name, "gate", "pytest")[1]  # type: ignore[attr-defined]
+    store.close()
+    first = {"records": [covered], "as_of": "2021-06-01"}
+    second = {"records": [{**covered, "id": "PO-OTHER/1"}], "as_of": "2021-06-01"}
+    mine = service.post("/v1/decisions", first, role="ci", headers={"Idempotency-Key": "prod:K1"})
+    theirs = service.post(
+        "/v1/decisions", second, role="ci:prod", headers={"Idempotency-Key": "K1"}
+    )
+    assert mine.status_code == theirs.status_code == 200, theirs.text
+    assert [d["record_id"] for d in theirs.json()] == ["PO-OTHER/1"]
+
+
+def test_a_new_token_of_a_revoked_ones_name_does_not_get_its_answers(
+    serve: Any, covered: dict[str, Any]
+) -> None:
+    service = serve()
+    store = Runtime(store_url=service.store_url).store()
+    service.tokens["ci"] = store.create_token("ci", "gate", "pytest")[1]  # type: ignore[attr-defined]
+    body = {"records": [covered], "as_of": "2021-06-01", "request_id": "R-9"}
+    assert service.post("/v1/decisions", body, role="ci").json()[0]["actions"][0]["created"]
+    store.revoke_token("ci", "pytest")  # type: ignore[attr-defined]
+    service.tokens["ci"] = store.create_token("ci", "gate", "pytest")[1]  # type: ignore[attr-defined]
+    store.close()
+    again = service.post("/v1/decisions", body, role="ci").json()
+    assert again[0]["actions"][0]["created"] is False  # decided anew: the case was open

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..models.outcomes import CaseKind
+from ..models.waiver import Waiver
 from .audit import AuditEntry
 from .lifecycle import ENDED_STATES, Event
 from .trackerstate import TrackerRef
+from .waiverstate import Imported
 
 #: Material kinds (Art. 7 of 2020, Art. 8 of the 2021 revision).
 MATERIAL_KINDS = (
@@ -167,6 +169,15 @@ class CaseStore(Protocol):
 
     def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]: ...
 
+    def trail_of(self, subjects: Sequence[str], actions: str) -> list[tuple[AuditEntry, bool]]:
+        """The entries about ``subjects`` (cases, waivers) whose action starts with
+        ``actions``, oldest first, each with whether its hash and link still fit."""
+        ...
+
+    def material_digests(self) -> Iterator[tuple[str, str, str, str]]:
+        """(case id, kind, SHA-256 recorded, SHA-256 of the content) of every material."""
+        ...
+
     def checkpoint(self, source: str) -> Any | None:
         """The stored checkpoint of a source's last complete read."""
         ...
@@ -186,11 +197,22 @@ class CaseStore(Protocol):
 
     def previous_run(self, scope: str, before: str) -> dict[str, Any] | None: ...
 
-    def acquire_sweep(self, scopes: Sequence[str], run_id: str, owner: str) -> None: ...
+    def acquire_sweep(self, scopes: Sequence[str], run_id: str, owner: str) -> list[str]: ...
 
     def heartbeat_sweep(self, run_id: str) -> None: ...
 
     def release_sweep(self, run_id: str) -> None: ...
+
+    # waivers (cases/waiverstate.py): rows, ids issued by the store, audited changes
+    def waivers(self) -> list[Waiver]: ...
+
+    def waivers_stamp(self) -> tuple[int, int]: ...
+
+    def add_waiver(self, waiver: Waiver, actor: str) -> Waiver: ...
+
+    def revoke_waiver(self, waiver_id: str, on: dt.date, actor: str, reason: str) -> Waiver: ...
+
+    def import_waivers(self, waivers: Sequence[Waiver], actor: str, source: str) -> Imported: ...
 
     # case trackers (cases/trackerstate.py): which issue mirrors which case
     def tracker_refs(self, tracker: str) -> dict[str, TrackerRef]: ...

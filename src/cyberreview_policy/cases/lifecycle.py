@@ -31,6 +31,10 @@ STATES = (
 )
 ENDED_STATES = ("not_required", "passed", "failed", "withdrawn")
 
+#: How far ahead of today a step may be dated.  A clock that starts on a later day
+#: runs past the last date there is (a step on 9999-12-31 broke every later listing).
+MAX_AHEAD = dt.timedelta(days=366)
+
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "review": {
         "open": ("declared", "withdrawn"),
@@ -88,6 +92,17 @@ def next_states(kind: str, state: str, events: Sequence[Event]) -> tuple[str, ..
     return allowed
 
 
+def check_date(case_id: str, on: dt.date, today: dt.date | None = None) -> None:
+    """Raise :class:`TransitionError` if a step of ``case_id`` dated ``on`` lies more than
+    :data:`MAX_AHEAD` after ``today``."""
+    today = today or dt.date.today()
+    if (on - today) > MAX_AHEAD:
+        raise TransitionError(
+            f"case {case_id}: --on {on} is too far ahead: a step may be dated at most "
+            f"{MAX_AHEAD.days} days after today ({today})"
+        )
+
+
 def check_transition(
     case_id: str,
     kind: str,
@@ -101,6 +116,7 @@ def check_transition(
     """Raise :class:`TransitionError` unless ``state -> to_state`` on ``on`` is allowed."""
     if to_state not in STATES:
         raise TransitionError(f"unknown state {to_state!r}; states: {', '.join(STATES)}")
+    check_date(case_id, on)
     allowed = next_states(kind, state, events)
     if to_state not in allowed:
         where = f"{', '.join(allowed)}" if allowed else "nowhere: it is closed"

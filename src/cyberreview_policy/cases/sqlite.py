@@ -1,7 +1,9 @@
 """The embedded case store: one SQLite file, by default ``$CYBERREVIEW_HOME/cases.db``.
 
 WAL mode and a busy timeout let concurrent gates on one machine share it;
-``BEGIN IMMEDIATE`` serialises writers, so the audit chain stays a chain.
+``BEGIN IMMEDIATE`` serialises writers, so the audit chain stays a chain.  A
+writer waits for another's lock at most ``$CYBERREVIEW_STORE_TIMEOUT`` seconds
+(default 5): a process stopped inside a write holds the lock until it dies.
 The file is created owner-only (0600): case material is confidential.
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CaseStoreError
-from .sqlstore import SqlStore
+from .sqlstore import SqlStore, store_timeout
 
 
 def path_from_url(url: str) -> Path:
@@ -28,24 +30,20 @@ def path_from_url(url: str) -> Path:
     return Path(rest[3:] if rest.startswith("///") else rest)
 
 
-BUSY_WAIT = 30.0  # seconds, as the connection's busy timeout
-
-
-def _wal(db: sqlite3.Connection) -> None:
+def _wal(db: sqlite3.Connection, timeout: float) -> None:
     """Put the file in WAL mode (it stays so).  Two processes opening a new file at
     once can both ask; SQLite then answers one with "database is locked" at once,
     without waiting on its busy timeout (the lock upgrade would deadlock), so wait
-    and ask again, as the busy timeout would."""
-    waited = 0.0
+    and ask again, as the busy timeout would, for at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
     while True:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or waited >= BUSY_WAIT:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
                 raise
         time.sleep(0.02)
-        waited += 0.02
 
 
 class SqliteStore(SqlStore):
@@ -54,25 +52,30 @@ class SqliteStore(SqlStore):
     serial = "INTEGER"  # a rowid alias: cases are never deleted, so ids are never reused
     blob = "BLOB"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, timeout: float | None = None):
         self.path = path
         self.name = str(path)
         self.url = f"sqlite:///{path}"
+        self.timeout = store_timeout() if timeout is None else timeout
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fresh = not path.exists()
-            self._db = sqlite3.connect(path, timeout=BUSY_WAIT, isolation_level=None)
+            self._db = sqlite3.connect(path, timeout=self.timeout, isolation_level=None)
             if fresh:
                 os.chmod(path, 0o600)  # case material is confidential (Art. 16)
-            _wal(self._db)
-            self._db.execute("PRAGMA busy_timeout=30000")
+            _wal(self._db, self.timeout)
+            self._db.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
             self._db.execute("PRAGMA foreign_keys=ON")
         except (sqlite3.Error, OSError) as exc:
+            if self._busy(exc):
+                raise self._failure("opening it", exc) from None
             raise CaseStoreError(f"cannot open case store {path}: {exc}") from None
         try:
             self._migrate()
         except sqlite3.Error as exc:
             self._db.close()
+            if self._busy(exc):
+                raise self._failure("opening it", exc) from None
             raise CaseStoreError(f"cannot open case store {path}: {exc}") from None
         except BaseException:
             self._db.close()
@@ -83,6 +86,9 @@ class SqliteStore(SqlStore):
 
     def _errors(self) -> tuple[type[BaseException], ...]:
         return (sqlite3.Error,)
+
+    def _busy(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
 
     @contextmanager
     def _write(self) -> Iterator[None]:

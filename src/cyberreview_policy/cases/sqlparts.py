@@ -20,5 +20,8 @@ class SqlPart:
     def _guard(self, what: str) -> Any:
         raise NotImplementedError
 
+    def _unhurried(self) -> Any:
+        raise NotImplementedError
+
     def _append_audit(self, action: str, actor: str, **fields: Any) -> Any:
         raise NotImplementedError

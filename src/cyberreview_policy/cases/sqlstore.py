@@ -11,20 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import re
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
+from ..env import DEFAULT_STORE_TIMEOUT, STORE_TIMEOUT_ENV
 from ..errors import CaseStoreError, TransitionError, UnknownCaseError
-from .audit import GENESIS, AuditEntry, sealed
+from .auditstate import MIGRATION as AUDIT_SUBJECT_MIGRATION
+from .auditstate import AuditState
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
-from .lifecycle import ENDED_STATES, Event, check_transition
+from .lifecycle import ENDED_STATES, Event, check_date, check_transition
 from .servestate import MIGRATION as SERVE_MIGRATION
 from .servestate import ServeState
+from .sweepstate import LOCK_HOLDER_MIGRATION, FindingChange, SweepState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
-from .sweepstate import FindingChange, SweepState
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
 from .trackerstate import TrackerState
+from .waiverstate import MIGRATION as WAIVER_MIGRATION
+from .waiverstate import WaiverState
 
 _ENDED = ", ".join(f"'{state}'" for state in ENDED_STATES)
 
@@ -101,6 +107,9 @@ MIGRATIONS: tuple[str, ...] = (
     SWEEP_MIGRATION,
     SERVE_MIGRATION,
     TRACKER_MIGRATION,
+    LOCK_HOLDER_MIGRATION,
+    WAIVER_MIGRATION,
+    AUDIT_SUBJECT_MIGRATION,
 )
 
 _CASE_COLUMNS = (
@@ -108,18 +117,41 @@ _CASE_COLUMNS = (
     "created_at, updated_at, summary, record_digest"
 )
 _EVENT_COLUMNS = "case_seq, n, kind, on_date, at, actor, from_state, to_state, note, details"
-_AUDIT_COLUMNS = "seq, at, actor, action, subject, pack, record_digest, details, prev_hash, hash"
 
 
 def case_id(seq: int) -> str:
     return f"CR-{seq:06d}"
 
 
+#: ``CR-`` and a number a case can have: ASCII digits (``str.isdigit`` also takes
+#: ``²`` and ``①``), at most 18 of them after leading zeros (a 64-bit integer)
+_CASE_ID = re.compile(r"CR-0*([0-9]{1,18})")
+
+
 def parse_case_id(text: str) -> int:
-    prefix, _, number = text.partition("-")
-    if prefix != "CR" or not number.isdigit():
-        raise UnknownCaseError(f"no case {text!r}: case ids look like CR-000001")
-    return int(number)
+    match = _CASE_ID.fullmatch(text)
+    if match is None:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise UnknownCaseError(f"no case {shown!r}: case ids look like CR-000001")
+    return int(match.group(1))
+
+
+def store_timeout() -> float:
+    """``$CYBERREVIEW_STORE_TIMEOUT`` (seconds, more than 0, at most an hour), or
+    :data:`~..env.DEFAULT_STORE_TIMEOUT`: how long the case store waits for a lock
+    that another process holds (a stuck sweep, a session left open) before giving up."""
+    text = os.environ.get(STORE_TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_STORE_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 3600:  # NaN is refused too
+        raise CaseStoreError(
+            f"{STORE_TIMEOUT_ENV}={text!r}: give seconds, more than 0 and at most 3600"
+        )
+    return seconds
 
 
 def _now() -> dt.datetime:
@@ -130,11 +162,12 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-class SqlStore(SweepState, ServeState, TrackerState):
+class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str
     name: str  # for messages: the file or the server
+    timeout: float  # seconds to wait for another process's lock (CYBERREVIEW_STORE_TIMEOUT)
     serial = "INTEGER"
     blob = "BLOB"
 
@@ -150,12 +183,23 @@ class SqlStore(SweepState, ServeState, TrackerState):
     def _errors(self) -> tuple[type[BaseException], ...]:
         raise NotImplementedError
 
+    def _busy(self, exc: BaseException) -> bool:
+        """Whether ``exc`` says the store's timeout ran out waiting for a lock."""
+        raise NotImplementedError
+
+    def _unhurried(self) -> AbstractContextManager[None]:
+        """No statement timeout meanwhile: for reads that may take long (the whole
+        audit trail, every case); waits for locks stay bounded."""
+        return nullcontext()
+
     def close(self) -> None:
         raise NotImplementedError
 
     # -- schema -----------------------------------------------------------------
 
     def _migrate(self) -> None:
+        if self._up_to_date():  # no write lock to take: a stuck writer does not stop a reader
+            return
         with self._write():
             self._execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = self._execute("SELECT version FROM schema_version").fetchone()
@@ -173,13 +217,28 @@ class SqlStore(SweepState, ServeState, TrackerState):
                 self._execute("DELETE FROM schema_version")
                 self._execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
 
+    def _up_to_date(self) -> bool:
+        try:
+            row = self._execute("SELECT version FROM schema_version").fetchone()
+        except self._errors():
+            return False  # a new store; any other failure, the migration reports
+        return row is not None and row[0] == len(MIGRATIONS)
+
     @contextmanager
     def _guard(self, what: str) -> Iterator[None]:
         """Turn driver errors into :class:`CaseStoreError` naming the store."""
         try:
             yield
         except self._errors() as exc:
-            raise CaseStoreError(f"case store {self.name}: {what}: {exc}") from None
+            raise self._failure(what, exc) from None
+
+    def _failure(self, what: str, exc: BaseException) -> CaseStoreError:
+        if self._busy(exc):
+            return CaseStoreError(
+                f"case store {self.name} is busy: another process has held its lock for "
+                f"more than {self.timeout:g} s ({STORE_TIMEOUT_ENV}); gave up {what}"
+            )
+        return CaseStoreError(f"case store {self.name}: {what}: {exc}")
 
     # -- reading --------------------------------------------------------------
 
@@ -264,7 +323,7 @@ class SqlStore(SweepState, ServeState, TrackerState):
         if kind:
             query += " AND kind = ?"
             params.append(kind)
-        with self._guard("listing cases"):
+        with self._guard("listing cases"), self._unhurried():
             rows = self._execute(query + " ORDER BY seq", params).fetchall()
             events = self._events([row[0] for row in rows])
             return [self._case(row, events[row[0]]) for row in rows]
@@ -325,6 +384,8 @@ class SqlStore(SweepState, ServeState, TrackerState):
                             "kind": request.kind,
                             "rule": request.rule,
                             "record": request.record_id,
+                            "key": request.record_key,
+                            "opened_on": request.opened_on.isoformat(),
                         },
                     )
                     return self._case(row), True
@@ -422,6 +483,7 @@ class SqlStore(SweepState, ServeState, TrackerState):
     def extend(self, case_id: str, days: int, on: dt.date, actor: str, note: str) -> Case:
         if days <= 0:
             raise TransitionError("an extension is a positive number of working days")
+        check_date(case_id, on)
         with self._guard("extending a case"), self._write():
             case = self._locked(case_id)
             if case.state != "special_review":
@@ -453,6 +515,7 @@ class SqlStore(SweepState, ServeState, TrackerState):
             )
         if len(content) > MAX_MATERIAL_BYTES:
             raise CaseStoreError(f"{filename} is larger than {MAX_MATERIAL_BYTES // 2**20} MB")
+        check_date(case_id, on)
         sha = hashlib.sha256(content).hexdigest()
         with self._guard("attaching material"), self._write():
             case = self._locked(case_id)
@@ -473,7 +536,12 @@ class SqlStore(SweepState, ServeState, TrackerState):
                     actor,
                     subject=case.id,
                     pack=case.pack,
-                    details={"material": kind, "sha256": sha, "size": len(content)},
+                    details={
+                        "material": kind,
+                        "sha256": sha,
+                        "size": len(content),
+                        "on": on.isoformat(),
+                    },
                 )
         return Material(kind, filename, len(content), sha, on, actor)
 
@@ -490,6 +558,20 @@ class SqlStore(SweepState, ServeState, TrackerState):
             for k, name, size, sha, on, actor, content in rows
         ]
 
+    def material_digests(self) -> Iterator[tuple[str, str, str, str]]:
+        """(case id, kind, the SHA-256 recorded, the SHA-256 of the content) of every
+        material, one content in memory at a time."""
+        with self._guard("reading material"):
+            keys = self._execute(
+                "SELECT case_seq, kind, sha256 FROM materials ORDER BY case_seq, kind, sha256"
+            ).fetchall()
+            for seq, kind, sha in keys:
+                row = self._execute(
+                    "SELECT content FROM materials WHERE case_seq = ? AND kind = ? AND sha256 = ?",
+                    (seq, kind, sha),
+                ).fetchone()
+                yield case_id(seq), kind, sha, hashlib.sha256(bytes(row[0])).hexdigest()
+
     def _note_resolved(self, change: FindingChange, on: dt.date, actor: str) -> None:
         """Inside the caller's transaction: a note on the open case ``change.rule``
         opened for the record, if there is one."""
@@ -502,117 +584,9 @@ class SqlStore(SweepState, ServeState, TrackerState):
         for seq, pack in rows:
             self._add_event(seq, "note", on, actor, note=note, details={"rule": change.rule})
             self._append_audit(
-                "case.note", actor, subject=case_id(seq), pack=pack, details={"note": note}
-            )
-
-    # -- source checkpoints ---------------------------------------------------------
-
-    def checkpoint(self, source: str) -> Any | None:
-        """The stored checkpoint of a source's last complete read, or ``None``."""
-        with self._guard("reading a checkpoint"):
-            row = self._execute(
-                "SELECT value FROM checkpoints WHERE source = ?", (source,)
-            ).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def save_checkpoint(self, source: str, value: Any, actor: str) -> None:
-        """Store a complete read's checkpoint (and say so in the audit trail)."""
-        text = json.dumps(value, sort_keys=True)
-        with self._guard("storing a checkpoint"), self._write():
-            self._execute("DELETE FROM checkpoints WHERE source = ?", (source,))
-            self._execute(
-                "INSERT INTO checkpoints (source, value, updated_at) VALUES (?, ?, ?)",
-                (source, text, _now().isoformat()),
-            )
-            self._append_audit("source.checkpoint", actor, subject=source, details={"value": value})
-
-    # -- the audit trail ----------------------------------------------------------
-
-    def _append_audit(self, action: str, actor: str, **fields: Any) -> AuditEntry:
-        """Append inside the caller's write transaction."""
-        head = self._execute("SELECT count, hash FROM audit_head WHERE id = 1").fetchone()
-        count, prev = (head[0], head[1]) if head else (0, GENESIS)
-        entry = sealed(
-            AuditEntry(
-                seq=count + 1,
-                at=_now(),
-                actor=actor,
-                action=action,
-                subject=fields.get("subject"),
-                pack=fields.get("pack"),
-                record_digest=fields.get("record_digest"),
-                details=fields.get("details") or {},
-            ),
-            prev,
-        )
-        self._execute(
-            f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.seq,
-                entry.at.isoformat(),
-                entry.actor,
-                entry.action,
-                entry.subject,
-                entry.pack,
-                entry.record_digest,
-                _dumps(entry.details),
-                entry.prev_hash,
-                entry.hash,
-            ),
-        )
-        if head is None:
-            self._execute(
-                "INSERT INTO audit_head (id, count, hash) VALUES (1, ?, ?)", (entry.seq, entry.hash)
-            )
-        else:
-            self._execute(
-                "UPDATE audit_head SET count = ?, hash = ? WHERE id = 1", (entry.seq, entry.hash)
-            )
-        return entry
-
-    def audit(
-        self,
-        action: str,
-        actor: str,
-        *,
-        subject: str | None = None,
-        pack: str | None = None,
-        record_digest: str | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> AuditEntry:
-        with self._guard("writing the audit trail"), self._write():
-            return self._append_audit(
-                action,
+                "case.note",
                 actor,
-                subject=subject,
+                subject=case_id(seq),
                 pack=pack,
-                record_digest=record_digest,
-                details=details,
+                details={"note": note, "on": on.isoformat()},
             )
-
-    def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]:
-        query = f"SELECT {_AUDIT_COLUMNS} FROM audit"
-        params: tuple[Any, ...] = ()
-        if since is not None:
-            query += " WHERE at >= ?"
-            params = (since.isoformat(),)
-        with self._guard("reading the audit trail"):
-            rows = self._execute(query + " ORDER BY seq", params).fetchall()
-        for seq, at, actor, action, subject, pack, digest, details, prev, hash_ in rows:
-            yield AuditEntry(
-                seq=seq,
-                at=dt.datetime.fromisoformat(at),
-                actor=actor,
-                action=action,
-                subject=subject,
-                pack=pack,
-                record_digest=digest,
-                details=json.loads(details),
-                prev_hash=prev,
-                hash=hash_,
-            )
-
-    def audit_head(self) -> tuple[int, str] | None:
-        with self._guard("reading the audit trail"):
-            row = self._execute("SELECT count, hash FROM audit_head WHERE id = 1").fetchone()
-        return (int(row[0]), str(row[1])) if row else None

@@ -5,15 +5,21 @@
   open case that the finding which opened it no longer fires.
 - **Runs**: one row per sweep (scope, times, completeness, summary), for
   "since the previous sweep" in reports.
+- **Checkpoints**: where a source's last complete read ended, for ``--since last``.
 - **Locks**: one per source (and shard): a second sweep of the same source
-  refuses, naming the first, or waits; a lock whose heartbeat stopped (its
-  sweep died) is taken over.
+  refuses, naming the first, or waits.  A lock is taken over at once when its
+  sweep's process is gone from this host (same host name, boot and process
+  namespace: so a pid is comparable), and after ten minutes without a
+  heartbeat from anywhere else.  A living process keeps its lock, however
+  stuck.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +57,40 @@ CREATE TABLE sweep_locks (
 
 #: a lock whose sweep has not beaten its heart for this long is taken over
 STALE_AFTER = dt.timedelta(minutes=10)
+
+#: who holds a sweep lock: the host and the process (added to ``sweep_locks``)
+LOCK_HOLDER_MIGRATION = """
+ALTER TABLE sweep_locks ADD COLUMN host TEXT;
+ALTER TABLE sweep_locks ADD COLUMN pid INTEGER
+"""
+
+
+def this_host() -> str:
+    """This machine and process namespace: where a pid names the same process.
+    (A host name alone is not enough: containers may share one.)"""
+    parts = [socket.gethostname()]
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as boot:
+            parts.append(boot.read().strip())
+        parts.append(os.readlink("/proc/self/ns/pid"))
+    except OSError:
+        pass  # not Linux: the host name alone
+    return " ".join(parts)
+
+
+def process_gone(pid: int) -> bool:
+    """Whether no process ``pid`` runs on this host (a zombie is gone: it runs nothing)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # another user's process: alive
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -164,21 +204,33 @@ class SweepState(SqlPart):
 
     # -- locks ------------------------------------------------------------------------
 
-    def acquire_sweep(self, scopes: Sequence[str], run_id: str, owner: str) -> None:
+    def acquire_sweep(self, scopes: Sequence[str], run_id: str, owner: str) -> list[str]:
         """Take the lock of every scope, or none: raise :class:`SweepBusyError`
-        naming the sweep that holds one."""
-        now = _now()
+        naming the sweep that holds one.  Returns what was taken over, one line each
+        (a dead sweep's lock)."""
+        now, host, pid = _now(), this_host(), os.getpid()
+        taken: list[str] = []
         with self._guard("locking the sweep"), self._write():
             for scope in scopes:
                 row = self._execute(
-                    "SELECT run_id, owner, started_at, heartbeat_at FROM sweep_locks "
+                    "SELECT run_id, owner, started_at, heartbeat_at, host, pid FROM sweep_locks "
                     "WHERE scope = ?",
                     (scope,),
                 ).fetchone()
                 if row is None:
                     continue
-                held_by, held_owner, started, beat = row
-                if now - dt.datetime.fromisoformat(beat) < STALE_AFTER:
+                held_by, held_owner, started, beat, held_host, held_pid = row
+                if held_host == host and held_pid is not None and process_gone(held_pid):
+                    taken.append(
+                        f"the lock of {scope} was taken over from run {held_by} "
+                        f"(pid {held_pid} on this host is gone)"
+                    )
+                elif now - dt.datetime.fromisoformat(beat) >= STALE_AFTER:
+                    taken.append(
+                        f"the lock of {scope} was taken over from run {held_by} by "
+                        f"{held_owner} (no heartbeat since {beat})"
+                    )
+                else:
                     raise SweepBusyError(
                         f"another sweep of {scope} is running: run {held_by} by {held_owner}, "
                         f"since {started} (last heartbeat {beat}); wait for it, or use --wait"
@@ -186,10 +238,11 @@ class SweepState(SqlPart):
             for scope in scopes:
                 self._execute("DELETE FROM sweep_locks WHERE scope = ?", (scope,))
                 self._execute(
-                    "INSERT INTO sweep_locks (scope, run_id, owner, started_at, heartbeat_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (scope, run_id, owner, now.isoformat(), now.isoformat()),
+                    "INSERT INTO sweep_locks (scope, run_id, owner, started_at, heartbeat_at, "
+                    "host, pid) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (scope, run_id, owner, now.isoformat(), now.isoformat(), host, pid),
                 )
+        return taken
 
     def heartbeat_sweep(self, run_id: str) -> None:
         with self._guard("locking the sweep"), self._write():
@@ -201,3 +254,24 @@ class SweepState(SqlPart):
     def release_sweep(self, run_id: str) -> None:
         with self._guard("unlocking the sweep"), self._write():
             self._execute("DELETE FROM sweep_locks WHERE run_id = ?", (run_id,))
+
+    # -- source checkpoints ---------------------------------------------------------
+
+    def checkpoint(self, source: str) -> Any | None:
+        """The stored checkpoint of a source's last complete read, or ``None``."""
+        with self._guard("reading a checkpoint"):
+            row = self._execute(
+                "SELECT value FROM checkpoints WHERE source = ?", (source,)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_checkpoint(self, source: str, value: Any, actor: str) -> None:
+        """Store a complete read's checkpoint (and say so in the audit trail)."""
+        text = json.dumps(value, sort_keys=True)
+        with self._guard("storing a checkpoint"), self._write():
+            self._execute("DELETE FROM checkpoints WHERE source = ?", (source,))
+            self._execute(
+                "INSERT INTO checkpoints (source, value, updated_at) VALUES (?, ?, ?)",
+                (source, text, _now().isoformat()),
+            )
+            self._append_audit("source.checkpoint", actor, subject=source, details={"value": value})

@@ -18,6 +18,9 @@ Every gate decision, sweep summary, case transition, attachment, waiver change
 and override is appended to the audit trail in the case store, with time,
 actor, pack and a digest of the record.  Each entry carries the hash of the
 one before it, so an edited or deleted entry is detected by "audit verify".
+It also replays the trail and compares every case (state, kind, record,
+dates, every step, material digests) and every waiver with the tables, so a
+row changed in the database behind cyberreview's back is named too.
 """
 EXAMPLES = """\
 examples:
@@ -32,10 +35,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     verify = add_command(
         verbs,
         "verify",
-        "recompute the hash chain; exit 1 naming the first broken entry",
+        "recompute the hash chain and replay it against the tables; exit 1 on a difference",
         "Recompute every entry's hash and its link to the one before, and compare the "
-        "end of the chain with the head the store recorded.  Exit 0 when intact, 1 when "
-        "not (naming the first entry that does not fit).",
+        "end of the chain with the head the store recorded; then replay the trail and "
+        "compare every case (state, kind, record, opening date, each step and its date, "
+        "material digests, recomputed from the content) and every waiver with the store's "
+        "tables.  Exit 0 when all agree, 1 when not (naming the first entry that does not "
+        "fit, and each case or waiver that differs).",
         "examples:\n  cyberreview audit verify\n"
         "  cyberreview audit verify --store postgresql://auditor@db.internal/cases\n",
     )
@@ -59,18 +65,30 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def run_verify(args: argparse.Namespace, rt: Runtime) -> int:
     from ..cases.audit import verify
+    from ..cases.trail import state_problems
 
     store = rt.store()
     try:
-        verdict = verify(store.audit_entries(), store.audit_head())
+        entries = list(store.audit_entries())
+        verdict = verify(entries, store.audit_head())
+        problems = state_problems(store, entries)
     finally:
         store.close()
     where = redact_url(store.url)
     if verdict.ok:
         sys.stdout.write(f"audit trail intact: {verdict.entries} entries in {where}\n")
-        return EXIT_OK
-    sys.stdout.write(f"audit trail BROKEN at entry {verdict.broken}: {verdict.reason} ({where})\n")
-    return EXIT_WARN
+    else:
+        sys.stdout.write(
+            f"audit trail BROKEN at entry {verdict.broken}: {verdict.reason} ({where})\n"
+        )
+    for line in problems:
+        sys.stdout.write(line + "\n")
+    if problems:
+        sys.stdout.write(
+            f"{len(problems)} difference(s) between the store and its audit trail: "
+            "changed outside cyberreview\n"
+        )
+    return EXIT_OK if verdict.ok and not problems else EXIT_WARN
 
 
 def run_export(args: argparse.Namespace, rt: Runtime) -> int:

@@ -120,6 +120,7 @@ class Session:
         self.actor = args.actor or current_actor()
         self.connected: Connected = connect(rt, args.system)
         self._decider: ChangeDecider | None = None
+        self._waivers = (0, 0)
         try:
             self.source = rt.configured_source(self.connected.config.source)
             self.store = rt.store()
@@ -137,10 +138,12 @@ class Session:
         from ..engine.gatekeeper import Gatekeeper
 
         as_of = self.args.as_of or dt.date.today()
-        if self._decider is None or self._decider.as_of != as_of:
-            engine = self.rt.engine(select_packs(self.rt, self.args.pack, as_of))
+        waivers = self.store.waivers_stamp()  # a waiver granted meanwhile applies
+        if self._decider is None or (self._decider.as_of, self._waivers) != (as_of, waivers):
+            engine = self.rt.engine(select_packs(self.rt, self.args.pack, as_of), store=self.store)
             keeper = Gatekeeper(engine, self.store, self.rt.calendar, self.actor)
             self._decider = ChangeDecider(keeper, source=self.source, as_of=as_of)
+            self._waivers = waivers
         return self._decider
 
     def handle(self, ref: str) -> Outcome:

@@ -70,7 +70,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument(
         "--no-cases",
         action="store_true",
-        help="decide without the case store: open no case, use none, record nothing",
+        help="decide without the case store: open no case, use none (nor its waivers), "
+        "record nothing",
     )
     p.add_argument(
         "--override",
@@ -177,9 +178,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     overrides = _overrides(args, record, packs, as_of)
     ci = _ci_outputs(args, packs, as_of)
     try:
-        decision = _decide(
-            args, rt, rt.engine(packs, overrides), record=record, as_of=as_of, overrides=overrides
-        )
+        decision = _decide(args, rt, packs, record=record, as_of=as_of, overrides=overrides)
         if args.format == "json":
             sys.stdout.write(dumps(decision, indent=2) + "\n")
         else:
@@ -205,7 +204,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
 def _decide(
     args: argparse.Namespace,
     rt: Runtime,
-    engine: Any,
+    packs: list[Any],
     *,
     record: Any,
     as_of: dt.date,
@@ -215,9 +214,10 @@ def _decide(
     from ..env import current_actor
 
     if args.no_cases:
-        return Gatekeeper(engine).decide(record, as_of)
+        return Gatekeeper(rt.engine(packs)).decide(record, as_of)
     store = rt.store()
     try:
+        engine = rt.engine(packs, overrides, store)
         keeper = Gatekeeper(engine, store, rt.calendar, args.actor or current_actor())
         return keeper.decide(record, as_of, overrides=overrides)
     finally:

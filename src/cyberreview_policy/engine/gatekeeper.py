@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..cases.calendar import WorkCalendar
     from ..models.decision import Decision
     from ..models.validate import RecordData
-    from ..waivers import Waiver
+    from ..models.waiver import Waiver
 
 
 class Gatekeeper:
@@ -60,9 +60,9 @@ class Gatekeeper:
         cases = self._cases
         if cases is None:
             return self.engine.decide(record, as_of)
-        evaluated, facts = cases.prepare(record, as_of)
-        decision = self.engine.decide(evaluated, as_of)
-        cases.finish(decision, record, facts)
+        prepared = cases.prepare(record, as_of)
+        decision = self.engine.decide(prepared.record, as_of)
+        cases.finish(decision, record, prepared)
         for waiver in overrides:
             cases.audit_override(record, waiver)
         if audit is not None:

@@ -320,7 +320,7 @@ def _case_routes(app: FastAPI, service: Service) -> None:
         """Every waiver with its state today: active, expired, revoked or not yet."""
         from . import waiver_routes
 
-        return _json(waiver_routes.listing())
+        return _json(await in_store(waiver_routes.listing))
 
     @app.get("/v1/audit", tags=["cases"], responses=ERRORS)
     async def audit(

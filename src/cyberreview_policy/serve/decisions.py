@@ -1,8 +1,8 @@
 """``POST /v1/decisions``: parse, decide under the case store, fail closed, remember.
 
 Runs on a worker thread (see :mod:`.pool`).  What the service cannot do is
-never an ``allow``: a source or store it cannot reach, a pack or waiver file
-it cannot load, a rule that fails, each gives ``block`` with an ``error``
+never an ``allow``: a source or store it cannot reach, a pack it cannot load,
+a waiver it cannot use, a rule that fails, each gives ``block`` with an ``error``
 naming a machine code, in an HTTP 200 answer like any decision (gates parse
 one shape).  Only the caller's own mistakes are 4xx.
 """
@@ -142,6 +142,14 @@ def refused_decision(
     }
 
 
+def scoped_key(principal: Principal, key: str) -> str:
+    """Where ``key`` is kept: under the caller's token id (its name may be shared by a
+    token revoked before, and names may contain the separator), length-prefixed so
+    that no two (caller, key) pairs spell the same string."""
+    owner = principal.token_id or f"anonymous:{principal.role}"
+    return f"{len(owner)}:{owner}:{key}"
+
+
 class RequestDecider:
     """Answers ``POST /v1/decisions``: parses, decides each record, remembers answers."""
 
@@ -186,8 +194,13 @@ class RequestDecider:
         engine = None
         failed: tuple[str, str] | None = None
         try:
-            engine = self.engines.for_date(parsed.as_of)
-            refs = [{"id": p.ref["id"], "version": p.ref["version"]} for p in engine.packs]
+            packs = self.engines.packs(parsed.as_of)
+            refs = [{"id": p.ref["id"], "version": p.ref["version"]} for p in packs]
+            with self.workers.store() as store:
+                engine = self.engines.for_date(parsed.as_of, store)
+        except CaseStoreError as exc:
+            self.metrics.store_error()
+            failed = ("store_unavailable", str(exc))
         except CyberreviewError as exc:
             failed = ("policy_unavailable", str(exc))
         records = parsed.records
@@ -247,7 +260,7 @@ class RequestDecider:
         """The stored answer to ``key``, or a new one (this request claimed the key)."""
         from ..cases.servestate import serve_store
 
-        scoped = f"{principal.actor}:{key}"
+        scoped = scoped_key(principal, key)
         fingerprint = hashlib.sha256(body).hexdigest()
         deadline = time.monotonic() + WAIT_FOR_DUPLICATE
         try:

@@ -1,8 +1,7 @@
 """``/v1/waivers``: reviewers grant waivers, reviewers and auditors list them.
 
-Waivers are the host's files (``$CYBERREVIEW_HOME/waivers.yaml``, as
-``cyberreview waivers`` keeps them); behind several replicas, give them one
-shared ``CYBERREVIEW_HOME`` volume, or each replica sees only its own.
+Waivers live in the case store, as ``cyberreview waivers`` keeps them: every
+replica on the store sees the same ones, and the store numbers them.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Refusal, UsageError, WaiverError
-from ..waivers import Scope, load_all, waiver_files
+from ..waivers import Scope
 
 if TYPE_CHECKING:
     from ..cases.base import CaseStore
@@ -50,13 +49,7 @@ def grant(service: Service, who: Principal, body: bytes, store: CaseStore) -> di
     return waiver.to_yaml()
 
 
-def listing() -> list[dict[str, Any]]:
-    """Every waiver of the host, with its state today."""
-    from ..env import home_dir
-
+def listing(store: CaseStore) -> list[dict[str, Any]]:
+    """Every waiver of the store, with its state today."""
     today = dt.date.today()
-    try:
-        waivers = load_all(waiver_files(home_dir()))
-    except WaiverError as exc:
-        raise Refusal(409, "invalid_waiver_file", str(exc)) from None
-    return [{**w.to_yaml(), "state": w.state(today)} for w in waivers]
+    return [{**w.to_yaml(), "state": w.state(today)} for w in store.waivers()]

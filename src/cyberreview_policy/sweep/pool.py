@@ -60,11 +60,11 @@ def _init(setup: WorkerSetup) -> None:
         policy_dirs=setup.policy_dirs,
         config_path=setup.config_path,
     )
-    engine = rt.engine(rt.packs(list(setup.packs), setup.as_of))
-    gatekeeper, tracker = Gatekeeper(engine), None
+    packs = rt.packs(list(setup.packs), setup.as_of)
+    gatekeeper, tracker = Gatekeeper(rt.engine(packs)), None
     if setup.store_url is not None:
         store = rt.store()
-        gatekeeper = Gatekeeper(engine, store, rt.calendar, setup.actor)
+        gatekeeper = Gatekeeper(rt.engine(packs, store=store), store, rt.calendar, setup.actor)
         if setup.track:
             tracker = FindingTracker(store, setup.as_of, setup.actor, size=1 << 30)
     _decider = SweepStep(gatekeeper, setup.as_of, tracker, setup.shard)

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import socket
+import threading
 import time
 import uuid
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..env import current_actor, redact_url
-from ..errors import SweepBusyError, UsageError
+from ..errors import SweepBusyError, Terminated, UsageError
 from ..runtime import Runtime
 from .outputs import Output, RunContext
 from .progress import Log, log_format
@@ -93,20 +95,21 @@ class SweepRun:
 
     def run(self) -> Summary:
         try:
-            return self._run()
+            with stopped_by_sigterm():
+                return self._run()
         finally:
             self.log.close()
 
     def _run(self) -> Summary:
         args = self.args
         packs = self.rt.packs(args.pack, self.as_of, self.log.note)
-        engine = self.rt.engine(packs)
         summary = Summary(self.as_of, [p.ref for p in packs], shard=self.shard)
         names = self._configured_names()
         with ExitStack() as stack:
             if not args.no_cases or args.since:
                 self.store = self.rt.store()
                 stack.callback(self.store.close)
+            engine = self.rt.engine(packs, store=None if args.no_cases else self.store)
             if self.store is not None and not args.no_cases:
                 self._lock([*args.files, *names])
                 stack.callback(self.store.release_sweep, self.id)
@@ -134,13 +137,15 @@ class SweepRun:
         owner = f"{self.actor}@{socket.gethostname()} pid {os.getpid()}"
         while True:
             try:
-                self.store.acquire_sweep(keys, self.id, owner)
+                taken = self.store.acquire_sweep(keys, self.id, owner)
                 break
             except SweepBusyError as exc:
                 if not self.args.wait:
                     raise
                 self.log.event("info", "sweep.waiting", f"waiting: {exc}", reason=str(exc))
                 time.sleep(WAIT_POLL)
+        for line in taken:
+            self.log.event("warning", "sweep.lock_taken_over", line, reason=line)
         self.store.start_run(self.id, ",".join(keys), self.as_of)
         self.scope = ",".join(keys)
 
@@ -285,6 +290,27 @@ class SweepRun:
             skipped=summary.skipped,
         )
         log.close()
+
+
+@contextmanager
+def stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM (a supervisor stopping the sweep) unwinds the run as Ctrl-C does, so
+    that its lock is released and its outputs closed; a second SIGTERM acts as the
+    first did before.  Only the main thread can take signals: elsewhere, nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.getsignal(signal.SIGTERM)
+
+    def stop(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGTERM, before)
+        raise Terminated("stopped by SIGTERM")
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def overdue_cases(store: Any, rt: Runtime, as_of: dt.date) -> list[dict[str, Any]]:

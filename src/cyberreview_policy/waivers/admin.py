@@ -1,53 +1,23 @@
-"""Adding waivers to the managed file: one implementation for ``cyberreview waivers add``
-and the service's ``POST /v1/waivers``.
-
-The managed file is ``$CYBERREVIEW_HOME/waivers.yaml``; it is rewritten
-atomically, and only once the change is in the audit trail.
-"""
+"""Changing waivers: one implementation for ``cyberreview waivers`` and the service's
+``POST /v1/waivers``.  Every change is one transaction of the case store, audited
+in it (:mod:`cyberreview_policy.cases.waiverstate`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-import threading
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..cases.base import CaseStore
-from ..env import home_dir
-from ..errors import UsageError
-from .core import MANAGED_FILE, MAX_DAYS, Scope, Waiver, load_all, waiver_files
+from ..errors import UsageError, WaiverError
+from ..models.waiver import MAX_DAYS, Scope, Waiver
+from .core import IMPORTED_SUFFIX, legacy_files, load_all
 
-#: one writer of the managed file at a time in a process (the service's threads)
 if TYPE_CHECKING:
+    from ..cases.waiverstate import Imported
     from ..policy.catalog import Catalog
-
-_LOCK = threading.Lock()
-
-
-def managed_path() -> Path:
-    return home_dir() / MANAGED_FILE
-
-
-def write_managed(path: Path, waivers: list[Waiver], audit: Callable[[], Any]) -> None:
-    """Write ``waivers`` to ``path`` atomically, once ``audit()`` has recorded the change."""
-    import yaml
-
-    text = "# Managed by `cyberreview waivers`; hand-kept waivers go in waivers.d/.\n"
-    text += yaml.safe_dump(
-        {"waivers": [w.to_yaml() for w in waivers]}, sort_keys=False, allow_unicode=True
-    )
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
-        tmp.write(text)
-    try:
-        audit()
-    except BaseException:
-        os.unlink(tmp.name)
-        raise
-    os.replace(tmp.name, path)
 
 
 def check_rule(catalog: Catalog, rule: str, pack: str | None) -> None:
@@ -82,7 +52,7 @@ def add_waiver(
     ticket: str | None = None,
     pack: str | None = None,
 ) -> Waiver:
-    """Grant a waiver: checked, numbered, written to the managed file, audited."""
+    """Grant a waiver: checked, numbered by the store, stored and audited at once."""
     if not scope.describe():
         raise UsageError(
             "a waiver needs a scope: --record, --product-model, --vendor or --operator"
@@ -91,36 +61,63 @@ def add_waiver(
     if expires < created or (expires - created).days > MAX_DAYS:
         raise UsageError(f"--expires {expires} must be within {MAX_DAYS} days after {created}")
     check_rule(catalog, rule, pack)
-    with _LOCK:
-        path = managed_path()
-        existing = load_all(waiver_files(home_dir()))
-        managed = load_all([path]) if path.is_file() else []
-        number = 1 + max((int(w.id[2:]) for w in existing if w.id[2:].isdigit()), default=0)
-        waiver = Waiver(
-            id=f"W-{number:04d}",
-            rule=rule,
-            scope=scope,
-            reason=reason,
-            approver=approver,
-            created=created,
-            expires=expires,
-            ticket=ticket,
-            pack=pack,
-        )
-        write_managed(
-            path,
-            [*managed, waiver],
-            lambda: store.audit(
-                "waiver.added",
-                actor,
-                subject=waiver.id,
-                details={
-                    "rule": waiver.rule,
-                    "scope": scope.describe(),
-                    "approver": waiver.approver,
-                    "ticket": waiver.ticket,
-                    "expires": waiver.expires.isoformat(),
-                },
-            ),
-        )
-    return waiver
+    asked = Waiver("", rule, scope, reason, approver, created, expires, ticket, pack)
+    return store.add_waiver(asked, actor)
+
+
+@dataclass
+class FileImport:
+    """One file's import, and where a legacy file was moved to (``None``: left)."""
+
+    path: Path
+    result: Imported
+    moved_to: Path | None = None
+
+
+@dataclass
+class ImportRun:
+    files: list[FileImport] = field(default_factory=list)
+    not_moved: list[str] = field(default_factory=list)  # legacy files that could not be renamed
+
+
+def import_files(
+    catalog: Catalog, store: CaseStore, paths: Sequence[Path], actor: str, home: Path
+) -> ImportRun:
+    """Import waiver files into ``store`` (every waiver checked against the packs
+    first, each file in one transaction); a file of an earlier version's place in
+    ``home`` is then renamed ``*.imported``."""
+    waivers = load_all(paths)  # ids unique across the files, each located
+    for waiver in waivers:
+        try:
+            check_rule(catalog, waiver.rule, waiver.pack)
+        except UsageError as exc:
+            raise WaiverError(str(exc), waiver.location, "rule") from None
+    legacy = {p.resolve() for p in legacy_files(home)}
+    run = ImportRun()
+    for path in paths:
+        mine = [w for w in waivers if w.location is not None and w.location.file == str(path)]
+        done = FileImport(path, store.import_waivers(mine, actor, str(path)))
+        if path.resolve() in legacy:
+            target = path.with_name(path.name + IMPORTED_SUFFIX)
+            try:
+                path.rename(target)
+                done.moved_to = target
+            except OSError as exc:
+                run.not_moved.append(f"{path}: {exc.strerror or exc}")
+        run.files.append(done)
+    return run
+
+
+def export_text(store: CaseStore, where: str) -> str:
+    """Every waiver of ``store`` as a waiver file (what ``waivers import`` reads)."""
+    import yaml
+
+    head = (
+        f"# The waivers of the case store {where}, exported {dt.date.today()}.\n"
+        "# Review changes in git, bring them back with `cyberreview waivers import FILE`:\n"
+        "# new ids are added, a `revoked:` block revokes; a granted waiver is never changed.\n"
+    )
+    body = yaml.safe_dump(
+        {"waivers": [w.to_yaml() for w in store.waivers()]}, sort_keys=False, allow_unicode=True
+    )
+    return head + body

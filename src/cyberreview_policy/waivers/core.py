@@ -7,105 +7,34 @@ that rule on records in scope until it expires; an expired waiver no longer
 applies and is itself reported as a warning.  A waiver can never name a rule
 that is not overridable: that is a load error.
 
-Waivers are kept in YAML: ``$CYBERREVIEW_HOME/waivers.yaml`` (managed by
-``cyberreview waivers add|revoke``) and any ``*.yaml`` in
-``$CYBERREVIEW_HOME/waivers.d/`` (kept by hand, for instance in git).
+Waivers live in the case store (``cyberreview waivers add|revoke``, ``POST
+/v1/waivers``), so that every gate, sweep and service replica on a store sees
+the same ones.  Waiver files (YAML, :mod:`.model`) are what ``waivers import``
+reads and ``waivers export`` writes, to review waivers in git.  The files of
+earlier versions, ``$CYBERREVIEW_HOME/waivers.yaml`` and ``waivers.d/*.yaml``,
+are no longer read: while one is there, deciding is refused until
+``cyberreview waivers import`` has brought them in (and moved them aside).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Location, WaiverError
+from ..models.waiver import Scope, Waiver
 
 if TYPE_CHECKING:
+    from ..cases.base import CaseStore
     from ..policy.pack import Pack
 
-MAX_DAYS = 365
-MANAGED_FILE = "waivers.yaml"
-HAND_DIR = "waivers.d"
-
-
-@dataclass(frozen=True)
-class Scope:
-    record: str | None = None
-    product_model: str | None = None
-    vendor: str | None = None
-    operator: str | None = None
-
-    def matches(self, record: Any) -> bool:
-        product = record.product
-        checks = (
-            (self.record, record.id),
-            (self.product_model, product.model if product is not None else None),
-            (self.vendor, record.vendor.name),
-            (self.operator, record.operator.name),
-        )
-        return all(wanted is None or wanted == value for wanted, value in checks)
-
-    def describe(self) -> str:
-        parts = [f"{name.replace('_', ' ')} {value}" for name, value in vars(self).items() if value]
-        return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class Waiver:
-    id: str
-    rule: str
-    scope: Scope
-    reason: str
-    approver: str
-    created: dt.date
-    expires: dt.date
-    ticket: str | None = None
-    pack: str | None = None
-    revoked_on: dt.date | None = None
-    revoked_by: str | None = None
-    revoked_reason: str | None = None
-    location: Location | None = None
-
-    def state(self, on: dt.date) -> str:
-        if self.revoked_on is not None and self.revoked_on <= on:
-            return "revoked"
-        if on < self.created:
-            return "not yet"
-        return "expired" if on > self.expires else "active"
-
-    def ref(self) -> dict[str, Any]:
-        """What a finding shows of the waiver that set it aside."""
-        return {
-            "id": self.id,
-            "rule": self.rule,
-            "reason": self.reason,
-            "approver": self.approver,
-            "expires": self.expires,
-            "ticket": self.ticket,
-        }
-
-    def to_yaml(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.id,
-            "rule": self.rule,
-            "scope": {k: v for k, v in vars(self.scope).items() if v is not None},
-            "reason": self.reason,
-            "approver": self.approver,
-            "ticket": self.ticket,
-            "created": self.created,
-            "expires": self.expires,
-        }
-        if self.pack:
-            data["pack"] = self.pack
-        if self.revoked_on:
-            data["revoked"] = {
-                "on": self.revoked_on,
-                "by": self.revoked_by,
-                "reason": self.revoked_reason,
-            }
-        return data
+#: where earlier versions kept waivers, in ``$CYBERREVIEW_HOME``
+LEGACY_FILE = "waivers.yaml"
+LEGACY_DIR = "waivers.d"
+#: what ``waivers import`` renames a legacy file to, once it is in the store
+IMPORTED_SUFFIX = ".imported"
 
 
 def _waiver(item: Any, where: Location) -> Waiver:
@@ -146,10 +75,25 @@ def load_file(path: Path) -> list[Waiver]:
     ]
 
 
-def waiver_files(home: Path) -> list[Path]:
-    managed = home / MANAGED_FILE
-    hand = sorted((home / HAND_DIR).glob("*.yaml")) if (home / HAND_DIR).is_dir() else []
+def legacy_files(home: Path) -> list[Path]:
+    """The waiver files of earlier versions still in ``home``."""
+    managed = home / LEGACY_FILE
+    hand = sorted((home / LEGACY_DIR).glob("*.yaml")) if (home / LEGACY_DIR).is_dir() else []
     return ([managed] if managed.is_file() else []) + hand
+
+
+def refuse_legacy(home: Path) -> None:
+    """Raise :class:`WaiverError` while a waiver file of an earlier version is in
+    ``home``: its waivers would be silently ignored."""
+    found = legacy_files(home)
+    if found:
+        more = f" (and {len(found) - 1} more waiver file(s) here)" if len(found) > 1 else ""
+        raise WaiverError(
+            f"waivers now live in the case store, and this file{more} is no longer read: "
+            "bring them in with `cyberreview waivers import` (which then renames them "
+            f"*{IMPORTED_SUFFIX})",
+            Location(str(found[0])),
+        )
 
 
 def load_all(files: Iterable[Path]) -> list[Waiver]:
@@ -211,11 +155,35 @@ class WaiverSet:
         return None, expired
 
 
-def for_run(home: Path, packs: Sequence[Pack], extra: Iterable[Waiver] = ()) -> WaiverSet | None:
-    """The waivers of ``home`` (checked against ``packs``) plus ``extra`` overrides."""
-    waivers = [*load_all(waiver_files(home)), *extra]
+def for_run(
+    store: CaseStore | None, home: Path, packs: Sequence[Pack], extra: Iterable[Waiver] = ()
+) -> WaiverSet | None:
+    """The waivers of ``store`` (none without one), checked against ``packs``, plus
+    ``extra`` overrides; refused while ``home`` holds waiver files of earlier versions."""
+    refuse_legacy(home)
+    stored = store.waivers() if store is not None else []
+    if store is not None and stored:
+        check_trail(store, stored)
+    waivers = [*stored, *extra]
     check_rules(waivers, packs)
     return WaiverSet(waivers) if waivers else None
+
+
+def check_trail(store: CaseStore, waivers: Sequence[Waiver]) -> None:
+    """Raise :class:`WaiverError` for a stored waiver that differs from its audit
+    trail: changed (or added) in the database behind cyberreview's back, it could set
+    aside what no approver waived."""
+    from ..cases.trail import replay_waivers, waiver_differences
+
+    told = replay_waivers(store.trail_of([w.id for w in waivers], "waiver."))
+    for waiver in waivers:
+        found = waiver_differences(waiver, told.get(waiver.id))
+        if found:
+            raise WaiverError(
+                f"waiver {waiver.id} differs from its audit trail ({'; '.join(found)}): it was "
+                "changed outside cyberreview, and nothing is decided until it is restored "
+                "(`cyberreview audit verify` names every difference)"
+            )
 
 
 def override(

@@ -1,4 +1,5 @@
-"""The pydantic model of a waiver file (kept apart so that gates without waivers skip it)."""
+"""The pydantic model of a waiver file: what ``waivers import`` reads and ``waivers export``
+writes (kept apart so that gates skip pydantic)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..models.waiver import MAX_DAYS
 from ..policy.schema import ID_PATTERN
-from .core import MAX_DAYS
 
 
 class _Strict(BaseModel):

@@ -1,0 +1,219 @@
+"""Waivers in the case store: one row each, changed only in write transactions.
+
+The store issues ids (``W-0001``, one more than the highest ``W-`` number,
+inside the transaction that serialises writers, with a unique index behind
+it), so that concurrent grants -- two service workers and the command line --
+never share one and none is lost.  A waiver is never edited: it is granted,
+and may be revoked (once); both are in the audit trail with the whole waiver,
+in the same transaction.  ``waivers import`` brings waiver files in:
+new ids are added, a revocation in the file is applied, a waiver that differs
+from the stored one of its id is refused (its file, line and field named).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..errors import WaiverError
+from ..models.waiver import Scope, Waiver
+from .sqlparts import SqlPart
+
+MIGRATION = """
+CREATE TABLE waivers (
+    seq {serial} PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    rule TEXT NOT NULL,
+    pack TEXT,
+    scope_record TEXT,
+    scope_product_model TEXT,
+    scope_vendor TEXT,
+    scope_operator TEXT,
+    reason TEXT NOT NULL,
+    approver TEXT NOT NULL,
+    ticket TEXT,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    revoked_on TEXT,
+    revoked_by TEXT,
+    revoked_reason TEXT,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL
+)
+"""
+
+_COLUMNS = (
+    "id, rule, pack, scope_record, scope_product_model, scope_vendor, scope_operator, "
+    "reason, approver, ticket, created, expires, revoked_on, revoked_by, revoked_reason"
+)
+_NUMBERED = re.compile(r"W-([0-9]{1,18})")
+#: what a waiver file may not change of a stored waiver: it is granted once
+_GRANTED = ("rule", "pack", "scope", "reason", "approver", "ticket", "created", "expires")
+
+
+@dataclass
+class Imported:
+    """What ``waivers import`` did: ids added, revoked, left as they were; notes."""
+
+    added: list[str] = field(default_factory=list)
+    revoked: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _waiver(row: Sequence[Any]) -> Waiver:
+    (wid, rule, pack, record, model, vendor, operator, reason, approver, ticket) = row[:10]
+    created, expires, revoked_on, revoked_by, revoked_reason = row[10:]
+    return Waiver(
+        id=wid,
+        rule=rule,
+        scope=Scope(record, model, vendor, operator),
+        reason=reason,
+        approver=approver,
+        created=dt.date.fromisoformat(created),
+        expires=dt.date.fromisoformat(expires),
+        ticket=ticket,
+        pack=pack,
+        revoked_on=_date(revoked_on),
+        revoked_by=revoked_by,
+        revoked_reason=revoked_reason,
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def differing(stored: Waiver, given: Waiver) -> list[str]:
+    """The granted fields in which ``given`` differs from ``stored``."""
+    old, new = stored.grant(), given.grant()
+    return [name for name in _GRANTED if old[name] != new[name]]
+
+
+class WaiverState(SqlPart):
+    """Mixed into :class:`~.sqlstore.SqlStore`."""
+
+    def waivers(self) -> list[Waiver]:
+        """Every waiver, revoked and expired ones too, in the order they were stored."""
+        with self._guard("reading waivers"):
+            rows = self._execute(f"SELECT {_COLUMNS} FROM waivers ORDER BY seq").fetchall()
+        return [_waiver(row) for row in rows]
+
+    def waivers_stamp(self) -> tuple[int, int]:
+        """Changes whenever a waiver is added or revoked (rows are never deleted)."""
+        with self._guard("reading waivers"):
+            row = self._execute("SELECT COUNT(*), COUNT(revoked_on) FROM waivers").fetchone()
+        return int(row[0]), int(row[1])
+
+    def add_waiver(self, waiver: Waiver, actor: str) -> Waiver:
+        """Store ``waiver`` under the next free ``W-`` number; audited."""
+        with self._guard("adding a waiver"), self._write():
+            rows = self._execute("SELECT id FROM waivers WHERE id LIKE ?", ("W-%",)).fetchall()
+            numbers = [int(m.group(1)) for (wid,) in rows if (m := _NUMBERED.fullmatch(wid))]
+            waiver = replace(waiver, id=f"W-{1 + max(numbers, default=0):04d}")
+            self._insert_waiver(waiver, actor)
+            self._append_audit("waiver.added", actor, subject=waiver.id, details=waiver.grant())
+        return waiver
+
+    def revoke_waiver(self, waiver_id: str, on: dt.date, actor: str, reason: str) -> Waiver:
+        """Revoke a waiver from ``on``; audited.  A waiver is revoked once."""
+        with self._guard("revoking a waiver"), self._write():
+            stored = self._stored(waiver_id)
+            if stored is None:
+                raise WaiverError(f"no waiver {waiver_id!r} in the case store")
+            if stored.revoked_on is not None:
+                raise WaiverError(
+                    f"waiver {waiver_id} was revoked already, from {stored.revoked_on} "
+                    f"by {stored.revoked_by}"
+                )
+            revoked = replace(stored, revoked_on=on, revoked_by=actor, revoked_reason=reason)
+            self._revoke(revoked, actor)
+        return revoked
+
+    def import_waivers(self, waivers: Sequence[Waiver], actor: str, source: str) -> Imported:
+        """Bring the waivers of files in, all or none (see the module's docstring)."""
+        done = Imported()
+        with self._guard("importing waivers"), self._write():
+            for waiver in waivers:
+                stored = self._stored(waiver.id)
+                if stored is None:
+                    self._insert_waiver(waiver, actor)
+                    details = {**waiver.grant(), "revoked": waiver.revocation(), "file": source}
+                    self._append_audit("waiver.imported", actor, subject=waiver.id, details=details)
+                    done.added.append(waiver.id)
+                    continue
+                changed = differing(stored, waiver)
+                if changed:
+                    raise WaiverError(
+                        f"waiver {waiver.id} differs from the one in the case store "
+                        f"({', '.join(changed)}): a granted waiver is not changed; revoke it "
+                        "and grant a new one under a new id",
+                        waiver.location,
+                        changed[0],
+                    )
+                if waiver.revoked_on is not None and stored.revoked_on is None:
+                    self._revoke(waiver, actor)
+                    done.revoked.append(waiver.id)
+                    continue
+                if stored.revoked_on is not None and waiver.revoked_on is None:
+                    done.notes.append(
+                        f"{waiver.location or waiver.id}: waiver {waiver.id} is revoked in the "
+                        f"case store from {stored.revoked_on}; the file does not say so "
+                        "(waivers export gives the file as the store has it)"
+                    )
+                done.unchanged.append(waiver.id)
+        return done
+
+    # -- inside a write transaction ---------------------------------------------------
+
+    def _stored(self, waiver_id: str) -> Waiver | None:
+        row = self._execute(f"SELECT {_COLUMNS} FROM waivers WHERE id = ?", (waiver_id,)).fetchone()
+        return _waiver(row) if row else None
+
+    def _insert_waiver(self, waiver: Waiver, actor: str) -> None:
+        scope = waiver.scope
+        self._execute(
+            f"INSERT INTO waivers ({_COLUMNS}, added_at, added_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                waiver.id,
+                waiver.rule,
+                waiver.pack,
+                scope.record,
+                scope.product_model,
+                scope.vendor,
+                scope.operator,
+                waiver.reason,
+                waiver.approver,
+                waiver.ticket,
+                waiver.created.isoformat(),
+                waiver.expires.isoformat(),
+                waiver.revoked_on.isoformat() if waiver.revoked_on else None,
+                waiver.revoked_by,
+                waiver.revoked_reason,
+                _now(),
+                actor,
+            ),
+        )
+
+    def _revoke(self, waiver: Waiver, actor: str) -> None:
+        """Store ``waiver``'s revocation (on, by, reason) and audit it."""
+        assert waiver.revoked_on is not None
+        self._execute(
+            "UPDATE waivers SET revoked_on = ?, revoked_by = ?, revoked_reason = ? "
+            "WHERE id = ? AND revoked_on IS NULL",
+            (waiver.revoked_on.isoformat(), waiver.revoked_by, waiver.revoked_reason, waiver.id),
+        )
+        self._append_audit(
+            "waiver.revoked",
+            actor,
+            subject=waiver.id,
+            details={"rule": waiver.rule, **(waiver.revocation() or {})},
+        )
