@@ -101,6 +101,7 @@ def parse(body: bytes, today: dt.date) -> Parsed:
 
     if not body.strip():
         raise Refusal(400, "invalid_request", "the body is empty: send a record as JSON", [])
+    _unambiguous(body)
     if body.lstrip()[:1] == b"{":
         try:  # the common case, a record: straight to the one validator
             return Parsed([from_json(body)], True, today, None)
@@ -121,6 +122,19 @@ def parse(body: bytes, today: dt.date) -> Parsed:
         return Parsed(_records(value, None), False, today, None)
     assert record_error is not None  # a record's shape, and the validator refused it
     raise invalid_request(_problems(record_error, body))
+
+
+def _unambiguous(body: bytes) -> None:
+    """400 for a body that says one thing twice (a key in a record, a list or the
+    envelope), or holds NaN, Infinity or NUL: checked on the whole body, as the
+    records of a list are re-encoded one by one (which would drop a duplicate)."""
+    from ..errors import dotted
+    from ..models.jsoncheck import unfit
+
+    found = unfit(body)
+    if found is not None:
+        message = found.message if found.line is None else f"invalid JSON: {found.parse_error}"
+        raise invalid_request([{"path": dotted(found.loc) or "(body)", "message": message}])
 
 
 def refused_decision(
