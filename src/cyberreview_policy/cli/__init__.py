@@ -70,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             policy_dirs=getattr(args, "policy_dir", None) or (),
             config_path=getattr(args, "config", None),
         )
+        if getattr(args, "config", None) is not None:
+            runtime.config  # noqa: B018  (a file named on the command line is always checked)
         code: int = args.run(args, runtime)
         return code
     except CyberreviewError as exc:

@@ -33,12 +33,10 @@ def managed_path() -> Path:
 
 def write_managed(path: Path, waivers: list[Waiver], audit: Callable[[], Any]) -> None:
     """Write ``waivers`` to ``path`` atomically, once ``audit()`` has recorded the change."""
-    import yaml
+    from ..policy.yamlsrc import dump
 
     text = "# Managed by `cyberreview waivers`; hand-kept waivers go in waivers.d/.\n"
-    text += yaml.safe_dump(
-        {"waivers": [w.to_yaml() for w in waivers]}, sort_keys=False, allow_unicode=True
-    )
+    text += dump({"waivers": [w.to_yaml() for w in waivers]})
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
         tmp.write(text)
