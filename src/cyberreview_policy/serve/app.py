@@ -276,9 +276,10 @@ def _case_routes(app: FastAPI, service: Service) -> None:
         from pydantic import ValidationError
 
         from ..cases.views import case_detail
-        from .decisions import invalid_body
+        from .decisions import check_body, invalid_body
 
         body = await request.body()
+        check_body(body)
         try:
             step = TransitionRequest.model_validate_json(body)
         except ValidationError as exc:

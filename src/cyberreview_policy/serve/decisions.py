@@ -101,7 +101,7 @@ def parse(body: bytes, today: dt.date) -> Parsed:
 
     if not body.strip():
         raise Refusal(400, "invalid_request", "the body is empty: send a record as JSON", [])
-    _unambiguous(body)
+    check_body(body)
     if body.lstrip()[:1] == b"{":
         try:  # the common case, a record: straight to the one validator
             return Parsed([from_json(body)], True, today, None)
@@ -124,10 +124,10 @@ def parse(body: bytes, today: dt.date) -> Parsed:
     raise invalid_request(_problems(record_error, body))
 
 
-def _unambiguous(body: bytes) -> None:
-    """400 for a body that says one thing twice (a key in a record, a list or the
-    envelope), or holds NaN, Infinity or NUL: checked on the whole body, as the
-    records of a list are re-encoded one by one (which would drop a duplicate)."""
+def check_body(body: bytes) -> None:
+    """400 for a JSON body that says one thing twice (a key in a record, a list, the
+    envelope, a transition), or holds NaN, Infinity or NUL (which no PostgreSQL text
+    column holds): every body is checked whole, before its parts are taken apart."""
     from ..errors import dotted
     from ..models.jsoncheck import unfit
 
