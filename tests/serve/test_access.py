@@ -84,9 +84,9 @@ def test_only_the_hash_is_stored(serve: Any) -> None:
 
 def test_anonymous_only_when_configured(serve: Any, covered: dict[str, Any]) -> None:
     service = serve(allow_anonymous="gate")
-    response = service.decide(covered, role=None)
+    response = service.post("/v1/decisions", covered, role=None)  # today's law: no grant
     assert response.status_code == 200
-    assert response.json()[0]["decision"] == "block"
+    assert response.json()["decision"] == "block"
     assert service.get("/v1/cases", role=None).status_code == 403  # anonymous is a gate
     audit = service.get("/v1/audit").json()
     assert any(e["actor"] == "anonymous:gate" for e in audit)

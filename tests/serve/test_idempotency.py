@@ -37,7 +37,7 @@ def test_same_key_same_stored_answer(serve: Any, covered: dict[str, Any]) -> Non
 def test_keys_are_per_token(serve: Any, covered: dict[str, Any]) -> None:
     service = serve()
     store = Runtime(store_url=service.store_url).store()
-    other = store.create_token("other-gate", "gate", "pytest")[1]  # type: ignore[attr-defined]
+    other = store.create_token("other-gate", "gate", "pytest", True)[1]  # type: ignore[attr-defined]
     store.close()
     body = {"records": [covered], "as_of": "2021-06-01", "request_id": "R-1"}
     mine = service.post("/v1/decisions", body)

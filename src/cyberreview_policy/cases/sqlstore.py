@@ -19,8 +19,8 @@ from ..errors import CaseStoreError, TransitionError, UnknownCaseError
 from .audit import GENESIS, AuditEntry, sealed
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
 from .lifecycle import ENDED_STATES, Event, check_transition
+from .servestate import AS_OF_MIGRATION, ServeState
 from .servestate import MIGRATION as SERVE_MIGRATION
-from .servestate import ServeState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .sweepstate import FindingChange, SweepState
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
@@ -101,6 +101,7 @@ MIGRATIONS: tuple[str, ...] = (
     SWEEP_MIGRATION,
     SERVE_MIGRATION,
     TRACKER_MIGRATION,
+    AS_OF_MIGRATION,
 )
 
 _CASE_COLUMNS = (

@@ -65,13 +65,17 @@ def _subject(decision: Decision, summary: dict[str, Any] | None) -> str:
     return " ".join(parts)
 
 
-def decision_text(decision: Decision, style: Style, summary: dict[str, Any] | None = None) -> str:
-    """The gate's answer for one record."""
+def decision_text(
+    decision: Decision, style: Style, summary: dict[str, Any] | None = None, *, chosen: bool = False
+) -> str:
+    """The gate's answer for one record; ``chosen``: the date of the law was not today's
+    (``--as-of``), which the answer says."""
     verdict = decision["decision"]
     packs = ", ".join(f"{p['id']} {p['version']}" for p in decision["packs"])
+    when = f"{decision['as_of']} (--as-of, not today)" if chosen else decision["as_of"]
     lines = [
         f"{style(verdict, verdict.upper())}  {style('bold', _subject(decision, summary))}",
-        style("dim", f"       as of {decision['as_of']} under {packs}"),
+        style("dim", f"       as of {when} under {packs}"),
     ]
     findings = decision["findings"]
     if findings:

@@ -88,7 +88,7 @@ class Service:
                 raise Refusal(503, "store_unavailable", f"cannot check tokens: {exc}") from None
         if found is None:
             raise Refusal(401, "unauthenticated", "unknown or revoked token")
-        return Principal(found.name, found.role, found.id)
+        return Principal(found.name, found.role, found.id, found.allow_as_of)
 
     def permit(self, permission: str) -> Callable[[Credentials], Awaitable[Principal]]:
         async def dependency(credentials: Credentials) -> Principal:

@@ -242,7 +242,16 @@ class RequestDecider:
 
     def handle(self, body: bytes, principal: Principal, key: str | None) -> tuple[int, str]:
         """Status and JSON text of the answer to ``body``; :class:`Refusal` for 4xx."""
-        parsed = parse(body, dt.date.today())
+        today = dt.date.today()
+        parsed = parse(body, today)
+        if parsed.as_of != today and not principal.allow_as_of:
+            raise Refusal(
+                403,
+                "as_of_not_allowed",
+                f"as_of {parsed.as_of}: this token decides under the law in force today "
+                f"({today}); choosing another date needs a token created with --allow-as-of",
+                [{"path": "as_of", "message": "not allowed for this token"}],
+            )
         if key and parsed.request_id and key != parsed.request_id:
             raise Refusal(
                 400,
