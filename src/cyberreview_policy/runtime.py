@@ -159,7 +159,10 @@ class Runtime:
         )
 
     def store(self, url: str | None = None) -> CaseStore:
+        from .env import register_secrets, url_secrets
+
         url = url or self.store_url_in_use()
+        register_secrets(url_secrets(url))  # a driver's message may quote the password
         scheme = url.split(":", 1)[0]
         stores = self.host.registry.objects("case_stores")
         if scheme not in stores:

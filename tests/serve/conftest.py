@@ -50,6 +50,8 @@ class Service:
 
     def post(self, path: str, data: Any, role: str | None = "gate", **kw: Any) -> Any:
         headers = {**(bearer(self.tokens[role]) if role else {}), **kw.pop("headers", {})}
+        if not isinstance(data, bytes):
+            headers.setdefault("Content-Type", "application/json")
         body = data if isinstance(data, bytes) else json.dumps(data).encode()
         return self.client.post(path, content=body, headers=headers, **kw)
 

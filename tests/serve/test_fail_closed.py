@@ -62,7 +62,12 @@ def test_store_lost_while_serving(serve: Any, pg_url: str, covered: dict[str, An
 
 def test_store_unreachable_from_the_start(serve: Any, covered: dict[str, Any]) -> None:
     dead = "postgresql://postgres@127.0.0.1:9/nowhere"
-    service = serve(store=dead, allow_anonymous="gate", tokens={"gate": "crp_unknown"})
+    service = serve(
+        store=dead,
+        allow_anonymous="gate",
+        allowed_hosts=("testserver",),
+        tokens={"gate": "crp_unknown"},
+    )
     decision = refused(service.post("/v1/decisions", covered, role=None), "store_unavailable")
     assert "cannot reach case store" in decision["error"]["message"]
     # a token cannot be checked without the store: refused, with the same code

@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args, runtime)
         return code
     except CyberreviewError as exc:
-        sys.stderr.write(f"cyberreview: error: {exc}\n")
+        sys.stderr.write(f"cyberreview: error: {_shown(exc)}\n")
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
@@ -86,10 +86,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("CYBERREVIEW_DEBUG"):
             raise
         sys.stderr.write(
-            f"cyberreview: internal error: {type(exc).__name__}: {exc} "
+            f"cyberreview: internal error: {type(exc).__name__}: {_shown(exc)} "
             "(set CYBERREVIEW_DEBUG=1 for a traceback)\n"
         )
         return EXIT_ERROR
+
+
+def _shown(exc: BaseException) -> str:
+    """An error's message fit for a terminal: known secrets masked."""
+    from ..env import mask_secrets
+
+    return mask_secrets(str(exc))
 
 
 def run() -> None:

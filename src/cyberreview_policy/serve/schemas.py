@@ -170,6 +170,8 @@ class WaiverRequest(_Closed):
 
 
 class Health(BaseModel):
+    """``status`` for everyone; ``store`` and ``message`` only with a valid token."""
+
     status: Literal["ok", "unavailable"]
-    store: str
+    store: str | None = None
     message: str | None = None
