@@ -134,3 +134,16 @@ def test_tokens_outlive_a_store_outage(serve: Any, pg_url: str, covered: dict[st
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE "{pg_url.rsplit("/", 1)[1]}" WITH (FORCE)')
     refused(service.decide(covered), "store_unavailable")
+
+
+def test_a_broken_plugin_blocks(
+    serve: Any, covered: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a plugin that cannot load would have decided is unknown: never allow."""
+    (tmp_path / "fake_unloadable.py").write_text("import not_a_module_anywhere\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "fake_unloadable")
+    service = serve()
+    passed = {**covered, "review": {"status": "passed"}}
+    decision = refused(service.decide(passed), "plugin_unavailable")
+    assert "fake_unloadable" in decision["error"]["message"]

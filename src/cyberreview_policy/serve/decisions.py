@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import CaseStoreError, CyberreviewError, Refusal, SourceError
+from ..errors import CaseStoreError, CyberreviewError, PluginUnavailable, Refusal, SourceError
 from ..models.jsonout import dumps
 from ..runtime import Runtime
 from .auth import Principal
@@ -202,6 +202,8 @@ class RequestDecider:
         try:
             engine = self.engines.for_date(parsed.as_of)
             refs = [{"id": p.ref["id"], "version": p.ref["version"]} for p in engine.packs]
+        except PluginUnavailable as exc:
+            failed = ("plugin_unavailable", str(exc))
         except CyberreviewError as exc:
             failed = ("policy_unavailable", str(exc))
         records = parsed.records

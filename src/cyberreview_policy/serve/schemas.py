@@ -116,7 +116,8 @@ class ErrorInfo(TypedDict):
         str,
         Field(
             description="source_unavailable, record_not_found, source_record_invalid, "
-            "store_unavailable, policy_unavailable, evaluation_failed, internal_error"
+            "store_unavailable, policy_unavailable, plugin_unavailable, evaluation_failed, "
+            "internal_error"
         ),
     ]
     message: str
