@@ -93,10 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _shown(exc: BaseException) -> str:
-    """An error's message fit for a terminal: known secrets masked."""
+    """An error's message fit for a terminal: known secrets masked, control characters
+    escaped (one line)."""
     from ..env import mask_secrets
+    from ._render import printable
 
-    return mask_secrets(str(exc))
+    return printable(mask_secrets(str(exc)))
 
 
 def run() -> None:

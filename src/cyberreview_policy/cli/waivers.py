@@ -12,6 +12,7 @@ from ..errors import UsageError, WaiverError
 from ..runtime import Runtime
 from ..waivers import MANAGED_FILE, MAX_DAYS, Scope, load_all, waiver_files
 from ._common import EXIT_OK, add_actor_option, add_command, add_store_options, iso_date
+from ._render import printable
 from .commands import COMMANDS
 
 NAME = "waivers"
@@ -111,9 +112,8 @@ def run_add(args: argparse.Namespace, rt: Runtime) -> int:
         )
     finally:
         store.close()
-    sys.stdout.write(
-        f"{waiver.id}: {waiver.rule} waived for {scope.describe()} until {waiver.expires}\n"
-    )
+    said = f"{waiver.id}: {waiver.rule} waived for {scope.describe()} until {waiver.expires}"
+    sys.stdout.write(printable(said) + "\n")
     return EXIT_OK
 
 
@@ -127,10 +127,11 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
     if not waivers:
         sys.stdout.write("no waivers\n")
     for w in waivers:
-        sys.stdout.write(
+        line = (
             f"{w.id:<8} {w.state(on):<8} {w.rule:<20} {w.scope.describe():<32} "
-            f"until {w.expires}  approved by {w.approver}\n"
+            f"until {w.expires}  approved by {w.approver}"
         )
+        sys.stdout.write(printable(line) + "\n")
     return EXIT_OK
 
 
