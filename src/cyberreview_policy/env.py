@@ -27,6 +27,23 @@ def home_dir() -> Path:
     return Path(configured).expanduser() if configured else Path.home() / ".cyberreview"
 
 
+def private_dir(path: Path) -> Path:
+    """``path``, made with every missing directory up to it mode 0700 (the home holds
+    case material: Measures Art. 16); existing directories are left as they are."""
+    missing = []
+    for parent in (path, *path.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another process
+        os.chmod(directory, 0o700)  # whatever the umask
+    return path
+
+
 def default_store_url() -> str:
     """``$CYBERREVIEW_STORE``, or the SQLite file ``$CYBERREVIEW_HOME/cases.db``."""
     return os.environ.get(STORE_ENV) or f"sqlite:///{home_dir() / 'cases.db'}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cases.base import CaseStore
-from ..env import home_dir
+from ..env import home_dir, private_dir
 from ..errors import UsageError
 from .core import MANAGED_FILE, MAX_DAYS, Scope, Waiver, load_all, waiver_files
 
@@ -37,7 +37,7 @@ def write_managed(path: Path, waivers: list[Waiver], audit: Callable[[], Any]) -
 
     text = "# Managed by `cyberreview waivers`; hand-kept waivers go in waivers.d/.\n"
     text += dump({"waivers": [w.to_yaml() for w in waivers]})
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(path.parent)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
         tmp.write(text)
     try:
