@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from .env import CONFIG_ENV
+from .env import CONFIG_ENV, CONFIG_FILE
 from .errors import ConfigError, Location, PolicyError, dotted
 
-FILE_NAME = "cyberreview.yaml"
+FILE_NAME = CONFIG_FILE
 
 
 class _Strict(BaseModel):

@@ -158,10 +158,11 @@ class Runtime:
         return values
 
     def _has_config(self) -> bool:
-        from .config import FILE_NAME
-        from .env import CONFIG_ENV
+        """Whether a configuration file is named or in the home (without importing the
+        configuration's models: the gate starts without pydantic)."""
+        from .env import CONFIG_ENV, CONFIG_FILE
 
-        no_file = not (home_dir() / FILE_NAME).is_file()
+        no_file = not (home_dir() / CONFIG_FILE).is_file()
         return not (self.config_path is None and not os.environ.get(CONFIG_ENV) and no_file)
 
     def store_url_in_use(self) -> str:
