@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import time
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +145,7 @@ def test_oversized_headers_are_431(pg_url: str, home: Path, tmp_path: Path) -> N
             b"Content-Length: %d\r\n\r\n" % len(body)
         )
         assert _raw(proc.url, head, body).startswith(b"HTTP/1.1 401 ")
-        started = time.monotonic()
-        assert requests.get(proc.url + "/v1/healthz", timeout=10).status_code == 200
-        assert time.monotonic() - started < 10  # the service still answers (not a timing test)
+        assert requests.get(proc.url + "/v1/healthz", timeout=30).status_code == 200
     finally:
         proc.stop()
 
