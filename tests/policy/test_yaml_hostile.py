@@ -168,3 +168,18 @@ def test_a_waiver_for_a_name_with_nel_is_kept_and_applies(
     )
     waived = next(f for f in decided.json()["findings"] if f["rule"] == "commitments")
     assert waived["waiver"] is not None
+
+
+def test_an_argument_that_is_not_text_is_refused(cli: object) -> None:
+    """Bytes that are not UTF-8 on the command line reach Python as lone surrogates: a
+    waiver so named was an internal error (and nearly a file that no longer loads)."""
+    refused = cli(  # type: ignore[operator]
+        "waivers", "add", "--rule", "commitments", "--vendor", "Ex\udcffample", "--reason",
+        "r", "--approver", "a", "--created", "2021-05-01", "--expires", "2021-12-31",
+    )  # fmt: skip
+    assert refused.code == 3
+    assert refused.err == (
+        "cyberreview: error: argument 6 is not UTF-8 text (Ex\\udcffample): "
+        "fix the encoding of the command line\n"
+    )
+    assert cli("waivers", "list").code == 0  # type: ignore[operator]

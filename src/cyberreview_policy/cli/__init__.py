@@ -62,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ..runtime import Runtime
 
     words = list(sys.argv[1:] if argv is None else argv)
+    for number, word in enumerate(words, start=1):
+        if any("\ud800" <= char <= "\udfff" for char in word):  # bytes not UTF-8
+            shown = word.encode("utf-8", "backslashreplace").decode()
+            sys.stderr.write(
+                f"cyberreview: error: argument {number} is not UTF-8 text ({shown}): "
+                "fix the encoding of the command line\n"
+            )
+            return EXIT_ERROR
     args = build_parser(only=_command(words)).parse_args(words)
     try:
         runtime = Runtime(
