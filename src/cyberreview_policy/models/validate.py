@@ -24,12 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import dotted
 from ._core import core
+from .jsoncheck import Unfit, non_finite, unfit
 from .jsonout import json_default
 
 if TYPE_CHECKING:
     from pydantic_core import SchemaValidator, ValidationError
-
-    from .jsoncheck import Unfit
 else:
     ValidationError = core().ValidationError  # what the validator raises
 
@@ -190,8 +189,6 @@ def from_json(text: str | bytes) -> RecordData:
     also for what the parser would silently misread (:mod:`.jsoncheck`: a duplicate
     key, ``NaN`` or ``Infinity``, NUL) and for a number in ``attributes`` too large
     to be finite."""
-    from .jsoncheck import non_finite, unfit
-
     found = unfit(text)
     if found is not None:
         raise _refused(found)
