@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from .env import CONFIG_ENV
+from .env import CONFIG_ENV, CONFIG_FILE
 from .errors import ConfigError, Location, PolicyError, dotted
 
-FILE_NAME = "cyberreview.yaml"
+FILE_NAME = CONFIG_FILE
 
 
 class _Strict(BaseModel):
@@ -98,6 +98,17 @@ class TrackerConfig(_Strict):
     )
 
 
+class PluginsConfig(_Strict):
+    """Which installed plugins not to load."""
+
+    disabled: list[str] = Field(
+        default_factory=list,
+        description="Plugins (entry-point or module names, as `cyberreview plugins` lists "
+        "them) not to load. A plugin that fails to load stops every command that decides "
+        "until it is fixed or named here.",
+    )
+
+
 class ConfigFile(_Strict):
     model_config = ConfigDict(extra="forbid", title="cyberreview.yaml")
     store: str | None = Field(
@@ -111,6 +122,9 @@ class ConfigFile(_Strict):
     )
     trackers: dict[str, TrackerConfig] = Field(
         default_factory=dict, description="Where cases are mirrored (cyberreview cases sync)."
+    )
+    plugins: PluginsConfig = Field(
+        default_factory=PluginsConfig, description="Installed plugins not to load."
     )
 
 

@@ -116,6 +116,22 @@ class PluginError(CyberreviewError):
         super().__init__(f"plugin {plugin!r}: {message}")
 
 
+class PluginUnavailable(PluginError):
+    """A plugin that failed to load or register: what it would have decided is unknown,
+    so commands that decide refuse to (fail closed) until it is fixed or disabled."""
+
+    def __init__(self, plugin: str, message: str, others: int = 0):
+        self.plugin = plugin
+        self.message = message
+        more = f" (and {others} more broken plugins)" if others else ""
+        CyberreviewError.__init__(
+            self,
+            f"plugin {plugin!r} is unavailable: {message}{more}; what it would decide is "
+            f"unknown: fix it, or disable it by name (plugins: disabled: [{plugin}] in "
+            "cyberreview.yaml)",
+        )
+
+
 class SourceError(CyberreviewError):
     """A source that could not be read (completely): the run is incomplete."""
 

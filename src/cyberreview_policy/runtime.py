@@ -58,13 +58,20 @@ class Runtime:
     @property
     def host(self) -> PluginHost:
         if self._host is None:
-            self._host = make_host()
+            disabled = self._configured_list("plugins", "disabled")
+            self._host = make_host(disabled=disabled)
         return self._host
 
-    def plugin_warnings(self) -> list[str]:
-        """One line per broken plugin (after running the registration hooks)."""
+    def check_plugins(self) -> None:
+        """Raise :class:`PluginUnavailable` for the first broken plugin (after running the
+        registration hooks): a command that decides cannot know what it would say."""
+        from .errors import PluginUnavailable
+
         self.host.registry  # noqa: B018
-        return [f"plugin {info.name!r} is broken: {info.error}" for info in self.host.failures()]
+        broken = self.host.failures()
+        if broken:
+            first = broken[0]
+            raise PluginUnavailable(first.name, first.error or "broken", len(broken) - 1)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -91,11 +98,10 @@ class Runtime:
         self, pins: Sequence[str], as_of: dt.date, note: Callable[[str], None] | None = None
     ) -> list[Pack]:
         """The packs a run decides under: ``pins`` (ids, ``id@version`` or directories),
-        or from every family the version in force on ``as_of``.  ``note`` is told of
-        broken plugins and of pinned packs not in force on the date."""
-        if note is not None:
-            for warning in self.plugin_warnings():
-                note(f"warning: {warning}")
+        or from every family the version in force on ``as_of``; none while a plugin is
+        broken (:meth:`check_plugins`).  ``note`` is told of pinned packs not in force
+        on the date."""
+        self.check_plugins()
         packs = self.catalog.select(pins, as_of)
         for pack in packs:
             if note is not None and pins and not pack.in_force(as_of):
@@ -145,14 +151,25 @@ class Runtime:
 
     def _configured(self, key: str) -> str | None:
         """A top-level setting of the configuration file, without reading it when absent."""
-        from .config import FILE_NAME
-        from .env import CONFIG_ENV
-
-        no_file = not (home_dir() / FILE_NAME).is_file()
-        if self.config_path is None and not os.environ.get(CONFIG_ENV) and no_file:
+        if not self._has_config():
             return None
         value = getattr(self.config.file, key)
         return str(value) if value else None
+
+    def _configured_list(self, section: str, key: str) -> list[str]:
+        """A list setting of a section, without reading the file when there is none."""
+        if not self._has_config():
+            return []
+        values: list[str] = getattr(getattr(self.config.file, section), key)
+        return values
+
+    def _has_config(self) -> bool:
+        """Whether a configuration file is named or in the home (without importing the
+        configuration's models: the gate starts without pydantic)."""
+        from .env import CONFIG_ENV, CONFIG_FILE
+
+        no_file = not (home_dir() / CONFIG_FILE).is_file()
+        return not (self.config_path is None and not os.environ.get(CONFIG_ENV) and no_file)
 
     def store_url_in_use(self) -> str:
         """``--store``, else ``$CYBERREVIEW_STORE``, else the configuration's, else the
@@ -165,7 +182,10 @@ class Runtime:
         )
 
     def store(self, url: str | None = None) -> CaseStore:
+        from .env import register_secrets, url_secrets
+
         url = url or self.store_url_in_use()
+        register_secrets(url_secrets(url))  # a driver's message may quote the password
         scheme = url.split(":", 1)[0]
         stores = self.host.registry.objects("case_stores")
         if scheme not in stores:

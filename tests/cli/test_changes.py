@@ -162,3 +162,20 @@ def test_no_change_system_configured(cli: Cli, memory: Path, buyly: Any) -> None
     result = cli("changes", "check", "CHG2", *AS_OF)
     assert result.code == 3
     assert result.err.startswith("cyberreview: error: no change system is configured (add one")
+
+
+def test_a_broken_plugin_decides_no_change(
+    cli: Cli, memory: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin that cannot load may have brought a pack: no change is approved."""
+    import os
+
+    (tmp_path / "fake_unloadable.py").write_text("import not_a_module_anywhere\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv(
+        "CYBERREVIEW_PLUGINS", os.environ["CYBERREVIEW_PLUGINS"] + ",fake_unloadable"
+    )
+    result = cli("changes", "check", "CHG2", *AS_OF)
+    assert result.code == 3
+    assert "plugin 'fake_unloadable' is unavailable" in result.err
+    assert changes_memory.POSTED == []  # neither approved nor rejected

@@ -111,3 +111,48 @@ def test_log_lines_and_messages_are_masked_by_the_host(pytester: pytest.Pytester
         str(root), "-q", "-p", "no:cacheprovider", "-k", "test_no_secret_in_logs"
     )
     result.assert_outcomes(passed=1)
+
+
+REQUEST_SHOWN = """
+from cyberreview_policy.testing import Request
+
+SECRET = "-".join(("4711", "secret"))  # not written out: pytest shows the test's source
+
+
+def test_a_page_request():
+    headers = {
+        "Authorization": "Bearer tok-" + SECRET,
+        "X-Api-Key": "key-" + SECRET,
+        "Cookie": "session=cookie-" + SECRET,
+        "Accept": "application/json",
+    }
+    request = Request("GET", "/api/lines", {}, headers, b"")
+    assert request.path.startswith("/api/pages")
+"""
+
+
+def test_a_failing_assertion_does_not_print_credentials(pytester: pytest.Pytester) -> None:
+    """pytest shows the objects of a failed assertion: a Request showed its headers."""
+    pytester.makepyfile(test_shown=REQUEST_SHOWN)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    shown = result.stdout.str()
+    assert "Request(method='GET'" in shown  # the request is shown...
+    assert "'Accept': 'application/json'" in shown
+    for secret in ("tok-4711-secret", "key-4711-secret", "cookie-4711-secret"):
+        assert secret not in shown  # ...without its credentials
+
+
+@pytest.mark.slow
+def test_the_kit_names_a_leak_without_repeating_it(pytester: pytest.Pytester) -> None:
+    """test_no_secret_in_logs caught a connector printing its headers, and printed the
+    token itself (and every line holding it) in its failure message."""
+    old, new, catcher = MISTAKES["prints its headers"]
+    root = _copy_tutorial(pytester)
+    connector = root / CONNECTOR
+    connector.write_text(connector.read_text().replace(old, new))
+    result = pytester.runpytest_subprocess(str(root), "-q", "-p", "no:cacheprovider", "-k", catcher)
+    result.assert_outcomes(failed=1)
+    shown = result.stdout.str() + result.stderr.str()
+    assert "a secret reached" in shown and "the output" in shown
+    assert "buyly-token-7f3a9c" not in shown

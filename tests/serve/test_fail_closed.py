@@ -62,8 +62,13 @@ def test_store_lost_while_serving(serve: Any, pg_url: str, covered: dict[str, An
 
 def test_store_unreachable_from_the_start(serve: Any, covered: dict[str, Any]) -> None:
     dead = "postgresql://postgres@127.0.0.1:9/nowhere"
-    service = serve(store=dead, allow_anonymous="gate", tokens={"gate": "crp_unknown"})
-    decision = refused(service.decide(covered, role=None), "store_unavailable")
+    service = serve(
+        store=dead,
+        allow_anonymous="gate",
+        allowed_hosts=("testserver",),
+        tokens={"gate": "crp_unknown"},
+    )
+    decision = refused(service.post("/v1/decisions", covered, role=None), "store_unavailable")
     assert "cannot reach case store" in decision["error"]["message"]
     # a token cannot be checked without the store: refused, with the same code
     response = service.decide(covered)
@@ -134,3 +139,16 @@ def test_tokens_outlive_a_store_outage(serve: Any, pg_url: str, covered: dict[st
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE "{pg_url.rsplit("/", 1)[1]}" WITH (FORCE)')
     refused(service.decide(covered), "store_unavailable")
+
+
+def test_a_broken_plugin_blocks(
+    serve: Any, covered: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a plugin that cannot load would have decided is unknown: never allow."""
+    (tmp_path / "fake_unloadable.py").write_text("import not_a_module_anywhere\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "fake_unloadable")
+    service = serve()
+    passed = {**covered, "review": {"status": "passed"}}
+    decision = refused(service.decide(passed), "plugin_unavailable")
+    assert "fake_unloadable" in decision["error"]["message"]

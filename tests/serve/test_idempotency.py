@@ -37,7 +37,7 @@ def test_same_key_same_stored_answer(serve: Any, covered: dict[str, Any]) -> Non
 def test_keys_are_per_token(serve: Any, covered: dict[str, Any]) -> None:
     service = serve()
     store = Runtime(store_url=service.store_url).store()
-    other = store.create_token("other-gate", "gate", "pytest")[1]  # type: ignore[attr-defined]
+    other = store.create_token("other-gate", "gate", "pytest", True)[1]  # type: ignore[attr-defined]
     store.close()
     body = {"records": [covered], "as_of": "2021-06-01", "request_id": "R-1"}
     mine = service.post("/v1/decisions", body)
@@ -111,7 +111,7 @@ def test_keys_of_tokens_whose_names_run_together_do_not_collide(
     service = serve()
     store = Runtime(store_url=service.store_url).store()
     for name in ("ci", "ci:prod"):
-        service.tokens[name] = store.create_token(name, "gate", "pytest")[1]  # type: ignore[attr-defined]
+        service.tokens[name] = store.create_token(name, "gate", "pytest", allow_as_of=True)[1]  # type: ignore[attr-defined]
     store.close()
     first = {"records": [covered], "as_of": "2021-06-01"}
     second = {"records": [{**covered, "id": "PO-OTHER/1"}], "as_of": "2021-06-01"}
@@ -128,11 +128,11 @@ def test_a_new_token_of_a_revoked_ones_name_does_not_get_its_answers(
 ) -> None:
     service = serve()
     store = Runtime(store_url=service.store_url).store()
-    service.tokens["ci"] = store.create_token("ci", "gate", "pytest")[1]  # type: ignore[attr-defined]
+    service.tokens["ci"] = store.create_token("ci", "gate", "pytest", allow_as_of=True)[1]  # type: ignore[attr-defined]
     body = {"records": [covered], "as_of": "2021-06-01", "request_id": "R-9"}
     assert service.post("/v1/decisions", body, role="ci").json()[0]["actions"][0]["created"]
     store.revoke_token("ci", "pytest")  # type: ignore[attr-defined]
-    service.tokens["ci"] = store.create_token("ci", "gate", "pytest")[1]  # type: ignore[attr-defined]
+    service.tokens["ci"] = store.create_token("ci", "gate", "pytest", allow_as_of=True)[1]  # type: ignore[attr-defined]
     store.close()
     again = service.post("/v1/decisions", body, role="ci").json()
     assert again[0]["actions"][0]["created"] is False  # decided anew: the case was open

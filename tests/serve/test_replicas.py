@@ -132,6 +132,7 @@ def test_serve_starts_while_the_store_is_down(home: Path, tmp_path: Path) -> Non
         answer = requests.post(
             proc.url + "/v1/decisions",
             data=json.dumps({"id": "PO-1", "operator": {"name": "X"}, "kind": "listing"}),
+            headers={"Content-Type": "application/json"},  # anonymous: JSON only
             timeout=30,
         )
         assert answer.status_code == 200

@@ -228,3 +228,22 @@ def test_waivers_list_and_decisions_read_the_store(cli: Any, home: Path) -> None
     assert added.code == 0 and not (home / "waivers.yaml").exists()  # no file written
     listed: list[dict[str, Any]] = json.loads(cli("waivers", "list", "--format", "json").out)
     assert [(w["id"], w["state"]) for w in listed] == [("W-0001", "expired")]
+
+
+def test_an_export_reads_back_exactly(cli: Any, store_url: str, tmp_path: Path) -> None:
+    """A vendor with NEL (U+0085) in its name survives export and import unchanged
+    (PyYAML writes NEL raw in a quoted scalar and reads it back as a line break)."""
+    store = ("--store", store_url)
+    name = "Example\u0085Networks"
+    added = cli(
+        "waivers", "add", "--rule", "commitments", "--vendor", name, "--reason", "r",
+        "--approver", "a", "--created", "2021-05-01", "--expires", "2021-12-31", *store,
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    exported = tmp_path / "exported.yaml"
+    assert cli("waivers", "export", "-o", exported, *store).code == 0
+    [waiver] = load_file(exported)
+    assert waiver.scope.vendor == name
+    assert cli("waivers", "import", exported, *store).out == (
+        f"{exported}: 0 added, 0 revoked, 1 unchanged\n"
+    )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, cast
 
 from ..errors import CaseStoreError, TokenError
@@ -45,13 +45,19 @@ CREATE TABLE idempotency (
 CREATE INDEX idempotency_created ON idempotency (created_at);
 """
 
+#: a gate token may be granted the choice of the date of the law (an audit, a replay)
+AS_OF_MIGRATION = """
+ALTER TABLE api_tokens ADD COLUMN allow_as_of INTEGER NOT NULL DEFAULT 0;
+"""
+
 ROLES = ("gate", "reviewer", "auditor")
 TOKEN_PREFIX = "crp_"
 
 
 @dataclass(frozen=True)
 class ApiToken:
-    """A token as stored: its public id, name and role; never the token itself."""
+    """A token as stored: its public id, name and role, whether it may choose the date
+    of the law (``as_of``); never the token itself."""
 
     id: str
     name: str
@@ -59,6 +65,13 @@ class ApiToken:
     created_at: str
     created_by: str
     revoked_at: str | None = None
+    allow_as_of: bool = False
+
+    @classmethod
+    def from_row(cls, row: Any) -> ApiToken:
+        """From a row of :data:`_TOKEN_COLUMNS`."""
+        token_id, name, role, created_at, created_by, revoked_at, allow_as_of = row
+        return cls(token_id, name, role, created_at, created_by, revoked_at, bool(allow_as_of))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +81,7 @@ class ApiToken:
             "created_at": self.created_at,
             "created_by": self.created_by,
             "revoked_at": self.revoked_at,
+            "allow_as_of": self.allow_as_of,
         }
 
 
@@ -100,7 +114,9 @@ def _now() -> str:
 class ServeStore(Protocol):
     """What the service needs of a case store beyond :class:`~.base.CaseStore`."""
 
-    def create_token(self, name: str, role: str, actor: str) -> tuple[ApiToken, str]: ...
+    def create_token(
+        self, name: str, role: str, actor: str, allow_as_of: bool = False
+    ) -> tuple[ApiToken, str]: ...
 
     def list_tokens(self) -> list[ApiToken]: ...
 
@@ -129,7 +145,7 @@ def serve_store(store: Any) -> ServeStore:
     return cast(ServeStore, store)
 
 
-_TOKEN_COLUMNS = "id, name, role, created_at, created_by, revoked_at"
+_TOKEN_COLUMNS = "id, name, role, created_at, created_by, revoked_at, allow_as_of"
 
 
 class ServeState(SqlPart):
@@ -137,14 +153,21 @@ class ServeState(SqlPart):
 
     # -- tokens -----------------------------------------------------------------
 
-    def create_token(self, name: str, role: str, actor: str) -> tuple[ApiToken, str]:
-        """A new token (returned once, here) for ``name`` with ``role``; audited."""
+    def create_token(
+        self, name: str, role: str, actor: str, allow_as_of: bool = False
+    ) -> tuple[ApiToken, str]:
+        """A new token (returned once, here) for ``name`` with ``role``; audited.
+        ``allow_as_of``: a gate token that may choose the date of the law."""
         if role not in ROLES:
             raise TokenError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
         if not name.strip():
             raise TokenError("a token needs a name (who or what uses it)")
+        if allow_as_of and role != "gate":
+            raise TokenError("--allow-as-of is for gate tokens (only they ask for decisions)")
         token = new_token()
-        item = ApiToken("tok-" + secrets.token_hex(4), name, role, _now(), actor)
+        item = ApiToken(
+            "tok-" + secrets.token_hex(4), name, role, _now(), actor, allow_as_of=allow_as_of
+        )
         with self._guard("creating a token"), self._write():
             taken = self._execute(
                 "SELECT id FROM api_tokens WHERE name = ? AND revoked_at IS NULL", (name,)
@@ -152,13 +175,13 @@ class ServeState(SqlPart):
             if taken is not None:
                 raise TokenError(f"a token named {name!r} exists ({taken[0]}): revoke it first")
             self._execute(
-                "INSERT INTO api_tokens (id, name, role, hash, created_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (item.id, name, role, token_hash(token), item.created_at, actor),
+                "INSERT INTO api_tokens "
+                "(id, name, role, hash, created_at, created_by, allow_as_of) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (item.id, name, role, token_hash(token), item.created_at, actor, int(allow_as_of)),
             )
-            self._append_audit(
-                "token.created", actor, subject=item.id, details={"name": name, "role": role}
-            )
+            details = {"name": name, "role": role, "allow_as_of": allow_as_of}
+            self._append_audit("token.created", actor, subject=item.id, details=details)
         return item, token
 
     def list_tokens(self) -> list[ApiToken]:
@@ -166,7 +189,7 @@ class ServeState(SqlPart):
             rows = self._execute(
                 f"SELECT {_TOKEN_COLUMNS} FROM api_tokens ORDER BY created_at, id"
             ).fetchall()
-        return [ApiToken(*row) for row in rows]
+        return [ApiToken.from_row(row) for row in rows]
 
     def revoke_token(self, name_or_id: str, actor: str) -> ApiToken:
         with self._guard("revoking a token"), self._write():
@@ -177,11 +200,11 @@ class ServeState(SqlPart):
             ).fetchone()
             if row is None:
                 raise TokenError(f"no active token named or numbered {name_or_id!r}")
-            item = ApiToken(*row)
+            item = ApiToken.from_row(row)
             now = _now()
             self._execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", (now, item.id))
             self._append_audit("token.revoked", actor, subject=item.id, details={"name": item.name})
-        return ApiToken(item.id, item.name, item.role, item.created_at, item.created_by, now)
+        return replace(item, revoked_at=now)
 
     def active_tokens(self) -> dict[str, ApiToken]:
         """Hash -> token, of every token not revoked (the service keeps this in memory)."""
@@ -189,7 +212,7 @@ class ServeState(SqlPart):
             rows = self._execute(
                 f"SELECT hash, {_TOKEN_COLUMNS} FROM api_tokens WHERE revoked_at IS NULL"
             ).fetchall()
-        return {row[0]: ApiToken(*row[1:]) for row in rows}
+        return {row[0]: ApiToken.from_row(row[1:]) for row in rows}
 
     # -- idempotent responses -----------------------------------------------------
 

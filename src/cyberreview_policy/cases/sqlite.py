@@ -9,14 +9,17 @@ The file is created owner-only (0600): case material is confidential.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..env import private_dir
 from ..errors import CaseStoreError
 from .sqlstore import SqlStore, store_timeout
 
@@ -46,6 +49,23 @@ def _wal(db: sqlite3.Connection, timeout: float) -> None:
         time.sleep(0.02)
 
 
+_warned: set[Path] = set()
+
+
+def _warn_if_readable(path: Path) -> None:
+    """Say once per process that a store file other users can read should not be."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077 and path not in _warned:
+        _warned.add(path)
+        logging.getLogger("cyberreview.store").warning(
+            "cyberreview: warning: case store %s can be read by other users (mode %04o): "
+            "it holds review cases (Measures Art. 16): chmod 600 %s",
+            path,
+            mode,
+            path,
+        )
+
+
 class SqliteStore(SqlStore):
     """A case store in one SQLite file."""
 
@@ -58,8 +78,10 @@ class SqliteStore(SqlStore):
         self.url = f"sqlite:///{path}"
         self.timeout = store_timeout() if timeout is None else timeout
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(path.parent)
             fresh = not path.exists()
+            if not fresh:
+                _warn_if_readable(path)
             self._db = sqlite3.connect(path, timeout=self.timeout, isolation_level=None)
             if fresh:
                 os.chmod(path, 0o600)  # case material is confidential (Art. 16)

@@ -23,8 +23,8 @@ from .auditstate import MIGRATION as AUDIT_SUBJECT_MIGRATION
 from .auditstate import AuditState
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
 from .lifecycle import ENDED_STATES, Event, check_date, check_transition
+from .servestate import AS_OF_MIGRATION, ServeState
 from .servestate import MIGRATION as SERVE_MIGRATION
-from .servestate import ServeState
 from .sweepstate import LOCK_HOLDER_MIGRATION, FindingChange, SweepState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
@@ -110,6 +110,7 @@ MIGRATIONS: tuple[str, ...] = (
     LOCK_HOLDER_MIGRATION,
     WAIVER_MIGRATION,
     AUDIT_SUBJECT_MIGRATION,
+    AS_OF_MIGRATION,
 )
 
 _CASE_COLUMNS = (

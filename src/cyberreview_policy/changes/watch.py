@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..env import private_dir
 from ..errors import ChangeSystemError
 
 
@@ -55,7 +56,7 @@ class Checkpoint:
 
     def save(self) -> None:
         """Atomically: write a sibling file and rename it over the checkpoint."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.path.parent)
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps({"handled": self.handled}, indent=1), "utf-8")
         os.replace(temporary, self.path)

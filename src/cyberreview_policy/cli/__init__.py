@@ -62,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ..runtime import Runtime
 
     words = list(sys.argv[1:] if argv is None else argv)
+    for number, word in enumerate(words, start=1):
+        if any("\ud800" <= char <= "\udfff" for char in word):  # bytes not UTF-8
+            shown = word.encode("utf-8", "backslashreplace").decode()
+            sys.stderr.write(
+                f"cyberreview: error: argument {number} is not UTF-8 text ({shown}): "
+                "fix the encoding of the command line\n"
+            )
+            return EXIT_ERROR
     args = build_parser(only=_command(words)).parse_args(words)
     try:
         runtime = Runtime(
@@ -70,10 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             policy_dirs=getattr(args, "policy_dir", None) or (),
             config_path=getattr(args, "config", None),
         )
+        if getattr(args, "config", None) is not None:
+            runtime.config  # noqa: B018  (a file named on the command line is always checked)
         code: int = args.run(args, runtime)
         return code
     except CyberreviewError as exc:
-        sys.stderr.write(f"cyberreview: error: {exc}\n")
+        sys.stderr.write(f"cyberreview: error: {_shown(exc)}\n")
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
@@ -84,10 +94,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("CYBERREVIEW_DEBUG"):
             raise
         sys.stderr.write(
-            f"cyberreview: internal error: {type(exc).__name__}: {exc} "
+            f"cyberreview: internal error: {type(exc).__name__}: {_shown(exc)} "
             "(set CYBERREVIEW_DEBUG=1 for a traceback)\n"
         )
         return EXIT_ERROR
+
+
+def _shown(exc: BaseException) -> str:
+    """An error's message fit for a terminal: known secrets masked, control characters
+    escaped (one line)."""
+    from ..env import mask_secrets
+    from ._render import printable
+
+    return printable(mask_secrets(str(exc)))
 
 
 def run() -> None:

@@ -125,7 +125,11 @@ def add_actor_option(parser: argparse.ArgumentParser) -> None:
 
 
 def note(message: str) -> None:
-    sys.stderr.write(f"cyberreview: {message}\n")
+    """One line on stderr, known secrets masked, control characters escaped."""
+    from ..env import mask_secrets
+    from ._render import printable
+
+    sys.stderr.write(f"cyberreview: {printable(mask_secrets(message))}\n")
 
 
 def select_packs(rt: Runtime, pins: Sequence[str], as_of: dt.date) -> list[Pack]:

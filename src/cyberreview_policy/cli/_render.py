@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -32,6 +33,17 @@ class Style:
         return f"\033[{code}m{text}\033[0m" if self.enabled and code else text
 
 
+#: what a terminal acts on: C0 and C1 controls (ANSI escapes, CR, LF, NEL), DEL, the
+#: Unicode line and paragraph separators, and bidirectional overrides
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as its escape (``\\x1b``, ``\\r``):
+    what a record, a note or a name says cannot repaint the screen or fake a line."""
+    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+
+
 def money(value: Decimal | None) -> str:
     return "unknown" if value is None else show(value)
 
@@ -56,22 +68,26 @@ def exposure_line(exposure: Exposure) -> str:
 
 def _subject(decision: Decision, summary: dict[str, Any] | None) -> str:
     if not summary:
-        return decision["record_id"]
+        return printable(decision["record_id"])
     parts = [decision["record_id"]]
     if summary.get("product"):
         parts.append(f"{summary['product']} for {summary.get('operator')}")
     if summary.get("system"):
         parts.append(f"({summary['system']})")
-    return " ".join(parts)
+    return printable(" ".join(parts))
 
 
-def decision_text(decision: Decision, style: Style, summary: dict[str, Any] | None = None) -> str:
-    """The gate's answer for one record."""
+def decision_text(
+    decision: Decision, style: Style, summary: dict[str, Any] | None = None, *, chosen: bool = False
+) -> str:
+    """The gate's answer for one record; ``chosen``: the date of the law was not today's
+    (``--as-of``), which the answer says."""
     verdict = decision["decision"]
     packs = ", ".join(f"{p['id']} {p['version']}" for p in decision["packs"])
+    when = f"{decision['as_of']} (--as-of, not today)" if chosen else decision["as_of"]
     lines = [
         f"{style(verdict, verdict.upper())}  {style('bold', _subject(decision, summary))}",
-        style("dim", f"       as of {decision['as_of']} under {packs}"),
+        style("dim", f"       as of {when} under {packs}"),
     ]
     findings = decision["findings"]
     if findings:
@@ -82,13 +98,13 @@ def decision_text(decision: Decision, style: Style, summary: dict[str, Any] | No
             outcome = finding["outcome"]
             lines.append(
                 f"  {style(outcome, outcome.ljust(9))}{finding['rule'].ljust(width)}  "
-                f"{finding['message']}"
+                f"{printable(finding['message'])}"
             )
-            lines.append(style("dim", f"{pad}{'; '.join(finding['citations'])}"))
+            lines.append(style("dim", f"{pad}{printable('; '.join(finding['citations']))}"))
             if finding["exposure"]:
-                lines.append(f"{pad}{exposure_line(finding['exposure'])}")
+                lines.append(f"{pad}{printable(exposure_line(finding['exposure']))}")
             if outcome != "advisory" and finding["remediation"]:
-                lines.append(style("dim", f"{pad}fix: {finding['remediation']}"))
+                lines.append(style("dim", f"{pad}fix: {printable(finding['remediation'])}"))
     else:
         lines.append("")
         lines.append("  no rule applies")
@@ -111,10 +127,10 @@ def worst(findings: list[Finding]) -> Finding | None:
 def decision_line(decision: Decision, style: Style, id_width: int = 18) -> str:
     """One line per record for the sweep: verdict, id, and the reason that decided."""
     verdict = decision["decision"]
-    head = f"{style(verdict, verdict.ljust(6))} {decision['record_id'].ljust(id_width)}"
+    head = f"{style(verdict, verdict.ljust(6))} {printable(decision['record_id']).ljust(id_width)}"
     first = worst(decision["findings"])
     if first is None:
         return head.rstrip() + "\n"
     others = sum(1 for f in decision["findings"] if f["outcome"] != "advisory") - 1
     more = style("dim", f"  (+{others} more)") if others > 0 else ""
-    return f"{head} {first['rule']}: {first['message']}{more}\n"
+    return f"{head} {first['rule']}: {printable(first['message'])}{more}\n"

@@ -15,7 +15,7 @@ from typing import BinaryIO, Protocol, TextIO
 
 from ..models.decision import Decision, decision_adapter
 from ..sweep.summary import Skip, Summary
-from ._render import Style, decision_line
+from ._render import Style, decision_line, printable
 
 
 class Writer(Protocol):
@@ -72,7 +72,8 @@ class TextWriter:
         self.out.write(decision_line(decision, self.style))
 
     def skip(self, skip: Skip) -> None:
-        self.out.write(f"{self.style('dim', 'skip  ')} {skip.location}: {skip.message}\n")
+        skipped = printable(f"{skip.location}: {skip.message}")
+        self.out.write(f"{self.style('dim', 'skip  ')} {skipped}\n")
 
     def finish(self, summary: Summary) -> None:
         self.out.write("\n" + summary_text(summary, self.style))
@@ -101,8 +102,8 @@ def summary_text(summary: Summary, style: Style) -> str:
     for report in summary.sources:
         state = "complete" if report.complete else style("block", f"INCOMPLETE: {report.error}")
         lines.append(
-            f"  source     {report.name}: {report.records} decided, "
-            f"{report.skipped} skipped, {state}"
+            f"  source     {printable(report.name)}: {report.records} decided, "
+            f"{report.skipped} skipped, {printable(state)}"
         )
     if summary.with_problems:
         lines.append(
@@ -110,7 +111,7 @@ def summary_text(summary: Summary, style: Style) -> str:
             + "of the wrong type left unknown:"
         )
         for problem in summary.problems[:20]:
-            lines.append(f"    {problem.record_id}: {problem.message}")
+            lines.append(printable(f"    {problem.record_id}: {problem.message}"))
         if summary.with_problems > 20:
             lines.append(
                 f"    ... and {summary.with_problems - 20} more (--format json lists them)"
@@ -118,7 +119,7 @@ def summary_text(summary: Summary, style: Style) -> str:
     if summary.skipped:
         lines.append(style("warn", f"  skipped    {summary.skipped} record(s):"))
         for skip in summary.skips:
-            lines.append(f"    {skip.location}: {skip.message}")
+            lines.append(printable(f"    {skip.location}: {skip.message}"))
         if summary.skipped > len(summary.skips):
             lines.append(f"    ... and {summary.skipped - len(summary.skips)} more")
     return "\n".join(lines) + "\n"

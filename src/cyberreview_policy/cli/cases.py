@@ -22,6 +22,7 @@ from ._common import (
     add_store_options,
     iso_date,
 )
+from ._render import printable
 from .commands import COMMANDS
 
 NAME = "cases"
@@ -183,7 +184,7 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
     if not rows:
         sys.stdout.write(f"no cases in {redact_url(store.url)}\n")
         return EXIT_OK
-    width = max(len(case.record_id) for case, _ in rows)
+    width = max(len(printable(case.record_id)) for case, _ in rows)
     for case, clock in rows:
         when = ""
         if clock is not None:
@@ -191,8 +192,8 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
             mark = "?" if clock.provisional else ""
             when = f"{clock.period} until {clock.deadline}{mark}{late}"
         sys.stdout.write(
-            f"{case.id}  {case.kind:<11} {case.state:<14} {case.record_id.ljust(width)}  "
-            f"{case.rule:<22} {when}".rstrip()
+            f"{case.id}  {case.kind:<11} {case.state:<14} {printable(case.record_id).ljust(width)}"
+            f"  {printable(case.rule):<22} {when}".rstrip()
             + "\n"
         )
     return EXIT_OK
@@ -221,7 +222,10 @@ def _text(case: Case, clocks: list[Any], materials: bool, as_of: dt.date) -> str
         ("opened on", case.opened_on.isoformat()),
         ("record digest", case.record_digest),
     ]
-    out = "".join(f"{name:<14} {value if value is not None else '-'}\n" for name, value in rows)
+    out = "".join(
+        f"{name:<14} {printable(str(value)) if value is not None else '-'}\n"
+        for name, value in rows
+    )
     if clocks:
         out += f"\nclocks (working days, as of {as_of})\n"
         for clock in clocks:
@@ -247,10 +251,11 @@ def _text(case: Case, clocks: list[Any], materials: bool, as_of: dt.date) -> str
     if materials and case.materials:
         out += "\nattached files (confidential)\n"
         for item in case.materials:
-            out += (
-                f"  {item.kind:<22} {item.filename}  {item.size} bytes  sha256:{item.sha256[:16]}  "
-                f"{item.attached_on} by {item.actor}\n"
+            line = (
+                f"  {item.kind:<22} {item.filename}  {item.size} bytes  "
+                f"sha256:{item.sha256[:16]}  {item.attached_on} by {item.actor}"
             )
+            out += printable(line) + "\n"
     out += "\nhistory\n"
     for event in case.events:
         step = (
@@ -264,7 +269,7 @@ def _text(case: Case, clocks: list[Any], materials: bool, as_of: dt.date) -> str
         elif event.kind == "attach":
             extra = f" ({event.details.get('material')})"
         note = f": {event.note}" if event.note else ""
-        out += f"  {event.on}  {step}{extra} by {event.actor}{note}\n"
+        out += printable(f"  {event.on}  {step}{extra} by {event.actor}{note}") + "\n"
     return out
 
 

@@ -179,13 +179,18 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     ci = _ci_outputs(args, packs, as_of)
     try:
         decision = _decide(args, rt, packs, record=record, as_of=as_of, overrides=overrides)
+        chosen = as_of != dt.date.today()
         if args.format == "json":
             sys.stdout.write(dumps(decision, indent=2) + "\n")
+            if chosen:
+                note(f"decided as of {as_of} (--as-of), not today: the law in force then")
         else:
             from ..models.identity import record_summary
             from ._render import Style, decision_text
 
-            sys.stdout.write(decision_text(decision, Style(sys.stdout), record_summary(record)))
+            summary = record_summary(record)
+            text = decision_text(decision, Style(sys.stdout), summary, chosen=chosen)
+            sys.stdout.write(text)
         if ci is not None:
             _write_ci(
                 ci, decision, record, where=record_location(args, start), packs=packs, as_of=as_of

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..env import home_dir
+from ..env import home_dir, private_dir
 from ..errors import UsageError
 from ..runtime import Runtime
 from ._common import EXIT_OK, add_command
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         text += CHANGES
     for name, item in systems:
         text += "\n".join([*_settings(name, item.obj), *CHANGE_KEYS]) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(path.parent)
     path.write_text(text, encoding="utf-8")
     sys.stdout.write(f"wrote {path}; next: edit it, then `cyberreview sources list`\n")
     return EXIT_OK

@@ -7,18 +7,22 @@ import json
 import sys
 
 from ..runtime import Runtime
-from ._common import EXIT_OK, add_command
+from ._common import EXIT_ERROR, EXIT_OK, add_command
 from .commands import COMMANDS
 
 NAME = "plugins"
 HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 List the built-in plugins and those installed through the "cyberreview_policy"
-entry-point group, with what each registered.  A plugin that failed to load is
-listed with its error; the others still work.
+entry-point group, with what each registered, and import what they registered
+by reference ("module:name": settings models and connectors, otherwise
+imported when first used).  A plugin that failed is listed with its error, and
+the command exits 3: while a plugin is broken, gate, sweep, serve and changes
+refuse to decide (what it would decide is unknown), unless it is disabled by
+name ("plugins: disabled: [NAME]" in cyberreview.yaml).
 
-Environment: CYBERREVIEW_DISABLE_PLUGINS=name,name skips entry points;
-CYBERREVIEW_TRACE_HOOKS=1 traces hook calls on stderr.
+Environment: CYBERREVIEW_DISABLE_PLUGINS=name,name skips entry points and
+modules; CYBERREVIEW_TRACE_HOOKS=1 traces hook calls on stderr.
 """
 EXAMPLES = """\
 examples:
@@ -34,8 +38,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace, rt: Runtime) -> int:
-    rt.host.registry  # noqa: B018  (runs the registration hooks)
+    rt.host.check_references()  # runs the registration hooks, then imports references
     infos = list(rt.host.plugins.values())
+    code = EXIT_ERROR if rt.host.failures() else EXIT_OK
     if args.format == "json":
         data = [
             {
@@ -48,7 +53,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
             for i in infos
         ]
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
-        return EXIT_OK
+        return code
     for info in infos:
         status = "disabled" if info.disabled else "BROKEN" if info.error else "ok"
         sys.stdout.write(f"{info.name}  ({info.origin})  {status}\n")
@@ -56,4 +61,4 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
             sys.stdout.write(f"    {kind.replace('_', ' ')}: {', '.join(names)}\n")
         if info.error:
             sys.stdout.write(f"    error: {info.error}\n")
-    return EXIT_OK
+    return code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..errors import UsageError
 from ..runtime import Runtime
@@ -72,6 +73,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="grant ROLE to requests without a token (default: none; every request needs one)",
     )
     p.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --allow-anonymous: a host name clients use to reach the service "
+        "(repeatable); anonymous requests to other names are refused (loopback names and "
+        "--host are always allowed)",
+    )
+    p.add_argument(
         "--max-body",
         type=_size,
         default="1m",
@@ -106,6 +116,18 @@ def _check_store(rt: Runtime, url: str | None) -> None:
         note(f"warning: {exc}; serving anyway: decisions block until the store answers")
 
 
+def _http() -> dict[str, Any]:
+    """uvicorn's HTTP protocol, with request heads over 8 KiB refused as they arrive."""
+    import importlib.util
+
+    from ..serve.headers import MAX_HEAD
+
+    limit = {"h11_max_incomplete_event_size": MAX_HEAD}
+    if importlib.util.find_spec("httptools") is None:
+        return {"http": "h11", **limit}  # h11 refuses with 400
+    return {"http": "cyberreview_policy.serve.headers:HeaderLimitProtocol", **limit}
+
+
 def run(args: argparse.Namespace, rt: Runtime) -> int:
     from ..serve import EXTRA_HINT, missing_stack
 
@@ -127,6 +149,8 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         policy_dirs=tuple(str(p) for p in args.policy_dir),
         packs=tuple(args.pack),
         allow_anonymous=args.allow_anonymous,
+        host=args.host,
+        allowed_hosts=tuple(args.allowed_host),
         max_body=args.max_body,
         threads=args.threads,
     )
@@ -141,5 +165,6 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         log_level=args.log_level,
         server_header=False,
         proxy_headers=False,
+        **_http(),
     )
     return 0

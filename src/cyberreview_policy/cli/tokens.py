@@ -17,7 +17,8 @@ HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Bearer tokens for "cyberreview serve", each with one role:
 
-  gate      ask for decisions (POST /v1/decisions); never sees case material
+  gate      ask for decisions (POST /v1/decisions) under today's law; never sees
+            case material (--allow-as-of: may also ask under another date's law)
   reviewer  read cases and move them through the procedure
   auditor   read cases and the audit trail
 
@@ -28,6 +29,7 @@ within seconds.  Creating and revoking are recorded in the audit trail.
 EXAMPLES = """\
 examples:
   cyberreview tokens create --role gate --name jenkins-prod
+  cyberreview tokens create --role gate --name audit-replay --allow-as-of
   cyberreview tokens create --role reviewer --name li.wei --store postgresql://cyberreview@db/cases
   cyberreview tokens list
   cyberreview tokens revoke jenkins-prod
@@ -47,6 +49,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--name", required=True, help="who or what uses it (unique while active)")
+    create.add_argument(
+        "--allow-as-of",
+        action="store_true",
+        help="a gate token that may ask for decisions under the law of another date "
+        '(the request\'s "as_of"; an audit or a replay). Without it a gate token '
+        "decides under today's law only",
+    )
     add_store_options(create)
     add_actor_option(create)
     create.set_defaults(run=run_create)
@@ -77,7 +86,7 @@ def run_create(args: argparse.Namespace, rt: Runtime) -> int:
     store = rt.store()
     try:
         item, token = serve_store(store).create_token(
-            args.name, args.role, args.actor or current_actor()
+            args.name, args.role, args.actor or current_actor(), allow_as_of=args.allow_as_of
         )
     finally:
         store.close()
@@ -100,9 +109,10 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
         return EXIT_OK
     for item in items:
         state = f"revoked {item.revoked_at}" if item.revoked_at else "active"
+        grant = "  may choose as_of" if item.allow_as_of else ""
         sys.stdout.write(
             f"{item.id}  {item.role:<8} {item.name:<24} created {item.created_at} "
-            f"by {item.created_by}  {state}\n"
+            f"by {item.created_by}  {state}{grant}\n"
         )
     if not items:
         sys.stdout.write("no tokens\n")

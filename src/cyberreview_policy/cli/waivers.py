@@ -17,6 +17,7 @@ from ..errors import UsageError
 from ..runtime import Runtime
 from ..waivers import IMPORTED_SUFFIX, LEGACY_DIR, LEGACY_FILE, MAX_DAYS, Scope
 from ._common import EXIT_OK, add_actor_option, add_command, add_store_options, iso_date, note
+from ._render import printable
 from .commands import COMMANDS
 
 if TYPE_CHECKING:
@@ -166,9 +167,8 @@ def run_add(args: argparse.Namespace, rt: Runtime) -> int:
             ticket=args.ticket,
             pack=args.pack,
         )
-    sys.stdout.write(
-        f"{waiver.id}: {waiver.rule} waived for {scope.describe()} until {waiver.expires}\n"
-    )
+    said = f"{waiver.id}: {waiver.rule} waived for {scope.describe()} until {waiver.expires}"
+    sys.stdout.write(printable(said) + "\n")
     return EXIT_OK
 
 
@@ -183,10 +183,11 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
     if not waivers:
         sys.stdout.write("no waivers\n")
     for w in waivers:
-        sys.stdout.write(
+        line = (
             f"{w.id:<8} {w.state(on):<8} {w.rule:<20} {w.scope.describe():<32} "
-            f"until {w.expires}  approved by {w.approver}\n"
+            f"until {w.expires}  approved by {w.approver}"
         )
+        sys.stdout.write(printable(line) + "\n")
     return EXIT_OK
 
 

@@ -196,9 +196,13 @@ class HttpClient:
     def _body(self, method: str, url: str, response: requests.Response) -> Any:
         if not response.content:
             return None
+        from ..models.jsoncheck import loads
+
         try:
-            body = response.json()
-        except ValueError:
+            body = loads(_utf8(response))
+        except ValueError as exc:
+            if "duplicate key" in str(exc):  # which of the two values is the record's?
+                raise HttpError(f"{method} {url}: the server sent ambiguous JSON: {exc}") from None
             snippet = response.text[:80].replace("\n", " ")
             raise HttpError(
                 f"{method} {url}: the server sent malformed JSON: {snippet!r}"
@@ -211,3 +215,15 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _utf8(response: requests.Response) -> bytes:
+    """The body as UTF-8 bytes, decoded as ``response.json()`` decodes it (the declared
+    charset, else the UTF encoding the first bytes show)."""
+    from requests.utils import guess_json_utf
+
+    content = response.content
+    encoding = response.encoding or guess_json_utf(content) or "utf-8"  # type: ignore[no-untyped-call]
+    if encoding.lower().replace("-", "").replace("_", "") == "utf8":
+        return content
+    return content.decode(encoding, "replace").encode()

@@ -74,7 +74,8 @@ Amount = Annotated[Decimal, Field(ge=0)]
 
 class _Part(BaseModel):
     # Frozen: a record is evidence, not a scratchpad; frozen defaults can be shared.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No NaN or infinity: a number that is not finite is no fact (and no JSON).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Operator(_Part):
@@ -193,6 +194,7 @@ class Record(_Part):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        allow_inf_nan=False,
         title="Record",
         json_schema_extra={"$comment": "cyberreview-policy canonical record, version 1"},
     )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import dotted
 from ._core import core
+from .jsoncheck import Unfit, non_finite, unfit
 from .jsonout import json_default
 
 if TYPE_CHECKING:
@@ -184,9 +185,32 @@ def validator() -> SchemaValidator:
 
 
 def from_json(text: str | bytes) -> RecordData:
-    """Validate one record from JSON text; raises ``pydantic_core.ValidationError``."""
+    """Validate one record from JSON text; raises ``pydantic_core.ValidationError``,
+    also for what the parser would silently misread (:mod:`.jsoncheck`: a duplicate
+    key, ``NaN`` or ``Infinity``, NUL) and for a number in ``attributes`` too large
+    to be finite."""
+    found = unfit(text)
+    if found is not None:
+        raise _refused(found)
     record: RecordData = validator().validate_json(text)
+    if record.attributes:
+        where = non_finite(record.attributes, ("attributes",))
+        if where is not None:
+            error = {"type": "finite_number", "loc": where, "input": "1e400"}
+            raise ValidationError.from_exception_data("Record", [error], "json")  # type: ignore[list-item]
     return record
+
+
+def _refused(found: Unfit) -> ValidationError:
+    """The validator's own error type for what :func:`.jsoncheck.unfit` found: invalid
+    JSON at a line and column, or a NUL in a field."""
+    if found.line is None:
+        kind = core().PydanticCustomError("nul_character", found.message)
+        error: Any = {"type": kind, "loc": found.loc, "input": ""}
+    else:
+        ctx = {"error": found.parse_error}
+        error = {"type": "json_invalid", "loc": found.loc, "input": "", "ctx": ctx}
+    return ValidationError.from_exception_data("Record", [error], "json")
 
 
 def from_obj(obj: Any) -> RecordData:

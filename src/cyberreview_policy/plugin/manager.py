@@ -8,7 +8,9 @@ reported by name and the rest still work.
 
 Environment:
 
-- ``CYBERREVIEW_DISABLE_PLUGINS=name,name``: do not load these entry points.
+- ``CYBERREVIEW_DISABLE_PLUGINS=name,name``: do not load these entry points (nor
+  these modules of ``$CYBERREVIEW_PLUGINS``); ``plugins: disabled:`` in
+  ``cyberreview.yaml`` does the same (the runtime passes it to :func:`make_host`).
 - ``CYBERREVIEW_PLUGINS=module,module``: also load these modules as plugins
   (a connector being written, before it is packaged; like ``PYTEST_PLUGINS``).
 - ``CYBERREVIEW_TRACE_HOOKS=1``: trace hook calls on stderr.
@@ -115,7 +117,9 @@ def _key(kind: str, obj: Any) -> str:
 class PluginHost:
     """The plugin manager plus the registry built from its hooks."""
 
-    def __init__(self) -> None:
+    def __init__(self, disabled: Iterable[str] = ()) -> None:
+        env = os.environ.get(DISABLE_ENV, "").split(",")
+        self.disabled = {name.strip() for name in (*env, *disabled) if name.strip()}
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(spec)
         self.plugins: dict[str, PluginInfo] = {}
@@ -146,10 +150,9 @@ class PluginHost:
     def load_entry_points(self) -> None:
         from .entrypoints import entry_points
 
-        blocked = {n.strip() for n in os.environ.get(DISABLE_ENV, "").split(",") if n.strip()}
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             origin = f"{ep.dist} {ep.version}"
-            if ep.name in blocked:
+            if ep.name in self.disabled:
                 self.plugins[ep.name] = PluginInfo(ep.name, origin, disabled=True)
                 continue
             try:
@@ -165,6 +168,9 @@ class PluginHost:
         """The modules named in ``$CYBERREVIEW_PLUGINS``, each a plugin of that name."""
         for name in filter(None, (n.strip() for n in os.environ.get(MODULES_ENV, "").split(","))):
             if name in self.plugins:
+                continue
+            if name in self.disabled:
+                self.plugins[name] = PluginInfo(name, f"${MODULES_ENV}", disabled=True)
                 continue
             try:
                 module = importlib.import_module(name)
@@ -204,6 +210,26 @@ class PluginHost:
     def failures(self) -> list[PluginInfo]:
         return [info for info in self.plugins.values() if info.error]
 
+    def check_references(self) -> None:
+        """Import what plugins registered by reference (``"module:name"``, imported
+        otherwise only when a command uses it); a failure is its plugin's error."""
+        from .types import load_ref
+
+        for kind in ("sources", "change_systems", "trackers"):
+            for item in self.registry.items[kind].values():
+                for ref in (getattr(item.obj, "config", None), getattr(item.obj, "connect", None)):
+                    if not isinstance(ref, str):
+                        continue
+                    try:
+                        load_ref(ref)
+                    except Exception as exc:
+                        info = self.plugins[item.plugin]
+                        problem = (
+                            f"{_SINGULAR[kind]} {item.key}: cannot import {ref}: "
+                            f"{type(exc).__name__}: {exc}"
+                        )
+                        info.error = f"{info.error}; {problem}" if info.error else problem
+
 
 def _label(kind: str, obj: Any) -> str:
     if kind == "packs":
@@ -218,9 +244,12 @@ def make_host(
     builtins: Iterable[str] = BUILTIN_PLUGINS,
     entry_points: bool = True,
     extra: Iterable[tuple[str, object]] = (),
+    disabled: Iterable[str] = (),
 ) -> PluginHost:
-    """A fresh host: built-ins, then entry points, then ``extra`` (name, plugin) pairs."""
-    host = PluginHost()
+    """A fresh host: built-ins, then entry points, then ``extra`` (name, plugin) pairs;
+    the entry points and modules named in ``disabled`` (or ``$CYBERREVIEW_DISABLE_PLUGINS``)
+    are listed, not loaded."""
+    host = PluginHost(disabled)
     host.load_builtins(builtins)
     if entry_points:
         host.load_entry_points()

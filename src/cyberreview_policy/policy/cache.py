@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..env import NO_CACHE_ENV, home_dir
+from ..env import NO_CACHE_ENV, home_dir, private_dir
 
 _FORMAT = 1
 
@@ -101,7 +101,7 @@ def store(source: Path, data: dict[str, Any]) -> None:
     import tempfile
 
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(entry.parent)
         with tempfile.NamedTemporaryFile(
             "w", dir=entry.parent, delete=False, encoding="utf-8", suffix=".tmp"
         ) as tmp:

@@ -138,17 +138,42 @@ class Pack:
         return _files(self.path, self.manifest.tests, Location(self.path / MANIFEST))
 
 
+_YAML = (".yaml", ".yml")
+
+
 def _files(root: Path, entries: Iterable[str], where: Location) -> list[Path]:
+    """The YAML files ``entries`` (files or directories) name, each inside ``root``
+    once links are followed: a pack reads nothing else, and the pack cache's
+    fingerprint (every YAML file in the pack) covers all it reads."""
+    home = root.resolve()
     out: list[Path] = []
     for entry in entries:
         target = root / entry
+        _inside(home, target, entry, where)
         if target.is_dir():
-            out.extend(sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml")))
+            found = sorted(p for p in target.iterdir() if p.suffix in _YAML)
+            for path in found:
+                _inside(home, path, f"{entry}/{path.name}", where)
+            out.extend(found)
         elif target.is_file():
+            if target.suffix not in _YAML:
+                raise PolicyError(f"{entry!r}: a rule file is YAML (.yaml or .yml)", where)
             out.append(target)
         else:
             raise PolicyError(f"{entry!r} does not exist in {root}", where)
     return out
+
+
+def _inside(home: Path, target: Path, entry: str, where: Location) -> None:
+    """Refuse ``target`` unless it is in the pack directory ``home`` (links followed):
+    an absolute path, ``..`` or a link out of the pack (``/proc/self/environ``, another
+    pack's secrets) is never read."""
+    try:
+        inside = target.resolve().is_relative_to(home)
+    except (OSError, RuntimeError):  # a link loop
+        inside = False
+    if not inside:
+        raise PolicyError(f"{entry!r} is outside the pack: a pack reads only its own files", where)
 
 
 def _manifest_data(path: Path) -> dict[str, Any]:

@@ -1,14 +1,21 @@
 """Loading a YAML file of ours (packs, law, configuration, calendar, waivers) in two
 stages: YAML to data with a line for every path (:func:`load`), then the pydantic
-model with errors mapped back to file, line, rule and field (:func:`validate`).
+model with errors mapped back to file, line, rule and field (:func:`validate`);
+and writing one (:func:`dump`).
 
 PyYAML silently keeps the last of two equal keys; here a duplicate key is an
 error.  Every mapping key and sequence item gets its line, so later stages
-can point at ``rules.yaml:42`` for ``rules[3].when.all[1]``.
+can point at ``rules.yaml:42`` for ``rules[3].when.all[1]``.  Aliases may
+repeat a value, but not blow a file up ("billion laughs": nine levels of nine
+aliases, 342 bytes, expand to 387 million values), and not refer to
+themselves; text must be text (no lone surrogate, no NUL).  What :func:`dump`
+writes reads back exactly, whatever the characters (PyYAML writes NEL raw in a
+quoted scalar, and reads it back as a line break).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,6 +32,10 @@ M = TypeVar("M", bound="BaseModel")
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Loc = tuple[str | int, ...]
+
+#: values aliases may add to a file (beyond those written out)
+MAX_ALIASED = 100_000
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 class LineMap:
@@ -60,10 +71,21 @@ def _key(loader: Any, node: yaml.Node) -> Any:
     return node.value
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: LineMap, loader: Any) -> None:
-    if isinstance(node, yaml.MappingNode):
+def _walk(
+    node: yaml.Node, loc: Loc, lines: LineMap, loader: Any, walked: set[int] | None = None
+) -> None:
+    """Lines of every path, duplicate keys and text checked; a node an alias repeats is
+    walked once (its paths under the alias take the alias's line)."""
+    walked = set() if walked is None else walked
+    if id(node) in walked:
+        return
+    walked.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        _text(node, lines.file)
+    elif isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
+            _text(key_node, lines.file)
             key = _key(loader, key_node)
             line = key_node.start_mark.line + 1
             if key in seen:
@@ -73,11 +95,62 @@ def _walk(node: yaml.Node, loc: Loc, lines: LineMap, loader: Any) -> None:
                 )
             seen[key] = line
             lines.set((*loc, key), line)
-            _walk(value_node, (*loc, key), lines, loader)
+            _walk(value_node, (*loc, key), lines, loader, walked)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines.set((*loc, index), item.start_mark.line + 1)
-            _walk(item, (*loc, index), lines, loader)
+            _walk(item, (*loc, index), lines, loader, walked)
+
+
+def _text(node: yaml.Node, file: str) -> None:
+    if isinstance(node, yaml.ScalarNode) and _NOT_TEXT.search(node.value):
+        bad = _NOT_TEXT.search(node.value)
+        assert bad is not None
+        what = "a NUL character" if bad.group() == "\0" else "a lone UTF-16 surrogate"
+        mark = node.start_mark
+        raise PolicyError(
+            f"{what} ({bad.group()!a}) is not text: fix the text",
+            Location(file, mark.line + 1, mark.column + 1),
+        )
+
+
+def _expanded(node: yaml.Node, file: str) -> None:
+    """Refuse a document whose aliases refer to themselves, or add more than
+    :data:`MAX_ALIASED` values (counted without expanding anything)."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    largest: list[tuple[int, yaml.Node]] = []
+
+    def size(item: yaml.Node) -> int:
+        key = id(item)
+        if key in sizes:
+            largest.append((sizes[key], item))
+            return sizes[key]
+        if key in active:
+            mark = item.start_mark
+            raise PolicyError(
+                "an alias refers to itself (a structure without end)",
+                Location(file, mark.line + 1, mark.column + 1),
+            )
+        active.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(item, yaml.MappingNode):
+            children = [part for pair in item.value for part in pair]
+        elif isinstance(item, yaml.SequenceNode):
+            children = list(item.value)
+        total = 1 + sum(size(child) for child in children)
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    if size(node) - len(sizes) > MAX_ALIASED:
+        _, anchor = max(largest, key=lambda pair: pair[0])
+        mark = anchor.start_mark
+        raise PolicyError(
+            f"YAML aliases expand this file by more than {MAX_ALIASED:,} values: "
+            "write the values out (the most repeated is anchored here)",
+            Location(file, mark.line + 1, mark.column + 1),
+        )
 
 
 def _bad_scalar(loader: Any, node: yaml.Node) -> yaml.Node | None:
@@ -117,6 +190,7 @@ def loads(text: str, file: Path | str) -> tuple[Any, LineMap]:
         if node is None:
             raise PolicyError("the file is empty", Location(file, 1))
         lines.set((), node.start_mark.line + 1)
+        _expanded(node, str(file))
         _walk(node, (), lines, loader)
         try:
             data = loader.construct_document(node)
@@ -135,6 +209,26 @@ def loads(text: str, file: Path | str) -> tuple[Any, LineMap]:
     finally:
         loader.dispose()
     return data, lines
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Strings with a control character (C0, C1, line separators, BOM) in double quotes,
+    escaped: the one style in which every character reads back as written."""
+
+
+def _str(dumper: Any, value: str) -> Any:
+    style = '"' if _CONTROL.search(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+_Dumper.add_representer(str, _str)
+
+
+def dump(data: Any) -> str:
+    """YAML text of ``data`` that :func:`loads` reads back exactly (keys in order)."""
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+    return text
 
 
 def _child(node: Any, part: str | int) -> tuple[bool, Any]:

@@ -65,6 +65,19 @@ class Listed:
     citations: list[str]
 
 
+#: how a cell that a spreadsheet would take for a formula starts (OWASP's list, and the
+#: full-width signs that spreadsheets in CJK locales may convert)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def _as_text(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a string that starts like a formula
+    gets a leading ``'`` (CSV injection; a record id is the source's, not ours)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 class Report:
     """Fed each decision; writes its files when the sweep ends."""
 
@@ -145,7 +158,7 @@ class Report:
             row = table_row(found)
             for _, writer in self._csv:
                 writer.writerow(
-                    "; ".join(v) if isinstance(v, list) else "" if v is None else v
+                    _as_text("; ".join(v) if isinstance(v, list) else "" if v is None else v)
                     for v in row.values()
                 )
             text = json.dumps(row, default=json_default, ensure_ascii=False)

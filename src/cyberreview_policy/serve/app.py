@@ -32,6 +32,7 @@ from .engines import Engines
 from .limits import BodyLimit
 from .metrics import Metrics
 from .openapi import describe, json_body
+from .origin import check_anonymous, served_hosts
 from .pool import Workers
 from .schemas import ErrorResponse, Health, ServedDecision, TransitionRequest
 from .settings import Settings
@@ -47,6 +48,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "No token, or an unknown or revoked one"),
         (403, "The token's role does not allow this"),
         (413, "The body is larger than the limit"),
+        (415, "An anonymous request that changes state without a JSON content type"),
         (503, "The token table cannot be read (store unreachable since start)"),
     )
 }
@@ -62,9 +64,13 @@ class Service:
     """One process's state: runtime, engines, worker threads, tokens, metrics."""
 
     def __init__(self, settings: Settings):
+        from ..env import register_secrets, url_secrets
+
         self.settings = settings
         self.rt = settings.runtime()
         self.store_url = self.rt.store_url_in_use()
+        register_secrets(url_secrets(self.store_url))
+        self.hosts = served_hosts(settings.host, settings.allowed_hosts)
         self.engines = Engines(self.rt, settings.packs)
         self.workers = Workers(settings.threads, lambda: self.rt.store(self.store_url))
         self.tokens = Tokens(
@@ -73,10 +79,13 @@ class Service:
         self.metrics = Metrics()
         self.decider = RequestDecider(self.rt, self.engines, self.workers, self.metrics)
 
-    async def principal(self, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    async def principal(
+        self, credentials: HTTPAuthorizationCredentials | None, request: Request | None = None
+    ) -> Principal:
         if credentials is None or not credentials.credentials:
             role = self.settings.allow_anonymous
-            if role:
+            if role and request is not None:
+                check_anonymous(request.method, request.headers, self.hosts)
                 return Principal("anonymous", role)
             raise Refusal(401, "unauthenticated", "a bearer token is required")
         token = credentials.credentials
@@ -88,11 +97,19 @@ class Service:
                 raise Refusal(503, "store_unavailable", f"cannot check tokens: {exc}") from None
         if found is None:
             raise Refusal(401, "unauthenticated", "unknown or revoked token")
-        return Principal(found.name, found.role, found.id)
+        return Principal(found.name, found.role, found.id, found.allow_as_of)
 
-    def permit(self, permission: str) -> Callable[[Credentials], Awaitable[Principal]]:
-        async def dependency(credentials: Credentials) -> Principal:
+    async def known(self, credentials: HTTPAuthorizationCredentials) -> bool:
+        """Whether ``credentials`` are a valid token (for what only tokens may see)."""
+        try:
             who = await self.principal(credentials)
+        except Refusal:
+            return False
+        return who.token_id is not None
+
+    def permit(self, permission: str) -> Callable[[Request, Credentials], Awaitable[Principal]]:
+        async def dependency(request: Request, credentials: Credentials) -> Principal:
+            who = await self.principal(credentials, request)
             if not who.may(permission):
                 raise Refusal(403, "forbidden", f"role {who.role} may not {permission}")
             return who
@@ -276,9 +293,10 @@ def _case_routes(app: FastAPI, service: Service) -> None:
         from pydantic import ValidationError
 
         from ..cases.views import case_detail
-        from .decisions import invalid_body
+        from .decisions import check_body, invalid_body
 
         body = await request.body()
+        check_body(body)
         try:
             step = TransitionRequest.model_validate_json(body)
         except ValidationError as exc:
@@ -336,14 +354,20 @@ def _operation_routes(app: FastAPI, service: Service) -> None:
     in_store = _in_store(service)
 
     @app.get("/v1/healthz", tags=["operations"], response_model=Health)
-    async def healthz() -> Response:
-        """Whether the case store answers (no token needed: for probes and load balancers)."""
+    async def healthz(credentials: Credentials) -> Response:
+        """Whether the case store answers: ``ok`` or ``unavailable`` (503) to anyone, for
+        probes and load balancers; why, only to a valid token of any role."""
+        from ..env import redact
+
         try:
             await in_store(lambda store: store.audit_head())
+            data: dict[str, Any] = {"status": "ok", "store": "reachable", "message": None}
         except Refusal as exc:
-            data = {"status": "unavailable", "store": "unreachable", "message": exc.message}
-            return JSONResponse(data, status_code=503)
-        return JSONResponse({"status": "ok", "store": "reachable", "message": None})
+            data = {"status": "unavailable", "store": "unreachable", "message": redact(exc.message)}
+        status = 200 if data["status"] == "ok" else 503
+        if credentials is None or not await service.known(credentials):
+            data = {"status": data["status"]}
+        return JSONResponse(data, status_code=status)
 
     @app.get("/metrics", tags=["operations"], responses=ERRORS)
     async def metrics(who: Annotated[Principal, Depends(service.permit("metrics"))]) -> Response:
@@ -354,7 +378,11 @@ def _operation_routes(app: FastAPI, service: Service) -> None:
 
 def app_from_env() -> FastAPI:
     """For uvicorn workers (``factory=True``): the settings ``cyberreview serve`` passed.
-    Our log lines go where uvicorn's go (stderr), at its level."""
+    Our log lines go where uvicorn's go (stderr), at its level; every log line of the
+    process is masked of known secrets (the store URL's password among them)."""
+    from ..connectors.redact import install
+
+    install()
     ours, theirs = logging.getLogger("cyberreview"), logging.getLogger("uvicorn")
     if not ours.handlers:
         for handler in theirs.handlers:

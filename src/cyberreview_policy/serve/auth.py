@@ -33,11 +33,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a token's name and role (``anonymous`` when so configured)."""
+    """Who is calling: a token's name and role (``anonymous`` when so configured), and
+    whether it may choose the date of the law (``tokens create --allow-as-of``)."""
 
     name: str
     role: str
     token_id: str | None = None
+    allow_as_of: bool = False
 
     @property
     def actor(self) -> str:

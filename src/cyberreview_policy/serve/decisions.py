@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import CaseStoreError, CyberreviewError, Refusal, SourceError
+from ..errors import CaseStoreError, CyberreviewError, PluginUnavailable, Refusal, SourceError
 from ..models.jsonout import dumps
 from ..runtime import Runtime
 from .auth import Principal
@@ -101,6 +101,7 @@ def parse(body: bytes, today: dt.date) -> Parsed:
 
     if not body.strip():
         raise Refusal(400, "invalid_request", "the body is empty: send a record as JSON", [])
+    check_body(body)
     if body.lstrip()[:1] == b"{":
         try:  # the common case, a record: straight to the one validator
             return Parsed([from_json(body)], True, today, None)
@@ -121,6 +122,19 @@ def parse(body: bytes, today: dt.date) -> Parsed:
         return Parsed(_records(value, None), False, today, None)
     assert record_error is not None  # a record's shape, and the validator refused it
     raise invalid_request(_problems(record_error, body))
+
+
+def check_body(body: bytes) -> None:
+    """400 for a JSON body that says one thing twice (a key in a record, a list, the
+    envelope, a transition), or holds NaN, Infinity or NUL (which no PostgreSQL text
+    column holds): every body is checked whole, before its parts are taken apart."""
+    from ..errors import dotted
+    from ..models.jsoncheck import unfit
+
+    found = unfit(body)
+    if found is not None:
+        message = found.message if found.line is None else f"invalid JSON: {found.parse_error}"
+        raise invalid_request([{"path": dotted(found.loc) or "(body)", "message": message}])
 
 
 def refused_decision(
@@ -198,6 +212,8 @@ class RequestDecider:
             refs = [{"id": p.ref["id"], "version": p.ref["version"]} for p in packs]
             with self.workers.store() as store:
                 engine = self.engines.for_date(parsed.as_of, store)
+        except PluginUnavailable as exc:
+            failed = ("plugin_unavailable", str(exc))
         except CaseStoreError as exc:
             self.metrics.store_error()
             failed = ("store_unavailable", str(exc))
@@ -241,7 +257,16 @@ class RequestDecider:
 
     def handle(self, body: bytes, principal: Principal, key: str | None) -> tuple[int, str]:
         """Status and JSON text of the answer to ``body``; :class:`Refusal` for 4xx."""
-        parsed = parse(body, dt.date.today())
+        today = dt.date.today()
+        parsed = parse(body, today)
+        if parsed.as_of != today and not principal.allow_as_of:
+            raise Refusal(
+                403,
+                "as_of_not_allowed",
+                f"as_of {parsed.as_of}: this token decides under the law in force today "
+                f"({today}); choosing another date needs a token created with --allow-as-of",
+                [{"path": "as_of", "message": "not allowed for this token"}],
+            )
         if key and parsed.request_id and key != parsed.request_id:
             raise Refusal(
                 400,

@@ -115,7 +115,8 @@ class ErrorInfo(TypedDict):
         str,
         Field(
             description="source_unavailable, record_not_found, source_record_invalid, "
-            "store_unavailable, policy_unavailable, evaluation_failed, internal_error"
+            "store_unavailable, policy_unavailable, plugin_unavailable, evaluation_failed, "
+            "internal_error"
         ),
     ]
     message: str
@@ -169,6 +170,8 @@ class WaiverRequest(_Closed):
 
 
 class Health(BaseModel):
+    """``status`` for everyone; ``store`` and ``message`` only with a valid token."""
+
     status: Literal["ok", "unavailable"]
-    store: str
+    store: str | None = None
     message: str | None = None

@@ -22,6 +22,8 @@ class Settings:
     policy_dirs: tuple[str, ...] = ()
     packs: tuple[str, ...] = ()
     allow_anonymous: str | None = None  # a role granted to requests without a token
+    host: str | None = None  # the address listened on (a name anonymous requests may use)
+    allowed_hosts: tuple[str, ...] = ()  # more names they may use (--allowed-host)
     max_body: int = DEFAULT_MAX_BODY
     threads: int = 4  # decision threads per process, each with its own store connection
     token_refresh: float = 5.0  # seconds between reloads of the token table
@@ -46,4 +48,5 @@ class Settings:
         data = json.loads(text)
         data["policy_dirs"] = tuple(data.get("policy_dirs", ()))
         data["packs"] = tuple(data.get("packs", ()))
+        data["allowed_hosts"] = tuple(data.get("allowed_hosts", ()))
         return cls(**data)

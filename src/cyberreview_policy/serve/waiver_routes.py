@@ -24,9 +24,10 @@ def grant(service: Service, who: Principal, body: bytes, store: CaseStore) -> di
     from pydantic import ValidationError
 
     from ..waivers.admin import add_waiver
-    from .decisions import invalid_body
+    from .decisions import check_body, invalid_body
     from .schemas import WaiverRequest
 
+    check_body(body)
     try:
         ask: WaiverRequest = WaiverRequest.model_validate_json(body)
     except ValidationError as exc:

@@ -206,6 +206,7 @@ class FileSource:
         if not header:
             return
         columns = [_column(self.name, name.strip()) for name in header]
+        _no_twice(self.name, [".".join(path) for path, _ in columns])
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
@@ -246,6 +247,17 @@ def _column(source: str, name: str) -> tuple[list[str], bool]:
     except PathError as exc:
         raise SourceError(source, f"CSV header: {exc}") from None
     return name.split("."), field.kind == "list"
+
+
+def _no_twice(source: str, names: list[str]) -> None:
+    """Two columns for one field would make every row ambiguous (the last would win)."""
+    first: dict[str, int] = {}
+    for number, name in enumerate(names, start=1):
+        if name in first:
+            raise SourceError(
+                source, f"CSV header: column {number} names {name} again (column {first[name]})"
+            )
+        first[name] = number
 
 
 def _cell(cell: str, is_list: bool) -> Any:

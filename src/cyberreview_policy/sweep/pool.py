@@ -8,6 +8,12 @@ are written in the order the records were read.  JSON Lines files go to the
 workers as raw lines and connectors' records as the dicts they yield, so that
 shaping and validating them is parallel too; other sources send validated
 records.
+
+Workers end with the sweep, however it ends: after ``kill -9`` nothing tells
+them (the forkserver's pipes stay open, since the workers hold their other ends)
+and they would sit on their case-store connections for ever.  Each worker
+watches the sweep's process (:func:`_end_with`) and exits when it is gone; then
+the forkserver and the resource tracker see their last client go, and exit too.
 """
 
 from __future__ import annotations
@@ -15,6 +21,10 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import multiprocessing
+import os
+import select
+import threading
+import time
 from collections.abc import Iterator
 from concurrent import futures
 from dataclasses import dataclass
@@ -48,12 +58,47 @@ _decider: SweepStep | None = None
 _slim: Any = None  # the decision serialiser, when slim
 
 
-def _init(setup: WorkerSetup) -> None:
-    """In each worker: the engine, the case store, the decider."""
+def _end_with(parent: int) -> None:
+    """Exit this process as soon as process ``parent`` has ended.
+
+    A daemon thread waits on a pidfd (Linux: woken by the kernel when the process
+    ends, whatever its parent, with no pid-reuse race); where there is none it
+    checks once a second.  Not ``PR_SET_PDEATHSIG``: a worker's parent is the
+    forkserver, not the sweep, and the signal follows the thread that forked.
+    """
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(parent)
+        except ProcessLookupError:
+            os._exit(1)  # gone already
+        except (AttributeError, OSError):  # not Linux, or no pidfds: poll
+            while _running(parent):
+                time.sleep(1.0)
+        else:
+            select.select([handle], [], [])
+        os._exit(1)  # the sweep is gone: nobody reads our answers; the store rolls back
+
+    threading.Thread(target=watch, name="cyberreview-end-with-sweep", daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _init(setup: WorkerSetup, parent: int) -> None:
+    """In each worker: end with the sweep; the engine, the case store, the decider."""
     global _decider, _slim  # noqa: PLW0603  (one per worker process, by design)
     from ..engine.gatekeeper import Gatekeeper
     from ..runtime import Runtime
 
+    _end_with(parent)
     rt = Runtime(
         store_url=setup.store_url,
         calendar_path=setup.calendar_path,
@@ -120,7 +165,10 @@ class Pool:
     def __init__(self, setup: WorkerSetup, workers: int):
         self.workers = workers
         self.executor = futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=_context(), initializer=_init, initargs=(setup,)
+            max_workers=workers,
+            mp_context=_context(),
+            initializer=_init,
+            initargs=(setup, os.getpid()),
         )
 
     def __enter__(self) -> Pool:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -25,15 +26,31 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+#: headers whose values are credentials: masked wherever a request is shown
+SECRET_HEADER = re.compile(r"(?i)auth|cookie|token|secret|passw|api[-_]?key|session")
+
+
+class Headers(dict[str, str]):
+    """A request's headers; shown (``repr``, so in a failed assertion) with the values
+    of credential headers masked, so that a test's failure does not print the token."""
+
+    def __repr__(self) -> str:
+        shown = {k: "***" if SECRET_HEADER.search(k) else v for k, v in self.items()}
+        return repr(shown)
+
 
 @dataclass
 class Request:
     method: str
     path: str  # without the query
     query: dict[str, list[str]]
-    headers: dict[str, str]
+    headers: dict[str, str]  # a :class:`Headers`: credentials masked when shown
     body: bytes
     at: float = 0.0  # time.monotonic() when it arrived
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.headers, Headers):
+            self.headers = Headers(self.headers)
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")

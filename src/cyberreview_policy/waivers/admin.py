@@ -109,15 +109,13 @@ def import_files(
 
 
 def export_text(store: CaseStore, where: str) -> str:
-    """Every waiver of ``store`` as a waiver file (what ``waivers import`` reads)."""
-    import yaml
+    """Every waiver of ``store`` as a waiver file (what ``waivers import`` reads), written
+    so that it reads back exactly (control characters such as NEL included)."""
+    from ..policy.yamlsrc import dump
 
     head = (
         f"# The waivers of the case store {where}, exported {dt.date.today()}.\n"
         "# Review changes in git, bring them back with `cyberreview waivers import FILE`:\n"
         "# new ids are added, a `revoked:` block revokes; a granted waiver is never changed.\n"
     )
-    body = yaml.safe_dump(
-        {"waivers": [w.to_yaml() for w in store.waivers()]}, sort_keys=False, allow_unicode=True
-    )
-    return head + body
+    return head + dump({"waivers": [w.to_yaml() for w in store.waivers()]})
