@@ -82,6 +82,20 @@ class CompiledExposure:
 
 
 @dataclass(frozen=True)
+class CitationSet:
+    """The citations of a rule from one date on, with the article numbers then in force."""
+
+    since: dt.date
+    every: list[str]  # all of them (rule metadata: SARIF, trackers); findings share it
+    conditional: tuple[tuple[str, Test | None], ...] = ()  # set when some apply to some records
+
+    def for_record(self, record: Any, ctx: Any) -> list[str]:
+        if not self.conditional:
+            return self.every
+        return [cite for cite, when in self.conditional if when is None or when(record, ctx)]
+
+
+@dataclass(frozen=True)
 class CompiledRule:
     id: str
     pack: str
@@ -96,18 +110,39 @@ class CompiledRule:
     actions: tuple[CompiledAction, ...]
     exposure: CompiledExposure | None
     location: Location
-    #: (from date, citations) in order: the article numbers in force from that date on.
-    citation_sets: tuple[tuple[dt.date, list[str]], ...] = field(default=(), compare=False)
+    #: in date order: the citations in force from each date on.
+    citation_sets: tuple[CitationSet, ...] = field(default=(), compare=False)
     #: the rule's longer explanation, if the pack gives one (SARIF fullDescription)
     description: str | None = None
+    #: (from date, text) in date order, when the remediation changes with the law
+    remediations: tuple[tuple[dt.date, str], ...] = field(default=(), compare=False)
+    #: an overridable rule is not, for a record where this holds
+    fixed_when: Test | None = field(default=None, compare=False)
+
+    def _set_on(self, on: dt.date) -> CitationSet:
+        chosen = self.citation_sets[0]
+        for entry in self.citation_sets:
+            if entry.since <= on:
+                chosen = entry
+        return chosen
 
     def citations_on(self, on: dt.date) -> list[str]:
-        """The citations with the numbering in force ``on`` (a list findings share)."""
-        chosen = self.citation_sets[0][1]
-        for since, citations in self.citation_sets:
+        """Every citation the rule may give ``on``, numbered as then (a list findings share)."""
+        return self._set_on(on).every
+
+    def citations_for(self, record: Any, ctx: Any) -> list[str]:
+        """The citations of a finding on ``record`` as of ``ctx.as_of``."""
+        return self._set_on(ctx.as_of).for_record(record, ctx)
+
+    def remediation_on(self, on: dt.date) -> str | None:
+        chosen = self.remediation
+        for since, text in self.remediations:
             if since <= on:
-                chosen = citations
+                chosen = text
         return chosen
+
+    def overridable_for(self, record: Any, ctx: Any) -> bool:
+        return self.overridable and not (self.fixed_when and self.fixed_when(record, ctx))
 
 
 @dataclass(frozen=True)
@@ -234,11 +269,67 @@ class _Lines:
         return lines.location(loc) if lines else Location(self.path / file)
 
 
-def _citation_sets(citations: list[str], law: Law | None) -> tuple[tuple[dt.date, list[str]], ...]:
-    if law is None:
-        return ((dt.date.min, list(citations)),)
-    starts = [dt.date.min, *law.change_dates(citations)]
-    return tuple((since, [law.cite(c, since) for c in citations]) for since in starts)
+@dataclass(frozen=True)
+class _Cite:
+    text: str
+    since: dt.date | None  # cited from this date on, numbered as then
+    when: Test | None
+
+
+def _citation_sets(cites: list[_Cite], law: Law | None) -> tuple[CitationSet, ...]:
+    starts = {dt.date.min, *(c.since for c in cites if c.since is not None)}
+    if law is not None:
+        for c in cites:
+            starts.update(law.change_dates([c.text], c.since))
+    conditional = any(c.when is not None for c in cites)
+    sets = []
+    for on in sorted(starts):
+        live = [c for c in cites if c.since is None or c.since <= on]
+        texts = [law.cite(c.text, on, c.since) if law else c.text for c in live]
+        pairs = tuple(zip(texts, (c.when for c in live), strict=True)) if conditional else ()
+        sets.append(CitationSet(on, texts, pairs))
+    return tuple(sets)
+
+
+def _citations(
+    rule: dict[str, Any],
+    loc: Loc,
+    compiler: Compiler,
+    law: Law | None,
+    ends: dt.date | None,
+) -> list[_Cite]:
+    """The rule's citations, compiled; raises :class:`CompileError` (an unmapped article
+    of a renumbered text, cited while the pack may be in force after it, is one)."""
+    out = []
+    for index, entry in enumerate(rule["citations"]):
+        where = (*loc, "citations", index)
+        spec: dict[str, Any] = {"cite": entry} if isinstance(entry, str) else entry
+        since: dt.date | None = spec.get("from")
+        when = spec.get("when")
+        cite = _Cite(
+            spec["cite"],
+            since,
+            compiler.compile(when, (*where, "when")).test if when is not None else None,
+        )
+        step = law.unmapped(cite.text, since) if law is not None else None
+        if step is not None and (ends is None or ends >= step.on):
+            raise CompileError(
+                where,
+                f"{cite.text} is not mapped by the renumbering of {step.on} in law.yaml, and the "
+                f"pack may be in force after it: map the article there (or, if it was repealed, "
+                f"cite what replaced it, with 'from: {step.on}')",
+            )
+        out.append(cite)
+    return out
+
+
+def _remediations(rule: dict[str, Any]) -> tuple[str | None, tuple[tuple[dt.date, str], ...]]:
+    given = rule.get("remediation")
+    if not isinstance(given, list):
+        return given, ()
+    first = next((e["text"] for e in given if e.get("from") is None), None)
+    dated = sorted((e["from"], e["text"]) for e in given if e.get("from") is not None)
+    return first, tuple(dated)
 
 
 def _compile_rule(
@@ -250,6 +341,7 @@ def _compile_rule(
     compiler: Compiler,
     pack_id: str,
     law: Law | None,
+    ends: dt.date | None = None,
 ) -> CompiledRule:
     rule_id = rule["id"]
 
@@ -267,6 +359,9 @@ def _compile_rule(
             )
             for i, action in enumerate(rule.get("actions", ()))
         )
+        cites = _citations(rule, loc, compiler, law, ends)
+        fixed = rule.get("not_overridable_when")
+        fixed_when = compiler.compile(fixed, (*loc, "not_overridable_when")).test if fixed else None
     except CompileError as exc:
         raise fail(exc.loc, exc.message, exc.file or file) from None
     try:
@@ -286,6 +381,9 @@ def _compile_rule(
             )
         except PathError as exc:
             raise fail((*loc, "exposure"), str(exc)) from None
+    if fixed_when is not None and not rule["overridable"]:
+        raise fail((*loc, "not_overridable_when"), "the rule is not overridable at all")
+    remediation, remediations = _remediations(rule)
     return CompiledRule(
         id=rule_id,
         pack=pack_id,
@@ -293,9 +391,11 @@ def _compile_rule(
         outcome=rule["outcome"],
         severity=SEVERITY[rule["outcome"]],
         overridable=rule["overridable"],
-        citations=tuple(rule["citations"]),
-        citation_sets=_citation_sets(rule["citations"], law),
-        remediation=rule.get("remediation"),
+        citations=tuple(c.text for c in cites),
+        citation_sets=_citation_sets(cites, law),
+        remediation=remediation,
+        remediations=remediations,
+        fixed_when=fixed_when,
         description=rule.get("description"),
         node=node,
         message=message,
@@ -343,6 +443,7 @@ def _compile(
             compiler=compiler,
             pack_id=manifest["id"],
             law=law,
+            ends=manifest["effective_to"],
         )
         for entry in files
         for index, rule in enumerate(entry.get("rules", ()))
