@@ -83,8 +83,9 @@ def test_a_finding_that_stops_firing_is_noted_on_its_case(cli: Cli, tmp_path: Pa
     first = cli("sweep", path, *DEMO, "--format", "jsonl")
     [action] = first.lines()[0]["actions"]
     assert summary(first)["findings"]["new_by_rule"] == {"review-required": 1}
-    # the operator withdraws the product from CII use: the review is no longer required
-    path.write_text(json.dumps(with_changes(COVERED, deployment__cii=False)) + "\n", "utf-8")
+    # the operator revisits its anticipation: no effect on national security, no review needed
+    revisited = with_changes(COVERED, risk__may_affect_national_security=False)
+    path.write_text(json.dumps(revisited) + "\n", "utf-8")
     second = cli("sweep", path, *DEMO, "--format", "jsonl")
     assert summary(second)["findings"]["resolved_by_rule"] == {"review-required": 1}
     shown = cli("cases", "show", action["case_id"]).out
