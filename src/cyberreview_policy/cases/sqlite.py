@@ -63,7 +63,7 @@ class SqliteStore(SqlStore):
             fresh = not path.exists()
             self._db = sqlite3.connect(path, timeout=BUSY_WAIT, isolation_level=None)
             if fresh:
-                os.chmod(path, 0o600)  # case material is confidential (Art. 16)
+                os.chmod(path, 0o600)  # case material is confidential (Art. 16/17)
             _wal(self._db)
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.execute("PRAGMA foreign_keys=ON")
