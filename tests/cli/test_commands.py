@@ -183,3 +183,12 @@ def test_a_bad_pack_is_invalid_and_the_gate_cannot_decide(
     assert gated.out == ""
     assert message in gated.err
     assert gated.err.count("\n") == 1
+
+
+def test_policy_validate_a_law_file_is_no_pack(cli: Cli) -> None:
+    """A law.yaml given where a pack is expected: a clear error, not an internal one
+    (its cache entry, written when the law was loaded, is not a pack's)."""
+    law = Path(__file__).resolve().parents[2] / "policies" / "law.yaml"
+    result = cli("policy", "validate", law)
+    assert result.code == 1, result.err
+    assert f"{law}: not a policy pack: no pack.yaml" in result.out

@@ -45,12 +45,12 @@ def test_workers_decide_the_same_in_the_same_order(cli: Cli) -> None:
 @pytest.mark.slow
 def test_workers_open_cases_once(cli: Cli) -> None:
     first = cli("sweep", EXAMPLES, *DEMO, "--format", "jsonl", "--workers", "2")
-    assert summary(first)["cases"] == {"created": 59, "already_open": 0}
+    assert summary(first)["cases"] == {"created": 65, "already_open": 0}
     again = cli("sweep", EXAMPLES, *DEMO, "--format", "jsonl", "--workers", "2")
-    assert summary(again)["cases"] == {"created": 0, "already_open": 59}
+    assert summary(again)["cases"] == {"created": 0, "already_open": 65}
     listed = json.loads(cli("cases", "list", "--format", "json").out)
     keys = [(c["record_id"], c["kind"]) for c in listed]
-    assert len(keys) == len(set(keys)) == 59
+    assert len(keys) == len(set(keys)) == 65
 
 
 def test_shards_cover_every_record_once(cli: Cli) -> None:

@@ -133,7 +133,7 @@ def test_the_page_renders_in_chromium(swept: dict[str, Any], tmp_path: Path) -> 
     url = swept["html"].resolve().as_uri()
     dom = headless("--dump-dom", url, profile=tmp_path / "p1").stdout
     assert "Cybersecurity review: compliance sweep" in dom
-    assert "Blocked (81)" in dom
+    assert "Blocked (87)" in dom
     shot = tmp_path / "shot.png"
     headless("--window-size=1100,900", f"--screenshot={shot}", url, profile=tmp_path / "p2")
     width, height, rows = pixels(shot)

@@ -22,7 +22,8 @@ scope -- one record, or every record of a product model, vendor or operator --
 until it expires, at most {MAX_DAYS} days after it was granted.  An expired
 waiver no longer applies and is reported as a warning.  Rules that are not
 overridable (review-required, review-failed, in-use-without-review, ...) can
-never be waived.
+never be waived, and some only for some records (risk-anticipation not while
+the product is in use).
 
 Waivers live in $CYBERREVIEW_HOME/{MANAGED_FILE} (managed by these commands)
 and $CYBERREVIEW_HOME/waivers.d/*.yaml (kept by hand).  Every change is

@@ -224,10 +224,17 @@ def _rule_files_data(path: Path, manifest: Mapping[str, Any]) -> list[dict[str, 
     return out
 
 
+def _cached_pack(path: Path) -> dict[str, Any] | None:
+    """The cache entry of the pack directory ``path`` (a file, say a law.yaml given where
+    a pack was expected, has an entry of another kind: not a pack's)."""
+    hit = cache.load(path)
+    return hit if hit is not None and "manifest" in hit and "files" in hit else None
+
+
 def _validated(path: Path, use_cache: bool) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
     """(manifest, rule files, from cache)."""
     if use_cache:
-        hit = cache.load(path)
+        hit = _cached_pack(path)
         if hit is not None:
             return hit["manifest"], hit["files"], True
     manifest = _manifest_data(path)
@@ -239,7 +246,7 @@ def _validated(path: Path, use_cache: bool) -> tuple[dict[str, Any], list[dict[s
 def read_manifest(path: Path) -> PackInfo:
     """The manifest of the pack directory ``path`` (from the cache after the first read,
     which validates the whole pack once)."""
-    hit = cache.load(path)
+    hit = _cached_pack(path)
     if hit is not None:
         return PackInfo.from_data(hit["manifest"])
     manifest = _manifest_data(path)
