@@ -117,6 +117,11 @@ def test_a_listing_abroad_cites_art_7_and_hong_kong_art_2_and_16(cli: Cli, tmp_p
     abroad = gate(cli, tmp_path, LISTING, "2024-05-01")
     assert finding(abroad, "listing-abroad")["citations"] == ["Measures 2021 Art. 7"]
     assert "NYSE" in finding(abroad, "listing-abroad")["message"]
+    incomplete = with_changes(LISTING, materials=["declaration"])
+    assert finding(gate(cli, tmp_path, incomplete, "2024-05-01"), "materials")["message"] == (
+        "The declaration needs the declaration form and the national-security impact "
+        "analysis, and the listing application documents; on file: declaration"
+    )
     hong_kong = gate(cli, tmp_path, with_changes(LISTING, listing__venue="hong_kong"), "2024-05-01")
     assert finding(hong_kong, "listing-hong-kong")["citations"] == [
         "Measures 2021 Art. 2",
@@ -159,6 +164,10 @@ def test_a_platforms_data_processing_needs_review(cli: Cli, tmp_path: Path) -> N
     assert found["citations"] == ["Measures 2021 Art. 2", "DSL Art. 24"]
     assert found["message"].startswith("Trajectory analytics DP-2024-0001 of network platform")
     assert [a["kind"] for a in decision["actions"]] == ["review"]
+    assert finding(decision, "materials")["message"] == (
+        "The declaration needs the declaration form and the national-security impact "
+        "analysis; on file: none"
+    )
     cleared = with_changes(PROCESSING, review__status="passed")
     assert gate(cli, tmp_path, cleared, "2024-05-01")["decision"] == "allow"
     unknown = with_changes(PROCESSING, operator__platform=None)
