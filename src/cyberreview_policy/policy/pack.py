@@ -20,6 +20,7 @@ from ..errors import CompileError, Location, PathError, PolicyError, TemplateErr
 from ..models.outcomes import SEVERITY, CaseKind
 from ..models.paths import getter
 from . import cache
+from .citations import CitationSet, citation_sets, compile_citations, remediations
 from .conditions import Compiler, Node, Test
 from .template import compile_template
 
@@ -79,20 +80,6 @@ class CompiledExposure:
     currency: Callable[[Any], Any]
     factor: tuple[Decimal, Decimal]
     individual: tuple[Decimal, Decimal] | None
-
-
-@dataclass(frozen=True)
-class CitationSet:
-    """The citations of a rule from one date on, with the article numbers then in force."""
-
-    since: dt.date
-    every: list[str]  # all of them (rule metadata: SARIF, trackers); findings share it
-    conditional: tuple[tuple[str, Test | None], ...] = ()  # set when some apply to some records
-
-    def for_record(self, record: Any, ctx: Any) -> list[str]:
-        if not self.conditional:
-            return self.every
-        return [cite for cite, when in self.conditional if when is None or when(record, ctx)]
 
 
 @dataclass(frozen=True)
@@ -276,69 +263,6 @@ class _Lines:
         return lines.location(loc) if lines else Location(self.path / file)
 
 
-@dataclass(frozen=True)
-class _Cite:
-    text: str
-    since: dt.date | None  # cited from this date on, numbered as then
-    when: Test | None
-
-
-def _citation_sets(cites: list[_Cite], law: Law | None) -> tuple[CitationSet, ...]:
-    starts = {dt.date.min, *(c.since for c in cites if c.since is not None)}
-    if law is not None:
-        for c in cites:
-            starts.update(law.change_dates([c.text], c.since))
-    conditional = any(c.when is not None for c in cites)
-    sets = []
-    for on in sorted(starts):
-        live = [c for c in cites if c.since is None or c.since <= on]
-        texts = [law.cite(c.text, on, c.since) if law else c.text for c in live]
-        pairs = tuple(zip(texts, (c.when for c in live), strict=True)) if conditional else ()
-        sets.append(CitationSet(on, texts, pairs))
-    return tuple(sets)
-
-
-def _citations(
-    rule: dict[str, Any],
-    loc: Loc,
-    compiler: Compiler,
-    law: Law | None,
-    ends: dt.date | None,
-) -> list[_Cite]:
-    """The rule's citations, compiled; raises :class:`CompileError` (an unmapped article
-    of a renumbered text, cited while the pack may be in force after it, is one)."""
-    out = []
-    for index, entry in enumerate(rule["citations"]):
-        where = (*loc, "citations", index)
-        spec: dict[str, Any] = {"cite": entry} if isinstance(entry, str) else entry
-        since: dt.date | None = spec.get("from")
-        when = spec.get("when")
-        cite = _Cite(
-            spec["cite"],
-            since,
-            compiler.compile(when, (*where, "when")).test if when is not None else None,
-        )
-        step = law.unmapped(cite.text, since) if law is not None else None
-        if step is not None and (ends is None or ends >= step.on):
-            raise CompileError(
-                where,
-                f"{cite.text} is not mapped by the renumbering of {step.on} in law.yaml, and the "
-                f"pack may be in force after it: map the article there (or, if it was repealed, "
-                f"cite what replaced it, with 'from: {step.on}')",
-            )
-        out.append(cite)
-    return out
-
-
-def _remediations(rule: dict[str, Any]) -> tuple[str | None, tuple[tuple[dt.date, str], ...]]:
-    given = rule.get("remediation")
-    if not isinstance(given, list):
-        return given, ()
-    first = next((e["text"] for e in given if e.get("from") is None), None)
-    dated = sorted((e["from"], e["text"]) for e in given if e.get("from") is not None)
-    return first, tuple(dated)
-
-
 def _compile_rule(
     rule: dict[str, Any],
     *,
@@ -366,7 +290,7 @@ def _compile_rule(
             )
             for i, action in enumerate(rule.get("actions", ()))
         )
-        cites = _citations(rule, loc, compiler, law, ends)
+        cites = compile_citations(rule, loc, compiler, law, ends)
         fixed = rule.get("not_overridable_when")
         fixed_when = compiler.compile(fixed, (*loc, "not_overridable_when")).test if fixed else None
     except CompileError as exc:
@@ -390,7 +314,7 @@ def _compile_rule(
             raise fail((*loc, "exposure"), str(exc)) from None
     if fixed_when is not None and not rule["overridable"]:
         raise fail((*loc, "not_overridable_when"), "the rule is not overridable at all")
-    remediation, remediations = _remediations(rule)
+    remediation, dated = remediations(rule)
     return CompiledRule(
         id=rule_id,
         pack=pack_id,
@@ -399,9 +323,9 @@ def _compile_rule(
         severity=SEVERITY[rule["outcome"]],
         overridable=rule["overridable"],
         citations=tuple(c.text for c in cites),
-        citation_sets=_citation_sets(cites, law),
+        citation_sets=citation_sets(cites, law),
         remediation=remediation,
-        remediations=remediations,
+        remediations=dated,
         fixed_when=fixed_when,
         description=rule.get("description"),
         node=node,
