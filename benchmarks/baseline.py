@@ -1,4 +1,4 @@
-"""The cn-csr-2020 decision table hand-written in plain Python: the benchmark's yardstick.
+"""The cn-csr-2020 decision table (v2) hand-written in plain Python: the benchmark's yardstick.
 
     python benchmarks/baseline.py RECORDS.jsonl --output DECISIONS.jsonl
 
@@ -15,7 +15,9 @@ amounts with thousands separators), and in-use-without-review carries the
 penalty exposure range 1-10 x ``contract.amount``; findings are ordered as
 ``cyberreview`` orders them (most severe first).  It does not validate records
 against the schema, keep facts, titles or remediation texts: that is work the
-tool does and the yardstick does not.
+tool does and the yardstick does not.  It decides as of a date between
+2020-06-01 and 2021-08-31 (the benchmark's 2021-06-01): before the CII
+Regulations, whose articles the pack cites from 2021-09-01.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ COVERED_CATEGORIES = frozenset(
     }
 )
 CLEARED = frozenset({"passed", "not_required"})
+OFFICE_OPEN = frozenset({"declared", "under_review", "special_review", "supplementing"})
+PURCHASE_OR_ASSET = frozenset({"purchase", "asset"})
 COMMITMENTS = (
     "cooperate_with_review",
     "no_illegal_data_acquisition",
@@ -49,12 +53,15 @@ COMMITMENTS = (
     "no_unjustified_supply_interruption",
 )
 REQUIRED_MATERIALS = ("declaration", "impact_analysis", "procurement_documents")
-FACTORS = (
-    "remote_access",
-    "important_data",
-    "single_source",
-    "transparency_concerns",
-    "political_trade_exposure",
+# how factors-contradict names a flagged factor (Art. 9 numbering), in the message's order
+FACTOR_NAMES = (
+    ("remote_access", " risk of illegal control (1);"),
+    ("important_data", " important data at risk (1);"),
+    ("supply_disruption_risk", " high risk of supply disruption (2);"),
+    ("single_source", " a single source (3);"),
+    ("transparency_concerns", " transparency concerns (3);"),
+    ("political_trade_exposure", " political, diplomatic or trade exposure (3);"),
+    ("compliance_issues", " the provider's compliance with PRC law (4);"),
 )
 
 CITE_SCOPE = ["Measures 2020 Art. 2", "Measures 2020 Art. 20"]
@@ -65,6 +72,7 @@ CITE_IN_USE = ["Measures 2020 Art. 19", "CSL Art. 65"]
 CITE_COMMITMENTS = ["Measures 2020 Art. 6", "Measures 2020 Art. 18"]
 CITE_MATERIALS = ["Measures 2020 Art. 7"]
 CITE_FACTORS = ["Measures 2020 Art. 5", "Measures 2020 Art. 9"]
+CITE_AGREEMENT = ["CSL Art. 36"]
 CITE_OVERDUE = [
     "Measures 2020 Art. 8",
     "Measures 2020 Art. 10",
@@ -107,6 +115,49 @@ def finding(rule: str, outcome: str, message: str, citations: list[str]) -> Find
     }
 
 
+def flagged_factors(record: Record) -> str:
+    """The Art. 9 factors flagged on the record, named as the message names them."""
+    factors = {
+        **((record.get("risk") or EMPTY).get("factors") or EMPTY),
+        "compliance_issues": (record.get("vendor") or EMPTY).get("compliance_issues"),
+    }
+    return "".join(
+        name
+        for key, name in FACTOR_NAMES
+        if factors.get(key) is True or (key == "supply_disruption_risk" and factors[key] == "high")
+    )
+
+
+def agreement_findings(record: Record, warns: list[Finding], advisories: list[Finding]) -> None:
+    """security-agreement (warn) and security-agreement-unknown (advisory): CSL Art. 36."""
+    contract = record.get("contract") or EMPTY
+    agreement = contract.get("security_agreement")
+    vendor_name = show((record.get("vendor") or EMPTY).get("name"))
+    product_name = show((record.get("product") or EMPTY).get("name"))
+    if agreement is False:
+        warns.append(
+            finding(
+                "security-agreement",
+                "warn",
+                f"Contract {show(contract.get('number'))} with {vendor_name} for "
+                f"{product_name} has no security and confidentiality agreement, which a CIIO "
+                "buying a network product must sign with the provider",
+                CITE_AGREEMENT,
+            )
+        )
+    elif agreement is None:
+        advisories.append(
+            finding(
+                "security-agreement-unknown",
+                "advisory",
+                f"The record of contract {show(contract.get('number'))} with {vendor_name} "
+                "does not say whether a security and confidentiality agreement with the "
+                "provider is signed",
+                CITE_AGREEMENT,
+            )
+        )
+
+
 def decide(record: Record) -> dict[str, Any]:
     """The decision on one record (parsed JSON of the canonical record)."""
     operator = record.get("operator") or EMPTY
@@ -125,7 +176,11 @@ def decide(record: Record) -> dict[str, Any]:
 
     covered_category = category in COVERED_CATEGORIES
     covered = ciio is True and covered_category and cii is not False
-    needs_review = covered and may_affect is True
+    network_product = record.get("kind", "purchase") in PURCHASE_OR_ASSET and (
+        category is not None and category != "other"
+    )
+    office_open = status in OFFICE_OPEN
+    needs_review = ciio is True and network_product and (may_affect is True or office_open)
     cleared = status in CLEARED
     failed = status == "failed"
 
@@ -152,21 +207,23 @@ def decide(record: Record) -> dict[str, Any]:
             finding(
                 "review-required",
                 "block",
-                f"{product_name} ({category}) may affect national security and its review "
-                f"status is {status}: it may not be put into use until the review has passed "
+                f"{product_name} ({category}) needs a cybersecurity review (the operator "
+                f"concluded it may affect national security: {show(may_affect)}; review "
+                f"status: {status}): it may not be put into use until the review has passed "
                 "or the Office has found no review necessary",
                 CITE_REVIEW,
             )
         )
         if status == "none":
             actions.append({"type": "open_case", "kind": "review", "rule": "review-required"})
-    if failed:
+    if failed and record.get("kind", "purchase") in PURCHASE_OR_ASSET:
+        decided = review.get("decided_on") or "not recorded"
         blocks.append(
             finding(
                 "review-failed",
                 "block",
                 f"The cybersecurity review of {product_name} for {operator_name} failed "
-                f"(decided on {show(review.get('decided_on'))}): it may not be used",
+                f"(decision date: {decided}): it may not be used",
                 CITE_FAILED,
             )
         )
@@ -239,24 +296,17 @@ def decide(record: Record) -> dict[str, Any]:
                     CITE_MATERIALS,
                 )
             )
-    if covered and may_affect is False:
-        factors = risk.get("factors") or EMPTY
-        vendor = record.get("vendor") or EMPTY
-        if (
-            any(factors.get(name) is True for name in FACTORS)
-            or factors.get("supply_disruption_risk") == "high"
-            or vendor.get("compliance_issues") is True
-        ):
-            warns.append(
-                finding(
-                    "factors-contradict",
-                    "warn",
-                    f"{operator_name} concluded that {product_name} does not affect national "
-                    "security, yet Art. 9 factors are flagged",
-                    CITE_FACTORS,
-                )
+    flagged = flagged_factors(record) if covered and may_affect is False else ""
+    if flagged and not office_open:
+        warns.append(
+            finding(
+                "factors-contradict",
+                "warn",
+                f"{operator_name} concluded that {product_name} does not affect national "
+                f"security, yet Art. 9 factors are flagged:{flagged}",
+                CITE_FACTORS,
             )
-
+        )
     if review.get("overdue") is True:
         warns.append(
             finding(
@@ -269,6 +319,9 @@ def decide(record: Record) -> dict[str, Any]:
             )
         )
 
+    advisories: list[Finding] = []
+    if ciio is True and network_product:
+        agreement_findings(record, warns, advisories)
     findings = blocks + warns
     if covered:
         findings.append(
@@ -280,6 +333,7 @@ def decide(record: Record) -> dict[str, Any]:
                 CITE_SCOPE,
             )
         )
+    findings.extend(advisories)
     return {
         "record_id": record["id"],
         "decision": "block" if blocks else "warn" if warns else "allow",

@@ -39,6 +39,8 @@ RULE_ORDER = (
     "materials",
     "factors-contradict",
     "review-overdue",
+    "security-agreement",
+    "security-agreement-unknown",
 )
 SEVERITY = {"block": 0, "warn": 1, "advisory": 2}
 _RANK = {rule: index for index, rule in enumerate(RULE_ORDER)}

@@ -8,9 +8,9 @@ Records come in chunks of :data:`CHUNK`, each drawn from its own random stream
 processes (``--jobs``) and still writes the same bytes, streaming, in flat memory.
 
 Every record is drawn from an explicit *scenario* (a situation under the 2020
-Measures: a passed review, a purchase awaiting declaration, an asset in use
-without review, ...).  Scenarios are dealt from shuffled decks of
-:data:`DECK_SIZE` cards holding each scenario ``weight`` times, so every run
+Measures, decided as decision table v2 says: a passed review, a purchase
+awaiting declaration, an asset in use without review, ...).  Scenarios are dealt
+from shuffled decks of :data:`DECK_SIZE` cards holding each scenario ``weight`` times, so every run
 of whole decks holds them in exactly those proportions, and every rule of the
 cn-csr-2020 pack fires on some records and not on others by construction.
 Everything else (operator, product, vendor, amounts, dates) is random noise
@@ -89,7 +89,7 @@ class Scenario(NamedTuple):
     weight: int  # cards in each deck of DECK_SIZE
     decision: str  # expected decision under cn-csr-2020 as of 2021-06-01
     ciio: Fact = True  # operator.ciio (ANY: any operator)
-    covered: bool = True  # product category covered by Art. 20 (2020 list)
+    covered: bool | str = True  # listed by Art. 20 (2020 list); "unlisted": another network product
     cii: Fact = True  # deployment.cii
     affects: Fact = True  # risk.may_affect_national_security
     statuses: tuple[str, ...] = ("none",)
@@ -99,23 +99,25 @@ class Scenario(NamedTuple):
     in_use: bool | str = ANY
     assets: float = 0.0  # share of CMDB assets (always in use) among the records
     overdue: bool = False  # the ERP tracks the statutory period, and it has run out
+    agreement: Fact = (True, True, True, None)  # contract.security_agreement (CSL Art. 36)
 
 
 SCENARIOS: tuple[Scenario, ...] = (
     # allow
-    Scenario("review-passed", 8, "allow", statuses=("passed",), assets=0.25),
+    Scenario("review-passed", 6, "allow", statuses=("passed",), assets=0.25),
     Scenario("no-review-needed", 4, "allow", statuses=("not_required",)),
-    Scenario("low-risk", 8, "allow", affects=False, factors="clear", commitments=ANY,
+    Scenario("low-risk", 6, "allow", affects=False, factors="clear", commitments=ANY,
              materials=ANY, assets=0.25),
-    Scenario("non-cii-system", 4, "allow", cii=False, affects=ANY, factors=ANY,
+    Scenario("non-cii-system", 4, "allow", cii=False, affects=(False, None), factors=ANY,
              commitments=ANY, materials=ANY, assets=0.25),
     Scenario("not-a-ciio", 4, "allow", ciio=False, affects=ANY, factors=ANY,
              commitments=ANY, materials=ANY),
-    Scenario("category-not-covered", 4, "allow", ciio=ANY, covered=False, affects=ANY,
+    Scenario("not-a-network-product", 4, "allow", ciio=ANY, covered=False, affects=ANY,
              factors=ANY, commitments=ANY, materials=ANY),
     Scenario("listing-abroad", 1, "allow"),
     # warn
     Scenario("passed-commitments-gap", 5, "warn", statuses=("passed",), commitments="gap"),
+    Scenario("no-security-agreement", 2, "warn", statuses=("passed",), agreement=False),
     Scenario("factors-contradict", 6, "warn", affects=False, commitments=ANY, materials=ANY),
     Scenario("ciio-unknown", 4, "warn", ciio=None, cii=ANY, affects=ANY, factors=ANY,
              commitments=ANY, materials=ANY),
@@ -126,8 +128,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("awaiting-declaration", 4, "block", commitments=ANY, materials="partial",
              in_use=False),
     Scenario("ready-to-declare", 2, "block", commitments=ANY, in_use=False),
-    Scenario("in-review", 6, "block", statuses=("declared", "under_review", "special_review"),
+    Scenario("in-review", 4, "block", statuses=("declared", "under_review", "special_review"),
              commitments=ANY, in_use=False),
+    Scenario("office-review-despite-no-effect", 2, "block", affects=False,
+             statuses=("declared", "under_review"), commitments=ANY, in_use=False),
+    Scenario("unlisted-network-product", 2, "block", covered="unlisted", commitments=ANY,
+             in_use=False),
     Scenario("review-overdue", 2, "block", statuses=("under_review", "special_review"),
              commitments=ANY, in_use=False, overdue=True),
     Scenario("risk-not-assessed", 6, "block", cii=(True, True, None), affects=None,
@@ -172,10 +178,10 @@ CII_SYSTEMS: dict[str, tuple[str, ...]] = {  # operator code -> its CII systems
 }
 OTHER_SYSTEMS = ("Office automation (OA)", "Staff training portal", "Internal e-mail", "Test lab")
 DEPARTMENTS = ("信息中心", "信息技术部", "网络运维中心", "数据中心", "科技部", "安全保卫部")
-PLATFORMS = (  # listing abroad: name, sector, ciio, users, exchange
-    ("Xingchen Mobility Technology Co., Ltd.", "other", None, 420_000_000, "NYSE"),
-    ("Mingyi Online Health Co., Ltd.", "health", False, 62_000_000, "NASDAQ"),
-    ("Kuaipin Social Commerce Ltd.", "other", None, 850_000, "NASDAQ"),
+PLATFORMS = (  # listing abroad: name, sector, ciio, users, exchange, venue
+    ("Xingchen Mobility Technology Co., Ltd.", "other", None, 420_000_000, "NYSE", "foreign"),
+    ("Mingyi Online Health Co., Ltd.", "health", False, 62_000_000, "HKEX", "hong_kong"),
+    ("Kuaipin Social Commerce Ltd.", "other", None, 850_000, "NASDAQ", "foreign"),
 )
 
 # fmt: off
@@ -309,7 +315,9 @@ SECTOR_ONLY: dict[str, tuple[str, ...]] = {  # products only some sectors buy
     "Smart-meter head-end system": ("energy", "water"),
 }
 COVERED = tuple(c for c in PRODUCTS if c not in ("important_communication_product", "other"))
-UNCOVERED = ("important_communication_product", "other")
+# not listed by the 2020 Measures, but a network product: its "may affect" conclusion binds
+UNLISTED = ("important_communication_product",)
+UNCOVERED = ("other",)  # not a network product at all
 BY_CIIO = {v: tuple(o for o in OPERATORS if o[3] is v) for v in (True, False, None)}
 
 
@@ -365,7 +373,7 @@ class _Generator:
         choice = self.choice
         ciio = self.pick(sc.ciio, (True, True, False, None))
         operator, code, sector, _ = choice(BY_CIIO[ciio])
-        category = choice(COVERED if sc.covered else UNCOVERED)
+        category = choice(COVERED if sc.covered is True else UNLISTED if sc.covered else UNCOVERED)
         name, ptype, prefix, specs, vendors, (low, high) = choice(templates(category, sector))
         asset = self.random() < sc.assets
         in_use = True if asset else self.pick(sc.in_use, (False, False, True))
@@ -391,7 +399,7 @@ class _Generator:
         spec = choice(specs)
         if spec:
             product["specs"] = spec
-        if ptype in ("router", "switch", "rack_server", "plc") and self.random() < 0.7:
+        if ptype is not None:  # catalogue types are sold certified (CSL Art. 23): noise, too
             product["certification"] = self.certification(dates["signed"])
         systems = OTHER_SYSTEMS if cii is False else CII_SYSTEMS[code]
         commitments = self.pick(sc.commitments, ("full", "full", "full", "full", "gap"))
@@ -418,6 +426,7 @@ class _Generator:
                 "currency": "CNY",
                 "signed_date": dates["signed"],
                 "commitments": self.commitments(commitments),
+                "security_agreement": self.pick(sc.agreement, ()),
             },
             "risk": {
                 "may_affect_national_security": affects,
@@ -507,7 +516,7 @@ class _Generator:
         return max(50_000, min(50_000_000, round(value / step) * step))
 
     def certification(self, signed: str) -> dict[str, Any]:
-        issued = int(signed[:4]) - self.randint(0, 4)
+        issued = int(signed[:4]) - self.randint(0, 2)  # valid on the snapshot date
         return {
             "kind": self.choice(("certification", "certification", "security_testing")),
             "id": f"CCRC-{issued}-NE-{self.randint(1, 9999):04d}",
@@ -516,17 +525,16 @@ class _Generator:
         }
 
     def listing(self) -> dict[str, Any]:
-        name, sector, ciio, users, exchange = self.choice(PLATFORMS)
+        name, sector, ciio, users, exchange, venue = self.choice(PLATFORMS)
+        operator = {"name": name, "ciio": ciio, "sector": sector, "platform_users": users}
         return {
             "id": f"LS-2021-{self.next_no('LS'):04d}",
             "kind": "listing",
-            "operator": {"name": name, "ciio": ciio, "sector": sector, "platform_users": users},
+            "operator": operator | {"platform": True},
+            "listing": {"venue": venue, "exchange": exchange},
             "review": {"status": "none"},
             "materials": ["listing_documents"],
-            "attributes": {
-                "exchange": exchange,
-                "planned_listing": iso(SNAPSHOT + self.randint(20, 120)),
-            },
+            "attributes": {"planned_listing": iso(SNAPSHOT + self.randint(20, 120))},
         }
 
 

@@ -34,12 +34,23 @@ AS_OF = dt.date(2021, 6, 1)
 COVERED: dict[str, Any] = {
     "id": "PO-2021-0117/1",
     "operator": {"name": "East Grid Power", "ciio": True, "sector": "energy"},
-    "product": {"name": "Backbone router", "category": "core_network_equipment", "type": "router"},
+    "product": {
+        "name": "Backbone router",
+        "category": "core_network_equipment",
+        "type": "router",
+        # catalogue equipment is sold certified (CSL Art. 23): no catalogue finding
+        "certification": {
+            "kind": "certification",
+            "id": "CCRC-NE-0117",
+            "valid_until": "2030-06-30",
+        },
+    },
     "vendor": {"name": "Example Networks", "country": "CN"},
     "deployment": {"system": "Dispatch WAN", "cii": True, "planned_date": "2021-09-01"},
     "contract": {
         "number": "C-88",
         "amount": 4200000,
+        "security_agreement": True,
         "commitments": {
             "cooperate_with_review": True,
             "no_illegal_data_acquisition": True,

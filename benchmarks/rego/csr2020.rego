@@ -1,5 +1,6 @@
-# The decision table of policies/cn-csr-2020 (docs: domain.md, "Decision
-# semantics of the shipped packs"), written by hand in Rego for the benchmark.
+# Decision table v2 of policies/cn-csr-2020 (docs: domain.md, "Decision
+# semantics of the shipped packs"), written by hand in Rego for the benchmark,
+# as of a date before 2021-09-01 (the CII Regulations are not yet cited).
 #
 # Input: one canonical record (record-v1).  Query: data.csr2020.result, an
 # object {"decision", "findings", "actions"} with the same rule ids, outcomes,
@@ -32,6 +33,19 @@ commitment_keys := [
 
 required_materials := ["declaration", "impact_analysis", "procurement_documents"]
 
+office_open_statuses := {"declared", "under_review", "special_review", "supplementing"}
+
+# how factors-contradict names a flagged factor (Art. 9 numbering), in the message's order
+factor_names := [
+	["remote_access", " risk of illegal control (1);"],
+	["important_data", " important data at risk (1);"],
+	["supply_disruption_risk", " high risk of supply disruption (2);"],
+	["single_source", " a single source (3);"],
+	["transparency_concerns", " transparency concerns (3);"],
+	["political_trade_exposure", " political, diplomatic or trade exposure (3);"],
+	["compliance_issues", " the provider's compliance with PRC law (4);"],
+]
+
 factor_keys := [
 	"remote_access",
 	"important_data",
@@ -54,6 +68,10 @@ may_affect := get(["risk", "may_affect_national_security"])
 
 status := object.get(input, ["review", "status"], "none")
 
+kind := object.get(input, "kind", "purchase")
+
+agreement := get(["contract", "security_agreement"])
+
 materials := object.get(input, "materials", [])
 
 # -- definitions ---------------------------------------------------------------
@@ -66,9 +84,24 @@ covered if {
 	not cii == false
 }
 
+network_product if {
+	kind in {"purchase", "asset"}
+	category != null
+	category != "other"
+}
+
+office_open if status in office_open_statuses
+
 needs_review if {
-	covered
+	ciio == true
+	network_product
 	may_affect == true
+}
+
+needs_review if {
+	ciio == true
+	network_product
+	office_open
 }
 
 cleared if status in {"passed", "not_required"}
@@ -93,6 +126,19 @@ factor_flagged if {
 factor_flagged if get(["risk", "factors", "supply_disruption_risk"]) == "high"
 
 factor_flagged if get(["vendor", "compliance_issues"]) == true
+
+factor_value(key) := get(["vendor", "compliance_issues"]) if key == "compliance_issues"
+
+else := get(["risk", "factors", key])
+
+flag_shown(key) if factor_value(key) == true
+
+flag_shown(key) if {
+	key == "supply_disruption_risk"
+	factor_value(key) == "high"
+}
+
+flagged_names := concat("", [pair[1] | some pair in factor_names; flag_shown(pair[0])])
 
 # -- how values read in messages (the tool's `show`) ------------------------------
 
@@ -209,9 +255,11 @@ findings contains {
 		text(["product", "name"]),
 		" (",
 		text(["product", "category"]),
-		") may affect national security and its review status is ",
+		") needs a cybersecurity review (the operator concluded it may affect national security: ",
+		show(may_affect),
+		"; review status: ",
 		status,
-		": it may not be put into use until the review has passed or the Office has found no review necessary",
+		"): it may not be put into use until the review has passed or the Office has found no review necessary",
 	]),
 	"citations": ["Measures 2020 Art. 2", "Measures 2020 Art. 5", "CSL Art. 35"],
 	"exposure": null,
@@ -229,13 +277,16 @@ findings contains {
 		text(["product", "name"]),
 		" for ",
 		text(["operator", "name"]),
-		" failed (decided on ",
-		text(["review", "decided_on"]),
+		" failed (decision date: ",
+		object.get(input, ["review", "decided_on"], "not recorded"),
 		"): it may not be used",
 	]),
 	"citations": ["CSL Art. 35", "CSL Art. 65"],
 	"exposure": null,
-} if failed
+} if {
+	failed
+	kind in {"purchase", "asset"}
+}
 
 findings contains {
 	"rule": "in-use-without-review",
@@ -332,14 +383,49 @@ findings contains {
 		text(["operator", "name"]),
 		" concluded that ",
 		text(["product", "name"]),
-		" does not affect national security, yet Art. 9 factors are flagged",
+		" does not affect national security, yet Art. 9 factors are flagged:",
+		flagged_names,
 	]),
 	"citations": ["Measures 2020 Art. 5", "Measures 2020 Art. 9"],
 	"exposure": null,
 } if {
 	covered
 	may_affect == false
+	not office_open
 	factor_flagged
+}
+
+findings contains {
+	"rule": "security-agreement",
+	"outcome": "warn",
+	"message": concat("", [
+		"Contract ", text(["contract", "number"]),
+		" with ", text(["vendor", "name"]),
+		" for ", text(["product", "name"]),
+		" has no security and confidentiality agreement, which a CIIO buying a network product must sign with the provider",
+	]),
+	"citations": ["CSL Art. 36"],
+	"exposure": null,
+} if {
+	ciio == true
+	network_product
+	agreement == false
+}
+
+findings contains {
+	"rule": "security-agreement-unknown",
+	"outcome": "advisory",
+	"message": concat("", [
+		"The record of contract ", text(["contract", "number"]),
+		" with ", text(["vendor", "name"]),
+		" does not say whether a security and confidentiality agreement with the provider is signed",
+	]),
+	"citations": ["CSL Art. 36"],
+	"exposure": null,
+} if {
+	ciio == true
+	network_product
+	agreement == null
 }
 
 findings contains {

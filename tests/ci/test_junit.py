@@ -47,11 +47,11 @@ def test_block_fails_warn_is_skipped_allow_passes(
     assert suite is not None
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "1", "0")
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("3", "1", "1")
-    assert suite.get("name") == "cyberreview sweep as of 2021-06-01 under cn-csr-2020 1.1.0"
+    assert suite.get("name") == "cyberreview sweep as of 2021-06-01 under cn-csr-2020 2.0.0"
     props = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert props == {
         "as_of": "2021-06-01",
-        "pack": "cn-csr-2020 1.1.0",
+        "pack": "cn-csr-2020 2.0.0",
         "complete": "true",
         "fail_on_warn": "false",
     }

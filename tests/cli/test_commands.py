@@ -19,20 +19,22 @@ def test_policy_list(cli: Cli) -> None:
     result = cli("policy", "list")
     assert result.code == 0
     ids = [line.split()[0] for line in result.out.splitlines() if not line.startswith(" ")]
-    assert ids == ["cn-cne-2023", "cn-csr-2020", "cn-csr-2022"]
-    assert "cn-csr-2020      1.1.0    2020-06-01 to 2022-02-14" in result.out
+    assert ids == ["cn-cne-2017", "cn-cne-2023", "cn-csr-2020", "cn-csr-2022"]
+    assert "cn-csr-2020      2.0.0    2020-06-01 to 2022-02-14" in result.out
+    assert "cn-cne-2017      1.0.0    2017-06-01 to 2023-07-02" in result.out
 
 
 def test_policy_validate_good_and_bad(cli: Cli, pack_dir: Path, tmp_path: Path) -> None:
     result = cli("policy", "validate", pack_dir, "cn-csr-2020")
     assert result.code == 0
-    assert result.out.count("valid    cn-csr-2020 1.1.0 (10 rules)") == 2
+    assert result.out.count("valid    cn-csr-2020 2.0.0 (12 rules)") == 2
     bad = make_pack(tmp_path, rule_with(when="{field: operator.ciio, equal: true}"))
     result = cli("policy", "validate", bad)
     assert result.code == 1
     assert result.out == (
         f"INVALID  {bad}\n  {bad}/rules/main.yaml:7: rule r1: rules[0].when.equal: "
-        "unknown operator 'equal' (did you mean 'eq'?); operators: eq, ne, in, not_in, lt, le, "
+        "unknown operator 'equal' (did you mean 'eq'?); operators: eq, ne, in, not_in, "
+        "in_normalized, lt, le, "
         "gt, ge, contains, matches, exists, missing, is_null, is_true, is_false\n"
     )
 
@@ -53,7 +55,13 @@ def test_policy_validate_yaml_syntax_error(cli: Cli, tmp_path: Path) -> None:
 def test_policy_test_runs_shipped_packs(cli: Cli) -> None:
     result = cli("policy", "test")
     assert result.code == 0
-    assert "cn-csr-2020 1.1.0: 38/38 cases pass" in result.out
+    for line in (
+        "cn-cne-2017 1.0.0: 39/39 cases pass",
+        "cn-cne-2023 2.0.0: 39/39 cases pass",
+        "cn-csr-2020 2.0.0: 54/54 cases pass",
+        "cn-csr-2022 2.0.0: 86/86 cases pass",
+    ):
+        assert line in result.out
     assert "not covered" not in result.out
 
 
@@ -86,7 +94,7 @@ def test_cases_list_and_show(cli: Cli, tmp_path: Path) -> None:
     listed = cli("cases", "list")
     assert listed.out == "CR-000001  review      open           PO-2021-0117/1  review-required\n"
     shown = cli("cases", "show", "CR-000001")
-    assert "opened by      rule review-required of cn-csr-2020@1.1.0" in shown.out
+    assert "opened by      rule review-required of cn-csr-2020@2.0.0" in shown.out
     data = cli("cases", "show", "CR-000001", "--format", "json").json()
     assert data["summary"] == {
         "kind": "purchase",
@@ -120,7 +128,7 @@ def test_record_schema_lists_categories(cli: Cli) -> None:
 
 def test_plugins(cli: Cli) -> None:
     result = cli("plugins")
-    assert "packs: cn-cne-2023, cn-csr-2020, cn-csr-2022" in result.out
+    assert "packs: cn-cne-2017, cn-cne-2023, cn-csr-2020, cn-csr-2022" in result.out
     assert "law: " in result.out
     data = cli("plugins", "--format", "json").json()
     assert {p["name"] for p in data} >= {
@@ -175,3 +183,12 @@ def test_a_bad_pack_is_invalid_and_the_gate_cannot_decide(
     assert gated.out == ""
     assert message in gated.err
     assert gated.err.count("\n") == 1
+
+
+def test_policy_validate_a_law_file_is_no_pack(cli: Cli) -> None:
+    """A law.yaml given where a pack is expected: a clear error, not an internal one
+    (its cache entry, written when the law was loaded, is not a pack's)."""
+    law = Path(__file__).resolve().parents[2] / "policies" / "law.yaml"
+    result = cli("policy", "validate", law)
+    assert result.code == 1, result.err
+    assert f"{law}: not a policy pack: no pack.yaml" in result.out

@@ -16,8 +16,8 @@ Cli = Callable[..., Result]
 Write = Callable[..., Path]
 PINNED = ("--pack", "cn-csr-2020", "--as-of", "2021-06-01")
 AVAILABLE = (
-    "cn-cne-2023 (2023-07-03 to open end); cn-csr-2020 (2020-06-01 to 2022-02-14); "
-    "cn-csr-2022 (2022-02-15 to open end)"
+    "cn-cne-2017 (2017-06-01 to 2023-07-02); cn-cne-2023 (2023-07-03 to open end); "
+    "cn-csr-2020 (2020-06-01 to 2022-02-14); cn-csr-2022 (2022-02-15 to open end)"
 )
 
 
@@ -76,10 +76,14 @@ def test_stdin(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_pack_selection_by_date(cli: Cli, write_json: Write) -> None:
     path = write_json(COVERED)
     assert cli("gate", "--record", path, "--as-of", "2021-06-01", "--no-cases").code == 2
+    # before the Measures, the 2017 catalogue alone decides (a certified router)
     result = cli("gate", "--record", path, "--as-of", "2019-06-01", "--no-cases")
+    assert result.code == 0
+    assert "as of 2019-06-01 (--as-of, not today) under cn-cne-2017 1.0.0\n\n  no rule applies" in result.out
+    result = cli("gate", "--record", path, "--as-of", "2017-05-31", "--no-cases")
     assert result.code == 3
     assert result.err == (
-        "cyberreview: error: no policy pack is in force on 2019-06-01; registered: "
+        "cyberreview: error: no policy pack is in force on 2017-05-31; registered: "
         f"{AVAILABLE} (use --as-of or --pack)\n"
     )
 

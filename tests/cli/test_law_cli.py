@@ -22,6 +22,7 @@ EXAMPLES = ROOT / "examples" / "procurement.jsonl"
 ROUTER = with_changes(
     COVERED,
     product__specs={"throughput_tbps": 16, "routing_entries": 2000000},
+    product__certification=None,
     review__status="failed",
     review__decided_on="2026-02-10",
 )
@@ -49,16 +50,19 @@ def test_done_when_2026(cli: Cli, tmp_path: Path) -> None:
     assert [p["id"] for p in decision["packs"]] == ["cn-cne-2023", "cn-csr-2022"]
     assert decision["decision"] == "block"
     assert cites(decision, "review-failed") == ["CSL Art. 37", "CSL Art. 67"]
-    assert cites(decision, "uncertified-router") == ["CSL Art. 25"]
+    assert cites(decision, "uncertified-router") == ["CSL Art. 25", "CSL Art. 63"]
     assert decision["pack"]["id"] in ("cn-cne-2023", "cn-csr-2022")
 
 
 @pytest.mark.parametrize(
     ("as_of", "packs"),
     [
-        ("2022-02-14", ["cn-csr-2020"]),
-        ("2022-02-15", ["cn-csr-2022"]),
-        ("2023-07-02", ["cn-csr-2022"]),
+        ("2017-06-01", ["cn-cne-2017"]),
+        ("2020-05-31", ["cn-cne-2017"]),
+        ("2020-06-01", ["cn-cne-2017", "cn-csr-2020"]),
+        ("2022-02-14", ["cn-cne-2017", "cn-csr-2020"]),
+        ("2022-02-15", ["cn-cne-2017", "cn-csr-2022"]),
+        ("2023-07-02", ["cn-cne-2017", "cn-csr-2022"]),
         ("2023-07-03", ["cn-cne-2023", "cn-csr-2022"]),
     ],
 )
@@ -104,7 +108,8 @@ def test_listing_abroad_under_the_2021_revision(cli: Cli, tmp_path: Path) -> Non
     listing = {
         "id": "LS-1",
         "kind": "listing",
-        "operator": {"name": "Ride", "platform_users": 2_500_000},
+        "operator": {"name": "Ride", "platform": True, "platform_users": 2_500_000},
+        "listing": {"venue": "foreign"},
     }
     decision = decide(cli, tmp_path, listing, "2024-05-01")
     assert decision["decision"] == "block"
@@ -136,10 +141,11 @@ def test_explain_on_the_demo_data(cli: Cli, tmp_path: Path, pack: Pack) -> None:
     data = cli(
         "policy", "explain", "--record", path, "--as-of", "2021-06-01", "--format", "json"
     ).json()
-    assert {item["rule"] for item in data} == {rule.id for rule in pack.rules}
+    assert {item["pack"] for item in data} == {"cn-cne-2017", "cn-csr-2020"}
+    assert {i["rule"] for i in data if i["pack"] == "cn-csr-2020"} == {r.id for r in pack.rules}
     why_not = next(item for item in data if item["rule"] == "review-required")
     assert why_not["fired"] is False
-    leaf = why_not["condition"]["children"][0]["children"][0]["children"][1]
+    leaf = why_not["condition"]["children"][0]["children"][0]["children"][2]["children"][0]
     assert leaf == {
         "form": "field",
         "field": "risk.may_affect_national_security",
@@ -185,7 +191,7 @@ def test_diff_on_the_demo_data(cli: Cli) -> None:
         "policy",
         "diff",
         "--from",
-        "cn-csr-2020@1.1.0",
+        "cn-csr-2020@2.0.0",
         "--to",
         ROOT / "policies" / "cn-csr-2022",
         "--records",
@@ -195,14 +201,23 @@ def test_diff_on_the_demo_data(cli: Cli) -> None:
     )
     text = cli(*args)
     assert text.code == 1  # something changes
-    assert text.out.startswith("cn-csr-2020 1.1.0 -> cn-csr-2022 1.0.0, as of 2021-06-01: ")
+    assert text.out.startswith("cn-csr-2020 2.0.0 -> cn-csr-2022 2.0.0, as of 2021-06-01: ")
     data = cli(*args, "--format", "json").json()
     assert data["summary"]["records"] == 240
+    records = {r["id"]: r for r in map(json.loads, EXAMPLES.read_text("utf-8").splitlines())}
     changes = {c["record_id"]: c for c in data["changes"]}
-    listings = [c for c in changes.values() if c["record_id"].startswith("LS-")]
-    assert listings
-    assert all({"rule": "listing-abroad", "outcome": "block"} in c["added"] for c in listings)
-    assert all(c["before"] == "allow" and c["after"] == "block" for c in listings)
+    listings = [records[i] for i in records if i.startswith("LS-")]
+    abroad = [r["id"] for r in listings if r["listing"]["venue"] == "foreign"]
+    big = [r["id"] for r in listings if r["operator"]["platform_users"] > 1_000_000]
+    hong_kong = [r["id"] for r in listings if r["listing"]["venue"] == "hong_kong"]
+    assert set(abroad) & set(big) and hong_kong  # the demo holds both
+    for record_id in set(abroad) & set(big):
+        assert {"rule": "listing-abroad", "outcome": "block"} in changes[record_id]["added"]
+        assert changes[record_id]["before"] == "allow"
+        assert changes[record_id]["after"] == "block"
+    for record_id in hong_kong:  # no declaration duty: an advisory note only
+        assert changes[record_id]["added"] == [{"rule": "listing-hong-kong", "outcome": "advisory"}]
+        assert changes[record_id]["after"] == "allow"
 
 
 def test_diff_of_a_local_change(cli: Cli, tmp_path: Path, pack_dir: Path) -> None:
@@ -263,7 +278,7 @@ def test_diff_unknown_version(cli: Cli) -> None:
         EXAMPLES,
     )
     assert result.code == 3
-    assert "pack cn-csr-2020 is registered in version 1.1.0, not 0.9.0" in result.err
+    assert "pack cn-csr-2020 is registered in version 2.0.0, not 0.9.0" in result.err
 
 
 # -- user packs ---------------------------------------------------------------------------
@@ -309,7 +324,7 @@ def test_a_policy_dir_adds_its_packs(cli: Cli, tmp_path: Path) -> None:
     root = user_dir(tmp_path)
     record = with_changes(COVERED, review__status="passed", vendor={"name": None})
     decision = decide(cli, tmp_path, record, "2021-06-01", "--policy-dir", str(root))
-    assert [p["id"] for p in decision["packs"]] == ["cn-csr-2020", "house-rules"]
+    assert [p["id"] for p in decision["packs"]] == ["cn-cne-2017", "cn-csr-2020", "house-rules"]
     assert "no-unknown-vendor" in [f["rule"] for f in decision["findings"]]
     listed = cli("policy", "list", "--policy-dir", root)
     assert "from --policy-dir" in listed.out

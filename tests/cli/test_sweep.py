@@ -75,12 +75,12 @@ def test_text_is_one_line_per_record_then_the_summary(cli: Cli, tmp_path: Path) 
     lines = result.out.splitlines()
     assert lines[0].startswith("block  PO-1")
     assert (
-        "review-required: Backbone router (core_network_equipment) may affect national security"
+        "review-required: Backbone router (core_network_equipment) needs a cybersecurity review"
         in lines[0]
     )
     assert lines[1].startswith("allow  PO-2")
     assert lines[2].startswith("warn   PO-3") and "scope-unknown:" in lines[2]
-    assert "Swept 3 records as of 2021-06-01 under cn-csr-2020 1.1.0" in result.out
+    assert "Swept 3 records as of 2021-06-01 under cn-csr-2020 2.0.0" in result.out
     assert "\033[" not in result.out  # not a terminal: no colour
 
 

@@ -45,12 +45,12 @@ def test_workers_decide_the_same_in_the_same_order(cli: Cli) -> None:
 @pytest.mark.slow
 def test_workers_open_cases_once(cli: Cli) -> None:
     first = cli("sweep", EXAMPLES, *DEMO, "--format", "jsonl", "--workers", "2")
-    assert summary(first)["cases"] == {"created": 59, "already_open": 0}
+    assert summary(first)["cases"] == {"created": 65, "already_open": 0}
     again = cli("sweep", EXAMPLES, *DEMO, "--format", "jsonl", "--workers", "2")
-    assert summary(again)["cases"] == {"created": 0, "already_open": 59}
+    assert summary(again)["cases"] == {"created": 0, "already_open": 65}
     listed = json.loads(cli("cases", "list", "--format", "json").out)
     keys = [(c["record_id"], c["kind"]) for c in listed]
-    assert len(keys) == len(set(keys)) == 59
+    assert len(keys) == len(set(keys)) == 65
 
 
 def test_shards_cover_every_record_once(cli: Cli) -> None:
@@ -83,8 +83,9 @@ def test_a_finding_that_stops_firing_is_noted_on_its_case(cli: Cli, tmp_path: Pa
     first = cli("sweep", path, *DEMO, "--format", "jsonl")
     [action] = first.lines()[0]["actions"]
     assert summary(first)["findings"]["new_by_rule"] == {"review-required": 1}
-    # the operator withdraws the product from CII use: the review is no longer required
-    path.write_text(json.dumps(with_changes(COVERED, deployment__cii=False)) + "\n", "utf-8")
+    # the operator revisits its anticipation: no effect on national security, no review needed
+    revisited = with_changes(COVERED, risk__may_affect_national_security=False)
+    path.write_text(json.dumps(revisited) + "\n", "utf-8")
     second = cli("sweep", path, *DEMO, "--format", "jsonl")
     assert summary(second)["findings"]["resolved_by_rule"] == {"review-required": 1}
     shown = cli("cases", "show", action["case_id"]).out

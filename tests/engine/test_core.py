@@ -55,11 +55,11 @@ def test_finding_carries_citations_message_and_facts(decide: Decide) -> None:
     assert finding["overridable"] is False
     assert finding["waiver"] is None
     assert "Backbone router (core_network_equipment)" in finding["message"]
-    assert "review status is none" in finding["message"]
+    assert "review status: none" in finding["message"]
     assert finding["facts"] == {
         "operator.ciio": True,
+        "kind": "purchase",
         "product.category": "core_network_equipment",
-        "deployment.cii": True,
         "risk.may_affect_national_security": True,
         "review.status": "none",
     }
@@ -114,7 +114,7 @@ def test_action_condition(decide: Decide) -> None:
 
 def test_decision_names_pack_and_as_of(decide: Decide) -> None:
     decision = decide()
-    assert decision["pack"] == {"id": "cn-csr-2020", "version": "1.1.0"}
+    assert decision["pack"] == {"id": "cn-csr-2020", "version": "2.0.0"}
     assert decision["packs"] == [decision["pack"]]
     assert decision["as_of"] == AS_OF
     assert decision["source"] is None

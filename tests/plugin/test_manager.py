@@ -59,6 +59,7 @@ def test_builtins_register_through_the_hooks(host: Any) -> None:
     assert set(registry.objects("case_stores")) == {"sqlite", "postgresql", "postgres"}
     assert "certification_valid" in registry.objects("checks")
     assert sorted(Path(p).name for p in registry.objects("packs")) == [
+        "cn-cne-2017",
         "cn-cne-2023",
         "cn-csr-2020",
         "cn-csr-2022",
@@ -225,7 +226,7 @@ def test_a_plugin_can_declare_a_family_for_its_packs(tmp_path: Path) -> None:
 
     runtime = Runtime(make_host(entry_points=False, extra=[("house", House())]))
     chosen = [p.id for p in runtime.catalog.select([], dt.date(2021, 6, 1))]
-    assert chosen == ["cn-csr-2020", "house-rules"]
+    assert chosen == ["cn-cne-2017", "cn-csr-2020", "house-rules"]
     assert runtime.catalog.errors == []
 
 

@@ -120,7 +120,8 @@ def test_free_attributes_by_path_and_unhashable_values() -> None:
 def test_optional_object_on_the_way_is_unknown() -> None:
     listing = {"id": "L", "kind": "listing", "operator": {"name": "o"}}
     assert holds({"field": "product.category", "is_null": True}, listing) is True
-    assert holds({"field": "product.certification.valid_until", "missing": True}) is True
+    uncertified = with_changes(COVERED, product__certification=None)
+    assert holds({"field": "product.certification.valid_until", "missing": True}, uncertified)
 
 
 def test_all_any_not() -> None:

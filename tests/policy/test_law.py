@@ -37,7 +37,9 @@ LAW = Law(
         ("CSL Art. 65", D(2026, 1, 1), "CSL Art. 67"),
         ("CSL Art. 35", D(2026, 1, 1), "CSL Art. 37"),
         ("CSL Art. 23", D(2026, 3, 1), "CSL Art. 25"),
-        ("CSL Art. 21", D(2026, 3, 1), "CSL Art. 21"),  # not renumbered: unchanged
+        # not in this table: it keeps its number and says so, never silently
+        ("CSL Art. 21", D(2026, 3, 1), "CSL Art. 21 (numbering before 2026-01-01)"),
+        ("CSL Art. 21", D(2025, 12, 31), "CSL Art. 21"),
         ("Measures 2021 Art. 7", D(2026, 3, 1), "Measures 2021 Art. 7"),  # no table: unchanged
         ("CSL Art. 65(2)", D(2026, 3, 1), "CSL Art. 67(2)"),
     ],

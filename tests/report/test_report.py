@@ -79,7 +79,7 @@ def test_csv_and_json_hold_every_finding(swept: dict[str, Any]) -> None:
     data = json.loads(swept["json"].read_text("utf-8"))
     assert [(f["record_id"], f["rule"]) for f in data["findings"]] == expected
     assert data["summary"]["records"] == 240
-    assert data["report"]["blocked"] == 81
+    assert data["report"]["blocked"] == 87
     exposure = data["report"]["exposure"]["CNY"]
     assert float(exposure["low"]) > 0 and float(exposure["high"]) == 10 * float(exposure["low"])
 
@@ -88,8 +88,8 @@ def test_html_says_what_a_director_needs(swept: dict[str, Any]) -> None:
     page = swept["html"].read_text("utf-8")
     assert "<script" not in page and "http://" not in page and "https://" not in page
     assert "Complete: every record of every source was read and decided." in page
-    assert "<b>81</b> of 240 products may not be put into use" in page
-    assert page.index("Blocked (81)") < page.index("<h2>Findings by rule</h2><table>")
+    assert "<b>87</b> of 240 products may not be put into use" in page
+    assert page.index("Blocked (87)") < page.index("<h2>Findings by rule</h2><table>")
     for section in (
         "By operator",
         "By system",
@@ -133,7 +133,7 @@ def test_the_page_renders_in_chromium(swept: dict[str, Any], tmp_path: Path) -> 
     url = swept["html"].resolve().as_uri()
     dom = headless("--dump-dom", url, profile=tmp_path / "p1").stdout
     assert "Cybersecurity review: compliance sweep" in dom
-    assert "Blocked (81)" in dom
+    assert "Blocked (87)" in dom
     shot = tmp_path / "shot.png"
     headless("--window-size=1100,900", f"--screenshot={shot}", url, profile=tmp_path / "p2")
     width, height, rows = pixels(shot)

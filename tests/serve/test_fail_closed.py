@@ -51,7 +51,7 @@ def test_store_lost_while_serving(serve: Any, pg_url: str, covered: dict[str, An
     decision = refused(service.decide(passed), "store_unavailable")  # would be allow
     assert decision["record_id"] == "PO-passed"
     assert "case store" in decision["error"]["message"]
-    assert decision["pack"]["id"] == "cn-csr-2020"
+    assert [p["id"] for p in decision["packs"]] == ["cn-cne-2017", "cn-csr-2020"]
     health = service.get("/v1/healthz", role=None)
     assert health.status_code == 503 and health.json()["status"] == "unavailable"
     assert service.get("/v1/cases").json()["error"]["code"] == "store_unavailable"

@@ -103,9 +103,10 @@ def test_rejected_with_reasons_then_approved_once_the_review_passed(
         "cyberreview: CHG0030001 rejected: 2 affected CIs decided, 1 may not go into use:\n"
         f"- EG-SUB-35-RTU-01 ({RTU}):\n"
         "  review-required: Cybersecurity review required and not cleared "
-        "(Measures 2021 Art. 2; Measures 2021 Art. 5; CSL Art. 37); case CR-000001\n"
+        "(Measures 2021 Art. 2; Measures 2021 Art. 5; CSL Art. 37; CII Regulations Art. 19); "
+        "case CR-000001\n"
         "  in-use-without-review: In use without a passed cybersecurity review "
-        "(Measures 2021 Art. 20; CSL Art. 67); case CR-000002\n"
+        "(Measures 2021 Art. 20; CSL Art. 67; CII Regulations Art. 19); case CR-000002\n"
     )
     run_id = comment.rsplit(" run ", 1)[1].rstrip("]")
     assert run_id in rejected.out  # the run is named in what it wrote
@@ -324,8 +325,8 @@ def test_a_review_under_way_is_named_with_its_deadline(
     [comment] = ours(own_sn, change)["comments"]
     assert comment.splitlines()[2:5] == [
         "  review-required: Cybersecurity review required and not cleared "
-        "(Measures 2021 Art. 2; Measures 2021 Art. 5; CSL Art. 37)",
+        "(Measures 2021 Art. 2; Measures 2021 Art. 5; CSL Art. 37; CII Regulations Art. 19)",
         "  in-use-without-review: In use without a passed cybersecurity review "
-        "(Measures 2021 Art. 20; CSL Art. 67); case CR-000002",
+        "(Measures 2021 Art. 20; CSL Art. 67; CII Regulations Art. 19); case CR-000002",
         "  review case CR-000001: declared, due 2026-12-14",  # determination: 10 working days
     ]

@@ -7,7 +7,7 @@ the newest entries is caught too.  ``cyberreview audit verify`` recomputes the
 chain and names the first entry that does not fit.
 
 Entries say who did what and when, with the pack and a digest of the record:
-never case material, amounts or secrets (Measures Art. 16).
+never case material, amounts or secrets (Measures 2020 Art. 16, 2021 Art. 17).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from .lifecycle import ENDED_STATES, Event
 from .trackerstate import TrackerRef
 from .waiverstate import Imported
 
-#: Material kinds (Art. 7 of 2020, Art. 8 of the 2021 revision).
+#: Material kinds (2020 Measures Art. 7, 2021 revision Art. 8).
 MATERIAL_KINDS = (
     "declaration",
     "impact_analysis",

@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..models.measures import REVISION_2021
 from .calendar import WorkCalendar
 from .lifecycle import Event
 
-REVISION_2021 = dt.date(2022, 2, 15)
 COMPLEX_EXTRA = 15
 
 

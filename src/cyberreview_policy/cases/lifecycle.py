@@ -5,7 +5,7 @@ Review cases follow the Measures: ``open`` (the operator prepares) ->
 ``under_review`` (preliminary review, then member opinions) -> possibly
 ``special_review`` -> ``passed`` or ``failed``; the Office may find no review
 necessary (``not_required``); it may ask for more material (``supplementing``,
-which pauses the clocks, Art. 14) and the case then resumes where it was; the
+which pauses the clocks, 2020 Art. 14, 2021 Art. 15) and the case then resumes where it was; the
 operator may withdraw.  Assessment and remediation cases are simpler.
 """
 

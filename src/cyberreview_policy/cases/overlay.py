@@ -4,9 +4,10 @@ Before a record is decided, its review case (the newest that was not
 withdrawn) overrides what the source system says about the review: a case
 that ``passed`` or was found ``not_required`` clears the record even when the
 ERP still says ``none``; ``failed`` blocks; a case under way sets the status
-and the running statutory period, its deadline and whether it is overdue
-(the *review-overdue* rule reads them).  Material attached to any case of the
-record counts as on file.
+and the running statutory period, when it started (the Measures then in force
+govern it), its deadline and whether it is overdue (the *review-overdue* rule
+reads them).  A decided case gives the decision's date (the case wins, as it does for
+the status).  Material attached to any case of the record counts as on file.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _STATUS = {
 }
 
 
+_DECISIONS = ("not_required", "passed", "failed")
+
+
 @dataclass(frozen=True)
 class ReviewFacts:
     case: Case
@@ -42,6 +46,8 @@ class ReviewFacts:
     period: str | None
     deadline: dt.date | None
     overdue: bool | None
+    started_on: dt.date | None = None  # of the running period
+    decided_on: dt.date | None = None  # the day the case reached its decision
 
     def ref(self) -> dict[str, Any]:
         return {
@@ -64,12 +70,15 @@ def review_facts(
     case = reviews[-1]
     state = paused_state(case.events) if case.state == "supplementing" else case.state
     clock = current_clock(case_clocks(case.events, as_of, calendar)) if case.is_open else None
+    decided = [e.on for e in case.events if e.kind == "transition" and e.to_state in _DECISIONS]
     return ReviewFacts(
         case=case,
         status=_STATUS.get(state or ""),
         period=clock.period if clock else None,
         deadline=clock.deadline if clock else None,
         overdue=clock.elapsed if clock else (False if case.is_open else None),
+        started_on=clock.started_on if clock else None,
+        decided_on=decided[-1] if decided and not case.is_open else None,
     )
 
 
@@ -83,7 +92,10 @@ def overlay(record: RecordData, facts: ReviewFacts | None, cases: Sequence[Case]
             "period": facts.period,
             "deadline": facts.deadline,
             "overdue": facts.overdue,
+            "period_started_on": facts.started_on,
         }
+        if facts.decided_on is not None:
+            review["decided_on"] = facts.decided_on
         if facts.status is not None:
             review["status"] = facts.status
         changes["review"] = record.review.replace(**review)

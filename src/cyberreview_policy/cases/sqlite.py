@@ -84,7 +84,7 @@ class SqliteStore(SqlStore):
                 _warn_if_readable(path)
             self._db = sqlite3.connect(path, timeout=self.timeout, isolation_level=None)
             if fresh:
-                os.chmod(path, 0o600)  # case material is confidential (Art. 16)
+                os.chmod(path, 0o600)  # case material is confidential (Art. 16/17)
             _wal(self._db, self.timeout)
             self._db.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
             self._db.execute("PRAGMA foreign_keys=ON")

@@ -6,17 +6,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..models.measures import Measures, measures_on
 from .base import Case
 from .calendar import WorkCalendar
 from .clocks import Clock, case_clocks, current_clock
 
-#: The Art. 7 materials every review needs (and listing documents for a listing).
+#: The materials a declaration needs (2020 Art. 7, 2021 Art. 8): a listing files its
+#: listing application documents instead of procurement documents, a data processing
+#: activity the declaration and the analysis.
 REQUIRED = ("declaration", "impact_analysis", "procurement_documents")
+_REQUIRED_BY_KIND = {
+    "listing": ("declaration", "impact_analysis", "listing_documents"),
+    "data_processing": ("declaration", "impact_analysis"),
+}
+
+
+def measures(case: Case, as_of: dt.date) -> Measures:
+    """The Measures the case runs under: in force when it was declared (not yet declared:
+    on ``as_of``, when it would be)."""
+    declared = [e.on for e in case.events if e.kind == "transition" and e.to_state == "declared"]
+    return measures_on(declared[0] if declared else as_of)
 
 
 def checklist(case: Case) -> dict[str, str | None]:
     """Each required material: ``attached`` to the case, listed by the ``source``, or None."""
-    wanted = (*REQUIRED, "listing_documents") if case.summary.get("kind") == "listing" else REQUIRED
+    wanted = _REQUIRED_BY_KIND.get(str(case.summary.get("kind")), REQUIRED)
     attached = case.material_kinds()
     listed = set(case.summary.get("materials") or ())
     return {
@@ -48,8 +62,19 @@ def case_detail(
         "as_of": as_of.isoformat(),
         "clocks": [clock.to_json() for clock in clocks(case, calendar, as_of)],
         "checklist": checklist(case),
+        "measures": _measures_json(measures(case, as_of)),
         "events": [event.to_json() for event in case.events],
     }
     if materials:
         data["materials"] = [item.to_json() for item in case.materials]
     return data
+
+
+def _measures_json(which: Measures) -> dict[str, str]:
+    """The articles of the Measures the case runs under, as they are cited."""
+    return {
+        "name": which.name,
+        "materials": which.cite(which.materials),
+        "supplementing": which.cite(which.supplementing),
+        "confidentiality": which.cite(which.confidentiality),
+    }

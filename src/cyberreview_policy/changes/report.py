@@ -1,8 +1,8 @@
 """What the gate writes into a change, and the fingerprint that keeps it from writing
 twice.
 
-Minimal by design (Measures Art. 16: the tool keeps review material
-confidential): per blocking CI the rule id, the rule's title, its citations,
+Minimal by design (Measures 2020 Art. 16, 2021 Art. 17: the tool keeps review
+material confidential): per blocking CI the rule id, the rule's title, its citations,
 and the review case's id and deadline.  Never a finding's message (it can name
 contract amounts and the facts of the record), never case material.
 

@@ -64,7 +64,10 @@ def rule_id(pack: str, rule: str) -> str:
 def rule_descriptor(rule: CompiledRule, on: dt.date) -> dict[str, Any]:
     citations = rule.citations_on(on)
     cites = "; ".join(citations)
-    help_text = [rule.remediation or "No remediation is given for this rule.", f"Cites: {cites}."]
+    help_text = [
+        rule.remediation_on(on) or "No remediation is given for this rule.",
+        f"Cites: {cites}.",
+    ]
     if rule.overridable:
         help_text.append("A waiver or an override may set it aside.")
     else:

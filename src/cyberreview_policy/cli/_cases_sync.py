@@ -22,7 +22,8 @@ def add_sync_parser(verbs: Any) -> None:
         "not yet mirrored, and updated when its state or deadline changed; an issue is "
         "never created twice (the tracker is searched by the case's fingerprint label "
         "first).  Issues carry the case id, record id, rule, citations, state and "
-        "statutory deadline only: never names, amounts or material (Measures Art. 16).  "
+        "statutory deadline only: never names, amounts or material (Measures 2020 "
+        "Art. 16, 2021 Art. 17).  "
         "Exit 3 when a case could not be synced.",
         "examples:\n  cyberreview cases sync\n  cyberreview cases sync --tracker jira\n",
     )

@@ -37,8 +37,10 @@ Deadlines are counted in Chinese working days.  A case that passed or was
 found not required clears its record for the gate and the sweep; failed
 blocks it.
 
-Material is confidential (Measures Art. 16): it is kept in the case store,
-listed only by "cases show --materials", and never logged.
+Material is confidential (Measures 2020 Art. 16, 2021 Art. 17): it is kept in
+the case store, listed only by "cases show --materials", and never logged.
+"cases show" cites the articles of the Measures the case runs under: those in
+force when it was declared (before that, on the --as-of date).
 """
 EXAMPLES = """\
 examples:
@@ -77,7 +79,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "show one case: procedure, clocks, checklist, history",
         "Show one case: its record, the rule that opened it, where it stands, its "
         "statutory clocks (working days; provisional when a year has no official "
-        "schedule yet), the Art. 7 materials checklist and its history.",
+        "schedule yet), the materials checklist (Art. 7 of the 2020 Measures, Art. 8 of "
+        "the 2021 revision: those the case runs under) and its history.",
         "examples:\n  cyberreview cases show CR-000001\n"
         "  cyberreview cases show CR-000001 --format json --as-of 2026-03-31\n"
         "  cyberreview cases show CR-000001 --materials\n",
@@ -136,7 +139,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         verbs,
         "attach",
         "attach a file of review material to a case",
-        "Attach review material (Art. 7; Art. 8 of the 2021 revision) to a case.  It is "
+        "Attach review material (Art. 7 of the 2020 Measures, Art. 8 of the 2021 revision) "
+        "to a case.  It is "
         "stored in the case store, not echoed, and counts as on file for the record.",
         "examples:\n  cyberreview cases attach CR-000001 declaration declaration-form.pdf\n",
     )
@@ -240,9 +244,10 @@ def _text(case: Case, clocks: list[Any], materials: bool, as_of: dt.date) -> str
                 f"until {clock.deadline}  {status}{notes}\n"
             )
     if case.kind == "review":
-        from ..cases.views import checklist
+        from ..cases.views import checklist, measures
 
-        out += "\nmaterials (Art. 7)\n"
+        which = measures(case, as_of)
+        out += f"\nmaterials ({which.cite(which.materials)})\n"
         for kind, where in checklist(case).items():
             note = {"attached": "  (attached)", "source": "  (listed by the source)"}.get(
                 where or "", ""
@@ -307,7 +312,13 @@ def run_transition(args: argparse.Namespace, rt: Runtime) -> int:
     clock = _running(case, rt, args.on)
     tail = ""
     if case.state == "supplementing":
-        tail = "; the clocks stand still until the material is supplied (Art. 14)"
+        from ..models.measures import measures_on
+
+        which = measures_on(args.on)
+        tail = (
+            "; the clocks stand still until the material is supplied "
+            f"({which.cite(which.supplementing)})"
+        )
     elif clock is not None:
         mark = " (provisional)" if clock.provisional else ""
         tail = f"; {clock.period} until {clock.deadline}{mark}"

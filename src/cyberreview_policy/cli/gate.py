@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 NAME = "gate"
 HELP = COMMANDS[NAME]
 DESCRIPTION = """\
-Decide one record (a purchase line, an asset or a planned listing) under the
-policy packs in force, before it is deployed.  The gate fails closed: when it
+Decide one record (a purchase line, an asset, a planned listing or a data
+processing activity) under the policy packs in force, before it is deployed.
+Findings cite the articles in force on the --as-of date.  The gate fails closed: when it
 cannot decide (bad input, bad config, a store it cannot reach) it exits 3 with
 a one-line reason on stderr, and a pipeline must treat that as "do not deploy".
 

@@ -31,7 +31,8 @@ scope -- one record, or every record of a product model, vendor or operator --
 until it expires, at most {MAX_DAYS} days after it was granted.  An expired
 waiver no longer applies and is reported as a warning.  Rules that are not
 overridable (review-required, review-failed, in-use-without-review, ...) can
-never be waived.
+never be waived, and some only for some records (risk-anticipation not while
+the product is in use).
 
 Waivers live in the case store, so every gate, sweep and service on it sees
 the same ones; the store numbers them (W-0001, ...).  Every change is one

@@ -52,11 +52,11 @@ def finding_for(rule: CompiledRule, record: Record, ctx: Ctx) -> Finding:
         "title": rule.title,
         "outcome": rule.outcome,  # type: ignore[typeddict-item]
         "message": rule.message(record),
-        "citations": rule.citations_on(ctx.as_of),  # shared: decisions are read-only
-        "overridable": rule.overridable,
+        "citations": rule.citations_for(record, ctx),  # often shared: decisions are read-only
+        "overridable": rule.overridable_for(record, ctx),
         "waiver": None,
         "exposure": exposure_of(rule.exposure, record) if rule.exposure else None,
-        "remediation": rule.remediation,
+        "remediation": rule.remediation_on(ctx.as_of),
         "facts": facts,
     }
 
@@ -121,7 +121,7 @@ class Engine:
                         f"rule {rule.id} of pack {pack.id} failed on record {record.id}: "
                         f"{type(exc).__name__}: {exc}"
                     ) from exc
-                if self.waivers is not None and rule.overridable:
+                if self.waivers is not None and finding["overridable"]:
                     waiver, expired = self.waivers.find(rule.pack, rule.id, record, as_of)
                     if waiver is not None:
                         finding["waiver"] = waiver.ref()  # type: ignore[typeddict-item]

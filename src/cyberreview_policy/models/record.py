@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
+from .validate import KINDS_WITHOUT_PRODUCT
+
 if TYPE_CHECKING:
     from .validate import RecordData
 
@@ -54,15 +56,23 @@ Sector = Literal[
     "e_government",
     "other",
 ]
-RecordKind = Literal["purchase", "asset", "listing"]
+RecordKind = Literal["purchase", "asset", "listing", "data_processing"]
 ReviewStatus = Literal[
-    "none", "declared", "under_review", "special_review", "not_required", "passed", "failed"
+    "none",
+    "declared",
+    "under_review",
+    "special_review",
+    "supplementing",
+    "not_required",
+    "passed",
+    "failed",
 ]
 Material = Literal[
     "declaration", "impact_analysis", "procurement_documents", "listing_documents", "other"
 ]
 SupplyRisk = Literal["low", "medium", "high"]
 CertificationKind = Literal["certification", "security_testing"]
+ListingVenue = Literal["foreign", "hong_kong", "unknown"]
 
 
 # Strict: in JSON a date is a "YYYY-MM-DD" string, never a number (which lax
@@ -88,6 +98,9 @@ class Operator(_Part):
     sector: Sector | None = None
     platform_users: int | None = Field(
         None, ge=0, description="Users whose personal information the operator holds."
+    )
+    platform: bool | None = Field(
+        None, description="A network platform operator (2021 Measures Art. 2, 7). Added in 0.7."
     )
 
 
@@ -151,6 +164,11 @@ class Contract(_Part):
     currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
     signed_date: IsoDate | None = None
     commitments: Commitments = Commitments()
+    security_agreement: bool | None = Field(
+        None,
+        description="A security and confidentiality agreement with the provider is signed "
+        "(CSL Art. 36; CII Regulations Art. 20). Added in 0.7.",
+    )
 
 
 class Factors(_Part):
@@ -160,6 +178,17 @@ class Factors(_Part):
     transparency_concerns: bool | None = None
     political_trade_exposure: bool | None = None
     supply_disruption_risk: SupplyRisk | None = None
+    data_security_risk: bool | None = Field(
+        None,
+        description="Core data, important data or large amounts of personal information may be "
+        "stolen, leaked, destroyed, illegally used or exported (2021 Art. 10(5)). Added in 0.7.",
+    )
+    foreign_government_influence: bool | None = Field(
+        None,
+        description="Listing: CII, core or important data or large amounts of personal "
+        "information may be influenced, controlled or maliciously used by a foreign government "
+        "(2021 Art. 10(6)). Added in 0.7.",
+    )
 
 
 class Risk(_Part):
@@ -179,7 +208,26 @@ class Review(_Part):
         None, description="The statutory period running now (from the review case)."
     )
     deadline: IsoDate | None = Field(None, description="When that period ends (working days).")
+    period_started_on: IsoDate | None = Field(
+        None, description="When that period started: the Measures then in force govern it."
+    )
     overdue: bool | None = Field(None, description="The period has ended without a decision.")
+
+
+class Listing(_Part):
+    """A planned listing (record kind ``listing``). Added in 0.7."""
+
+    venue: ListingVenue | None = Field(
+        None, description="foreign (国外), hong_kong, or unknown (null counts as unknown)."
+    )
+    exchange: str | None = Field(None, description="The exchange, as the source names it.")
+
+
+class Activity(_Part):
+    """A data processing activity (record kind ``data_processing``). Added in 0.7."""
+
+    name: str | None = None
+    description: str | None = None
 
 
 class SourceRef(_Part):
@@ -189,7 +237,8 @@ class SourceRef(_Part):
 
 
 class Record(_Part):
-    """One purchase line, deployed asset or planned listing, as every source maps it."""
+    """One purchase line, deployed asset, planned listing or data processing activity,
+    as every source maps it."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -204,6 +253,8 @@ class Record(_Part):
     source: SourceRef | None = None
     operator: Operator
     product: Product | None = Field(None, description="Required for purchase and asset.")
+    listing: Listing = Listing()
+    activity: Activity = Activity()
     vendor: Vendor = Vendor()
     deployment: Deployment = Deployment()
     contract: Contract = Contract()
@@ -216,7 +267,7 @@ class Record(_Part):
 
     @model_validator(mode="after")
     def _product_for_purchase_and_asset(self) -> Record:
-        if self.product is None and self.kind != "listing":
+        if self.product is None and self.kind not in KINDS_WITHOUT_PRODUCT:
             raise PydanticCustomError(
                 "product_required",
                 "required for a record of kind {kind}",

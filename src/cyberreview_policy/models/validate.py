@@ -33,6 +33,7 @@ else:
     ValidationError = core().ValidationError  # what the validator raises
 
 __all__ = [
+    "KINDS_WITHOUT_PRODUCT",
     "SURROGATE",
     "Part",
     "RecordData",
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "record_schema.json"
+#: record kinds that are not about a product (the record model's validator)
+KINDS_WITHOUT_PRODUCT = frozenset({"listing", "data_processing"})
 _SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
 
 
@@ -124,8 +127,8 @@ def _rebuild(name: str, data: dict[str, Any]) -> Part:
 
 
 def _product_required(record: Any) -> Any:
-    """The record model's validator: a product is required unless it is a listing."""
-    if record.product is None and record.kind != "listing":
+    """The record model's validator: a product is required for a purchase or an asset."""
+    if record.product is None and record.kind not in KINDS_WITHOUT_PRODUCT:
         raise core().PydanticCustomError(
             "product_required",
             "required for a record of kind {kind}",

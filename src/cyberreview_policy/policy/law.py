@@ -7,7 +7,9 @@ family starts; on any date the version in force decides.
 
 A **text** may be renumbered: the Cybersecurity Law moved Art. 23/35/65 to
 25/37/67 on 2026-01-01.  Rules cite the original numbers once; a finding cites
-the number in force on its as-of date.
+the number in force on its as-of date.  A renumbering lists every article it
+maps: a pack in force after it that cites an article it does not map is a pack
+error (the article may have been repealed), never a silent old number.
 
 Both are declared in ``law.yaml`` files, registered by plugins through the
 ``cyberreview_register_law`` hook (the shipped one is ``policies/law.yaml``).
@@ -73,28 +75,52 @@ class Law:
                 raise PolicyError(f"text {name!r} is declared twice", where)
             self.texts[name] = text
 
-    def cite(self, citation: str, on: dt.date) -> str:
-        """``citation`` with the article number in force ``on``."""
+    def _steps(
+        self, citation: str, since: dt.date | None
+    ) -> tuple[re.Match[str] | None, list[Renumbering]]:
+        """The renumberings that apply to ``citation``, written in the numbering in force
+        on ``since`` (``None``: the text's original numbering)."""
         match = _CITATION.match(citation)
-        if match is None:
-            return citation
-        text = self.texts.get(match["text"])
+        text = self.texts.get(match["text"]) if match else None
         if text is None:
+            return match, []
+        return match, [s for s in text.renumbered if since is None or s.on > since]
+
+    def cite(self, citation: str, on: dt.date, since: dt.date | None = None) -> str:
+        """``citation`` with the article number in force ``on``.
+
+        An article that a renumbering does not map (it was repealed, or the law
+        file does not say) keeps its number *and says so*: never a silent old number.
+        """
+        match, steps = self._steps(citation, since)
+        if match is None or not steps:
             return citation
         article = int(match["article"])
-        for step in text.renumbered:
-            if step.on <= on:
-                article = step.articles.get(article, article)
+        for step in steps:
+            if step.on > on:
+                break
+            if article not in step.articles:
+                return f"{citation} (numbering before {step.on})"
+            article = step.articles[article]
         return f"{match['text']} Art. {article}{match['rest']}"
 
-    def change_dates(self, citations: Iterable[str]) -> list[dt.date]:
-        """The dates on which any of ``citations`` changes number."""
+    def unmapped(self, citation: str, since: dt.date | None = None) -> Renumbering | None:
+        """The first renumbering that does not map ``citation``'s article, if any."""
+        match, steps = self._steps(citation, since)
+        if match is None:
+            return None
+        article = int(match["article"])
+        for step in steps:
+            if article not in step.articles:
+                return step
+            article = step.articles[article]
+        return None
+
+    def change_dates(self, citations: Iterable[str], since: dt.date | None = None) -> list[dt.date]:
+        """The dates on which any of ``citations`` (numbered as on ``since``) changes number."""
         dates: set[dt.date] = set()
         for citation in citations:
-            match = _CITATION.match(citation)
-            text = self.texts.get(match["text"]) if match else None
-            if text is not None:
-                dates.update(step.on for step in text.renumbered)
+            dates.update(step.on for step in self._steps(citation, since)[1])
         return sorted(dates)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +82,31 @@ def _membership(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
             return (v in choices) is inside
         except TypeError:  # an unhashable attribute value
             return False
+
+    return test
+
+
+def normalized(text: str) -> str:
+    """``text`` as ``in_normalized`` compares it: NFKC, case-folded, letters and digits only
+    (``Core-Router``, ``core_router`` and ``CORE ROUTER`` are all ``corerouter``)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(char for char in folded if char.isalnum())
+
+
+def _normalized_membership(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
+    if ftype.kind not in ("str", "enum", "any"):
+        raise OperandError(f"'{op}' compares text; {ftype.path} is {ftype.describe()}")
+    names: set[str] = set()
+    for item in operand:
+        key = normalized(item) if isinstance(item, str) else ""
+        if not key:
+            raise OperandError(f"{item!r} has no letters or digits to compare")
+        names.add(key)
+    choices = frozenset(names)
+
+    def test(r: Any, c: Any) -> bool:
+        v = get(r)
+        return isinstance(v, str) and normalized(v) in choices
 
     return test
 
@@ -177,6 +203,7 @@ _BUILDERS: dict[str, Callable[[str, Any, FieldType, Getter], Test]] = {
     "ne": _equality,
     "in": _membership,
     "not_in": _membership,
+    "in_normalized": _normalized_membership,
     "lt": _ordering,
     "le": _ordering,
     "gt": _ordering,

@@ -14,6 +14,10 @@ OPERATORS: dict[str, str] = {
     "ne": "the value is known and differs from the operand",
     "in": "the value is one of the operands",
     "not_in": "the value is known and none of the operands",
+    "in_normalized": (
+        "the text is one of the operands, ignoring case, width and everything "
+        "but letters and digits (spaces, dashes, underscores, brackets ...)"
+    ),
     "lt": "the value is less than the operand",
     "le": "the value is less than or equal to the operand",
     "gt": "the value is greater than the operand",

@@ -20,6 +20,7 @@ from ..errors import CompileError, Location, PathError, PolicyError, TemplateErr
 from ..models.outcomes import SEVERITY, CaseKind
 from ..models.paths import getter
 from . import cache
+from .citations import CitationSet, citation_sets, compile_citations, remediations
 from .conditions import Compiler, Node, Test
 from .template import compile_template
 
@@ -96,18 +97,39 @@ class CompiledRule:
     actions: tuple[CompiledAction, ...]
     exposure: CompiledExposure | None
     location: Location
-    #: (from date, citations) in order: the article numbers in force from that date on.
-    citation_sets: tuple[tuple[dt.date, list[str]], ...] = field(default=(), compare=False)
+    #: in date order: the citations in force from each date on.
+    citation_sets: tuple[CitationSet, ...] = field(default=(), compare=False)
     #: the rule's longer explanation, if the pack gives one (SARIF fullDescription)
     description: str | None = None
+    #: (from date, text) in date order, when the remediation changes with the law
+    remediations: tuple[tuple[dt.date, str], ...] = field(default=(), compare=False)
+    #: an overridable rule is not, for a record where this holds
+    fixed_when: Test | None = field(default=None, compare=False)
+
+    def _set_on(self, on: dt.date) -> CitationSet:
+        chosen = self.citation_sets[0]
+        for entry in self.citation_sets:
+            if entry.since <= on:
+                chosen = entry
+        return chosen
 
     def citations_on(self, on: dt.date) -> list[str]:
-        """The citations with the numbering in force ``on`` (a list findings share)."""
-        chosen = self.citation_sets[0][1]
-        for since, citations in self.citation_sets:
+        """Every citation the rule may give ``on``, numbered as then (a list findings share)."""
+        return self._set_on(on).every
+
+    def citations_for(self, record: Any, ctx: Any) -> list[str]:
+        """The citations of a finding on ``record`` as of ``ctx.as_of``."""
+        return self._set_on(ctx.as_of).for_record(record, ctx)
+
+    def remediation_on(self, on: dt.date) -> str | None:
+        chosen = self.remediation
+        for since, text in self.remediations:
             if since <= on:
-                chosen = citations
+                chosen = text
         return chosen
+
+    def overridable_for(self, record: Any, ctx: Any) -> bool:
+        return self.overridable and not (self.fixed_when and self.fixed_when(record, ctx))
 
 
 @dataclass(frozen=True)
@@ -214,10 +236,17 @@ def _rule_files_data(path: Path, manifest: Mapping[str, Any]) -> list[dict[str, 
     return out
 
 
+def _cached_pack(path: Path) -> dict[str, Any] | None:
+    """The cache entry of the pack directory ``path`` (a file, say a law.yaml given where
+    a pack was expected, has an entry of another kind: not a pack's)."""
+    hit = cache.load(path)
+    return hit if hit is not None and "manifest" in hit and "files" in hit else None
+
+
 def _validated(path: Path, use_cache: bool) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
     """(manifest, rule files, from cache)."""
     if use_cache:
-        hit = cache.load(path)
+        hit = _cached_pack(path)
         if hit is not None:
             return hit["manifest"], hit["files"], True
     manifest = _manifest_data(path)
@@ -229,7 +258,7 @@ def _validated(path: Path, use_cache: bool) -> tuple[dict[str, Any], list[dict[s
 def read_manifest(path: Path) -> PackInfo:
     """The manifest of the pack directory ``path`` (from the cache after the first read,
     which validates the whole pack once)."""
-    hit = cache.load(path)
+    hit = _cached_pack(path)
     if hit is not None:
         return PackInfo.from_data(hit["manifest"])
     manifest = _manifest_data(path)
@@ -259,13 +288,6 @@ class _Lines:
         return lines.location(loc) if lines else Location(self.path / file)
 
 
-def _citation_sets(citations: list[str], law: Law | None) -> tuple[tuple[dt.date, list[str]], ...]:
-    if law is None:
-        return ((dt.date.min, list(citations)),)
-    starts = [dt.date.min, *law.change_dates(citations)]
-    return tuple((since, [law.cite(c, since) for c in citations]) for since in starts)
-
-
 def _compile_rule(
     rule: dict[str, Any],
     *,
@@ -275,6 +297,7 @@ def _compile_rule(
     compiler: Compiler,
     pack_id: str,
     law: Law | None,
+    ends: dt.date | None = None,
 ) -> CompiledRule:
     rule_id = rule["id"]
 
@@ -292,6 +315,9 @@ def _compile_rule(
             )
             for i, action in enumerate(rule.get("actions", ()))
         )
+        cites = compile_citations(rule, loc, compiler, law, ends)
+        fixed = rule.get("not_overridable_when")
+        fixed_when = compiler.compile(fixed, (*loc, "not_overridable_when")).test if fixed else None
     except CompileError as exc:
         raise fail(exc.loc, exc.message, exc.file or file) from None
     try:
@@ -311,6 +337,9 @@ def _compile_rule(
             )
         except PathError as exc:
             raise fail((*loc, "exposure"), str(exc)) from None
+    if fixed_when is not None and not rule["overridable"]:
+        raise fail((*loc, "not_overridable_when"), "the rule is not overridable at all")
+    remediation, dated = remediations(rule)
     return CompiledRule(
         id=rule_id,
         pack=pack_id,
@@ -318,9 +347,11 @@ def _compile_rule(
         outcome=rule["outcome"],
         severity=SEVERITY[rule["outcome"]],
         overridable=rule["overridable"],
-        citations=tuple(rule["citations"]),
-        citation_sets=_citation_sets(rule["citations"], law),
-        remediation=rule.get("remediation"),
+        citations=tuple(c.text for c in cites),
+        citation_sets=citation_sets(cites, law),
+        remediation=remediation,
+        remediations=dated,
+        fixed_when=fixed_when,
         description=rule.get("description"),
         node=node,
         message=message,
@@ -368,6 +399,7 @@ def _compile(
             compiler=compiler,
             pack_id=manifest["id"],
             law=law,
+            ends=manifest["effective_to"],
         )
         for entry in files
         for index, rule in enumerate(entry.get("rules", ()))

@@ -28,6 +28,7 @@ _OPERAND: dict[str, Any] = {
     "ne": Scalar,
     "in": list[Scalar],
     "not_in": list[Scalar],
+    "in_normalized": Annotated[list[str], Field(min_length=1)],
     "lt": Ordered,
     "le": Ordered,
     "gt": Ordered,
@@ -150,17 +151,46 @@ class ExposureSpec(_Strict):
     )
 
 
+Citation = Annotated[str, Field(pattern=CITATION_PATTERN)]
+
+
+class CitationSpec(_Strict):
+    """A citation that applies only from a date, or only to some records."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    cite: Citation = Field(description="One text and one article: 'CSL Art. 63'.")
+    from_: dt.date | None = Field(
+        None,
+        alias="from",
+        description="Cited from this date on, in the article numbering in force on it.",
+    )
+    when: Condition | None = Field(None, description="Cited only when this holds of the record.")
+
+
+class DatedText(_Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    from_: dt.date | None = Field(None, alias="from", description="In force from this date on.")
+    text: str = Field(min_length=1)
+
+
 class Rule(_Strict):
     id: str = Field(pattern=ID_PATTERN, description="Stable id: never changes meaning.")
     title: str = Field(min_length=1)
-    citations: list[Annotated[str, Field(pattern=CITATION_PATTERN)]] = Field(
-        min_length=1, description="One text and one article per string: 'CSL Art. 65'."
+    citations: list[Citation | CitationSpec] = Field(
+        min_length=1,
+        description="One text and one article per entry: 'CSL Art. 65', or "
+        "{cite, from, when} for one that applies from a date or to some records.",
     )
     outcome: Outcome
     overridable: bool = Field(description="Whether a waiver or override may set it aside.")
+    not_overridable_when: Condition | None = Field(
+        None, description="An overridable rule is not, for a record where this holds."
+    )
     when: Condition
     message: str = Field(min_length=1, description="Template: {dotted.path} inserts a record fact.")
-    remediation: str | None = None
+    remediation: str | list[DatedText] | None = Field(
+        None, description="What to do; or a list of {from, text}, the latest in force applying."
+    )
     actions: list[CaseAction] = Field(default_factory=list)
     exposure: ExposureSpec | None = None
     description: str | None = None
@@ -218,7 +248,7 @@ class PackTestFile(_Strict):
     cases: list[PackCase] = Field(min_length=1)
 
 
-for _model in (AllOf, AnyOf, NotOf):
+for _model in (AllOf, AnyOf, NotOf, CitationSpec, Rule):
     _model.model_rebuild()
 
 __all__ = [
@@ -226,7 +256,9 @@ __all__ = [
     "AnyOf",
     "CaseAction",
     "CheckCall",
+    "CitationSpec",
     "Condition",
+    "DatedText",
     "ExposureSpec",
     "FieldTest",
     "Manifest",

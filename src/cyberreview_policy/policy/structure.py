@@ -127,10 +127,19 @@ def check_rule_file(data: Any, lines: LineMap) -> None:
         if "when" not in rule:
             raise _fail(lines, loc, "a rule needs a 'when' condition", rule_id)
         check_condition(rule["when"], (*loc, "when"), lines, rule_id)
-        actions = rule.get("actions") or []
-        if isinstance(actions, list):
-            for number, action in enumerate(actions):
-                if isinstance(action, dict) and "when" in action:
-                    check_condition(
-                        action["when"], (*loc, "actions", number, "when"), lines, rule_id
-                    )
+        for where, condition in _other_conditions(rule, loc):
+            check_condition(condition, where, lines, rule_id)
+
+
+def _other_conditions(rule: dict[str, Any], loc: Loc) -> list[tuple[Loc, Any]]:
+    """The conditions of a rule besides ``when``: of its actions, citations and waivability."""
+    found: list[tuple[Loc, Any]] = []
+    if isinstance(rule.get("not_overridable_when"), dict):
+        found.append(((*loc, "not_overridable_when"), rule["not_overridable_when"]))
+    for key in ("actions", "citations"):
+        entries = rule.get(key) or []
+        if isinstance(entries, list):
+            for number, entry in enumerate(entries):
+                if isinstance(entry, dict) and "when" in entry:
+                    found.append(((*loc, key, number, "when"), entry["when"]))
+    return found

@@ -2,6 +2,11 @@
 
 Compiled at load (paths are checked then), rendered per finding.  Unknown
 values render as ``unknown``, so a message never hides that a fact is missing.
+Three more forms say more than a value:
+
+- ``{path|text}``: the value, or ``text`` when it is unknown;
+- ``{path?text}``: ``text`` when the value is the boolean true, else nothing;
+- ``{path=value?text}``: ``text`` when the value is ``value``, else nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from ..errors import TemplateError
 from ..models.paths import getter, resolve
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_PIECE = re.compile(
+    r"^\s*(?P<path>[^|?=\s]+)\s*(?:=(?P<eq>[^|?]*))?(?:(?P<kind>[|?])(?P<text>.*))?$", re.S
+)
 
 
 def show(value: Any) -> str:
@@ -35,6 +43,42 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def _piece(body: str) -> Callable[[Any], Any]:
+    """One ``{...}``: a getter, or a function of the record giving the text to insert."""
+    match = _PIECE.match(body)
+    if match is None:
+        raise TemplateError(f"{{{body}}} is not {{path}}, {{path|text}} or {{path?text}}")
+    path, eq, kind, text = match["path"], match["eq"], match["kind"], match["text"]
+    field = resolve(path)  # raises PathError, a ValueError, for an unknown field
+    get = getter(path)
+    if kind is None:
+        if eq is not None:
+            raise TemplateError(f"{{{body}}}: '=' needs the text to insert, as {{path=value?text}}")
+        return get
+    if kind == "|":
+        if eq is not None:
+            raise TemplateError(f"{{{body}}}: write {{path|text}} or {{path=value?text}}")
+        return lambda record: _or(get(record), text)
+    if eq is None:
+        if field.kind not in ("bool", "any"):
+            raise TemplateError(
+                f"{{{body}}}: {path} is not a yes/no fact; write {{path=value?text}}"
+            )
+        return lambda record: text if get(record) is True else ""
+    wanted = eq.strip()
+    if field.kind == "enum" and wanted not in field.choices:
+        raise TemplateError(f"{{{body}}}: {wanted!r} is not one of {', '.join(field.choices)}")
+    return lambda record: text if _shown(get(record)) == wanted else ""
+
+
+def _or(value: Any, text: str) -> Any:
+    return text if value is None else value
+
+
+def _shown(value: Any) -> str | None:
+    return None if value is None else show(value)
+
+
 def compile_template(text: str) -> Callable[[Any], str]:
     """Compile ``text``; raise :class:`TemplateError` for a bad placeholder."""
     parts: list[str | Callable[[Any], Any]] = []
@@ -50,9 +94,7 @@ def compile_template(text: str) -> Callable[[Any], str]:
                 f"unbalanced {token!r} at position {match.start()} (write {token * 2})"
             )
         else:
-            path = match.group(1).strip()
-            resolve(path)  # raises PathError, a ValueError, for an unknown field
-            parts.append(getter(path))
+            parts.append(_piece(match.group(1)))
     parts.append(text[last:])
     pieces = tuple(p for p in parts if p != "")
     if all(isinstance(p, str) for p in pieces):

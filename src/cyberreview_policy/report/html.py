@@ -3,6 +3,7 @@ script, no font or CDN), readable on screen and on paper."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
@@ -90,11 +91,18 @@ def render(report: Report, summary: Summary, context: RunContext) -> str:
         _problems(summary),
         "<footer>Made by cyberreview-policy "
         f"{__version__}. Holds decisions and findings only: no review material "
-        "(confidential under Measures Art. 16) and no contract amounts beyond the summed "
-        "exposure. Penalty ranges are indicative, not legal advice.</footer>",
+        f"(confidential under {_confidentiality(summary.as_of)}) and no contract amounts "
+        "beyond the summed exposure. Penalty ranges are indicative, not legal advice.</footer>",
         "</main></body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _confidentiality(as_of: dt.date) -> str:
+    from ..models.measures import measures_on
+
+    which = measures_on(as_of)
+    return which.cite(which.confidentiality)
 
 
 def _banner(summary: Summary) -> str:

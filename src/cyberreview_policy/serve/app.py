@@ -270,8 +270,9 @@ def _case_routes(app: FastAPI, service: Service) -> None:
         who: Annotated[Principal, Depends(service.permit("read_cases"))],
         materials: bool = False,
     ) -> Response:
-        """One case: clocks, the Art. 7 checklist, its history (the attached files'
-        names only with ``materials=true``; their content is never served)."""
+        """One case: clocks, the materials checklist and the articles of the Measures it
+        runs under, its history (the attached files' names only with ``materials=true``;
+        their content is never served)."""
         from ..cases.views import case_detail
 
         case = await in_store(lambda store: store.get(case_id))

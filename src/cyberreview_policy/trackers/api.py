@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TrackedCase:
-    """What a tracker may send about a case, and nothing more (Measures Art. 16).
+    """What a tracker may send about a case, and nothing more (Measures 2020 Art. 16,
+    2021 Art. 17).
 
     Identifiers, the rule that opened the case and the articles it cites, where the
     procedure stands and the end of its running statutory clock.  Never the
@@ -40,6 +41,7 @@ class TrackedCase:
     provisional: bool  # the deadline runs into a year without an official schedule
     overdue: bool
     fingerprint: str  # stable per installation and case: label the issue with it
+    confidentiality: str = "Measures 2021 Art. 17"  # as the Measures the case runs under cite it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +59,7 @@ class TrackedCase:
             "provisional": self.provisional,
             "overdue": self.overdue,
             "fingerprint": self.fingerprint,
+            "confidentiality": self.confidentiality,
         }
 
     def digest(self) -> str:

@@ -11,6 +11,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from ..cases.clocks import case_clocks, current_clock
+from ..cases.views import measures
 from ..errors import CyberreviewError
 from .api import TrackedCase
 
@@ -60,6 +61,7 @@ def tracked_case(
 ) -> TrackedCase:
     """What trackers may know of ``case``, with its clock as of ``as_of``."""
     clock = current_clock(case_clocks(case.events, as_of, calendar)) if case.is_open else None
+    runs_under = measures(case, as_of)
     return TrackedCase(
         id=case.id,
         kind=case.kind,
@@ -75,4 +77,5 @@ def tracked_case(
         provisional=bool(clock and clock.provisional),
         overdue=bool(clock and clock.elapsed),
         fingerprint=fingerprint(instance, case.id),
+        confidentiality=runs_under.cite(runs_under.confidentiality),
     )

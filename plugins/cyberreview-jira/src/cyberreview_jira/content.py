@@ -1,7 +1,8 @@
 """What an issue says about its case: summary, description (ADF) and labels.
 
 Only what :class:`~cyberreview_policy.trackers.TrackedCase` holds, which is
-only what Measures Art. 16 lets leave the tool: the case and record ids, the
+only what the Measures' confidentiality article (2020 Art. 16, 2021 Art. 17)
+lets leave the tool: the case and record ids, the
 rule and the articles it cites, where the procedure stands, the end of its
 statutory clock.  Jira Cloud's REST API v3 takes a description only as an
 Atlassian Document Format (ADF) document, never as a plain string.
@@ -76,7 +77,7 @@ def description(case: TrackedCase) -> dict[str, Any]:
                     "The case store is the record; update the case there "
                     f"(cyberreview cases show {case.id}). "
                     "This issue carries no review material, amounts or notes "
-                    "(Measures Art. 16)."
+                    f"({case.confidentiality})."
                 )
             ),
             {"type": "bulletList", "content": items},
