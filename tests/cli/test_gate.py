@@ -79,7 +79,10 @@ def test_pack_selection_by_date(cli: Cli, write_json: Write) -> None:
     # before the Measures, the 2017 catalogue alone decides (a certified router)
     result = cli("gate", "--record", path, "--as-of", "2019-06-01", "--no-cases")
     assert result.code == 0
-    assert "as of 2019-06-01 (--as-of, not today) under cn-cne-2017 1.0.0\n\n  no rule applies" in result.out
+    assert (
+        "as of 2019-06-01 (--as-of, not today) under cn-cne-2017 1.0.0\n\n  no rule applies"
+        in result.out
+    )
     result = cli("gate", "--record", path, "--as-of", "2017-05-31", "--no-cases")
     assert result.code == 3
     assert result.err == (
