@@ -17,12 +17,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .contract import ReadResult, SourceContract
+    from .contract import SourceContract
     from .faults import Fault, FaultServer, Reply, Request
+    from .reads import ReadResult
 
 _NAMES = {
     "SourceContract": ".contract",
-    "ReadResult": ".contract",
+    "ReadResult": ".reads",
     "FaultServer": ".faults",
     "Fault": ".faults",
     "Reply": ".faults",
