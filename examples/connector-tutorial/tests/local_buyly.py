@@ -73,11 +73,11 @@ class LocalBuyly:
                 "name": f"Item {n}",
                 "model": f"M-{n}",
                 "category": CATEGORIES[n % len(CATEGORIES)],
-                "supplier": {"name": "Example Networks", "country": ["CN", "US", "DE"][n % 3]},
+                "supplier": {"name": "Example Networks", "country": ["CN", "CN", "DE"][n % 3]},
                 "amount": 1000 * n,
                 "project": "Dispatch WAN",
-                "cii": [True, False, None][n % 3],
-                "national_security": [None, True, False][n % 3],
+                "cii": [None, True, False][n % 3],
+                "national_security": [None, None, False][n % 3],
                 "modified": self._tick(),
             }
         )
