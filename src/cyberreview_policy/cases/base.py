@@ -192,6 +192,15 @@ class CaseStore(Protocol):
 
     def release_sweep(self, run_id: str) -> None: ...
 
+    def quarantined(self, source: str) -> dict[str, Any]:
+        """Records of ``source`` a complete read could not map, by id
+        (:class:`~.sweepstate.Held`)."""
+        ...
+
+    def set_quarantine(self, source: str, held: dict[str, str], actor: str) -> None:
+        """Hold exactly ``held`` (id: reason) of ``source`` in quarantine."""
+        ...
+
     # case trackers (cases/trackerstate.py): which issue mirrors which case
     def tracker_refs(self, tracker: str) -> dict[str, TrackerRef]: ...
 

@@ -22,7 +22,7 @@ from .lifecycle import ENDED_STATES, Event, check_transition
 from .servestate import MIGRATION as SERVE_MIGRATION
 from .servestate import ServeState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
-from .sweepstate import FindingChange, SweepState
+from .sweepstate import QUARANTINE_MIGRATION, FindingChange, SweepState
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
 from .trackerstate import TrackerState
 
@@ -101,6 +101,7 @@ MIGRATIONS: tuple[str, ...] = (
     SWEEP_MIGRATION,
     SERVE_MIGRATION,
     TRACKER_MIGRATION,
+    QUARANTINE_MIGRATION,
 )
 
 _CASE_COLUMNS = (
