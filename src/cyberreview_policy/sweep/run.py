@@ -57,6 +57,7 @@ class SweepOptions:
     calendar: Path | None = None
     actor: str | None = None
     log_format: str | None = None  # auto | text | json
+    log_level: str | None = None  # what is logged besides warnings and errors: debug | info
 
 
 class SweepRun:
@@ -70,7 +71,7 @@ class SweepRun:
         self.actor = options.actor or current_actor()
         self.shard = Shard.parse(options.shard) if options.shard else None
         self.log = Log(log_format(options.log_format, sys.stderr))
-        self.log.capture()
+        self.log.capture(level=options.log_level)
         self.id = run_id()
         self.store: Any = None
         self.scope = ""
