@@ -241,10 +241,7 @@ def test_init_writes_a_starter_that_loads(cli: Cli, home: Path, buyly: Any) -> N
     assert result.code == 0 and path.is_file()
     text = path.read_text()
     assert "name: East Grid Power" in text
-    assert (
-        "#       token: {env: BUYLY_TOKEN}  # (required) API token of a user who may read the records."
-        in text
-    )
+    assert "#       token: {env: BUYLY_TOKEN}   # or {file: /run/secrets/buyly}" in text
     assert cli("sources", "list").code == 0  # the starter is valid as written
     again = cli("init")
     assert again.code == 3 and "never overwrites" in again.err

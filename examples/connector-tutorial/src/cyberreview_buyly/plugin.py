@@ -12,6 +12,22 @@ from collections.abc import Callable
 from cyberreview_policy.plugin import hookimpl
 from cyberreview_policy.plugin.types import SourceType
 
+#: the entry ``cyberreview init`` writes (commented out) for a Buyly source
+EXAMPLE = """\
+type: buyly
+settings:
+  url: https://buyly.example.com
+  token: {env: BUYLY_TOKEN}   # or {file: /run/secrets/buyly}; never the value itself
+mappings:                     # the system's categories -> the record's (docs/record-v1.md)
+  product.category:
+    from: attributes.buyly.category
+    values:
+      Network > Routers: core_network_equipment
+      Network > Firewalls: network_security_equipment
+      Servers > Rack: hpc_server
+    default: other            # without it, a category not listed is held in quarantine
+"""
+
 
 @hookimpl
 def cyberreview_register_sources(register: Callable[[SourceType], None]) -> None:
@@ -21,5 +37,6 @@ def cyberreview_register_sources(register: Callable[[SourceType], None]) -> None
             config="cyberreview_buyly.settings:BuylySettings",
             connect="cyberreview_buyly.connector:Buyly",
             description="records from the Buyly API",
+            example=EXAMPLE,
         )
     )
