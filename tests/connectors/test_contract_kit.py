@@ -126,7 +126,13 @@ MISTAKES: dict[str, tuple[list[tuple[str, str, str]], str, str]] = {
         "setting token (its first 8 characters)",
     ),
     "logs the token in a field of the log record": (
-        [(CONNECTOR, INIT, INIT + f'        self.logger.debug("auth", extra={{"auth": {TOKEN}}})\n')],
+        [
+            (
+                CONNECTOR,
+                INIT,
+                INIT + f'        self.logger.debug("auth", extra={{"auth": {TOKEN}}})\n',
+            )
+        ],
         "test_no_secret_in_logs",
         "a secret reached a log record of cyberreview.source.contract (DEBUG)",
     ),

@@ -78,8 +78,19 @@ __all__ = ["ReadResult", "SourceContract"]
 
 
 class SourceContract(ContractBase):
-    """Inherit, name ``source_type``, and fill in the fixture and methods of
-    :class:`~.base.ContractBase`."""
+    """The contract tests: inherit, name ``source_type``, give the ``system`` fixture and
+    the methods below (``settings``, ``bad_credentials``, ``add_record``,
+    ``change_record``, ``is_page``, ``page_items``, ``item_ref``, ``error_body``).
+
+    Class attributes: ``source_type`` (as the plugin registers it); ``plugin`` (a
+    module to register; default: found by entry point); ``page_size`` (2: a handful
+    of records spans pages); ``paging`` (``"cursor"``, or ``"offset"`` for
+    client-side offsets); ``expected_rejects`` (refs the connector must report and
+    skip); ``operator``, ``defaults``, ``mappings`` (the configuration's);
+    ``timeout`` (seconds a test may take, 120; 0: none).  The tests put a
+    fault-injecting proxy between the connector and the system: ``url`` is the
+    proxy's.  docs/connectors.md says what each test proves.
+    """
 
     # -- the contract -----------------------------------------------------------
 
