@@ -74,7 +74,8 @@ class ContractBase:
 
     def change_record(self, system: Any, ref: str) -> None:
         """Change record ``ref`` in the system as a user would (a field its record
-        shows), so that the system counts it as changed now."""
+        shows, or what it is read with: its order, its product), so that the system
+        counts it as changed now."""
         raise NotImplementedError(
             "change_record(system, ref): change that record in the system, as a user "
             "would, so that an incremental read must give it again"
