@@ -15,7 +15,9 @@ class BuylySettings(ConnectorSettings):
     ``cyberreview sources list`` show it.  A secret is a ``SecretStr``: the
     configuration then takes it only from ``{env: ...}`` or ``{file: ...}``."""
 
-    url: str = Field(description="Base URL of the Buyly API, e.g. https://buyly.example.com")
+    url: str = Field(
+        description="Base URL of the Buyly API, e.g. https://buyly.example.com",
+    )
     token: SecretStr = Field(description="API token of a user who may read the records.")
 
     @field_validator("url")
