@@ -144,11 +144,12 @@ def defaulted(
     before: dict[str, Any], after: dict[str, Any], fields: dict[str, Any]
 ) -> list[tuple[str, Any, Any]]:
     """(field, value before, value after) for each deciding field that a missing value
-    turned into another known value rather than unknown."""
+    turned into another known value (a flag, a number, a code) rather than unknown."""
     found = []
     for path, unknown in fields.items():
         was, now = get(before, path), get(after, path)
-        if now != was and now is not None and now != unknown:
+        decides = isinstance(now, bool | int | float | str)  # not what is left of an object
+        if decides and now != was and now != unknown:
             found.append((path, was, now))
     return found
 
@@ -197,13 +198,15 @@ class Collector(logging.Handler):
 
 def leak(text: str, secrets: dict[str, str]) -> str | None:
     """Which secret ``text`` gives away, whole or by its first or last :data:`PREFIX`
-    characters (``None``: none); named by where it came from, never shown."""
+    characters (``None``: none); named by where it came from, never shown.  A start or
+    end made of letters only (``password``) is a word a message may well hold, and
+    does not count."""
     for name, secret in secrets.items():
         if secret in text:
             return f"{name} (the whole value)"
-        if len(secret) >= 2 * PREFIX and len(set(secret)) > 4:
-            if secret[:PREFIX] in text:
-                return f"{name} (its first {PREFIX} characters)"
-            if secret[-PREFIX:] in text:
-                return f"{name} (its last {PREFIX} characters)"
+        if len(secret) < 2 * PREFIX or len(set(secret)) <= 4:
+            continue
+        for where, part in (("first", secret[:PREFIX]), ("last", secret[-PREFIX:])):
+            if not part.isalpha() and part in text:
+                return f"{name} (its {where} {PREFIX} characters)"
     return None
