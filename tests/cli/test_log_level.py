@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from cyberreview_policy.cli import build_parser
+from cyberreview_policy.cli.docgen import subparsers
 from tests.cli.test_sources import AS_OF, TOKEN, Cli
 
 
-def _parsers(parser: argparse.ArgumentParser, name: str) -> list[tuple[str, Any]]:
-    found = [(name, parser)]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for verb, sub in action.choices.items():
-                found += _parsers(sub, f"{name} {verb}")
-    return found
-
-
 def test_every_command_and_verb_takes_it() -> None:
-    parsers = _parsers(build_parser(), "cyberreview")
+    parsers = subparsers(build_parser(), "cyberreview")
     assert len(parsers) > 30
     missing = [
         name

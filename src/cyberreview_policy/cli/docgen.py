@@ -16,6 +16,7 @@ import inspect
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 
@@ -136,12 +137,20 @@ def connector_reference_markdown() -> str:
     return "\n".join(line.rstrip() for line in out).rstrip() + "\n"
 
 
-def _sections(parser: argparse.ArgumentParser, title: str) -> list[str]:
-    out = [f"## `{title}`", "", "```text", parser.format_help().rstrip(), "```", ""]
+def subparsers(parser: argparse.ArgumentParser, title: str) -> list[tuple[str, Any]]:
+    """``parser`` and every command and verb under it, each with its full name."""
+    found: list[tuple[str, Any]] = [(title, parser)]
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
-                out += _sections(sub, f"{title} {name}")
+                found += subparsers(sub, f"{title} {name}")
+    return found
+
+
+def _sections(parser: argparse.ArgumentParser, title: str) -> list[str]:
+    out: list[str] = []
+    for name, sub in subparsers(parser, title):
+        out += [f"## `{name}`", "", "```text", sub.format_help().rstrip(), "```", ""]
     return out
 
 

@@ -149,7 +149,7 @@ def defaulted(
     for path, unknown in fields.items():
         was, now = get(before, path), get(after, path)
         decides = isinstance(now, bool | int | float | str)  # not what is left of an object
-        if decides and now != was and now != unknown:
+        if decides and now not in (was, unknown):
             found.append((path, was, now))
     return found
 
