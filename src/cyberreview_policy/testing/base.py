@@ -192,6 +192,22 @@ class ContractBase:
         proxy.page_hook = hook
         return served
 
+    def _reads_without(
+        self, kind: SourceType, system: Any, proxy: FaultServer, plan: scenarios.Omissions
+    ) -> Iterator[tuple[dict[str, tuple[str, ...]], dict[str, Any]]]:
+        """(what was left out, the raw read) of each round of ``plan`` the connector could
+        read; a round it could not is tried one omission at a time (the connector may
+        need the value it lacks, such as an id, and fail the read: that is its choice)."""
+        for omitted in plan.rounds:
+            after = self._read_without(kind, system, proxy, omitted)
+            if after is not None:
+                yield omitted, after
+                continue
+            for ref, path in omitted.items() if len(omitted) > 1 else ():
+                alone = self._read_without(kind, system, proxy, {ref: path})
+                if alone is not None:
+                    yield {ref: path}, alone
+
     def _read_without(
         self, kind: SourceType, system: Any, proxy: FaultServer, omit: dict[str, tuple[str, ...]]
     ) -> dict[str, Any] | None:
