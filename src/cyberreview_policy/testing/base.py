@@ -195,18 +195,26 @@ class ContractBase:
     def _reads_without(
         self, kind: SourceType, system: Any, proxy: FaultServer, plan: scenarios.Omissions
     ) -> Iterator[tuple[dict[str, tuple[str, ...]], dict[str, Any]]]:
-        """(what was left out, the raw read) of each round of ``plan`` the connector could
-        read; a round it could not is tried one omission at a time (the connector may
-        need the value it lacks, such as an id, and fail the read: that is its choice)."""
+        """(what was left out, the raw read) for the omissions of ``plan`` the connector
+        could read.  It may need a value, such as an id, and fail the read without it
+        (its choice): when a round fails, its omissions are tried alone until the one it
+        cannot do without is found, which is then left in for the rest of the test."""
+        required: set[tuple[str, ...]] = set()
         for omitted in plan.rounds:
-            after = self._read_without(kind, system, proxy, omitted)
-            if after is not None:
-                yield omitted, after
-                continue
-            for ref, path in omitted.items() if len(omitted) > 1 else ():
-                alone = self._read_without(kind, system, proxy, {ref: path})
-                if alone is not None:
+            pending = {ref: path for ref, path in omitted.items() if path not in required}
+            while pending:
+                after = self._read_without(kind, system, proxy, pending)
+                if after is not None:
+                    yield pending, after
+                    break
+                for ref, path in list(pending.items()):
+                    del pending[ref]
+                    alone = self._read_without(kind, system, proxy, {ref: path})
+                    if alone is None:
+                        required.add(path)
+                        break
                     yield {ref: path}, alone
+                pending = {ref: path for ref, path in pending.items() if path not in required}
 
     def _read_without(
         self, kind: SourceType, system: Any, proxy: FaultServer, omit: dict[str, tuple[str, ...]]
