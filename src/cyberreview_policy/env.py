@@ -23,6 +23,7 @@ DEBUG_ENV = "CYBERREVIEW_DEBUG"
 STORE_TIMEOUT_ENV = "CYBERREVIEW_STORE_TIMEOUT"
 #: seconds a case store command waits for a lock another process holds
 DEFAULT_STORE_TIMEOUT = 5.0
+LOG_LEVEL_ENV = "CYBERREVIEW_LOG_LEVEL"
 
 
 def home_dir() -> Path:

@@ -227,7 +227,11 @@ class TrackerError(CyberreviewError):
 class HttpError(CyberreviewError):
     """A request that failed for good: what the server said, or why it could not be asked.
 
-    The message is redacted of every registered secret when the error is made.
+    ``status``: the HTTP status the server answered (``None``: no answer -- a
+    timeout, a dropped connection -- or an error the server sent with HTTP 200).
+    ``retryable``: the failure is one that asking again may cure (429, 5xx, no
+    answer); an error hook raises it set to have the host's client retry.  The
+    message is redacted of every registered secret when the error is made.
     """
 
     def __init__(self, message: str, status: int | None = None, retryable: bool = False):

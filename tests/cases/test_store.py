@@ -321,3 +321,23 @@ def test_processes_opening_a_new_sqlite_store_at_once_all_get_it(tmp_path: Path)
         for round_ in range(24):
             path = str(tmp_path / f"round{round_}" / "cases.db")
             assert pool.map(_open_new_store, [path] * 4) == ["ok"] * 4
+
+
+def test_quarantine_holds_exactly_what_it_is_given(store: SqlStore) -> None:
+    """New records are held from now, those held already keep their date, the others are
+    released; the audit trail names the ids, never the reasons (they quote record values)."""
+    assert store.quarantined("erp") == {}
+    store.set_quarantine("erp", {"PO-1": "no mapping for 'Secret Box'", "PO-2": "bad"}, "t")
+    first = store.quarantined("erp")
+    assert sorted(first) == ["PO-1", "PO-2"] and first["PO-1"].reason.startswith("no mapping")
+    store.set_quarantine("erp", {"PO-2": "still bad", "PO-3": "new"}, "t")
+    second = store.quarantined("erp")
+    assert sorted(second) == ["PO-2", "PO-3"]
+    assert second["PO-2"].since == first["PO-2"].since and second["PO-2"].reason == "still bad"
+    assert store.quarantined("other") == {}
+    store.set_quarantine("erp", {}, "t")
+    assert store.quarantined("erp") == {}
+    entries = [e for e in store.audit_entries() if e.action == "source.quarantine"]
+    assert [e.details["added"] for e in entries] == [["PO-1", "PO-2"], ["PO-3"], []]
+    assert [e.details["released"] for e in entries] == [[], ["PO-1"], ["PO-2", "PO-3"]]
+    assert "Secret Box" not in str([e.details for e in entries])

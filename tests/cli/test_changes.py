@@ -41,13 +41,13 @@ def buyly(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The tutorial's Buyly stand-in, its connector loaded with the memory change system."""
     monkeypatch.syspath_prepend(str(TUTORIAL / "src"))
     monkeypatch.syspath_prepend(str(TUTORIAL / "tests"))
-    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "cyberreview_buyly,tests.changes_memory")
+    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "cyberreview_buyly.plugin,tests.changes_memory")
     monkeypatch.setenv("BUYLY_TOKEN", TOKEN)
-    from fake_buyly import FakeBuyly
+    from local_buyly import LocalBuyly
 
-    with FakeBuyly(token=TOKEN) as system:
+    with LocalBuyly(token=TOKEN) as system:
         yield system
-    sys.modules.pop("fake_buyly", None)
+    sys.modules.pop("local_buyly", None)
 
 
 @pytest.fixture

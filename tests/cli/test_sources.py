@@ -34,7 +34,7 @@ sources:
       deployment.cii: true
     mappings:
       product.category:
-        from: attributes.buyly_category
+        from: attributes.buyly.category
         values:
           Network > Routers: core_network_equipment
           Network > Firewalls: network_security_equipment
@@ -47,13 +47,13 @@ sources:
 def buyly(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.syspath_prepend(str(TUTORIAL / "src"))
     monkeypatch.syspath_prepend(str(TUTORIAL / "tests"))
-    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "cyberreview_buyly")
+    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "cyberreview_buyly.plugin")
     monkeypatch.setenv("BUYLY_TOKEN", TOKEN)
-    from fake_buyly import FakeBuyly
+    from local_buyly import LocalBuyly
 
-    with FakeBuyly(token=TOKEN) as system:
+    with LocalBuyly(token=TOKEN) as system:
         yield system
-    sys.modules.pop("fake_buyly", None)
+    sys.modules.pop("local_buyly", None)
 
 
 @pytest.fixture
@@ -69,7 +69,8 @@ def test_sources_list(cli: Cli, config: Path) -> None:
     assert f"configured sources ({config})" in result.out
     assert "buyly            type buyly" in result.out
     assert (
-        "token: (required) API token (Buyly: Settings > API).  (secret: {env: NAME}" in result.out
+        "token: (required) API token of a user who may read the records.  (secret: {env: NAME}"
+        in result.out
     )
     data = cli("sources", "list", "--format", "json").json()
     assert data["configured"] == {"buyly": {"type": "buyly"}}
@@ -185,7 +186,7 @@ def test_sweep_a_source_then_since_last(cli: Cli, config: Path, buyly: Any) -> N
     assert created >= 1
     again = cli("sweep", "--source", "buyly", *AS_OF, "--format", "jsonl").lines()[-1]["summary"]
     assert again["cases"] == {"created": 0, "already_open": created}
-    buyly.add_line()
+    buyly.add_item()
     newer = cli("sweep", "--source", "buyly", "--since", "last", *AS_OF, "--format", "jsonl")
     assert [d["record_id"] for d in newer.lines()[:-1]] == ["PO-1004/2"]
     nothing = cli("sweep", "--source", "buyly", "--since", "last", *AS_OF, "--format", "jsonl")
@@ -202,8 +203,10 @@ def test_a_source_failing_mid_read_makes_the_sweep_incomplete(
         config.read_text().replace("max_attempts: 2", "max_attempts: 2\n      page_size: 1")
     )
     assert cli("sweep", "--source", "buyly", *AS_OF, "--format", "jsonl").code == 0
-    buyly.add_line()
-    buyly.add_line()
+    buyly.add_item()
+    buyly.add_item()
+    for item in buyly.items[-2:]:
+        item.update(cii=None, national_security=None)  # unknown: cases are opened
     second_page = lambda request: "cursor" in request.query  # noqa: E731
     buyly.server.fail_next(Fault.status(503), Fault.status(503), match=second_page)
     broken = cli("sweep", "--source", "buyly", "--since", "last", *AS_OF, "--format", "jsonl")
@@ -226,7 +229,7 @@ def test_records_that_do_not_fit_are_reported(cli: Cli, config: Path, buyly: Any
     summary = result.lines()[-1]["summary"]
     assert summary["skipped"] == 2  # "Software > Office" is not mapped
     assert (
-        "no mapping for 'Software > Office' (from attributes.buyly_category; add it under "
+        "no mapping for 'Software > Office' (from attributes.buyly.category; add it under "
         "sources.buyly.mappings.product.category.values, a default, or unlisted: keep)"
         in json.dumps(summary)
     )
@@ -238,9 +241,7 @@ def test_init_writes_a_starter_that_loads(cli: Cli, home: Path, buyly: Any) -> N
     assert result.code == 0 and path.is_file()
     text = path.read_text()
     assert "name: East Grid Power" in text
-    assert (
-        "#       token: {env: BUYLY_TOKEN}  # (required) API token (Buyly: Settings > API)." in text
-    )
+    assert "#       token: {env: BUYLY_TOKEN}   # or {file: /run/secrets/buyly}" in text
     assert cli("sources", "list").code == 0  # the starter is valid as written
     again = cli("init")
     assert again.code == 3 and "never overwrites" in again.err

@@ -182,3 +182,27 @@ def test_a_lost_answer_is_retried_when_idempotent(server: FaultServer) -> None:
     server.fail_next(Fault.lost())
     assert http.get("/items") == {"items": [1, 2]}
     assert len(server.requests) == 2 and len(slept) == 1
+
+
+def test_an_error_hook_marks_an_error_retryable(server: FaultServer) -> None:
+    """A hook that raises ``HttpError(..., retryable=True)`` has the request retried like a
+    503; a message it returns fails the request at once; a write is not sent twice."""
+
+    def locked(response: object, body: object) -> str | None:
+        if isinstance(body, dict) and body.get("error") == "database is locked":
+            raise HttpError("database is locked", retryable=True)
+        return None
+
+    http, slept = client(server, error_hook=locked)
+    server.fail_next(Fault.body({"error": "database is locked"}), path="/items")
+    assert http.get("/items") == {"items": [1, 2]}
+    assert len(slept) == 1
+    server.fail_next(*[Fault.body({"error": "database is locked"})] * 5, path="/items")
+    with pytest.raises(HttpError, match="gave up after 5 attempts") as gave_up:
+        http.get("/items")
+    assert "database is locked" in str(gave_up.value)
+    server.fail_next(Fault.body({"error": "database is locked"}), path="/rpc")
+    with pytest.raises(HttpError, match="database is locked") as once:
+        http.request("POST", "/rpc", json={}, idempotent=False)
+    assert once.value.retryable
+    assert [r.path for r in server.requests].count("/rpc") == 1

@@ -23,7 +23,7 @@ sources:
     defaults: {{deployment.cii: true}}
     mappings:
       product.category:
-        from: attributes.buyly_category
+        from: attributes.buyly.category
         values: {{"Network > Routers": core_network_equipment}}
         default: other
 """
@@ -80,13 +80,13 @@ def test_store_unreachable_from_the_start(serve: Any, covered: dict[str, Any]) -
 def buyly(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.syspath_prepend(str(TUTORIAL / "src"))
     monkeypatch.syspath_prepend(str(TUTORIAL / "tests"))
-    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "cyberreview_buyly")
+    monkeypatch.setenv("CYBERREVIEW_PLUGINS", "cyberreview_buyly.plugin")
     monkeypatch.setenv("BUYLY_TOKEN", TOKEN)
-    from fake_buyly import FakeBuyly
+    from local_buyly import LocalBuyly
 
-    with FakeBuyly(token=TOKEN) as system:
+    with LocalBuyly(token=TOKEN) as system:
         yield system
-    sys.modules.pop("fake_buyly", None)
+    sys.modules.pop("local_buyly", None)
 
 
 def test_fetch_from_a_source(serve: Any, home: Path, buyly: Any) -> None:

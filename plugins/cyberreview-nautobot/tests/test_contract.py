@@ -50,8 +50,11 @@ class TestNautobot(SourceContract):
         )
         return str(device["id"])
 
+    def change_record(self, system: nautobot_env.Server, ref: str) -> None:
+        nautobot_env.api(system, "PATCH", f"/api/dcim/devices/{ref}/", {"comments": "reviewed"})
+
     def is_page(self, request: Request) -> bool:
-        return request.path == "/api/dcim/devices/" and "sort" in request.query
+        return request.path == "/api/dcim/devices/" and request.query.get("sort") == ["created"]
 
     def page_items(self, body: Any) -> list[Any]:
         items: list[Any] = body["results"]

@@ -45,6 +45,9 @@ class ServiceNowContract(SourceContract):
             u_review_status="none",
         )
 
+    def change_record(self, system: FakeServiceNow, ref: str) -> None:
+        system.update(ref, name=f"{system.row(ref)['name']} (renamed)")
+
     def is_page(self, request: Request) -> bool:
         return is_page(request)
 

@@ -78,6 +78,21 @@ def add_router(server: tryton_env.Server, product: str = "EG-RTR-CORE16") -> str
     return str(added["line_ids"][0])
 
 
+def change_line(server: tryton_env.Server, line_id: str) -> None:
+    """Someone adds a comment to the purchase of line ``line_id``: its lines changed."""
+    tryton_env.run_proteus(
+        server,
+        """
+        Line = Model.get("purchase.line")
+        purchase = Line(int(args["line"])).purchase
+        purchase.comment = (purchase.comment or "") + " Reviewed."
+        purchase.save()
+        result = purchase.id
+        """,
+        {"line": line_id},
+    )
+
+
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
     return tmp_path

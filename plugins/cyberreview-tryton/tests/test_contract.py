@@ -13,6 +13,7 @@ import tryton_env
 from conftest import (
     MAPPINGS,
     add_router,
+    change_line,
     jsonrpc_settings,
     rest_settings,
     stranger,
@@ -43,6 +44,9 @@ class TrytonContract(SourceContract):
 
     def add_record(self, system: tryton_env.Server) -> str:
         return add_router(system)
+
+    def change_record(self, system: tryton_env.Server, ref: str) -> None:
+        change_line(system, ref)
 
     def item_ref(self, item: Any) -> str:
         return str(item["id"])

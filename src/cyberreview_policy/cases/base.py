@@ -214,6 +214,15 @@ class CaseStore(Protocol):
 
     def import_waivers(self, waivers: Sequence[Waiver], actor: str, source: str) -> Imported: ...
 
+    def quarantined(self, source: str) -> dict[str, Any]:
+        """Records of ``source`` a complete read could not map, by id
+        (:class:`~.sweepstate.Held`)."""
+        ...
+
+    def set_quarantine(self, source: str, held: dict[str, str], actor: str) -> None:
+        """Hold exactly ``held`` (id: reason) of ``source`` in quarantine."""
+        ...
+
     # case trackers (cases/trackerstate.py): which issue mirrors which case
     def tracker_refs(self, tracker: str) -> dict[str, TrackerRef]: ...
 

@@ -25,7 +25,7 @@ from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Materia
 from .lifecycle import ENDED_STATES, Event, check_date, check_transition
 from .servestate import AS_OF_MIGRATION, ServeState
 from .servestate import MIGRATION as SERVE_MIGRATION
-from .sweepstate import LOCK_HOLDER_MIGRATION, FindingChange, SweepState
+from .sweepstate import LOCK_HOLDER_MIGRATION, QUARANTINE_MIGRATION, FindingChange, SweepState
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
 from .trackerstate import TrackerState
@@ -111,6 +111,7 @@ MIGRATIONS: tuple[str, ...] = (
     WAIVER_MIGRATION,
     AUDIT_SUBJECT_MIGRATION,
     AS_OF_MIGRATION,
+    QUARANTINE_MIGRATION,
 )
 
 _CASE_COLUMNS = (

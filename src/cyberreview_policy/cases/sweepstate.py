@@ -12,6 +12,9 @@
   namespace: so a pid is comparable), and after ten minutes without a
   heartbeat from anywhere else.  A living process keeps its lock, however
   stuck.
+- **Quarantine**: per source, the records a complete read could not map (id,
+  reason, since when), so that its checkpoint moves on without them; each sweep
+  fetches them again until they map.
 """
 
 from __future__ import annotations
@@ -55,6 +58,17 @@ CREATE TABLE sweep_locks (
 );
 """
 
+QUARANTINE_MIGRATION = """
+CREATE TABLE quarantine (
+    source TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    since TEXT NOT NULL,
+    tried_at TEXT NOT NULL,
+    PRIMARY KEY (source, record_id)
+);
+"""
+
 #: a lock whose sweep has not beaten its heart for this long is taken over
 STALE_AFTER = dt.timedelta(minutes=10)
 
@@ -91,6 +105,15 @@ def process_gone(pid: int) -> bool:
             return stat.read().rpartition(")")[2].split()[0] == "Z"
     except (OSError, IndexError):
         return False
+
+
+@dataclass(frozen=True)
+class Held:
+    """A record in quarantine: why it could not be mapped, and since when."""
+
+    record_id: str
+    reason: str
+    since: str  # ISO date-time of the sweep that first held it
 
 
 @dataclass(frozen=True)
@@ -275,3 +298,49 @@ class SweepState(SqlPart):
                 (source, text, _now().isoformat()),
             )
             self._append_audit("source.checkpoint", actor, subject=source, details={"value": value})
+
+    # -- quarantine -------------------------------------------------------------------
+
+    def quarantined(self, source: str) -> dict[str, Held]:
+        """The records of ``source`` (a checkpoint key) held in quarantine, by id."""
+        with self._guard("reading the quarantine"):
+            rows = self._execute(
+                "SELECT record_id, reason, since FROM quarantine WHERE source = ? "
+                "ORDER BY record_id",
+                (source,),
+            ).fetchall()
+        return {rid: Held(rid, reason, since) for rid, reason, since in rows}
+
+    def set_quarantine(self, source: str, held: dict[str, str], actor: str) -> None:
+        """Hold exactly the records ``held`` (id: reason) of ``source``: new ones from now,
+        those held already since when they were first held; release the others.  The
+        audit trail gets the ids added and released (never the reasons: they quote
+        record values)."""
+        now = _now().isoformat()
+        with self._guard("storing the quarantine"), self._write():
+            rows = self._execute(
+                "SELECT record_id FROM quarantine WHERE source = ?", (source,)
+            ).fetchall()
+            before = {row[0] for row in rows}
+            released = sorted(before - set(held))
+            for rid in released:
+                self._execute(
+                    "DELETE FROM quarantine WHERE source = ? AND record_id = ?", (source, rid)
+                )
+            for rid, reason in held.items():
+                if rid in before:
+                    self._execute(
+                        "UPDATE quarantine SET reason = ?, tried_at = ? "
+                        "WHERE source = ? AND record_id = ?",
+                        (reason, now, source, rid),
+                    )
+                else:
+                    self._execute(
+                        "INSERT INTO quarantine (source, record_id, reason, since, tried_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (source, rid, reason, now, now),
+                    )
+            added = sorted(set(held) - before)
+            if added or released:
+                details = {"added": added, "released": released, "held": len(held)}
+                self._append_audit("source.quarantine", actor, subject=source, details=details)

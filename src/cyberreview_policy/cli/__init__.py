@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import CyberreviewError
-from ._common import EXIT_ERROR, HelpFormatter, Parser
+from ._common import EXIT_ERROR, HelpFormatter, Parser, add_log_level_option, log_level, logging_at
 from .commands import COMMANDS
 
 DESCRIPTION = """\
@@ -24,7 +24,10 @@ every record of an ERP or CMDB export.
 EPILOG = """\
 Run "cyberreview COMMAND --help" for a command's options and examples.
 State (the case store) lives in $CYBERREVIEW_HOME, default ~/.cyberreview.
+--log-level debug (or $CYBERREVIEW_LOG_LEVEL) shows what connectors log.
 """
+#: commands that write their log lines themselves (sweep: text or JSON events; serve: uvicorn's)
+OWN_LOGS = ("sweep", "serve")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -39,6 +42,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cyberreview {__version__}")
+    add_log_level_option(parser)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=Parser
     )
@@ -52,8 +56,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def _command(argv: Sequence[str]) -> str:
     """The subcommand ``argv`` runs (its first word that is not an option), or ``""``."""
-    for word in argv:
-        if not word.startswith("-"):
+    words = iter(argv)
+    for word in words:
+        if word == "--log-level":
+            next(words, None)  # its value
+        elif not word.startswith("-"):
             return word if word in COMMANDS else ""
     return ""
 
@@ -72,15 +79,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_ERROR
     args = build_parser(only=_command(words)).parse_args(words)
     try:
-        runtime = Runtime(
-            store_url=getattr(args, "store", None),
-            calendar_path=getattr(args, "calendar", None),
-            policy_dirs=getattr(args, "policy_dir", None) or (),
-            config_path=getattr(args, "config", None),
-        )
-        if getattr(args, "config", None) is not None:
-            runtime.config  # noqa: B018  (a file named on the command line is always checked)
-        code: int = args.run(args, runtime)
+        level = log_level(args)
+        with logging_at(None if args.command in OWN_LOGS else level):
+            runtime = Runtime(
+                store_url=getattr(args, "store", None),
+                calendar_path=getattr(args, "calendar", None),
+                policy_dirs=getattr(args, "policy_dir", None) or (),
+                config_path=getattr(args, "config", None),
+            )
+            if getattr(args, "config", None) is not None:
+                runtime.config  # noqa: B018  (a file named on the command line is always checked)
+            code: int = args.run(args, runtime)
         return code
     except CyberreviewError as exc:
         sys.stderr.write(f"cyberreview: error: {_shown(exc)}\n")

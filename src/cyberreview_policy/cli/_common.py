@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -17,6 +19,8 @@ EXIT_OK = 0
 EXIT_WARN = 1
 EXIT_BLOCK = 2
 EXIT_ERROR = 3  # could not decide / could not run as asked
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 class Parser(argparse.ArgumentParser):
@@ -47,7 +51,64 @@ def add_command(
         epilog=examples,
         formatter_class=HelpFormatter,
     )
+    add_log_level_option(parser)
     return parser
+
+
+def add_log_level_option(parser: argparse.ArgumentParser) -> None:
+    """``--log-level``, on every command and verb (given once, wherever it stands)."""
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default=argparse.SUPPRESS,
+        help="log what cyberreview and its plugins (a connector's ctx.logger) say at this "
+        "level and above on stderr (default: $CYBERREVIEW_LOG_LEVEL, else warnings only)",
+    )
+
+
+def log_level(args: argparse.Namespace) -> str | None:
+    """The level asked for: ``--log-level``, else ``$CYBERREVIEW_LOG_LEVEL``; ``None``: none."""
+    import os
+
+    from ..env import LOG_LEVEL_ENV
+    from ..errors import UsageError
+
+    chosen = getattr(args, "log_level", None) or os.environ.get(LOG_LEVEL_ENV) or None
+    if chosen is not None and chosen.lower() not in LOG_LEVELS:
+        raise UsageError(f"{LOG_LEVEL_ENV}={chosen}: choose one of {', '.join(LOG_LEVELS)}")
+    return chosen.lower() if chosen else None
+
+
+@contextmanager
+def logging_at(level: str | None) -> Iterator[None]:
+    """While the command runs: log records of ``cyberreview`` and its children (a
+    connector's ``ctx.logger`` is ``cyberreview.source.NAME``) at ``level`` and above,
+    one line each on stderr, secrets masked (the host redacts every record)."""
+    if level is None:
+        yield
+        return
+    from ..connectors import redact
+
+    redact.install()
+    logger = logging.getLogger("cyberreview")
+    handler = _Stderr()
+    handler.setFormatter(logging.Formatter("cyberreview: %(levelname)s: %(name)s: %(message)s"))
+    before = logger.level
+    logger.setLevel(level.upper())
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler on whatever ``sys.stderr`` is when a record comes."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
 
 
 def iso_date(text: str) -> dt.date:

@@ -101,9 +101,10 @@ def summary_text(summary: Summary, style: Style) -> str:
         )
     for report in summary.sources:
         state = "complete" if report.complete else style("block", f"INCOMPLETE: {report.error}")
+        held = f"{report.quarantined} held in quarantine, " if report.quarantined else ""
         lines.append(
             f"  source     {printable(report.name)}: {report.records} decided, "
-            f"{report.skipped} skipped, {printable(state)}"
+            f"{report.skipped} skipped, {held}{printable(state)}"
         )
     if summary.with_problems:
         lines.append(

@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
         "print the JSON Schema of a record, decision, rule file, manifest, pack test or config"
     ),
     "plugins": "list plugins and what each registers (sources, packs, stores, change systems, ...)",
+    "plugin": "start a plugin: write a ready distribution with its tests (plugin new)",
     "serve": "run the HTTP decision service (POST /v1/decisions, cases, metrics)",
     "tokens": "create, list and revoke the service's bearer tokens",
 }

@@ -18,7 +18,8 @@ HELP = COMMANDS[NAME]
 DESCRIPTION = """\
 Write a commented cyberreview.yaml: the operator facts that ERPs and CMDBs do
 not hold, and one commented example for every source type, case tracker type
-and change system type the installed plugins provide.
+and change system type the installed plugins provide (the plugin's own example
+where it gives one, else one made from its settings).
 It never overwrites a file.
 """
 EXAMPLES = """\
@@ -93,7 +94,27 @@ def _settings(name: str, kind: Any) -> list[str]:
     return lines
 
 
+def _given(name: str, kind: Any) -> list[str] | None:
+    """The plugin's own example entry (``example=``), commented; ``None`` when it has
+    none, or one that is not a YAML entry of this type (the generated one is used)."""
+    import textwrap
+
+    import yaml
+
+    text = textwrap.dedent(getattr(kind, "example", "") or "").strip("\n")
+    try:
+        entry = yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        entry = None
+    if not isinstance(entry, dict) or entry.get("type") != name:
+        return None
+    return [f"#   {name}:", *(f"#     {line}".rstrip() for line in text.splitlines())]
+
+
 def _example(name: str, kind: Any) -> str:
+    given = _given(name, kind)
+    if given is not None:
+        return "\n".join(given) + "\n"
     lines = _settings(name, kind)
     lines += [
         "#     # operator: {name: ..., ciio: true}   # overrides the facts above",
@@ -125,12 +146,13 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     if trackers:
         text += TRACKERS
     for name, item in trackers:
-        text += "\n".join(_settings(name, item.obj)) + "\n"
+        text += "\n".join(_given(name, item.obj) or _settings(name, item.obj)) + "\n"
     systems = sorted(rt.host.registry.items["change_systems"].items())
     if systems:
         text += CHANGES
     for name, item in systems:
-        text += "\n".join([*_settings(name, item.obj), *CHANGE_KEYS]) + "\n"
+        given = _given(name, item.obj)
+        text += "\n".join(given or [*_settings(name, item.obj), *CHANGE_KEYS]) + "\n"
     private_dir(path.parent)
     path.write_text(text, encoding="utf-8")
     sys.stdout.write(f"wrote {path}; next: edit it, then `cyberreview sources list`\n")

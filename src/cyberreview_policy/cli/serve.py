@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..runtime import Runtime
-from ._common import add_command, add_policy_dir_option, add_store_options
+from ._common import add_command, add_policy_dir_option, add_store_options, log_level
 from .commands import COMMANDS
 
 NAME = "serve"
@@ -98,7 +98,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     add_policy_dir_option(p)
     add_store_options(p)
-    p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     p.set_defaults(run=run)
 
 
@@ -162,7 +161,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level=args.log_level,
+        log_level=log_level(args) or "info",
         server_header=False,
         proxy_headers=False,
         **_http(),

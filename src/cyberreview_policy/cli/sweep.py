@@ -17,6 +17,7 @@ from ._common import (
     add_command,
     add_pack_options,
     add_store_options,
+    log_level,
 )
 from .commands import COMMANDS
 
@@ -167,6 +168,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         calendar=args.calendar,
         actor=args.actor,
         log_format=args.log_format,
+        log_level=log_level(args),
     )
     as_of = args.as_of or dt.date.today()
     summary = SweepRun(options, rt, as_of, lambda packs: open_outputs(args, packs, as_of)).run()

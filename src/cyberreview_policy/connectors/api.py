@@ -86,6 +86,13 @@ class SourceContext:
 
 
 class Connector(Protocol):
+    """What a connector implements (see the module's docstring): ``check()`` (a
+    :class:`CheckResult`, never an exception for the ordinary failures),
+    ``read(since)`` (record dicts, then :class:`Checkpoint` values; ``since`` is the
+    last complete read's checkpoint, or ``None``: everything) and ``fetch(record_id)``
+    (one record's dict, ``None`` when the system has no such record); optionally
+    ``close()``, called after each check, read or fetch."""
+
     def check(self) -> CheckResult: ...
 
     def read(self, since: Any | None) -> Iterator[dict[str, Any] | Checkpoint]: ...

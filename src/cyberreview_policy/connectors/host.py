@@ -187,13 +187,18 @@ class ConnectorSource:
         for raw in self._raw():
             yield _where(self.name, raw), raw
 
-    def fetch(self, record_id: str) -> Item:
+    def fetch_raw(self, record_id: str) -> Any | None:
+        """The connector's dict for one record, unshaped; ``None`` when the system has
+        no such record (raises :class:`SourceError` when it cannot say)."""
         try:
-            raw = self.connector.fetch(record_id)
+            return self.connector.fetch(record_id)
         except Exception as exc:
             raise _isolated(self.name, f"fetch {record_id}", exc) from None
         finally:
             self._close()
+
+    def fetch(self, record_id: str) -> Item:
+        raw = self.fetch_raw(record_id)
         if raw is None:
             raise SourceError(self.name, f"no record {record_id!r}")
         return shaped(self.shaper, raw)

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import HttpError
 from . import redact
@@ -65,7 +65,19 @@ class RateBudget:
             time.sleep(start - now)
 
 
-ErrorHook = Callable[["requests.Response", Any], str | None]
+class ErrorHook(Protocol):
+    """``error_hook(response, body)``: what the server said went wrong in an answer with
+    a 2xx status, for APIs that report errors in the body (Tryton's ``{"error": ...}``).
+
+    Called with each successful answer and its decoded JSON body (never for 4xx
+    and 5xx, which the client handles itself).  Return ``None`` when the answer is
+    good, or a message: the request then fails with :class:`HttpError` (``status``
+    ``None``, not retried).  To have it retried like a 503 (a "database is locked"
+    sent with HTTP 200), raise ``HttpError(message, retryable=True)`` instead; it
+    is retried only for requests that may be sent twice (``idempotent``).
+    """
+
+    def __call__(self, response: requests.Response, body: Any, /) -> str | None: ...
 
 
 def retry_after(value: str | None) -> float | None:
@@ -102,7 +114,18 @@ def _unknown_outcome(problem: HttpError) -> HttpError:
 
 
 class HttpClient:
-    """One connector's session: ``get``/``post``/``request`` return decoded JSON."""
+    """One connector's session: ``get``/``post``/``request`` return decoded JSON.
+
+    A connector gets one from ``ctx.http(base_url, headers=..., error_hook=...)``,
+    with the timeouts, retries and rate budget of its settings.  ``path`` is
+    relative to ``base_url``, or a whole URL; ``**kwargs`` go to
+    :meth:`requests.Session.request` (``params``, ``json``, ``data``).  Retries:
+    429 and 5xx, timeouts and dropped connections, honouring ``Retry-After``
+    (seconds or an HTTP date), else backoff from 0.5 s doubling with full jitter
+    (at most 30 s a wait, 120 s in all, ``max_attempts`` requests); any other 4xx,
+    malformed JSON and an error hook's message fail at once.  Failing, it raises
+    :class:`~cyberreview_policy.errors.HttpError`.
+    """
 
     def __init__(
         self,
@@ -178,7 +201,12 @@ class HttpClient:
                         response.status_code,
                     )
                 else:
-                    return response, self._body(method, url, response)
+                    try:
+                        return response, self._body(method, url, response)
+                    except HttpError as exc:  # an error hook's, marked retryable
+                        if not exc.retryable or not idempotent:
+                            raise
+                        problem, delay = exc, None
             if attempt == self.retry.attempts:
                 break
             pause = delay if delay is not None else self._backoff(attempt)
@@ -208,7 +236,11 @@ class HttpClient:
                 f"{method} {url}: the server sent malformed JSON: {snippet!r}"
             ) from None
         if self.error_hook is not None:
-            message = self.error_hook(response, body)
+            try:
+                message = self.error_hook(response, body)
+            except HttpError as exc:
+                text = f"{method} {url}: the server answered with an error: {exc}"
+                raise HttpError(text, exc.status, exc.retryable) from None
             if message:
                 raise HttpError(f"{method} {url}: the server answered with an error: {message}")
         return body

@@ -3,10 +3,16 @@
 - a page may come back short while more follow (ServiceNow applies the limit
   before ACLs): stop only when the API says there is no next page;
 - a page may repeat items of the one before (offset paging over data that
-  moves): items whose key the previous page had are dropped;
+  moves): with ``key=`` (a function giving an item's identity), items whose key
+  the previous page had are dropped;
 - a page may be empty and still have a next link: follow it.
 
-Every paginator yields items one by one, holding one page in memory.
+Every paginator yields items one by one, holding one page in memory, and
+raises what the client raises (:class:`~cyberreview_policy.errors.HttpError`).
+Three take the host's client and a path; ``offset_limit`` takes a function
+instead, because offset APIs differ in everything but the offset (query
+parameters, a JSON-RPC call, a ``Range`` header), and it is the only one
+that must stop on an empty page: an offset API has no other way to say "no more".
 """
 
 from __future__ import annotations
@@ -92,7 +98,13 @@ def next_link(
     params: dict[str, Any] | None = None,
     key: Key | None = None,
 ) -> Iterator[Any]:
-    """Bodies like ``{"results": [...], "next": "https://..."}`` (Nautobot, DRF)."""
+    """Bodies like ``{"results": [...], "next": "https://..."}`` (Nautobot, DRF).
+
+    GETs ``path`` with ``params``, then each ``next`` URL as given (it carries the
+    query; followed on the configured server only).  ``items``, ``next_key``:
+    dotted paths in the body.  Stops when the body has no next URL (missing, null
+    or empty), whatever the size of the page.
+    """
     return _linked(
         client,
         path,
@@ -111,7 +123,12 @@ def link_header(
     params: dict[str, Any] | None = None,
     key: Key | None = None,
 ) -> Iterator[Any]:
-    """Pages linked by ``Link: <...>; rel="next"`` headers (ServiceNow, GitHub)."""
+    """Pages linked by ``Link: <...>; rel="next"`` headers (ServiceNow, GitHub).
+
+    GETs ``path`` with ``params``, then each next link (followed on the configured
+    server only); ``items``: a dotted path in the body.  Stops when an answer has
+    no ``rel="next"`` link, whatever the size of the page.
+    """
 
     def next_of(response: Any, _body: Any) -> str | None:
         match = _NEXT_LINK.search(response.headers.get("Link", ""))
@@ -126,9 +143,15 @@ def offset_limit(
     limit: int,
     key: Key | None = None,
 ) -> Iterator[Any]:
-    """``fetch(offset, limit)`` until a page comes back **empty** (a short page is not
-    the end: the limit may apply before filtering).  For Tryton's ``search_read`` and
-    ``?offset=&limit=`` APIs."""
+    """Offset paging through a function: ``fetch(offset, limit)`` returns the items
+    from ``offset``, at most ``limit`` of them (make the request any way the API
+    wants: ``?offset=&limit=``, a JSON-RPC ``search_read``).  The next offset is
+    the previous one plus the number of items the page had.
+
+    Stops when a page comes back **empty**: a short page is not the end (the limit
+    may apply before filtering), so an offset read costs one request more than it
+    has pages.  Unlike the others it takes no client or path.
+    """
     dedup = _Dedup(key)
     offset = 0
     while True:
@@ -150,7 +173,13 @@ def page_token(
     params: dict[str, Any] | None = None,
     key: Key | None = None,
 ) -> Iterator[Any]:
-    """Pages chained by a token (Jira ``nextPageToken``, Google APIs)."""
+    """Pages chained by a token (Jira ``nextPageToken``, Google APIs).
+
+    GETs ``path`` with ``params`` (``method="POST"``: sends them as the JSON body),
+    adding ``token_param`` once the body gave a token at ``next_token`` (dotted
+    paths, as ``items``).  Stops when the body gives no token (missing, null or
+    empty), whatever the size of the page.
+    """
     dedup = _Dedup(key)
     token: str | None = None
     while True:

@@ -31,6 +31,9 @@ def cyberreview_register_sources(register: Callable[[SourceType], None]) -> None
     A connector gives its settings model (``config``) and ``connect``, by
     reference (``"module:name"``) to keep the gate's start-up fast; users
     configure it in ``cyberreview.yaml`` by its ``name`` (docs/connectors.md).
+    The settings model is what ``cyberreview schema config`` shows for the type;
+    ``example`` (YAML of its entry) is what ``cyberreview init`` writes for it.
+    ``cyberreview plugin new NAME`` writes such a plugin, ready to adapt.
 
     Called once, when the host first needs its registry.
 

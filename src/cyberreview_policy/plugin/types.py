@@ -53,12 +53,14 @@ def load_ref(ref: Any) -> Any:
 class PluginType(Generic[C, T]):
     """A kind of system a plugin provides: ``config`` the pydantic settings model (or
     ``"module:Class"``), ``connect(context)`` what starts it (or ``"module:name"``),
-    ``description`` one line for ``cyberreview plugins``."""
+    ``description`` one line for ``cyberreview plugins``, ``example`` its entry in
+    ``cyberreview.yaml`` for ``cyberreview init`` (see :class:`SourceType`)."""
 
     name: str
     config: type[BaseModel] | str
     connect: Callable[[C], T] | str
     description: str = ""
+    example: str = ""
 
     def settings_model(self) -> type[BaseModel]:
         model: type[BaseModel] = load_ref(self.config)
@@ -85,6 +87,7 @@ class ChangeSystemType(_ChangeSystems):
     :param connect: ``connect(context)`` returns a
         :class:`~cyberreview_policy.changes.ChangeSystem`; or ``"module:name"``.
     :param description: one line for ``cyberreview plugins``.
+    :param example: YAML for ``cyberreview init`` (as for :class:`SourceType`).
     """
 
 
@@ -98,6 +101,7 @@ class TrackerType(_Trackers):
     :param connect: ``connect(context)`` returns a :class:`~cyberreview_policy.trackers.Tracker`;
         or ``"module:name"``.
     :param description: one line for ``cyberreview plugins``.
+    :param example: YAML for ``cyberreview init`` (as for :class:`SourceType`).
     """
 
 
@@ -119,6 +123,10 @@ class SourceType:
         :class:`~cyberreview_policy.sources.base.Source` for a target (for
         ``file``: a path or ``-``, and ``fmt`` to force a format).
     :param description: one line for ``cyberreview plugins`` and ``sources list``.
+    :param example: YAML for ``cyberreview init``: this type's entry as an operator
+        writes it under its name (``type:``, ``settings:`` with secrets as
+        ``{env: NAME}``, and the ``mappings:`` the system's vocabulary needs); written
+        commented out.  Empty: an example made from the settings model.
     """
 
     name: str
@@ -126,6 +134,7 @@ class SourceType:
     description: str = ""
     config: type[BaseModel] | str | None = None
     connect: Callable[[SourceContext], Connector] | str | None = None
+    example: str = ""
 
     def settings_model(self) -> type[BaseModel] | None:
         """The settings model, imported if given as ``"module:Class"``."""

@@ -105,11 +105,15 @@ class Log:
             self.stream.write("\r\x1b[2K")
             self._drawn = False
 
-    def capture(self, logger: str = "cyberreview") -> None:
-        """Warnings and errors logged under ``logger`` (a connector's ``ctx.logger``)
-        come out as this log's events, in its format, until :meth:`close`."""
+    def capture(self, logger: str = "cyberreview", level: str | None = None) -> None:
+        """What is logged under ``logger`` (a connector's ``ctx.logger``) at ``level``
+        and above (default: warnings) comes out as this log's events, in its format,
+        until :meth:`close`."""
         self._logger = logging.getLogger(logger)
-        self._handler = _Relay(self)
+        self._handler = _Relay(self, logging.getLevelName(level.upper()) if level else None)
+        self._level = self._logger.level
+        if level:
+            self._logger.setLevel(level.upper())
         self._logger.addHandler(self._handler)
 
     def close(self) -> None:
@@ -117,16 +121,17 @@ class Log:
         self.stream.flush()
         if self._handler is not None:
             self._logger.removeHandler(self._handler)
+            self._logger.setLevel(self._level)
             self._handler = None
 
 
 class _Relay(logging.Handler):
-    def __init__(self, log: Log):
-        super().__init__(logging.WARNING)
+    def __init__(self, log: Log, level: int | None = None):
+        super().__init__(min(level, logging.WARNING) if level else logging.WARNING)
         self.log = log
 
     def emit(self, record: logging.LogRecord) -> None:
-        level = "error" if record.levelno >= logging.ERROR else "warning"
+        level = record.levelname.lower() if record.levelno < logging.ERROR else "error"
         message = record.getMessage()  # already redacted by the host's record factory
         self.log.event(
             level, "log", f"{record.name}: {message}", logger=record.name, message=message

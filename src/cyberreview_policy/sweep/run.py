@@ -25,6 +25,7 @@ from ..errors import SweepBusyError, Terminated, UsageError
 from ..runtime import Runtime
 from .outputs import Output, RunContext
 from .progress import Log, log_format
+from .quarantine import Requarantined, Unmapped, hold
 from .runner import FindingTracker, SweepStep, serial, sweep
 from .summary import Decided, Shard, Summary, audit_details
 
@@ -58,6 +59,7 @@ class SweepOptions:
     calendar: Path | None = None
     actor: str | None = None
     log_format: str | None = None  # auto | text | json
+    log_level: str | None = None  # what is logged besides warnings and errors: debug | info
 
 
 class SweepRun:
@@ -71,10 +73,11 @@ class SweepRun:
         self.actor = options.actor or current_actor()
         self.shard = Shard.parse(options.shard) if options.shard else None
         self.log = Log(log_format(options.log_format, sys.stderr))
-        self.log.capture()
+        self.log.capture(level=options.log_level)
         self.id = run_id()
         self.store: Any = None
         self.scope = ""
+        self.unmapped: dict[str, Unmapped] = {}  # configured source -> what it could not map
 
     # -- what to read -------------------------------------------------------------
 
@@ -120,7 +123,7 @@ class SweepRun:
             sources: list[Any] = [
                 self.rt.source(target, fmt=args.input_format) for target in args.files
             ]
-            sources += [self.rt.configured_source(name, since[name]) for name in names]
+            sources += [self._configured(name, since[name]) for name in names]
             outputs = self.open_outputs(packs)
             for output in outputs:
                 stack.callback(output.close)
@@ -130,6 +133,13 @@ class SweepRun:
             self._finish(sources, summary, outputs)
         self._say_done(summary)
         return summary
+
+    def _configured(self, name: str, since: Any) -> Any:
+        """Configured source ``name``; with the records it holds in quarantine fetched
+        again after its read."""
+        source = self.rt.configured_source(name, since)
+        held = self.store.quarantined(self._key(name)) if self.store is not None else {}
+        return Requarantined(source, held) if held else source
 
     def _lock(self, scopes: list[str]) -> None:
 
@@ -204,17 +214,21 @@ class SweepRun:
             log.event("info", "source.started", None, source=source.name)
             return runner(source)
 
+        configured = {s.name for s in sources if hasattr(s, "checkpoint")}
         for event in sweep(sources, run_source, summary):
             if isinstance(event, Decided):
                 for output in outputs:
                     output.decided(event)
             else:
+                if current["name"] in configured:
+                    self.unmapped.setdefault(current["name"], Unmapped()).add(event)
                 for output in outputs:
                     output.skipped(event)
             log.tick(summary, current["name"])
             if self.store is not None and not self.args.no_cases and time.monotonic() > beat:
                 self.store.heartbeat_sweep(self.id)
                 beat = time.monotonic() + HEARTBEAT_EVERY
+        self._unfetched(sources, summary, outputs)
         for source in summary.sources:
             level = "info" if source.complete else "error"
             text = (
@@ -224,6 +238,22 @@ class SweepRun:
             )
             fields = {k: v for k, v in source.to_json().items() if k != "name"}
             log.event(level, "source.finished", text, source=source.name, **fields)
+
+    def _unfetched(self, sources: list[Any], summary: Summary, outputs: list[Output]) -> None:
+        """Held records the sweep could not fetch again are skipped (the run is
+        incomplete); those the system no longer has are said to be released."""
+        reports = {r.name: r for r in summary.sources}
+        for source in sources:
+            if not isinstance(source, Requarantined) or not reports[source.name].complete:
+                continue
+            for skip in source.unfetched_skips():
+                reports[source.name].skipped += 1
+                summary.skip(skip)
+                for output in outputs:
+                    output.skipped(skip)
+            if source.gone:
+                text = f"source {source.name}: no longer has {len(source.gone)} held record(s)"
+                self.log.event("info", "quarantine.gone", text, source=source.name, ids=source.gone)
 
     def _finish(self, sources: list[Any], summary: Summary, outputs: list[Output]) -> None:
         store = self.store
@@ -250,12 +280,25 @@ class SweepRun:
             store.finish_run(self.id, summary.complete, audit_details(summary))
 
     def _save_checkpoints(self, sources: list[Any], summary: Summary) -> None:
-        """A configured source read to the end, all of it decided, moves its checkpoint on."""
-        complete = {r.name for r in summary.sources if r.complete and not r.skipped}
+        """A configured source read to the end moves its checkpoint on; the records it
+        could not map are held in quarantine (:mod:`.quarantine`), unless they cannot be
+        held, and then the checkpoint stays."""
+        reports = {r.name: r for r in summary.sources}
         for source in sources:
             checkpoint = getattr(source, "checkpoint", None)
-            if checkpoint is not None and source.name in complete:
-                self.store.save_checkpoint(self._key(source.name), checkpoint, self.actor)
+            report = reports.get(source.name)
+            if checkpoint is None or report is None or not report.complete:
+                continue
+            key = self._key(source.name)
+            unmapped = self.unmapped.get(source.name)
+            problem = hold(self.store, key, source, unmapped, self.actor)
+            if problem is not None:
+                text = f"source {source.name}: its checkpoint stays: {problem}"
+                self.log.event("warning", "checkpoint.kept", text, source=source.name)
+                continue
+            report.quarantined = len(unmapped.held) if unmapped else 0
+            report.quarantined += len(getattr(source, "unfetched", ()))
+            self.store.save_checkpoint(key, checkpoint, self.actor)
 
     def _context(self) -> RunContext:
         context = RunContext(

@@ -85,6 +85,7 @@ class SourceReport:
     skipped: int = 0
     elsewhere: int = 0  # records of other shards
     error: str | None = None
+    quarantined: int = 0  # records held in quarantine after this sweep (sweep/quarantine.py)
 
     @property
     def complete(self) -> bool:
@@ -98,6 +99,7 @@ class SourceReport:
             "skipped": self.skipped,
             "other_shards": self.elsewhere,
             "error": self.error,
+            "quarantined": self.quarantined,
         }
 
 

@@ -5,6 +5,8 @@
   local HTTP server that fakes a system or proxies a real one, injecting faults;
 - :mod:`.cli`: ``Operator`` and ``Run``, the installed command run in a fresh
   ``CYBERREVIEW_HOME``, for end-to-end tests;
+- :func:`source_context`: what the host hands a connector, to unit-test it
+  without the kit;
 - fixtures (registered by the ``pytest11`` entry point): ``fault_server``.
 
 Names load on first use, so the pytest plugin costs nothing in projects that
@@ -17,19 +19,30 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .contract import ReadResult, SourceContract
+    from .contract import SourceContract
     from .faults import Fault, FaultServer, Reply, Request
+    from .reads import ReadResult
+    from .unit import source_context
 
 _NAMES = {
     "SourceContract": ".contract",
-    "ReadResult": ".contract",
+    "ReadResult": ".reads",
     "FaultServer": ".faults",
     "Fault": ".faults",
     "Reply": ".faults",
     "Request": ".faults",
+    "source_context": ".unit",
 }
 
-__all__ = ["Fault", "FaultServer", "ReadResult", "Reply", "Request", "SourceContract"]
+__all__ = [
+    "Fault",
+    "FaultServer",
+    "ReadResult",
+    "Reply",
+    "Request",
+    "SourceContract",
+    "source_context",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,10 @@ connector's end-to-end tests.
 
     swept = Buyly(tmp_path, server).sweep()     # sweep --source buyly --format jsonl
     assert swept.code == 0 and swept.summary["complete"]
+
+The configuration it writes holds the operator facts no source knows
+(:data:`OPERATOR` unless ``operator=`` says otherwise): without an operator's
+name a record cannot be decided, and every one would be skipped.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from typing import Any
 
 #: the console script of the interpreter running the tests
 CLI = str(Path(sys.executable).with_name("cyberreview"))
+
+#: the operator facts written unless a test gives its own: a CIIO in the energy sector
+OPERATOR: dict[str, Any] = {"name": "Example Operator", "ciio": True, "sector": "energy"}
 
 
 @dataclass
@@ -67,6 +74,9 @@ class Operator:
 
     ``env`` adds to the environment (the secrets the configuration names with
     ``{env: …}``, ``CYBERREVIEW_LOG_FORMAT``); tests may change ``self.env``.
+    ``operator``: the ``operator:`` facts of the configuration (``name``, ``ciio``,
+    ``sector``; default :data:`OPERATOR`; ``{}`` writes none, and then every record
+    needs its own ``operator.name``).
     """
 
     def __init__(
@@ -81,7 +91,7 @@ class Operator:
         self.home = home
         self.source = source
         self.as_of = as_of
-        self.operator = operator
+        self.operator = OPERATOR if operator is None else operator
         self.env = {**os.environ, "CYBERREVIEW_HOME": str(home), **(env or {})}
 
     def write(self, **sections: Any) -> None:

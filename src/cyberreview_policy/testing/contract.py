@@ -23,6 +23,9 @@ else a faithful fake), says how to reach it, and inherits the tests::
         def add_record(self, system):
             return system.add_asset()          # the new record's source.ref
 
+        def change_record(self, system, ref):  # as a user would: its change time moves on
+            system.touch_asset(ref)
+
         def is_page(self, request):            # a request for a page of records?
             return request.path == "/api/assets/"
 
@@ -39,254 +42,55 @@ The kit puts a fault-injecting proxy (:class:`~.faults.FaultServer`) between
 the connector and the system: ``url`` is the proxy's.  Through it, it checks
 the settings model, ``check()`` good, bad and unreachable, that records
 validate, that reads agree and resume from checkpoints, the paging edge cases
-servers really produce, the faults the host retries or fails on, and that no
-secret reaches a log line.
+servers really produce, a record changed behind the reader, values the system
+leaves out (they must come out unknown, never as a default that decides), the
+faults the host retries or fails on, and that no secret, nor its first
+characters, reaches a log record, a message or the output.  Each test has a
+time limit (``timeout``): a connector that hangs fails it with a message.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from ..config import inline_source
 from ..connectors.api import ConnectorSettings
-from ..connectors.host import ConnectorSource, connect
 from ..errors import SourceError
-from ..models.identity import plain
-from ..models.validate import RecordData as Record
 from ..plugin.types import SourceType
+from . import scenarios
+from .base import ContractBase
 from .faults import Fault, FaultServer, Request
+from .reads import (
+    SECRET_WORDS,
+    ReadResult,
+    closed_port,
+    comparable,
+    marked_secret,
+    ref_of,
+    repeating,
+)
 
-SECRET_WORDS = ("password", "passwd", "secret", "token", "api_key", "apikey", "private_key")
-
-
-@dataclass
-class ReadResult:
-    """What one complete read gave."""
-
-    records: list[Record]
-    errors: list[str]  # the refs of items reported and skipped
-    checkpoint: Any
-    by_ref: dict[str, Record] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.by_ref = {_ref(r): r for r in self.records}
-
-    @property
-    def refs(self) -> set[str]:
-        return set(self.by_ref)
+__all__ = ["ReadResult", "SourceContract"]
 
 
-def _ref(record: Record) -> str:
-    assert record.source is not None, f"{record.id}: no source"
-    assert record.source.ref, f"{record.id}: no source.ref"
-    return str(record.source.ref)
+class SourceContract(ContractBase):
+    """The contract tests: inherit, name ``source_type``, give the ``system`` fixture and
+    the methods below (``settings``, ``bad_credentials``, ``add_record``,
+    ``change_record``, ``is_page``, ``page_items``, ``item_ref``, ``error_body``).
 
-
-def _comparable(record: Record) -> dict[str, Any]:
-    data: dict[str, Any] = plain(record)
-    data["source"].pop("fetched_at", None)
-    return data
-
-
-def _repeating(paging: str) -> Any:
-    """A page rewrite that repeats the last item of each page at the start of the next.
-
-    ``cursor``: the page grows by that item (a server-side cursor that re-sends a tie).
-    ``offset``: what an insert ahead of the reader does to offset paging: every later
-    page shifts by one, its own last item carried to the next, none lost.
+    Class attributes: ``source_type`` (as the plugin registers it); ``plugin`` (a
+    module to register; default: found by entry point); ``page_size`` (2: a handful
+    of records spans pages); ``paging`` (``"cursor"``, or ``"offset"`` for
+    client-side offsets); ``expected_rejects`` (refs the connector must report and
+    skip); ``operator``, ``defaults``, ``mappings`` (the configuration's);
+    ``timeout`` (seconds a test may take, 120; 0: none).  The tests put a
+    fault-injecting proxy between the connector and the system: ``url`` is the
+    proxy's.  docs/connectors.md says what each test proves.
     """
-    carry: list[Any] = []
-
-    def rewrite(index: int, items: list[Any]) -> list[Any]:
-        if paging == "cursor":
-            out = carry + items
-            carry[:] = items[-1:]
-            return out
-        view = carry + items
-        served = view[: len(items)] if items else view
-        carry[:] = view[len(served) :] if index else items[-1:]
-        return served if index else items
-
-    return rewrite
-
-
-def _marked_secret(prop: dict[str, Any]) -> bool:
-    """A JSON Schema property of a ``SecretStr`` (or an optional one)."""
-    options = prop.get("anyOf", [prop])
-    return any(o.get("writeOnly") is True and o.get("format") == "password" for o in options)
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-class SourceContract:
-    """Inherit, name ``source_type``, and fill in the fixture and methods below."""
-
-    #: the source type under test, as its plugin registers it
-    source_type: ClassVar[str]
-    #: a plugin object to register (a module); ``None``: found by entry point
-    plugin: ClassVar[object | None] = None
-    #: the source's name in the tests' configuration
-    name: ClassVar[str] = "contract"
-    #: items per page the kit asks for: small, so a handful of records spans pages
-    page_size: ClassVar[int] = 2
-    #: how the connector pages: ``"cursor"`` when the server or a key carries the
-    #: position (next links, tokens, ``id > last``), ``"offset"`` when it counts offsets
-    paging: ClassVar[str] = "cursor"
-    #: refs the system holds that the connector must report and skip
-    expected_rejects: ClassVar[set[str]] = set()
-    #: the operator facts the configuration adds, and its defaults and mappings
-    operator: ClassVar[dict[str, Any]] = {
-        "name": "Contract Test Operator",
-        "ciio": True,
-        "sector": "energy",
-    }
-    defaults: ClassVar[dict[str, Any]] = {}
-    mappings: ClassVar[dict[str, Any]] = {}
-
-    # -- what a connector's test provides ------------------------------------------
-
-    @pytest.fixture(scope="class")
-    @classmethod
-    def system(cls) -> Any:
-        """Start the system (class-scoped: once for all the contract tests), yield it."""
-        pytest.fail(f"{cls.__name__}: define a `system` fixture that starts the system")
-
-    def system_url(self, system: Any) -> str:
-        """The system's base URL (default: ``system.url``, or ``system`` itself)."""
-        return system if isinstance(system, str) else str(system.url)
-
-    def settings(self, system: Any, url: str) -> dict[str, Any]:
-        """Good settings for the system reached at ``url``, secrets given plainly."""
-        raise NotImplementedError("settings(system, url)")
-
-    def bad_credentials(self, settings: dict[str, Any]) -> dict[str, Any]:
-        """``settings`` with credentials the system refuses."""
-        raise NotImplementedError("bad_credentials(settings)")
-
-    def add_record(self, system: Any) -> str:
-        """Add or change one record in the system; return the ref it will carry."""
-        raise NotImplementedError("add_record(system)")
-
-    def is_page(self, request: Request) -> bool:
-        """Whether ``request`` asks for a page of the records read."""
-        raise NotImplementedError("is_page(request)")
-
-    def page_items(self, body: Any) -> list[Any]:
-        """The (mutable) list of items in the answer to such a request."""
-        raise NotImplementedError("page_items(body)")
-
-    def item_ref(self, item: Any) -> str:
-        """The ``source.ref`` of the record made from ``item``."""
-        raise NotImplementedError("item_ref(item)")
-
-    def error_body(self) -> Any:
-        """A body the system returns with HTTP 200 to say a request failed."""
-        raise NotImplementedError("error_body()")
-
-    # -- the kit's own fixtures and helpers ----------------------------------------
-
-    @pytest.fixture
-    def proxy(self, system: Any) -> Iterator[FaultServer]:
-        with FaultServer(upstream=self.system_url(system)) as server:
-            yield server
-
-    @pytest.fixture(scope="class")
-    @classmethod
-    def kind(cls) -> SourceType:
-        """The source type under test: ``plugin`` with the built-ins, else as installed."""
-        from ..plugin.manager import make_host
-
-        if cls.plugin is not None:
-            host = make_host(entry_points=False, extra=[(cls.source_type, cls.plugin)])
-        else:
-            host = make_host()
-        kinds = host.registry.objects("sources")
-        if cls.source_type not in kinds:
-            broken = "; ".join(f"{p.name}: {p.error}" for p in host.failures()) or "none"
-            pytest.fail(
-                f"no plugin registers source type {cls.source_type!r} "
-                f"(registered: {', '.join(sorted(kinds))}; broken plugins: {broken})"
-            )
-        kind: SourceType = kinds[cls.source_type]
-        return kind
-
-    @pytest.fixture
-    def full(self, kind: SourceType, system: Any, proxy: FaultServer) -> ReadResult:
-        """A complete read through the proxy, before any fault."""
-        return self.read_all(self.open(kind, system, proxy.url))
-
-    def open(
-        self, kind: SourceType, system: Any, url: str, since: Any = None, **overrides: Any
-    ) -> ConnectorSource:
-        settings = {
-            **self.settings(system, url),
-            "page_size": self.page_size,
-            "max_attempts": 3,
-            **overrides,
-        }
-        return self.connect(kind, settings, since)
-
-    def connect(self, kind: SourceType, settings: dict[str, Any], since: Any) -> ConnectorSource:
-        source = inline_source(
-            self.name,
-            kind.name,
-            kind.settings_model(),
-            settings,
-            operator=self.operator,
-            defaults=self.defaults,
-            mappings=self.mappings,
-        )
-        return connect(kind, source, since=since)
-
-    def read_all(self, source: ConnectorSource) -> ReadResult:
-        records, errors = [], []
-        for item in source.read():
-            if item.record is not None:
-                records.append(item.record)
-            else:
-                assert item.error is not None
-                errors.append((item.location.file or "").split("[", 1)[-1].rstrip("]"))
-        refs = [_ref(r) for r in records]
-        assert len(refs) == len(set(refs)), f"a record came twice: {sorted(refs)}"
-        return ReadResult(records, errors, source.checkpoint)
-
-    def serve_pages(self, proxy: FaultServer, rewrite: Any) -> list[list[str]]:
-        """Rewrite every page of records with ``rewrite(index, items)``; return what was served."""
-        served: list[list[str]] = []
-
-        def hook(request: Request, body: Any) -> Any:
-            if self.is_page(request):
-                items = self.page_items(body)
-                items[:] = rewrite(len(served), list(items))
-                served.append([self.item_ref(item) for item in items])
-            return body
-
-        proxy.page_hook = hook
-        return served
-
-    def secrets(self, kind: SourceType, settings: dict[str, Any]) -> set[str]:
-        model = kind.settings_model()
-        assert model is not None
-        validated = model.model_validate(settings)
-        return {
-            value.get_secret_value()
-            for value in vars(validated).values()
-            if isinstance(value, SecretStr) and len(value.get_secret_value()) >= 4
-        }
 
     # -- the contract -----------------------------------------------------------
 
@@ -299,7 +103,7 @@ class SourceContract:
         json.dumps(schema)
         for key, prop in schema["properties"].items():
             if any(word in key.lower() for word in SECRET_WORDS):
-                assert _marked_secret(prop), f"setting {key!r} looks secret: make it a SecretStr"
+                assert marked_secret(prop), f"setting {key!r} looks secret: make it a SecretStr"
             assert prop.get("description"), f"setting {key!r} has no description"
         model.model_validate(self.settings(system, "http://127.0.0.1:1"))
 
@@ -315,11 +119,11 @@ class SourceContract:
         result = self.connect(kind, {**settings, "max_attempts": 1}, None).check()
         assert not result.ok, "check() passed with bad credentials"
         assert result.message
-        secrets = self.secrets(kind, settings)
-        assert not any(s in result.message for s in secrets), "check()'s message holds a secret"
+        for secret in self.named_secrets(kind, settings).values():
+            assert secret not in result.message, "check()'s message holds a secret"
 
     def test_check_reports_unreachable(self, kind: SourceType, system: Any) -> None:
-        url = f"http://127.0.0.1:{_closed_port()}"
+        url = f"http://127.0.0.1:{closed_port()}"
         result = self.open(kind, system, url, max_attempts=1, connect_timeout=1).check()
         assert not result.ok, "check() passed with nothing listening"
         assert result.message
@@ -351,7 +155,7 @@ class SourceContract:
         again = self.read_all(self.open(kind, system, proxy.url))
         assert again.refs == full.refs
         for ref, record in full.by_ref.items():
-            assert _comparable(again.by_ref[ref]) == _comparable(record)
+            assert comparable(again.by_ref[ref]) == comparable(record)
 
     def test_fetch_matches_read(
         self, kind: SourceType, system: Any, proxy: FaultServer, full: ReadResult
@@ -360,7 +164,7 @@ class SourceContract:
         for record in full.records[:3]:
             item = source.fetch(record.id)
             assert item.record is not None, item.error
-            assert _comparable(item.record) == _comparable(record)
+            assert comparable(item.record) == comparable(record)
         with pytest.raises(SourceError, match="no record"):
             source.fetch("no-such-record-0")
 
@@ -417,7 +221,7 @@ class SourceContract:
     def test_duplicates_across_pages_are_dropped(
         self, kind: SourceType, system: Any, proxy: FaultServer, full: ReadResult
     ) -> None:
-        served = self.serve_pages(proxy, _repeating(self.paging))
+        served = self.serve_pages(proxy, repeating(self.paging))
         result = self.read_all(self.open(kind, system, proxy.url))  # asserts no record twice
         assert any(page and page[0] in earlier for earlier, page in pairwise(served))
         assert result.refs == full.refs
@@ -487,6 +291,88 @@ class SourceContract:
             self.read_all(source)
         assert source.checkpoint is None
 
+    def test_older_record_changed(
+        self, kind: SourceType, system: Any, proxy: FaultServer, full: ReadResult
+    ) -> None:
+        """The record read first, changed after the read: the next read from its
+        checkpoint gives it (and not everything).  A checkpoint that keys on ids or
+        creation sees only new records."""
+        since = json.loads(json.dumps(full.checkpoint))
+        oldest = ref_of(full.records[0])
+        self.change_record(system, oldest)
+        newer = self.read_all(self.open(kind, system, proxy.url, since=since))
+        assert oldest in newer.refs, (
+            f"record {oldest}, read first and changed since, is not in the next incremental "
+            "read: the checkpoint must follow changes, not ids or creation"
+        )
+        assert len(newer.refs) < len(full.refs), "a read from a checkpoint read everything"
+
+    def test_record_changed_during_the_read(
+        self, kind: SourceType, system: Any, proxy: FaultServer, full: ReadResult
+    ) -> None:
+        """A record changed after its page was read, and a record added after that,
+        while the read goes on: the record comes again later in the same read, or in
+        the next read from its checkpoint.  A checkpoint taken from the newest change
+        *seen* loses it unless the pages come in the order things changed."""
+        moved: list[str] = []
+
+        def hook(request: Request, body: Any) -> Any:
+            items = self.page_items(body) if self.is_page(request) else []
+            if items and not moved:
+                ref = self.item_ref(items[0])
+                self.change_record(system, ref)
+                moved[:] = [ref, self.add_record(system)]
+            return body
+
+        proxy.page_hook = hook
+        during = self.read_all(self.open(kind, system, proxy.url), repeats=True)
+        proxy.page_hook = None
+        assert moved, "no page of records was read: the test would prove nothing"
+        changed, added = moved
+        after = self.read_all(self.open(kind, system, proxy.url, since=during.checkpoint))
+        again = [ref_of(r) for r in during.records].count(changed) > 1
+        assert again or changed in after.refs, (
+            f"record {changed} changed after its page was read, and {added} was added after "
+            "it; neither the rest of that read nor the next read from its checkpoint gave "
+            f"{changed} again: its change is lost (order the read by change time, or keep "
+            "the checkpoint at or before the moment the read began)"
+        )
+        assert added in during.refs | after.refs, f"record {added}, added during a read, is lost"
+
+    def test_incomplete_record(self, kind: SourceType, system: Any, proxy: FaultServer) -> None:
+        """Values the system leaves out of a record (a field nobody filled in, one the API
+        drops when empty) come out unknown: ``None``, which the rules treat as not known
+        -- never a default that decides (``cii: False``, a category, a country)."""
+        items: dict[str, Any] = {}
+
+        def keep(request: Request, body: Any) -> Any:
+            if self.is_page(request):
+                items.update(
+                    {self.item_ref(i): json.loads(json.dumps(i)) for i in self.page_items(body)}
+                )
+            return body
+
+        proxy.page_hook = keep
+        before = self.read_raw(self.open(kind, system, proxy.url))
+        plan = scenarios.Omissions.plan({ref: items[ref] for ref in before if ref in items})
+        fields = scenarios.deciding_fields()
+        checked, problems = 0, []
+        for omitted, after in self._reads_without(kind, system, proxy, plan):
+            for ref, path in omitted.items():
+                if ref not in after:
+                    continue
+                checked += 1
+                for name, was, now in scenarios.defaulted(before[ref], after[ref], fields):
+                    problems.append(
+                        f"without {'.'.join(path)!r}, record {ref} has {name} = {now!r} "
+                        f"(was {was!r})"
+                    )
+        assert checked, "no item could be read with a value left out: the test proves nothing"
+        assert not problems, (
+            "a value the system leaves out must come out unknown (None), never a default "
+            "that decides: " + "; ".join(problems[:5])
+        )
+
     def test_no_secret_in_logs(
         self,
         kind: SourceType,
@@ -495,32 +381,50 @@ class SourceContract:
         caplog: pytest.LogCaptureFixture,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
+        """With DEBUG logging, good and bad credentials and faults: no secret -- whole, or
+        its first or last characters -- in any log record (its message, arguments,
+        traceback or ``extra`` fields, on any logger), check message, source error, or
+        standard output and error."""
         caplog.set_level(logging.DEBUG)
         good = self.settings(system, proxy.url)
         bad = self.bad_credentials(good)
         said: list[str] = []
-        self.open(kind, system, proxy.url).check()
-        said.append(self.connect(kind, {**bad, "max_attempts": 1}, None).check().message)
-        proxy.fail_next(Fault.status(500), match=self.is_page)
-        self.read_all(self.open(kind, system, proxy.url))
-        proxy.fail_next(Fault.body(self.error_body()), match=self.is_page)
-        for settings in (good, {**bad, "max_attempts": 1}):
-            try:
-                self.read_all(self.connect(kind, {**settings, "page_size": self.page_size}, None))
-            except SourceError as exc:
-                said.append(str(exc))
-        secrets = self.secrets(kind, good) | self.secrets(kind, bad)
+        collector = scenarios.Collector()
+        with collector.installed("cyberreview", f"cyberreview.source.{self.name}"):
+            self.open(kind, system, proxy.url).check()
+            said.append(self.connect(kind, {**bad, "max_attempts": 1}, None).check().message)
+            proxy.fail_next(Fault.status(500), match=self.is_page)
+            self.read_all(self.open(kind, system, proxy.url))
+            proxy.fail_next(Fault.body(self.error_body()), match=self.is_page)
+            for settings in (good, {**bad, "max_attempts": 1}):
+                try:
+                    source = self.connect(kind, {**settings, "page_size": self.page_size}, None)
+                    self.read_all(source)
+                except SourceError as exc:
+                    said.append(str(exc))
+        secrets = {
+            **{f"setting {k}": v for k, v in self.named_secrets(kind, good).items()},
+            **{f"bad setting {k}": v for k, v in self.named_secrets(kind, bad).items()},
+        }
         for request in proxy.requests:  # session tokens the connector obtained
             credential = request.headers.get("Authorization", "")
-            secrets |= {part for part in (credential, *credential.split()[1:]) if len(part) >= 8}
+            for part in (credential, *credential.split()[1:]):
+                if len(part) >= 8:
+                    secrets.setdefault("a credential the connector sent", part)
         assert secrets, "no secret to look for: the test would prove nothing"
+        assert collector.records, "nothing was logged: the test would prove nothing"
         printed = capsys.readouterr()
-        assert caplog.records, "nothing was logged: the test would prove nothing"
         places = {
-            "the log": caplog.text,
-            "the output": printed.out + printed.err,
-            "a check's or an error's message": "\n".join(said),
+            **{
+                f"a log record of {r.name} ({r.levelname})": scenarios.record_text(r)
+                for r in collector.records
+            },
+            "the captured log": caplog.text,
+            "standard output": printed.out,
+            "standard error": printed.err,
+            **{f"a check message or source error ({n})": t for n, t in enumerate(said, 1)},
         }
-        # named, not shown: a failure message quoting the secret would leak it again
-        leaked = [where for where, text in places.items() if any(s in text for s in secrets)]
-        assert not leaked, f"a secret reached {' and '.join(leaked)} (not repeated here)"
+        for place, text in places.items():
+            leaked = scenarios.leak(text, secrets)
+            if leaked:
+                pytest.fail(f"a secret reached {place}: {leaked}", pytrace=False)

@@ -1,7 +1,9 @@
 """A local HTTP server for connector tests: scripted replies, injected faults, a proxy.
 
 - As a **fake system**: ``route(method, path, handler)``; the handler gets a
-  :class:`Request` and returns a :class:`Reply`.
+  :class:`Request` and returns a :class:`Reply`.  A path may hold patterns,
+  ``/api/v1/hardware/{id}``: each ``{name}`` matches one path segment, and the
+  handler finds it in ``request.params["name"]``.
 - As a **proxy** in front of a real system (``FaultServer(upstream=URL)``):
   requests are forwarded, and ``page_hook`` may rewrite JSON answers (to make
   a page short, repeat an item, come back empty).
@@ -24,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 #: headers whose values are credentials: masked wherever a request is shown
 SECRET_HEADER = re.compile(r"(?i)auth|cookie|token|secret|passw|api[-_]?key|session")
@@ -47,6 +49,7 @@ class Request:
     headers: dict[str, str]  # a :class:`Headers`: credentials masked when shown
     body: bytes
     at: float = 0.0  # time.monotonic() when it arrived
+    params: dict[str, str] = field(default_factory=dict)  # what a route's {name}s matched
 
     def __post_init__(self) -> None:
         if not isinstance(self.headers, Headers):
@@ -110,6 +113,21 @@ Match = Callable[[Request], bool]
 PageHook = Callable[[Request, Any], Any]
 
 
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def path_pattern(path: str) -> re.Pattern[str]:
+    """``/api/v1/hardware/{id}`` as a regular expression: each ``{name}`` one segment
+    (percent-encoded as it arrives), the rest literal."""
+    parts, end = [], 0
+    for found in _PLACEHOLDER.finditer(path):
+        parts.append(re.escape(path[end : found.start()]))
+        parts.append(f"(?P<{found.group(1)}>[^/]+)")
+        end = found.end()
+    parts.append(re.escape(path[end:]))
+    return re.compile("".join(parts))
+
+
 def _on_path(prefix: str, match: Match | None) -> Match:
     def test(request: Request) -> bool:
         return request.path.startswith(prefix) and (match is None or match(request))
@@ -121,6 +139,7 @@ class FaultServer:
     def __init__(self, upstream: str | None = None):
         self.upstream = upstream.rstrip("/") if upstream else None
         self.routes: dict[tuple[str, str], Handler] = {}
+        self._patterns: list[tuple[str, re.Pattern[str], Handler]] = []
         self.faults: list[tuple[Match | None, Reply]] = []
         self.requests: list[Request] = []
         self.page_hook: PageHook | None = None
@@ -152,7 +171,14 @@ class FaultServer:
         self.stop()
 
     def route(self, method: str, path: str, handler: Handler) -> None:
-        self.routes[(method.upper(), path)] = handler
+        """Answer ``method path`` with ``handler(request)``.  ``path`` is exact, or holds
+        ``{name}`` patterns (``/api/v1/hardware/{id}``), matched in the order routed
+        after every exact path; the values are in ``request.params``."""
+        method = method.upper()
+        if _PLACEHOLDER.search(path):
+            self._patterns.append((method, path_pattern(path), handler))
+        else:
+            self.routes[(method, path)] = handler
 
     def fail_next(
         self, *faults: Reply, path: str | None = None, match: Match | None = None
@@ -192,9 +218,14 @@ class FaultServer:
 
     def _route(self, request: Request) -> Reply:
         handler = self.routes.get((request.method, request.path))
-        if handler is None:
-            return Reply(404, {"error": f"no route {request.method} {request.path}"})
-        return handler(request)
+        if handler is not None:
+            return handler(request)
+        for method, pattern, routed in self._patterns:
+            found = pattern.fullmatch(request.path)
+            if found is not None and method == request.method:
+                request.params = {k: unquote(v) for k, v in found.groupdict().items()}
+                return routed(request)
+        return Reply(404, {"error": f"no route {request.method} {request.path}"})
 
     def _forward(self, request: Request) -> Reply:
         assert self.upstream is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +15,7 @@ from cyberreview_policy.connectors import (
     paging,
 )
 
-from .records import UUID, Cursor, device_record
+from .records import UUID, Cursor, device_record, parse_time
 from .settings import NautobotSettings
 
 DEVICES = "/api/dcim/devices/"
@@ -71,8 +72,15 @@ class NautobotConnector:
         )
 
     def read(self, since: Any | None) -> Iterator[dict[str, Any] | Checkpoint]:
+        """Every device updated since the checkpoint, in the order they were created.
+
+        In that order, a device updated while the read runs may have been read before
+        its update, and a newer one after it: the checkpoint then goes no further than
+        the newest update Nautobot held when the read began, so the next read has it."""
+        limit = self._newest_update()
         start = Cursor.load(since)
         end = copy.deepcopy(start)
+        at_limit: set[str] = set()
         vendors = self.vendors()
         devices = paging.next_link(
             self.http,
@@ -83,8 +91,19 @@ class NautobotConnector:
         for device in devices:
             if start.is_new(device):
                 end.advance(device)
+                if parse_time(device["last_updated"]) == limit:
+                    at_limit.add(str(device["id"]))
                 yield device_record(device, vendors, self.settings)
+        if limit is not None and end.at is not None and end.at > limit:
+            seen = at_limit | (start.seen if start.at == limit else set())
+            end = Cursor(limit, seen)
         yield Checkpoint(end.dump())
+
+    def _newest_update(self) -> dt.datetime | None:
+        """The newest ``last_updated`` of the devices read, now."""
+        page = self.http.get(DEVICES, params=self._params(sort="-last_updated", limit=1, depth=0))
+        found = [parse_time(d["last_updated"]) for d in page.get("results", [])]
+        return found[0] if found else None
 
     def fetch(self, record_id: str) -> dict[str, Any] | None:
         """By the record's id (the device UUID), or by a device name that is unique."""
