@@ -57,6 +57,8 @@ def test_a_passed_case_clears_the_record_although_the_erp_says_none(
             "period": None,
             "deadline": None,
             "overdue": None,
+            "provisional": None,
+            "adopted": False,
         }
     ]
     assert after["actions"] == []
@@ -91,13 +93,23 @@ def test_a_running_review_sets_status_period_and_overdue(engine: Engine, tmp_pat
     assert overdue["outcome"] == "warn"
 
 
-def test_withdrawn_cases_are_ignored(engine: Engine, tmp_path: Path) -> None:
+def test_withdrawn_cases_are_ignored_and_not_reopened_for_the_same_facts(
+    engine: Engine, tmp_path: Path
+) -> None:
     cases = service(tmp_path)
     case_id = decide(engine, cases)["actions"][0]["case_id"]
-    cases.store.transition(case_id, "withdrawn", on=D(2021, 6, 2), actor="ana")
+    cases.store.transition(case_id, "withdrawn", on=D(2021, 6, 2), actor="ana", reason="cancelled")
     again = decide(engine, cases, on=D(2021, 6, 3))
-    assert again["cases"] == []
-    assert again["actions"][0]["created"] is True  # a new review case
+    assert again["cases"] == []  # a withdrawn review says nothing of the record's review
+    assert again["decision"] == "block"
+    assert again["actions"][0] | {} == {
+        "type": "open_case",
+        "kind": "review",
+        "rule": "review-required",
+        "case_id": case_id,
+        "created": False,
+        "state": "withdrawn",
+    }
 
 
 def test_attached_material_counts_as_on_file(engine: Engine, tmp_path: Path) -> None:

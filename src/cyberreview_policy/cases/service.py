@@ -1,44 +1,124 @@
-"""What gate and sweep do with the case store around each decision."""
+"""What gate and sweep do with the case store around each decision.
+
+Before: the record's cases, a review the source says is running adopted as a
+case (so every review-overdue warning has a case behind it), and the record
+as the store knows it (:mod:`.overlay`).  After: the cases the rules ask for
+opened (or found, or found closed for the same facts), and what the open
+cases show of their record kept current.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..models.identity import record_digest, record_key
-from .actions import apply_actions
-from .base import CaseStore
+from ..models.identity import record_digest, record_key, record_summary
+from .actions import apply_actions, facts_digest
+from .base import Adopted, Case, CaseRequest, CaseStore
 from .calendar import WorkCalendar
-from .overlay import ReviewFacts, overlay, review_facts
+from .overlay import ReviewFacts, live_review, overlay, review_facts
 
 if TYPE_CHECKING:
     from ..models.decision import Decision
     from ..models.validate import RecordData
     from ..waivers import Waiver
 
+#: the review states a source may say a review is in, and the steps to reach each
+RUNNING = {
+    "declared": ("declared",),
+    "under_review": ("declared", "under_review"),
+    "special_review": ("declared", "under_review", "special_review"),
+    "supplementing": ("declared", "supplementing"),
+}
+#: working days a step can take at most before the next (when the source does not date it)
+_AT_MOST = {"declared": 10, "under_review": 45}
+ADOPTED_RULE = "adopted"
+
+
+@dataclass
+class Prepared:
+    """What :meth:`CaseService.prepare` found, for :meth:`CaseService.finish`."""
+
+    cases: list[Case] = field(default_factory=list)
+    review: ReviewFacts | None = None
+
+
+def adoption_steps(record: RecordData, as_of: dt.date, calendar: WorkCalendar) -> list[Adopted]:
+    """The steps of a review the source says is running: dated by the source where it
+    says (``review.declared_on``), else projected (the latest the step could have
+    come, and never after the as-of date)."""
+    status = record.review.status
+    declared = record.review.declared_on
+    steps: list[Adopted] = []
+    on = declared if declared is not None and declared <= as_of else as_of
+    for index, state in enumerate(RUNNING[status]):
+        if index == 0:
+            steps.append(Adopted(state, on, declared is not None and declared <= as_of))
+            continue
+        previous = steps[-1].state
+        if state != "supplementing":
+            on = min(calendar.add_workdays(on, _AT_MOST[previous])[0], as_of)
+        steps.append(Adopted(state, on, False))
+    return steps
+
 
 class CaseService:
     """Reads a record's cases before it is decided, opens cases after."""
 
-    def __init__(self, store: CaseStore, calendar: WorkCalendar, actor: str):
+    def __init__(self, store: CaseStore, calendar: WorkCalendar, actor: str, pack: str = ""):
         self.store = store
         self.calendar = calendar
         self.actor = actor
+        self.pack = pack  # id@version, for the cases it adopts
 
-    def prepare(self, record: RecordData, as_of: dt.date) -> tuple[RecordData, ReviewFacts | None]:
-        """The record as the case store knows it, and the review case it used."""
+    def prepare(self, record: RecordData, as_of: dt.date) -> tuple[RecordData, Prepared]:
+        """The record as the case store knows it, and what was used."""
         cases = self.store.cases_for(record_key(record))
-        if not cases:
-            return record, None
-        facts = review_facts(cases, as_of, self.calendar)
-        return overlay(record, facts, cases), facts
+        adopted = self._adopt(record, cases, as_of)
+        if adopted is not None:
+            cases = [*cases, adopted]
+        facts = review_facts(cases, as_of, self.calendar, adopted is not None)
+        prepared = Prepared(cases, facts)
+        if not cases and record.deployment.planned_date is None:
+            return record, prepared
+        return overlay(record, facts, cases, as_of, self.calendar), prepared
 
-    def finish(self, decision: Decision, record: RecordData, facts: ReviewFacts | None) -> None:
-        """Name the case used, and open (or find) the cases the rules ask for."""
-        if facts is not None:
-            decision["cases"] = [facts.ref()]  # type: ignore[list-item]
+    def _adopt(self, record: RecordData, cases: Sequence[Case], as_of: dt.date) -> Case | None:
+        status = record.review.status
+        if status not in RUNNING or live_review(cases) is not None:
+            return None  # the case store knows this review (the case wins, as ever)
+        digest = facts_digest(
+            {"review.status": status, "review.declared_on": record.review.declared_on}, record
+        )
+        closed = [c for c in cases if c.kind == "review" and c.rule == ADOPTED_RULE]
+        if closed and closed[-1].facts_digest == digest:
+            return None  # adopted before, and closed for these same facts
+        request = CaseRequest(
+            record_key=record_key(record),
+            record_id=record.id,
+            kind="review",
+            rule=ADOPTED_RULE,
+            pack=self.pack,
+            opened_on=adoption_steps(record, as_of, self.calendar)[0].on,
+            summary=record_summary(record),
+            record_digest=record_digest(record),
+            facts_digest=digest,
+        )
+        return self.store.adopt(request, adoption_steps(record, as_of, self.calendar), self.actor)
+
+    def finish(self, decision: Decision, record: RecordData, prepared: Prepared) -> None:
+        """Name the case used, open (or find) the cases the rules ask for, and keep what
+        the open cases show of their record current."""
+        if prepared.review is not None:
+            decision["cases"] = [prepared.review.ref()]  # type: ignore[list-item]
         if decision["actions"]:
             apply_actions(decision, record, self.store, self.actor)
+        summary = record_summary(record)
+        for case in prepared.cases:
+            if case.is_open and any(case.summary.get(k) != v for k, v in summary.items()):
+                self.store.refresh_summary(case.id, summary, self.actor)
 
     def audit_override(self, record: RecordData, waiver: Waiver) -> None:
         """A single-run override (``gate --override``), in the audit trail."""
@@ -71,3 +151,6 @@ class CaseService:
                 ),
             },
         )
+
+
+__all__ = ["CaseService", "Prepared", "adoption_steps"]

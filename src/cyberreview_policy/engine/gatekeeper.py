@@ -44,7 +44,8 @@ class Gatekeeper:
             from ..cases.service import CaseService
 
             assert calendar is not None, "a store needs the work calendar"
-            self._cases = CaseService(store, calendar, actor)
+            first = engine.packs[0].ref
+            self._cases = CaseService(store, calendar, actor, f"{first['id']}@{first['version']}")
 
     def decide(
         self,

@@ -179,6 +179,17 @@ class Review(_Part):
     )
     deadline: IsoDate | None = Field(None, description="When that period ends (working days).")
     overdue: bool | None = Field(None, description="The period has ended without a decision.")
+    deadline_provisional: bool | None = Field(
+        None,
+        description="The deadline runs past the known official calendar: provisional "
+        "(from the review case). Added in 0.8.",
+    )
+    earliest_clearance: IsoDate | None = Field(
+        None,
+        description="The earliest day the review can end, counting the statutory periods "
+        "still ahead in full: 10 + 30 + 15 working days from the as-of date for a review not "
+        "yet declared (from the case store). Added in 0.8.",
+    )
 
 
 class SourceRef(_Part):

@@ -42,6 +42,8 @@ class WorkerSetup:
     shard: Shard | None
     track: bool
     slim: bool = False  # send decisions back as JSON bytes and counts, not whole dicts
+    run_id: str = ""  # the run whose finding changes the workers stage
+    baseline: str = ""  # what the findings are compared with
 
 
 _decider: SweepStep | None = None
@@ -66,7 +68,7 @@ def _init(setup: WorkerSetup) -> None:
         store = rt.store()
         gatekeeper = Gatekeeper(engine, store, rt.calendar, setup.actor)
         if setup.track:
-            tracker = FindingTracker(store, setup.as_of, setup.actor, size=1 << 30)
+            tracker = FindingTracker(store, setup.run_id, setup.baseline, size=1 << 30)
     _decider = SweepStep(gatekeeper, setup.as_of, tracker, setup.shard)
     if setup.slim:
         from ..models.decision import decision_adapter

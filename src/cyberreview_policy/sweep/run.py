@@ -73,6 +73,7 @@ class SweepRun:
         self.id = run_id()
         self.store: Any = None
         self.scope = ""
+        self.baseline = ""
 
     # -- what to read -------------------------------------------------------------
 
@@ -141,8 +142,15 @@ class SweepRun:
                     raise
                 self.log.event("info", "sweep.waiting", f"waiting: {exc}", reason=str(exc))
                 time.sleep(WAIT_POLL)
-        self.store.start_run(self.id, ",".join(keys), self.as_of)
         self.scope = ",".join(keys)
+        self.baseline = f"{self.scope}|{self.regime}"
+        self.store.start_run(self.id, self.scope, self.as_of, self.baseline)
+
+    @property
+    def regime(self) -> str:
+        """Today's law and clocks, or those of one back-dated (or future) date: a sweep
+        compares its findings with the last complete one of the same regime."""
+        return "current" if self.as_of == dt.date.today() else f"as-of {self.as_of}"
 
     def _runner(self, engine: Any, summary: Summary, slim: bool) -> Any:
         from contextlib import nullcontext
@@ -164,13 +172,15 @@ class SweepRun:
                 shard=self.shard,
                 track=tracked,
                 slim=slim,
+                run_id=self.id,
+                baseline=self.baseline,
             )
             return Pool(setup, self.args.workers)
         from ..engine.gatekeeper import Gatekeeper
 
         if tracked:
             gatekeeper = Gatekeeper(engine, self.store, self.rt.calendar, self.actor)
-            tracker = FindingTracker(self.store, self.as_of, self.actor)
+            tracker = FindingTracker(self.store, self.id, self.baseline, self.actor)
         else:
             gatekeeper = Gatekeeper(engine)
         step = SweepStep(gatekeeper, self.as_of, tracker, self.shard)
@@ -242,7 +252,13 @@ class SweepRun:
                 pack=", ".join(f"{p['id']}@{p['version']}" for p in summary.packs),
                 details=audit_details(summary),
             )
-            store.finish_run(self.id, summary.complete, audit_details(summary))
+            store.finish_run(
+                self.id,
+                summary.complete,
+                audit_details(summary),
+                self.actor,
+                notes=self.regime == "current",
+            )
 
     def _save_checkpoints(self, sources: list[Any], summary: Summary) -> None:
         """A configured source read to the end, all of it decided, moves its checkpoint on."""
@@ -259,7 +275,7 @@ class SweepRun:
         )
         if context.run_id is not None:
             context.scope = self.scope
-            context.previous = self.store.previous_run(self.scope, self.id)
+            context.previous = self.store.previous_run(self.scope, self.id, self.baseline)
             context.overdue = overdue_cases(self.store, self.rt, self.as_of)
             context.store = redact_url(self.store.url)
         return context

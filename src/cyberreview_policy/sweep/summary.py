@@ -118,6 +118,7 @@ class Summary:
     problems: list[Skip] = field(default_factory=list)
     new: Counter[str] = field(default_factory=Counter)  # by rule
     resolved: Counter[str] = field(default_factory=Counter)
+    waived: Counter[str] = field(default_factory=Counter)
     changes: list[FindingChange] = field(default_factory=list)
 
     @property
@@ -150,10 +151,10 @@ class Summary:
             self.problems.append(Skip(Location(record_id), "; ".join(decided.problems), record_id))
 
     def changed(self, changes: Iterable[FindingChange]) -> None:
+        counters = {"new": self.new, "resolved": self.resolved, "waived": self.waived}
         for change in changes:
-            counter = self.resolved if change.change == "resolved" else self.new
-            if change.change != "changed":
-                counter[change.rule] += 1
+            if change.change in counters:
+                counters[change.change][change.rule] += 1
             if len(self.changes) < MAX_KEPT:
                 self.changes.append(change)
 
@@ -183,8 +184,10 @@ class Summary:
             data["findings"] = {
                 "new": sum(self.new.values()),
                 "resolved": sum(self.resolved.values()),
+                "waived": sum(self.waived.values()),
                 "new_by_rule": dict(sorted(self.new.items())),
                 "resolved_by_rule": dict(sorted(self.resolved.items())),
+                "waived_by_rule": dict(sorted(self.waived.items())),
             }
         return data
 
