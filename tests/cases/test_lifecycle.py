@@ -65,7 +65,7 @@ def test_a_wrong_state_names_the_allowed_ones() -> None:
             "declared",
             moved("declared"),
             Step("passed", D(2026, 2, 1)),
-            TODAY,
+            today=TODAY,
         )
     assert str(info.value) == (
         "case CR-000007 (review) is declared: it can go to under_review, not_required, "
@@ -83,22 +83,26 @@ def test_a_closed_case_goes_nowhere() -> None:
             "passed",
             moved("declared", "under_review", "passed"),
             Step("declared", D(2026, 3, 1)),
-            TODAY,
+            today=TODAY,
         )
 
 
 def test_unknown_state() -> None:
     with pytest.raises(TransitionError, match="unknown state 'approved'; states: open, declared"):
-        check_transition("CR-1", "review", "open", OPENED, Step("approved", D(2026, 1, 6)), TODAY)
+        check_transition(
+            "CR-1", "review", "open", OPENED, Step("approved", D(2026, 1, 6)), today=TODAY
+        )
 
 
 def test_dates_go_forward() -> None:
     with pytest.raises(
         TransitionError, match="--on 2026-01-04 is before its last step, on 2026-01-05"
     ):
-        check_transition("CR-1", "review", "open", OPENED, Step("declared", D(2026, 1, 4)), TODAY)
+        check_transition(
+            "CR-1", "review", "open", OPENED, Step("declared", D(2026, 1, 4)), today=TODAY
+        )
     check_transition(
-        "CR-1", "review", "open", OPENED, Step("declared", D(2026, 1, 5)), TODAY
+        "CR-1", "review", "open", OPENED, Step("declared", D(2026, 1, 5)), today=TODAY
     )  # same day is fine
 
 
@@ -112,12 +116,12 @@ def test_complex_only_for_a_review() -> None:
             "open",
             OPENED,
             Step("declared", D(2026, 1, 6), complex_review=True),
-            TODAY,
+            today=TODAY,
         )
 
 
 def check(kind: str, step: Step, events: list[Event] = OPENED, state: str = "open") -> None:
-    check_transition("CR-1", kind, state, events, step, TODAY)
+    check_transition("CR-1", kind, state, events, step, today=TODAY)
 
 
 @pytest.mark.parametrize(

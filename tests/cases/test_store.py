@@ -167,7 +167,7 @@ def test_material_is_kept_in_versions_and_listed_apart(store: SqlStore) -> None:
     assert b"secret" not in repr(store.list_cases()).encode()
     with pytest.raises(CaseStoreError, match="unknown material kind 'contract'"):
         store.attach("CR-000001", "contract", "c.pdf", b"x", on=D(2026, 1, 9), actor="ana")
-    with pytest.raises(MaterialError, match="empty.pdf is empty"):
+    with pytest.raises(MaterialError, match=r"empty\.pdf is empty"):
         store.attach("CR-000001", "declaration", "empty.pdf", b"", on=D(2026, 1, 9), actor="ana")
     store.transition("CR-000001", "withdrawn", on=D(2026, 1, 13), actor="ana", reason="cancelled")
     with pytest.raises(
@@ -250,7 +250,9 @@ def test_an_extension_after_the_special_review_ran_out_is_refused(store: SqlStor
         store.transition("CR-000001", state, on=D(2026, 1, on), actor="ana")
     with pytest.raises(TransitionError, match=r"its special review ran out on 2026-05-\d\d; a"):
         store.extend("CR-000001", 10, D(2026, 6, 30), "ana", "late", calendar=WorkCalendar())
-    extended = store.extend("CR-000001", 10, D(2026, 3, 2), "ana", "notice", WorkCalendar())
+    extended = store.extend(
+        "CR-000001", 10, D(2026, 3, 2), "ana", "notice", calendar=WorkCalendar()
+    )
     assert extended.events[-1].details == {"days": 10}
 
 

@@ -239,6 +239,7 @@ class CaseStore(Protocol):
         on: dt.date,
         actor: str,
         note: str,
+        *,
         calendar: WorkCalendar | None = None,
     ) -> Case:
         """Extend the running special review by ``days`` working days (refused once it

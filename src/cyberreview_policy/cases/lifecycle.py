@@ -203,6 +203,7 @@ def check_transition(
     state: str,
     events: Sequence[Event],
     step: Step,
+    *,
     today: dt.date,
 ) -> None:
     """Raise :class:`TransitionError` unless ``step`` is allowed from ``state`` now."""

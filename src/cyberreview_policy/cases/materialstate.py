@@ -52,6 +52,7 @@ class MaterialState(SqlPart):
         kind: str,
         filename: str,
         content: bytes,
+        *,
         on: dt.date,
         actor: str,
         answers: str | None = None,
@@ -136,7 +137,9 @@ class MaterialState(SqlPart):
                         f"case {case.id}: no supplement request {answers!r} "
                         f"(the Office's requests: {known})"
                     )
-            return self._insert_material(case, kind, filename, content, on, actor, answers)
+            return self._insert_material(
+                case, kind, filename, content, on=on, actor=actor, answers=answers
+            )
 
     def material(self, case_id: str, kind: str) -> list[tuple[Material, bytes]]:
         """Every version of ``kind`` on the case, oldest first, with its content."""

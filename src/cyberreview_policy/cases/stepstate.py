@@ -28,6 +28,7 @@ class StepState(SqlPart):
         kind: str,
         filename: str,
         content: bytes,
+        *,
         on: dt.date,
         actor: str,
         answers: str | None = None,
@@ -65,7 +66,7 @@ class StepState(SqlPart):
         step = Step(to_state, on, note, complex_review, conclusion, reason, planned)
         with self._guard("moving a case"), self._write():
             case = self._locked(case_id)
-            check_transition(case.id, case.kind, case.state, case.events, step, self._today())
+            check_transition(case.id, case.kind, case.state, case.events, step, today=self._today())
             details = step.details()
             plan = pending_plan(case.events)
             if plan is not None and case.state == to_state and not planned:
@@ -98,6 +99,7 @@ class StepState(SqlPart):
         on: dt.date,
         actor: str,
         note: str,
+        *,
         calendar: WorkCalendar | None = None,
     ) -> Case:
         if days <= 0:
@@ -165,8 +167,8 @@ class StepState(SqlPart):
                     "office_notice",
                     notice.filename or f"{ref}.pdf",
                     notice.content,
-                    notice.on,
-                    actor,
+                    on=notice.on,
+                    actor=actor,
                 )
                 details |= {"material": material.name, "sha256": material.sha256}
             self._step(case, "notice", notice.on, actor, note=notice.note, details=details)
