@@ -84,7 +84,10 @@ def test_cases_list_and_show(cli: Cli, tmp_path: Path) -> None:
     record.write_text(json.dumps(COVERED), "utf-8")
     cli("gate", "--record", record, "--as-of", "2021-06-01")
     listed = cli("cases", "list")
-    assert listed.out == "CR-000001  review      open           PO-2021-0117/1  review-required\n"
+    assert listed.out == (
+        "CR-000001  review  open  PO-2021-0117/1  review-required  East Grid Power  "
+        "Backbone router  opened 2021-06-01    go-live 2021-09-01 AT RISK\n"
+    )
     shown = cli("cases", "show", "CR-000001")
     assert "opened by      rule review-required of cn-csr-2020@1.1.0" in shown.out
     data = cli("cases", "show", "CR-000001", "--format", "json").json()
@@ -94,6 +97,7 @@ def test_cases_list_and_show(cli: Cli, tmp_path: Path) -> None:
         "product": "Backbone router",
         "system": "Dispatch WAN",
         "materials": ["declaration", "impact_analysis", "procurement_documents"],
+        "planned_date": "2021-09-01",
     }
     assert "amount" not in json.dumps(data)  # no contract figures in a case summary
     assert cli("cases", "list", "--kind", "remediation", "--format", "json").json() == []

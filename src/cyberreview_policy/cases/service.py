@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..models.identity import record_digest, record_key, record_summary
 from .actions import apply_actions, facts_digest
@@ -22,6 +22,7 @@ from .overlay import ReviewFacts, live_review, overlay, review_facts
 
 if TYPE_CHECKING:
     from ..models.decision import Decision
+    from ..models.outcomes import CaseKind
     from ..models.validate import RecordData
     from ..waivers import Waiver
 
@@ -107,6 +108,37 @@ class CaseService:
             facts_digest=digest,
         )
         return self.store.adopt(request, adoption_steps(record, as_of, self.calendar), self.actor)
+
+    def open_by_hand(
+        self, engine: Any, record: RecordData, kind: CaseKind, as_of: dt.date
+    ) -> tuple[Case, bool]:
+        """``cases open``: the record's open case of ``kind``, or a new one (a review the
+        source says is running is adopted with its dates); named after the rule that
+        asks for that kind, if one does (else ``manual``), and opened even where a
+        case closed for the same facts (it is linked as reopened)."""
+        evaluated, prepared = self.prepare(record, as_of)
+        for case in prepared.cases:
+            if case.kind == kind and case.is_open:
+                adopted = prepared.review is not None and prepared.review.adopted
+                return case, adopted and prepared.review.case.id == case.id  # type: ignore[union-attr]
+        decision = engine.decide(evaluated, as_of)
+        action = next((a for a in decision["actions"] if a["kind"] == kind), None)
+        rule = action["rule"] if action is not None else "manual"
+        pack = next((f["pack"] for f in decision["findings"] if f["rule"] == rule), None)
+        versions = {ref["id"]: ref["version"] for ref in decision["packs"]}
+        return self.store.open_case(
+            CaseRequest(
+                record_key=record_key(record),
+                record_id=record.id,
+                kind=kind,
+                rule=rule,
+                pack=f"{pack}@{versions[pack]}" if pack else self.pack,
+                opened_on=as_of,
+                summary=record_summary(record),
+                record_digest=record_digest(record),
+            ),
+            self.actor,
+        )
 
     def finish(self, decision: Decision, record: RecordData, prepared: Prepared) -> None:
         """Name the case used, open (or find) the cases the rules ask for, and keep what

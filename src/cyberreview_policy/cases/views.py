@@ -1,28 +1,64 @@
-"""Cases as JSON data, with their clocks and checklist: what ``cyberreview cases``
-prints with ``--format json`` and what ``cyberreview serve`` answers, from one place."""
+"""Cases as data, with their clocks, checklist, notices and go-live: what
+``cyberreview cases`` prints with ``--format json`` and what ``cyberreview serve``
+answers, from one place (and the selection both filter and page by)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from .base import Case
 from .calendar import WorkCalendar
-from .clocks import Clock, case_clocks, current_clock
+from .clocks import REVISION_2021, Clock, case_clocks, current_clock, earliest_clearance
 
-#: The Art. 7 materials every review needs (and listing documents for a listing).
-REQUIRED = ("declaration", "impact_analysis", "procurement_documents")
+#: what the Office's notice of each ending is called (``cases notice --kind``)
+NOTICE_FOR = {"not_required": "review_decision", "passed": "conclusion", "failed": "conclusion"}
+
+
+def measures_edition(case: Case) -> int:
+    """The Measures the case is under: 2020, or 2021 (the revision in force from
+    2022-02-15): from the pack that opened it, else from its opening date."""
+    family = case.pack.partition("@")[0]
+    if family == "cn-csr-2020":
+        return 2020
+    if family == "cn-csr-2022":
+        return 2021
+    return 2020 if case.opened_on < REVISION_2021 else 2021
+
+
+def materials_article(edition: int) -> str:
+    """The article listing the declaration materials: Art. 7 (2020), Art. 8 (2021)."""
+    return "Art. 7" if edition == 2020 else "Art. 8"
+
+
+def required_materials(case: Case) -> tuple[str, ...]:
+    """What a declaration needs: a listing its listing documents, a purchase its
+    procurement documents (2021 Art. 8; 2020 Art. 7 knows purchases only)."""
+    if case.summary.get("kind") == "listing":
+        return ("declaration", "impact_analysis", "listing_documents")
+    return ("declaration", "impact_analysis", "procurement_documents")
 
 
 def checklist(case: Case) -> dict[str, str | None]:
     """Each required material: ``attached`` to the case, listed by the ``source``, or None."""
-    wanted = (*REQUIRED, "listing_documents") if case.summary.get("kind") == "listing" else REQUIRED
     attached = case.material_kinds()
     listed = set(case.summary.get("materials") or ())
     return {
         kind: "attached" if kind in attached else "source" if kind in listed else None
-        for kind in wanted
+        for kind in required_materials(case)
     }
+
+
+def missing_notice(case: Case) -> str | None:
+    """The Office's notice a closed review should have on file, if it has none."""
+    wanted = NOTICE_FOR.get(case.state) if case.kind == "review" else None
+    if wanted is None or any(e.details.get("notice") == wanted for e in case.notices()):
+        return None
+    return (
+        f"no {wanted} notice of the Office on file for {case.id} ({case.state}): record it "
+        f"with cases notice {case.id} --kind {wanted} --ref REF --on DATE"
+    )
 
 
 def clocks(case: Case, calendar: WorkCalendar, as_of: dt.date) -> list[Clock]:
@@ -34,20 +70,90 @@ def running(case: Case, calendar: WorkCalendar, as_of: dt.date) -> Clock | None:
     return current_clock(clocks(case, calendar, as_of)) if case.is_open else None
 
 
-def case_row(case: Case, clock: Clock | None) -> dict[str, Any]:
-    """A case in a list: its fields and the running period."""
-    return {**case.to_json(), "clock": clock.to_json() if clock else None}
+@dataclass(frozen=True)
+class GoLive:
+    """A case's planned go-live against the earliest day its review can end."""
+
+    planned: dt.date | None
+    earliest: dt.date | None
+    provisional: bool = False
+
+    @property
+    def at_risk(self) -> bool:
+        return (
+            self.planned is not None and self.earliest is not None and self.planned < self.earliest
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "planned": self.planned.isoformat() if self.planned else None,
+            "earliest_clearance": self.earliest.isoformat() if self.earliest else None,
+            "provisional": self.provisional,
+            "at_risk": self.at_risk,
+        }
+
+
+def go_live(case: Case, calendar: WorkCalendar, as_of: dt.date) -> GoLive:
+    """For an open review or assessment: the planned go-live and the earliest clearance."""
+    text = case.summary.get("planned_date")
+    planned = dt.date.fromisoformat(text) if text else None
+    if not case.is_open or case.kind == "remediation":
+        return GoLive(planned, None)
+    day, provisional = earliest_clearance(
+        clocks(case, calendar, as_of),
+        as_of,
+        calendar,
+        declared=case.kind == "review" and case.state != "open",
+    )
+    return GoLive(planned, day, provisional)
+
+
+def case_row(case: Case, clock: Clock | None, golive: GoLive | None = None) -> dict[str, Any]:
+    """A case in a list: its fields, the running period and the go-live."""
+    return {
+        **case.to_json(),
+        "operator": case.summary.get("operator"),
+        "product": case.summary.get("product"),
+        "system": case.summary.get("system"),
+        "clock": clock.to_json() if clock else None,
+        "go_live": golive.to_json() if golive else None,
+    }
+
+
+def notices(case: Case) -> list[dict[str, Any]]:
+    """The Office's notices, with the material that answers each supplement request."""
+    answers: dict[str, list[str]] = {}
+    for material in case.materials:
+        if material.answers:
+            answers.setdefault(material.answers, []).append(material.name)
+    return [
+        {
+            "kind": e.details.get("notice"),
+            "ref": e.details.get("ref"),
+            "on": e.on.isoformat(),
+            "note": e.note,
+            "material": e.details.get("material"),
+            "answered_by": answers.get(str(e.details.get("ref")), []),
+        }
+        for e in case.notices()
+    ]
 
 
 def case_detail(
     case: Case, calendar: WorkCalendar, as_of: dt.date, *, materials: bool = False
 ) -> dict[str, Any]:
-    """One case: fields, clocks, checklist, history; the attached files only if asked."""
+    """One case: fields, clocks, checklist, notices, history; the attached files only
+    if asked (and then never their content)."""
+    edition = measures_edition(case)
     data: dict[str, Any] = {
-        **case.to_json(),
+        **case_row(case, running(case, calendar, as_of), go_live(case, calendar, as_of)),
         "as_of": as_of.isoformat(),
         "clocks": [clock.to_json() for clock in clocks(case, calendar, as_of)],
+        "measures": edition,
+        "checklist_article": materials_article(edition),
         "checklist": checklist(case),
+        "notices": notices(case),
+        "warnings": [w for w in (missing_notice(case),) if w],
         "events": [event.to_json() for event in case.events],
     }
     if materials:

@@ -106,7 +106,11 @@ def _slimmed(decided: Decided) -> Decided:
         "record_id": decision["record_id"],
         "decision": decision["decision"],
         "findings": [{"rule": f["rule"], "outcome": f["outcome"]} for f in decision["findings"]],
-        "actions": [{"created": a["created"]} for a in decision["actions"]],
+        "actions": [
+            {"kind": a["kind"], "created": a["created"], "state": a["state"]}
+            for a in decision["actions"]
+        ],
+        "cases": [{"kind": c["kind"], "adopted": c["adopted"]} for c in decision["cases"]],
     }
     return Decided(counted, decided.subject, _slim(decision), decided.problems, decided.location)
 

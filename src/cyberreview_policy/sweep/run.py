@@ -297,7 +297,7 @@ class SweepRun:
             complete=summary.complete,
             records=summary.records,
             decisions=dict(summary.decisions),
-            cases={"created": summary.cases_created, "already_open": summary.cases_existing},
+            cases=summary.cases_json(),
             skipped=summary.skipped,
         )
         log.close()
