@@ -88,7 +88,8 @@ def test_a_running_review_sets_status_period_and_overdue(engine: Engine, tmp_pat
     overdue = next(f for f in late["findings"] if f["rule"] == "review-overdue")
     assert overdue["message"] == (
         f"The determination period of review case {case_id} for Backbone router ended on "
-        "2021-06-17 (working days) without a decision on record"
+        "2021-06-17 (working days; the deadline is provisional, past the known official "
+        "calendar: false) without a decision on record"
     )
     assert overdue["outcome"] == "warn"
 
@@ -134,3 +135,30 @@ def test_the_overlay_leaves_the_record_read_unchanged(engine: Engine, tmp_path: 
     assert evaluated.review.status == "passed"
     assert read.review.status == "none"  # the record read is not changed
     assert engine.decide(evaluated, D(2021, 6, 21))["decision"] == "allow"
+
+
+def test_a_deadline_past_the_known_calendar_is_provisional_in_the_finding(
+    engine: Engine, tmp_path: Path
+) -> None:
+    cases = service(tmp_path)
+    case_id = decide(engine, cases, on=D(2026, 11, 2))["actions"][0]["case_id"]
+    cases.store.transition(case_id, "declared", on=D(2026, 11, 2), actor="ana")
+    cases.store.transition(case_id, "under_review", on=D(2026, 11, 16), actor="ana")
+    late = decide(engine, cases, on=D(2027, 1, 19))
+    assert late["cases"][0]["provisional"] is True
+    overdue = next(f for f in late["findings"] if f["rule"] == "review-overdue")
+    assert "ended on 2027-01-18 (working days; the deadline is provisional" in overdue["message"]
+    assert overdue["message"].endswith("calendar: true) without a decision on record")
+
+
+def test_the_earliest_clearance_is_given_for_a_planned_go_live(
+    engine: Engine, tmp_path: Path
+) -> None:
+    cases = service(tmp_path)
+    first = decide(engine, cases, on=D(2021, 7, 1))  # planned 2021-09-01, not declared
+    risk = next(f for f in first["findings"] if f["rule"] == "go-live-at-risk")
+    assert risk["facts"]["deployment.planned_date"] == D(2021, 9, 1)
+    assert risk["facts"]["review.earliest_clearance"] == D(2021, 9, 16)  # 55 working days
+    assert risk["outcome"] == "warn" and risk["overridable"] is True
+    in_time = decide(engine, cases, on=D(2021, 6, 1))
+    assert "go-live-at-risk" not in rules(in_time)

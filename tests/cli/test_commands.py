@@ -26,7 +26,7 @@ def test_policy_list(cli: Cli) -> None:
 def test_policy_validate_good_and_bad(cli: Cli, pack_dir: Path, tmp_path: Path) -> None:
     result = cli("policy", "validate", pack_dir, "cn-csr-2020")
     assert result.code == 0
-    assert result.out.count("valid    cn-csr-2020 1.1.0 (10 rules)") == 2
+    assert result.out.count("valid    cn-csr-2020 1.1.0 (11 rules)") == 2
     bad = make_pack(tmp_path, rule_with(when="{field: operator.ciio, equal: true}"))
     result = cli("policy", "validate", bad)
     assert result.code == 1
@@ -53,7 +53,7 @@ def test_policy_validate_yaml_syntax_error(cli: Cli, tmp_path: Path) -> None:
 def test_policy_test_runs_shipped_packs(cli: Cli) -> None:
     result = cli("policy", "test")
     assert result.code == 0
-    assert "cn-csr-2020 1.1.0: 38/38 cases pass" in result.out
+    assert "cn-csr-2020 1.1.0: 45/45 cases pass" in result.out
     assert "not covered" not in result.out
 
 

@@ -94,12 +94,13 @@ TODAY = ("--pack", "cn-csr-2022")  # today's law and clocks: the sweep that move
 
 def test_a_finding_that_stops_firing_is_noted_on_its_case(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
-    path.write_text(json.dumps(COVERED) + "\n", "utf-8")
+    unplanned = with_changes(COVERED, deployment__planned_date=None)  # no go-live at risk
+    path.write_text(json.dumps(unplanned) + "\n", "utf-8")
     first = cli("sweep", path, *TODAY, "--format", "jsonl")
     [action] = first.lines()[0]["actions"]
     assert summary(first)["findings"]["new_by_rule"] == {"review-required": 1}
     # the operator withdraws the product from CII use: the review is no longer required
-    path.write_text(json.dumps(with_changes(COVERED, deployment__cii=False)) + "\n", "utf-8")
+    path.write_text(json.dumps(with_changes(unplanned, deployment__cii=False)) + "\n", "utf-8")
     second = cli("sweep", path, *TODAY, "--format", "jsonl")
     assert summary(second)["findings"]["resolved_by_rule"] == {"review-required": 1}
     shown = cli("cases", "show", action["case_id"]).out

@@ -149,7 +149,7 @@ def case_detail(
         **case_row(case, running(case, calendar, as_of), go_live(case, calendar, as_of)),
         "as_of": as_of.isoformat(),
         "clocks": [clock.to_json() for clock in clocks(case, calendar, as_of)],
-        "measures": edition,
+        "checklist_measures": edition,
         "checklist_article": materials_article(edition),
         "checklist": checklist(case),
         "notices": notices(case),

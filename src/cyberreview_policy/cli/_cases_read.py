@@ -161,7 +161,7 @@ def _text(data: dict[str, Any], case: Any, clocks: list[Any], materials: bool) -
         out += f"\nclocks (working days, as of {data['as_of']})\n"
         out += "".join(_clock_line(clock) for clock in clocks)
     if case.kind == "review":
-        out += f"\nmaterials (Measures {data['measures']} {data['checklist_article']})\n"
+        out += f"\nmaterials (Measures {data['checklist_measures']} {data['checklist_article']})\n"
         for kind, where in data["checklist"].items():
             note = {"attached": "  (attached)", "source": "  (listed by the source)"}.get(
                 where or "", ""
