@@ -107,9 +107,7 @@ def test_refused_transitions_change_nothing(store: SqlStore) -> None:
     ):
         store.transition("CR-000001", "passed", on=D(2026, 1, 6), actor="ana")
     store.transition("CR-000001", "declared", on=D(2026, 1, 20), actor="ana")
-    with pytest.raises(
-        TransitionError, match="--on 2026-01-10 is before its last step, on 2026-01-20"
-    ):
+    with pytest.raises(TransitionError, match="2026-01-10 is before its last step, on 2026-01-20"):
         store.transition("CR-000001", "under_review", on=D(2026, 1, 10), actor="ana")
     case = store.get("CR-000001")
     assert case.state == "declared"
@@ -259,7 +257,7 @@ def test_an_extension_after_the_special_review_ran_out_is_refused(store: SqlStor
 def test_future_dates_are_refused_unless_planned(store: SqlStore) -> None:
     store.open_case(request(), "ana")
     soon = dt.date.today() + dt.timedelta(days=20)
-    with pytest.raises(TransitionError, match=f"--on {soon} is after today"):
+    with pytest.raises(TransitionError, match=f"{soon} is after today"):
         store.transition("CR-000001", "declared", on=soon, actor="ana")
     with pytest.raises(TransitionError, match="is after today"):
         store.attach("CR-000001", "declaration", "f.pdf", b"form", on=soon, actor="ana")

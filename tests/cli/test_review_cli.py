@@ -131,11 +131,11 @@ def test_a_malformed_calendar_file_is_named(cli: Cli, po: Path, tmp_path: Path) 
         ),
         (
             ("declared", "--on", "2026-01-01"),
-            "case {case}: --on 2026-01-01 is before its last step, on 2026-01-05",
+            "case {case}: 2026-01-01 is before its last step, on 2026-01-05",
         ),
         (
             ("declared", "--on", "2026-01-06", "--complex"),
-            "--complex marks a review as complex: only with under_review",
+            "complex marks a review as complex: only with under_review",
         ),
     ],
 )

@@ -160,41 +160,41 @@ def check_date(case_id: str, on: dt.date, events: Sequence[Event], today: dt.dat
     """A dated step: not before the case's last step, not after today."""
     if on > today:
         raise TransitionError(
-            f"case {case_id}: --on {on} is after today ({today}); a step is dated when it "
-            "happened (a transition not yet taken can be recorded with --planned)"
+            f"case {case_id}: {on} is after today ({today}); a step is dated when it "
+            "happened (a step still to come can be recorded as planned)"
         )
     last = max((event.on for event in events if not event.planned), default=None)
     if last is not None and on < last:
-        raise TransitionError(f"case {case_id}: --on {on} is before its last step, on {last}")
+        raise TransitionError(f"case {case_id}: {on} is before its last step, on {last}")
 
 
 def _check_closing(case_id: str, kind: str, step: Step) -> None:
     to_state = step.to_state
     if to_state == "assessed" and step.conclusion not in CONCLUSIONS:
         raise TransitionError(
-            f"case {case_id}: assessed needs --conclusion {' or '.join(CONCLUSIONS)} "
+            f"case {case_id}: assessed needs a conclusion, {' or '.join(CONCLUSIONS)} "
             "(whether putting the product into use affects or may affect national security)"
         )
     if step.conclusion is not None and to_state != "assessed":
-        raise TransitionError("--conclusion goes with assessed, the end of an assessment")
+        raise TransitionError("a conclusion goes with assessed, the end of an assessment")
     if to_state == "withdrawn" and step.reason not in WITHDRAW_REASONS:
         raise TransitionError(
-            f"case {case_id}: withdrawn needs --reason {' or '.join(WITHDRAW_REASONS)} "
+            f"case {case_id}: withdrawn needs a reason, {' or '.join(WITHDRAW_REASONS)} "
             "(the purchase was cancelled, or the case is superseded by another)"
         )
     if step.reason is not None and to_state != "withdrawn":
-        raise TransitionError("--reason goes with withdrawn")
+        raise TransitionError("a reason goes with withdrawn")
     if to_state == "remediated" and not (step.note or "").strip():
         raise TransitionError(
-            f"case {case_id}: remediated needs a --note saying how (use stopped, or reviewed)"
+            f"case {case_id}: remediated needs a note saying how (use stopped, or reviewed)"
         )
     if step.planned and to_state in ENDED_STATES:
         raise TransitionError(
             f"case {case_id}: a case is closed by what happened, not by a plan: "
-            f"{to_state} cannot be --planned"
+            f"{to_state} cannot be planned"
         )
     if step.complex_review and to_state != "under_review":
-        raise TransitionError("--complex marks a review as complex: only with under_review")
+        raise TransitionError("complex marks a review as complex: only with under_review")
 
 
 def check_transition(
@@ -222,19 +222,17 @@ def check_transition(
     if step.planned:
         if step.on <= today:
             raise TransitionError(
-                f"case {case_id}: --planned is for a step still to come; {step.on} is not "
+                f"case {case_id}: a planned step is one still to come; {step.on} is not "
                 f"after today ({today})"
             )
         last = max((event.on for event in events), default=None)
         if last is not None and step.on < last:
-            raise TransitionError(
-                f"case {case_id}: --on {step.on} is before its last step, on {last}"
-            )
+            raise TransitionError(f"case {case_id}: {step.on} is before its last step, on {last}")
         return
     history = [e for e in events if e is not plan] if confirming else list(events)
     if plan is not None and not confirming and step.on < plan.on:
         raise TransitionError(
             f"case {case_id}: its {plan.to_state} is planned for {plan.on}; confirm it "
-            f"(cases transition {case_id} {plan.to_state} --on DATE) before a later step"
+            f"(the same transition, dated) before a later step"
         )
     check_date(case_id, step.on, history, today)

@@ -151,12 +151,12 @@ class StepState(SqlPart):
             )
         ref = notice.ref.strip()
         if not ref:
-            raise TransitionError("a notice needs the Office's reference number (--ref)")
+            raise TransitionError("a notice needs the Office's reference number")
         with self._guard("recording a notice"), self._write():
             case = self._locked(case_id)
             if notice.on > self._today():
                 raise TransitionError(
-                    f"case {case.id}: --on {notice.on} is after today ({self._today()})"
+                    f"case {case.id}: {notice.on} is after today ({self._today()})"
                 )
             if any(e.details.get("ref") == ref for e in case.notices()):
                 raise TransitionError(f"case {case.id}: notice {ref} is on file already")

@@ -57,7 +57,7 @@ def missing_notice(case: Case) -> str | None:
         return None
     return (
         f"no {wanted} notice of the Office on file for {case.id} ({case.state}): record it "
-        f"with cases notice {case.id} --kind {wanted} --ref REF --on DATE"
+        f"as a {wanted} notice of the case"
     )
 
 
