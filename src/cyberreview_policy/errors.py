@@ -172,6 +172,10 @@ class MaterialError(CaseStoreError):
     unknown kind, the same file again, a version that does not exist)."""
 
 
+class UnknownMaterialError(MaterialError):
+    """No material of that kind, or no such version, on the case."""
+
+
 class SweepBusyError(CaseStoreError):
     """Another sweep of the same source (and shard) is running."""
 

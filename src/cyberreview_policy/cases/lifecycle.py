@@ -46,6 +46,9 @@ ENDED_STATES = ("not_required", "passed", "failed", "withdrawn", "assessed", "re
 #: The ended states before 0.8 (the first version of the one-open-case index).
 ENDED_STATES_V1 = ("not_required", "passed", "failed", "withdrawn")
 
+#: the events that are steps of the procedure: a later step is not dated before them
+#: (material, notices and notes may be recorded late and do not count)
+STEPS = ("opened", "transition", "extend", "complex")
 CONCLUSIONS = ("may_affect", "no_effect")
 WITHDRAW_REASONS = ("cancelled", "superseded")
 
@@ -163,7 +166,7 @@ def check_date(case_id: str, on: dt.date, events: Sequence[Event], today: dt.dat
             f"case {case_id}: {on} is after today ({today}); a step is dated when it "
             "happened (a step still to come can be recorded as planned)"
         )
-    last = max((event.on for event in events if not event.planned), default=None)
+    last = max((e.on for e in events if e.kind in STEPS and not e.planned), default=None)
     if last is not None and on < last:
         raise TransitionError(f"case {case_id}: {on} is before its last step, on {last}")
 
@@ -225,7 +228,7 @@ def check_transition(
                 f"case {case_id}: a planned step is one still to come; {step.on} is not "
                 f"after today ({today})"
             )
-        last = max((event.on for event in events), default=None)
+        last = max((e.on for e in events if e.kind in STEPS), default=None)
         if last is not None and step.on < last:
             raise TransitionError(f"case {case_id}: {step.on} is before its last step, on {last}")
         return

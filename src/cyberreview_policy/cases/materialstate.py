@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from ..errors import MaterialError, TransitionError
+from ..errors import MaterialError, TransitionError, UnknownMaterialError
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, Material
 from .lifecycle import check_date
 from .sqlparts import SqlPart, parse_case_id
@@ -164,12 +164,12 @@ class MaterialState(SqlPart):
         kind, version = parse_name(name)
         versions = self.material(case_id, kind)
         if not versions:
-            raise MaterialError(f"case {case_id} has no {kind} on file")
+            raise UnknownMaterialError(f"case {case_id} has no {kind} on file")
         if version is None:
             return versions[-1]
         for material, content in versions:
             if material.version == version:
                 return material, content
-        raise MaterialError(
+        raise UnknownMaterialError(
             f"case {case_id} has {kind} versions 1 to {len(versions)}, not {version}"
         )
