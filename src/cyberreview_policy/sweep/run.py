@@ -209,7 +209,11 @@ class SweepRun:
             log.event("info", "source.started", None, source=source.name)
             return runner(source)
 
-        for event in sweep(sources, run_source, summary):
+        def changed(changes: Any) -> None:
+            for output in outputs:
+                output.changed(changes)
+
+        for event in sweep(sources, run_source, summary, changed):
             if isinstance(event, Decided):
                 for output in outputs:
                     output.decided(event)
@@ -276,7 +280,6 @@ class SweepRun:
         if context.run_id is not None:
             context.scope = self.scope
             context.previous = self.store.previous_run(self.scope, self.id, self.baseline)
-            context.overdue = overdue_cases(self.store, self.rt, self.as_of)
             context.store = redact_url(self.store.url)
         return context
 
@@ -301,25 +304,3 @@ class SweepRun:
             skipped=summary.skipped,
         )
         log.close()
-
-
-def overdue_cases(store: Any, rt: Runtime, as_of: dt.date) -> list[dict[str, Any]]:
-    """Open cases whose statutory period has run out, for the report."""
-    from ..cases.clocks import case_clocks, current_clock
-
-    out = []
-    for case in store.list_cases():
-        if not case.is_open:
-            continue
-        clock = current_clock(case_clocks(case.events, as_of, rt.calendar))
-        if clock is not None and clock.elapsed:
-            out.append(
-                {
-                    "id": case.id,
-                    "record_id": case.record_id,
-                    "state": case.state,
-                    "period": clock.period,
-                    "deadline": clock.deadline.isoformat(),
-                }
-            )
-    return out

@@ -148,9 +148,11 @@ def sweep(
     sources: Iterable[Source],
     run: Any,
     summary: Summary,
+    changed: Any = None,
 ) -> Iterator[Decided | Skip]:
     """Every source through ``run(source)`` (:func:`serial` with a decider, or a
-    pool's); yield each decision or skip as it happens, filling in ``summary``.
+    pool's); yield each decision or skip as it happens, filling in ``summary`` (and
+    telling ``changed`` each batch of finding changes since the previous sweep).
 
     A source that fails is reported and the next one read; a case store error
     stops the run (it raises): cases must not silently go unopened.
@@ -162,6 +164,8 @@ def sweep(
             for event in run(source):
                 if isinstance(event, list):
                     summary.changed(event)
+                    if changed is not None and event:
+                        changed(event)
                 elif event is None:
                     report.elsewhere += 1
                 elif isinstance(event, Skip):

@@ -55,6 +55,7 @@ class Subject:
     system: str | None
     product: str | None
     kind: str
+    planned: str | None = None  # the planned go-live (deployment.planned_date)
 
 
 @dataclass
@@ -234,11 +235,13 @@ class Summary:
 
 def subject_of(record: RecordData) -> Subject:
     product = record.product
+    planned = record.deployment.planned_date
     return Subject(
         record.operator.name,
         record.deployment.system,
         product.name if product is not None else None,
         record.kind,
+        planned.isoformat() if planned is not None else None,
     )
 
 
