@@ -18,7 +18,7 @@ DESCRIPTION = """\
 Bearer tokens for "cyberreview serve", each with one role:
 
   gate      ask for decisions (POST /v1/decisions); never sees case material
-  reviewer  read cases and move them through the procedure
+  reviewer  read, open and move cases, attach and download material
   auditor   read cases and the audit trail
 
 "tokens create" prints the token once: only its SHA-256 is kept, in the case
