@@ -171,22 +171,31 @@ def check_date(case_id: str, on: dt.date, events: Sequence[Event], today: dt.dat
         raise TransitionError(f"case {case_id}: {on} is before its last step, on {last}")
 
 
+#: what a closing state needs: (field, its values, what it says)
+_NEEDS = {
+    "assessed": (
+        "conclusion",
+        CONCLUSIONS,
+        "whether putting the product into use affects or may affect national security",
+    ),
+    "withdrawn": (
+        "reason",
+        WITHDRAW_REASONS,
+        "the purchase was cancelled, or the case is superseded by another",
+    ),
+}
+
+
 def _check_closing(case_id: str, kind: str, step: Step) -> None:
     to_state = step.to_state
-    if to_state == "assessed" and step.conclusion not in CONCLUSIONS:
-        raise TransitionError(
-            f"case {case_id}: assessed needs a conclusion, {' or '.join(CONCLUSIONS)} "
-            "(whether putting the product into use affects or may affect national security)"
-        )
-    if step.conclusion is not None and to_state != "assessed":
-        raise TransitionError("a conclusion goes with assessed, the end of an assessment")
-    if to_state == "withdrawn" and step.reason not in WITHDRAW_REASONS:
-        raise TransitionError(
-            f"case {case_id}: withdrawn needs a reason, {' or '.join(WITHDRAW_REASONS)} "
-            "(the purchase was cancelled, or the case is superseded by another)"
-        )
-    if step.reason is not None and to_state != "withdrawn":
-        raise TransitionError("a reason goes with withdrawn")
+    for state, (name, values, meaning) in _NEEDS.items():
+        given = getattr(step, name)
+        if to_state == state and given not in values:
+            raise TransitionError(
+                f"case {case_id}: {state} needs a {name}, {' or '.join(values)} ({meaning})"
+            )
+        if given is not None and to_state != state:
+            raise TransitionError(f"a {name} goes with {state}")
     if to_state == "remediated" and not (step.note or "").strip():
         raise TransitionError(
             f"case {case_id}: remediated needs a note saying how (use stopped, or reviewed)"

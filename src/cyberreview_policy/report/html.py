@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from .html_records import case_counts, overdue, record_sections, warned
+from .html_records import case_counts, listed_table, overdue, record_sections, warned
 from .parts import COLORS, e, money, n, pill, text_table
 from .svg import bar_chart, stacked_bar
 
@@ -212,27 +212,7 @@ def _changes(report: Report, summary: Summary, context: RunContext) -> str:
 
 
 def _blocks(report: Report) -> str:
-    head = f"<h2>Blocked ({_n(report.blocked)})</h2>"
-    if not report.blocks:
-        return head + "<p class='muted'>Nothing is blocked.</p>"
-    rows = "".join(
-        f"<tr><td><a href='#{b.anchor}'>{_e(b.record_id)}</a></td><td>{_e(b.operator)}<br>"
-        f"<span class='cite'>"
-        f"{_e(b.system)}</span></td><td>{_e(b.product)}</td><td class='reason' "
-        f"title='{_e(b.message)}'><b>{_e(b.rule)}</b>: {_e(b.message)}</td>"
-        f"<td class='cite'>{_e('; '.join(b.citations))}</td></tr>"
-        for b in report.blocks
-    )
-    more = report.blocked - len(report.blocks)
-    tail = (
-        f"<p class='muted'>… and {_n(more)} more: every finding is in the CSV or JSON report.</p>"
-        if more
-        else ""
-    )
-    return (
-        f"{head}<table><tr><th>record</th><th>operator · system</th><th>product</th>"
-        f"<th>reason</th><th>citations</th></tr>{rows}</table>{tail}"
-    )
+    return listed_table("Blocked", report.blocked, report.blocks, "Nothing is blocked.")
 
 
 def _rules(report: Report, summary: Summary) -> str:

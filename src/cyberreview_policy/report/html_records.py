@@ -17,22 +17,32 @@ def _link(record_id: str, anchor: str | None) -> str:
     return f"<a href='#{anchor}'>{e(record_id)}</a>" if anchor else e(record_id)
 
 
-def warned(report: Report) -> str:
-    head = f"<h2>Warned ({n(report.warned)})</h2>"
-    if not report.warns:
-        return head + "<p class='muted'>No record is warned.</p>"
+def listed_table(title: str, count: int, listed: list[Any], none: str) -> str:
+    """Blocked or warned records, one line each, linked to their sections."""
+    head = f"<h2>{title} ({n(count)})</h2>"
+    if not listed:
+        return head + f"<p class='muted'>{none}</p>"
     rows = "".join(
-        f"<tr><td>{_link(w.record_id, w.anchor)}</td><td>{e(w.operator)}<br>"
-        f"<span class='cite'>{e(w.system)}</span></td><td>{e(w.product)}</td>"
-        f"<td class='reason' title='{e(w.message)}'><b>{e(w.rule)}</b>: {e(w.message)}</td></tr>"
-        for w in report.warns
+        f"<tr><td>{_link(item.record_id, item.anchor)}</td><td>{e(item.operator)}<br>"
+        f"<span class='cite'>{e(item.system)}</span></td><td>{e(item.product)}</td>"
+        f"<td class='reason' title='{e(item.message)}'><b>{e(item.rule)}</b>: "
+        f"{e(item.message)}</td><td class='cite'>{e('; '.join(item.citations))}</td></tr>"
+        for item in listed
     )
-    more = report.warned - len(report.warns)
-    tail = f"<p class='muted'>… and {n(more)} more (CSV or JSON report).</p>" if more else ""
+    more = count - len(listed)
+    tail = (
+        f"<p class='muted'>… and {n(more)} more: every finding is in the CSV or JSON report.</p>"
+        if more
+        else ""
+    )
     return (
         f"{head}<table><tr><th>record</th><th>operator · system</th><th>product</th>"
-        f"<th>reason</th></tr>{rows}</table>{tail}"
+        f"<th>reason</th><th>citations</th></tr>{rows}</table>{tail}"
     )
+
+
+def warned(report: Report) -> str:
+    return listed_table("Warned", report.warned, report.warns, "No record is warned.")
 
 
 def overdue(report: Report) -> str:

@@ -271,49 +271,20 @@ def _step_routes(app: FastAPI, service: Any, in_store: InStore, refused: Any) ->
         )
         return _json(_detail(service, case, step.on))
 
-    @app.post(
-        "/v1/cases/{case_id}/complex",
-        tags=["cases"],
-        responses=refused,
-        openapi_extra=json_body("ComplexRequest"),
-    )
-    async def mark_complex(
-        case_id: str,
-        request: Request,
-        who: Annotated[Principal, Depends(service.permit("transition"))],
-    ) -> Response:
+    from .case_schemas import ComplexRequest, ExtendRequest
+
+    def mark(store: Any, case_id: str, ask: Any, actor: str) -> Any:
         """Mark a review complex before its preliminary review ends."""
-        from .case_schemas import ComplexRequest
-
-        ask = _parsed(ComplexRequest, await request.body())
-        case = await in_store(
-            lambda store: store.mark_complex(
-                case_id, on=ask.on, actor=who.actor, note=ask.note, calendar=rt.calendar
-            )
+        return store.mark_complex(
+            case_id, on=ask.on, actor=actor, note=ask.note, calendar=rt.calendar
         )
-        return _json(_detail(service, case, ask.on))
 
-    @app.post(
-        "/v1/cases/{case_id}/extensions",
-        tags=["cases"],
-        responses=refused,
-        openapi_extra=json_body("ExtendRequest"),
-    )
-    async def extend(
-        case_id: str,
-        request: Request,
-        who: Annotated[Principal, Depends(service.permit("transition"))],
-    ) -> Response:
+    def extend(store: Any, case_id: str, ask: Any, actor: str) -> Any:
         """Extend a running special review (refused once it has run out)."""
-        from .case_schemas import ExtendRequest
+        return store.extend(case_id, ask.days, ask.on, actor, ask.note, calendar=rt.calendar)
 
-        ask = _parsed(ExtendRequest, await request.body())
-        case = await in_store(
-            lambda store: store.extend(
-                case_id, ask.days, ask.on, who.actor, ask.note, calendar=rt.calendar
-            )
-        )
-        return _json(_detail(service, case, ask.on))
+    for route_of in (("complex", ComplexRequest, mark), ("extensions", ExtendRequest, extend)):
+        _json_step(app, service, in_store, refused, route_of)
 
     @app.post(
         "/v1/cases/{case_id}/notices",
@@ -351,6 +322,36 @@ def _step_routes(app: FastAPI, service: Any, in_store: InStore, refused: Any) ->
         letter = Notice(ask.kind, ask.ref, ask.on, ask.note, name, upload[1] if upload else None)
         case = await in_store(lambda store: store.notice(case_id, letter, actor=who.actor))
         return _json(_detail(service, case, ask.on), 201)
+
+
+def _json_step(
+    app: FastAPI,
+    service: Any,
+    in_store: InStore,
+    refused: Any,
+    route_of: tuple[str, Any, Callable[[Any, str, Any, str], Any]],
+) -> None:
+    """``POST /v1/cases/{case_id}/<path>`` with a ``model`` body: ``call(store, case_id,
+    body, actor)`` as a reviewer; the case after it (``route_of``: path, model, call)."""
+    path, model, call = route_of
+
+    async def route(
+        case_id: str,
+        request: Request,
+        who: Annotated[Principal, Depends(service.permit("transition"))],
+    ) -> Response:
+        ask = _parsed(model, await request.body())
+        case = await in_store(lambda store: call(store, case_id, ask, who.actor))
+        return _json(_detail(service, case, ask.on))
+
+    app.post(
+        f"/v1/cases/{{case_id}}/{path}",
+        tags=["cases"],
+        responses=refused,
+        openapi_extra=json_body(model.__name__),
+        summary=(call.__doc__ or "").strip(),
+        name=path,
+    )(route)
 
 
 def _material_routes(app: FastAPI, service: Any, in_store: InStore, refused: Any) -> None:
