@@ -160,3 +160,18 @@ def test_an_undated_review_is_adopted_from_the_as_of_date_as_projected(
     case = cases.store.get(decision["cases"][0]["id"])
     assert case.events[1].on == AS_OF and case.events[1].details["recorded"] is False
     assert case.events[1].note == "not recorded"
+
+
+def test_a_planned_declaration_does_not_declare_the_record(engine: Engine, tmp_path: Path) -> None:
+    cases = service(tmp_path)
+    today = dt.date.today()
+    case_id = decide(engine, cases, COVERED, today)["actions"][0]["case_id"]
+    soon = today + dt.timedelta(days=10)
+    cases.store.transition(case_id, "declared", on=soon, actor="ana", planned=True)
+    before = decide(engine, cases, COVERED, today)
+    assert before["cases"][0]["state"] == "declared"  # the case says what is planned ...
+    finding = next(f for f in before["findings"] if f["rule"] == "review-required")
+    assert finding["facts"]["review.status"] == "none"  # ... the record is not declared yet
+    after = decide(engine, cases, COVERED, soon)
+    finding = next(f for f in after["findings"] if f["rule"] == "review-required")
+    assert finding["facts"]["review.status"] == "declared"

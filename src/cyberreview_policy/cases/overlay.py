@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .base import Case
 from .calendar import WorkCalendar
 from .clocks import case_clocks, current_clock, earliest_clearance
-from .lifecycle import paused_state
+from .lifecycle import paused_state, pending_plan
 
 if TYPE_CHECKING:
     from ..models.validate import RecordData
@@ -85,6 +85,9 @@ def review_facts(
     if case is None:
         return None
     state = paused_state(case.events) if case.state == "supplementing" else case.state
+    plan = pending_plan(case.events)
+    if plan is not None and plan.on > as_of:  # planned, not yet taken: the record is as before
+        state = plan.from_state
     clock = current_clock(case_clocks(case.events, as_of, calendar)) if case.is_open else None
     return ReviewFacts(
         case=case,
