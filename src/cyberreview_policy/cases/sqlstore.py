@@ -21,7 +21,7 @@ from ..errors import CaseStoreError, UnknownCaseError
 from .audit import GENESIS, AuditEntry, sealed
 from .base import Case, Material
 from .lifecycle import ENDED_STATES, ENDED_STATES_V1, Event
-from .materialstate import MATERIAL_MIGRATION, MaterialState
+from .materialstate import MATERIAL_MIGRATION
 from .openstate import CLOSING_MIGRATION, OpenState
 from .servestate import MIGRATION as SERVE_MIGRATION
 from .servestate import ServeState
@@ -126,7 +126,7 @@ _dumps = dumps
 __all__ = ["MIGRATIONS", "SqlStore", "case_id", "parse_case_id"]
 
 
-class SqlStore(MaterialState, OpenState, StepState, SweepState, ServeState, TrackerState):
+class SqlStore(OpenState, StepState, SweepState, ServeState, TrackerState):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str

@@ -12,28 +12,15 @@ from ..errors import TransitionError
 from .base import NOTICE_KINDS, Case, Notice
 from .clocks import case_clocks
 from .lifecycle import Step, check_date, check_transition, paused_state, pending_plan
-from .sqlparts import SqlPart, now, parse_case_id
+from .materialstate import MaterialState
+from .sqlparts import now, parse_case_id
 
 if TYPE_CHECKING:
-    from .base import Material
     from .calendar import WorkCalendar
 
 
-class StepState(SqlPart):
-    """Mixed into :class:`~.sqlstore.SqlStore`."""
-
-    def _insert_material(
-        self,
-        case: Case,
-        kind: str,
-        filename: str,
-        content: bytes,
-        *,
-        on: dt.date,
-        actor: str,
-        answers: str | None = None,
-    ) -> Material:
-        raise NotImplementedError
+class StepState(MaterialState):
+    """Mixed into :class:`~.sqlstore.SqlStore` (a notice's letter is material)."""
 
     def _step(self, case: Case, kind: str, on: dt.date, actor: str, **event: Any) -> None:
         """One event on the case and its audit entry (``case.<kind>``), whose details
