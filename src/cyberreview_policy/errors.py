@@ -183,6 +183,15 @@ class TransitionError(CaseStoreError):
     """A transition the procedure does not allow, or a date out of order."""
 
 
+class MaterialError(CaseStoreError):
+    """Material that cannot be attached or returned as asked (empty, too large, an
+    unknown kind, the same file again, a version that does not exist)."""
+
+
+class UnknownMaterialError(MaterialError):
+    """No material of that kind, or no such version, on the case."""
+
+
 class SweepBusyError(CaseStoreError):
     """Another sweep of the same source (and shard) is running."""
 

@@ -57,6 +57,8 @@ def test_a_passed_case_clears_the_record_although_the_erp_says_none(
             "period": None,
             "deadline": None,
             "overdue": None,
+            "provisional": None,
+            "adopted": False,
         }
     ]
     assert after["actions"] == []
@@ -91,13 +93,23 @@ def test_a_running_review_sets_status_period_and_overdue(engine: Engine, tmp_pat
     assert overdue["outcome"] == "warn"
 
 
-def test_withdrawn_cases_are_ignored(engine: Engine, tmp_path: Path) -> None:
+def test_withdrawn_cases_are_ignored_and_not_reopened_for_the_same_facts(
+    engine: Engine, tmp_path: Path
+) -> None:
     cases = service(tmp_path)
     case_id = decide(engine, cases)["actions"][0]["case_id"]
-    cases.store.transition(case_id, "withdrawn", on=D(2021, 6, 2), actor="ana")
+    cases.store.transition(case_id, "withdrawn", on=D(2021, 6, 2), actor="ana", reason="cancelled")
     again = decide(engine, cases, on=D(2021, 6, 3))
-    assert again["cases"] == []
-    assert again["actions"][0]["created"] is True  # a new review case
+    assert again["cases"] == []  # a withdrawn review says nothing of the record's review
+    assert again["decision"] == "block"
+    assert again["actions"][0] | {} == {
+        "type": "open_case",
+        "kind": "review",
+        "rule": "review-required",
+        "case_id": case_id,
+        "created": False,
+        "state": "withdrawn",
+    }
 
 
 def test_attached_material_counts_as_on_file(engine: Engine, tmp_path: Path) -> None:
@@ -122,3 +134,32 @@ def test_the_overlay_leaves_the_record_read_unchanged(engine: Engine, tmp_path: 
     assert evaluated.review.status == "passed"
     assert read.review.status == "none"  # the record read is not changed
     assert engine.decide(evaluated, D(2021, 6, 21))["decision"] == "allow"
+
+
+def test_a_deadline_past_the_known_calendar_is_provisional_in_the_finding(
+    engine: Engine, tmp_path: Path
+) -> None:
+    cases = service(tmp_path)
+    case_id = decide(engine, cases, on=D(2026, 11, 2))["actions"][0]["case_id"]
+    cases.store.transition(case_id, "declared", on=D(2026, 11, 2), actor="ana")
+    cases.store.transition(case_id, "under_review", on=D(2026, 11, 16), actor="ana")
+    late = decide(engine, cases, on=D(2027, 1, 19))
+    assert late["cases"][0]["provisional"] is True
+    overdue = next(f for f in late["findings"] if f["rule"] == "review-overdue")
+    assert overdue["message"].endswith(
+        "ended on 2027-01-18 (working days; provisional: past the known official calendar) "
+        "without a decision on record"
+    )
+
+
+def test_the_earliest_clearance_is_given_for_a_planned_go_live(
+    engine: Engine, tmp_path: Path
+) -> None:
+    cases = service(tmp_path)
+    first = decide(engine, cases, on=D(2021, 7, 1))  # planned 2021-09-01, not declared
+    risk = next(f for f in first["findings"] if f["rule"] == "go-live-at-risk")
+    assert risk["facts"]["deployment.planned_date"] == D(2021, 9, 1)
+    assert risk["facts"]["review.earliest_clearance"] == D(2021, 9, 16)  # 55 working days
+    assert risk["outcome"] == "warn" and risk["overridable"] is True
+    in_time = decide(engine, cases, on=D(2021, 6, 1))
+    assert "go-live-at-risk" not in rules(in_time)

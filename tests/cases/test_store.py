@@ -4,6 +4,7 @@ kind, the procedure, material, the audit chain, and nothing half written."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -17,10 +18,17 @@ from typing import Any
 import pytest
 
 from cyberreview_policy.cases.audit import verify
-from cyberreview_policy.cases.base import CaseRequest
+from cyberreview_policy.cases.base import CaseRequest, Notice
+from cyberreview_policy.cases.calendar import WorkCalendar
+from cyberreview_policy.cases.clocks import case_clocks
 from cyberreview_policy.cases.sqlite import SqliteStore, path_from_url
 from cyberreview_policy.cases.sqlstore import SqlStore
-from cyberreview_policy.errors import CaseStoreError, TransitionError, UnknownCaseError
+from cyberreview_policy.errors import (
+    CaseStoreError,
+    MaterialError,
+    TransitionError,
+    UnknownCaseError,
+)
 from tests.cases.conftest import open_store, raw_sql
 
 D = dt.date
@@ -99,9 +107,7 @@ def test_refused_transitions_change_nothing(store: SqlStore) -> None:
     ):
         store.transition("CR-000001", "passed", on=D(2026, 1, 6), actor="ana")
     store.transition("CR-000001", "declared", on=D(2026, 1, 20), actor="ana")
-    with pytest.raises(
-        TransitionError, match="--on 2026-01-10 is before its last step, on 2026-01-20"
-    ):
+    with pytest.raises(TransitionError, match="2026-01-10 is before its last step, on 2026-01-20"):
         store.transition("CR-000001", "under_review", on=D(2026, 1, 10), actor="ana")
     case = store.get("CR-000001")
     assert case.state == "declared"
@@ -118,7 +124,7 @@ def test_extend_only_a_special_review(store: SqlStore) -> None:
     assert case.events[-1].details == {"days": 20}
 
 
-def test_material_is_kept_and_listed_apart(store: SqlStore) -> None:
+def test_material_is_kept_in_versions_and_listed_apart(store: SqlStore) -> None:
     store.open_case(request(), "ana")
     material = store.attach(
         "CR-000001",
@@ -128,24 +134,138 @@ def test_material_is_kept_and_listed_apart(store: SqlStore) -> None:
         on=D(2026, 1, 9),
         actor="ana",
     )
-    assert material.size == 15
-    again = store.attach(
-        "CR-000001",
-        "impact_analysis",
-        "copy.pdf",
-        b"%PDF-1.7 secret",
-        on=D(2026, 1, 9),
-        actor="ana",
+    assert (material.size, material.name) == (15, "impact_analysis@1")
+    with pytest.raises(MaterialError, match="on file already as impact_analysis@1"):
+        store.attach(
+            "CR-000001",
+            "impact_analysis",
+            "copy.pdf",
+            b"%PDF-1.7 secret",
+            on=D(2026, 1, 9),
+            actor="ana",
+        )
+    second = store.attach(
+        "CR-000001", "impact_analysis", "v2.pdf", b"%PDF-1.7 revised", on=D(2026, 1, 12), actor="bo"
     )
-    assert again.sha256 == material.sha256
+    assert second.name == "impact_analysis@2"
     case = store.get("CR-000001")
     assert case.material_kinds() == {"impact_analysis"}
-    assert len(case.materials) == 1  # the same content is kept once
-    [(info, content)] = store.material("CR-000001", "impact_analysis")
-    assert (info.filename, content) == ("analysis.pdf", b"%PDF-1.7 secret")
+    assert [m.name for m in case.materials] == ["impact_analysis@1", "impact_analysis@2"]
+    versions = store.material("CR-000001", "impact_analysis")
+    assert [(m.filename, c) for m, c in versions] == [
+        ("analysis.pdf", b"%PDF-1.7 secret"),
+        ("v2.pdf", b"%PDF-1.7 revised"),
+    ]
+    assert store.material_named("CR-000001", "impact_analysis")[1] == b"%PDF-1.7 revised"
+    assert store.material_named("CR-000001", "impact_analysis@1")[1] == b"%PDF-1.7 secret"
+    with pytest.raises(MaterialError, match="versions 1 to 2, not 3"):
+        store.material_named("CR-000001", "impact_analysis@3")
+    with pytest.raises(MaterialError, match="has no declaration on file"):
+        store.material_named("CR-000001", "declaration")
     assert b"secret" not in repr(store.list_cases()).encode()
     with pytest.raises(CaseStoreError, match="unknown material kind 'contract'"):
         store.attach("CR-000001", "contract", "c.pdf", b"x", on=D(2026, 1, 9), actor="ana")
+    with pytest.raises(MaterialError, match=r"empty\.pdf is empty"):
+        store.attach("CR-000001", "declaration", "empty.pdf", b"", on=D(2026, 1, 9), actor="ana")
+    store.transition("CR-000001", "withdrawn", on=D(2026, 1, 13), actor="ana", reason="cancelled")
+    with pytest.raises(
+        TransitionError, match="CR-000001 is withdrawn: material is attached to open"
+    ):
+        store.attach("CR-000001", "declaration", "f.pdf", b"form", on=D(2026, 1, 13), actor="ana")
+
+
+def test_notices_and_the_material_that_answers_them(store: SqlStore) -> None:
+    store.open_case(request(), "ana")
+    store.transition("CR-000001", "declared", on=D(2026, 1, 20), actor="ana")
+    asked = Notice(
+        "supplement_request", "网审补〔2026〕12号", D(2026, 2, 2), "escrow", "req.pdf", b"letter"
+    )
+    case = store.notice("CR-000001", asked, actor="ana")
+    (notice,) = case.notices()
+    assert notice.details == {
+        "notice": "supplement_request",
+        "ref": "网审补〔2026〕12号",
+        "material": "office_notice@1",
+        "sha256": hashlib.sha256(b"letter").hexdigest(),
+    }
+    with pytest.raises(TransitionError, match="is on file already"):
+        store.notice("CR-000001", asked, actor="ana")
+    with pytest.raises(MaterialError, match="no supplement request 'X-1'"):
+        store.attach(
+            "CR-000001", "other", "e.pdf", b"escrow", on=D(2026, 2, 9), actor="ana", answers="X-1"
+        )
+    answer = store.attach(
+        "CR-000001",
+        "other",
+        "e.pdf",
+        b"escrow",
+        on=D(2026, 2, 9),
+        actor="ana",
+        answers="网审补〔2026〕12号",
+    )
+    assert answer.answers == "网审补〔2026〕12号"
+    with pytest.raises(TransitionError, match="unknown notice kind 'memo'"):
+        store.notice("CR-000001", Notice("memo", "1", D(2026, 2, 2)), actor="ana")
+    with pytest.raises(TransitionError, match="needs the Office's reference number"):
+        store.notice("CR-000001", Notice("accepted", " ", D(2026, 2, 2)), actor="ana")
+    later = dt.date.today() + dt.timedelta(days=3)
+    with pytest.raises(TransitionError, match="is after today"):
+        store.notice("CR-000001", Notice("accepted", "A-1", later), actor="ana")
+    trail = [e for e in store.audit_entries() if e.action == "case.notice"]
+    assert trail[0].details["ref"] == "网审补〔2026〕12号"
+    assert trail[0].details["sha256"] == hashlib.sha256(b"letter").hexdigest()
+
+
+def test_mark_complex_before_the_preliminary_review_ends(store: SqlStore) -> None:
+    calendar = WorkCalendar()
+    store.open_case(request(), "ana")
+    with pytest.raises(TransitionError, match="only a review under preliminary review"):
+        store.mark_complex("CR-000001", on=D(2026, 1, 6), actor="ana", note=None, calendar=calendar)
+    store.transition("CR-000001", "declared", on=D(2026, 1, 20), actor="ana")
+    store.transition("CR-000001", "under_review", on=D(2026, 2, 2), actor="ana")
+    with pytest.raises(TransitionError, match="its preliminary review ran out on 2026-03-20"):
+        store.mark_complex(
+            "CR-000001", on=D(2026, 3, 23), actor="ana", note=None, calendar=calendar
+        )
+    case = store.mark_complex(
+        "CR-000001", on=D(2026, 3, 20), actor="ana", note="notice 9", calendar=calendar
+    )
+    clocks = case_clocks(case.events, D(2026, 3, 23), calendar)
+    assert (clocks[1].days, clocks[1].deadline, clocks[1].running) == (
+        45,
+        D(2026, 4, 13),
+        True,
+    )  # Apr 6: Qingming
+    with pytest.raises(TransitionError, match="marked complex already"):
+        store.mark_complex(
+            "CR-000001", on=D(2026, 3, 23), actor="ana", note=None, calendar=calendar
+        )
+
+
+def test_an_extension_after_the_special_review_ran_out_is_refused(store: SqlStore) -> None:
+    store.open_case(request(), "ana")
+    for state, on in (("declared", 7), ("under_review", 8), ("special_review", 9)):
+        store.transition("CR-000001", state, on=D(2026, 1, on), actor="ana")
+    with pytest.raises(TransitionError, match=r"its special review ran out on 2026-05-\d\d; a"):
+        store.extend("CR-000001", 10, D(2026, 6, 30), "ana", "late", calendar=WorkCalendar())
+    extended = store.extend(
+        "CR-000001", 10, D(2026, 3, 2), "ana", "notice", calendar=WorkCalendar()
+    )
+    assert extended.events[-1].details == {"days": 10}
+
+
+def test_future_dates_are_refused_unless_planned(store: SqlStore) -> None:
+    store.open_case(request(), "ana")
+    soon = dt.date.today() + dt.timedelta(days=20)
+    with pytest.raises(TransitionError, match=f"{soon} is after today"):
+        store.transition("CR-000001", "declared", on=soon, actor="ana")
+    with pytest.raises(TransitionError, match="is after today"):
+        store.attach("CR-000001", "declaration", "f.pdf", b"form", on=soon, actor="ana")
+    case = store.transition("CR-000001", "declared", on=soon, actor="ana", planned=True)
+    assert case.events[-1].details == {"planned": True}
+    confirmed = store.transition("CR-000001", "declared", on=dt.date.today(), actor="ana")
+    assert confirmed.events[-1].details == {"confirms": 2}
+    assert case_clocks(confirmed.events, dt.date.today(), WorkCalendar())[0].projected is False
 
 
 def test_every_change_is_in_the_audit_chain(store: SqlStore) -> None:
@@ -164,6 +284,13 @@ def test_every_change_is_in_the_audit_chain(store: SqlStore) -> None:
     ]
     assert [e.seq for e in entries] == [1, 2, 3, 4]
     assert entries[1].details == {"from": "open", "to": "declared", "on": "2026-01-20"}
+    assert entries[2].details == {
+        "material": "declaration",
+        "version": 1,
+        "sha256": hashlib.sha256(b"secret bytes").hexdigest(),
+        "size": 12,
+        "on": "2026-01-20",
+    }
     assert "secret" not in repr(entries)
     assert verify(entries, store.audit_head()).ok
     assert [e.seq for e in store.audit_entries(since=D(2999, 1, 1))] == []

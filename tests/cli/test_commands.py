@@ -27,7 +27,7 @@ def test_policy_list(cli: Cli) -> None:
 def test_policy_validate_good_and_bad(cli: Cli, pack_dir: Path, tmp_path: Path) -> None:
     result = cli("policy", "validate", pack_dir, "cn-csr-2020")
     assert result.code == 0
-    assert result.out.count("valid    cn-csr-2020 2.0.0 (12 rules)") == 2
+    assert result.out.count("valid    cn-csr-2020 2.0.0 (13 rules)") == 2
     bad = make_pack(tmp_path, rule_with(when="{field: operator.ciio, equal: true}"))
     result = cli("policy", "validate", bad)
     assert result.code == 1
@@ -58,8 +58,8 @@ def test_policy_test_runs_shipped_packs(cli: Cli) -> None:
     for line in (
         "cn-cne-2017 1.0.0: 39/39 cases pass",
         "cn-cne-2023 2.0.0: 39/39 cases pass",
-        "cn-csr-2020 2.0.0: 54/54 cases pass",
-        "cn-csr-2022 2.0.0: 86/86 cases pass",
+        "cn-csr-2020 2.0.0: 61/61 cases pass",
+        "cn-csr-2022 2.0.0: 93/93 cases pass",
     ):
         assert line in result.out
     assert "not covered" not in result.out
@@ -92,7 +92,10 @@ def test_cases_list_and_show(cli: Cli, tmp_path: Path) -> None:
     record.write_text(json.dumps(COVERED), "utf-8")
     cli("gate", "--record", record, "--as-of", "2021-06-01")
     listed = cli("cases", "list")
-    assert listed.out == "CR-000001  review      open           PO-2021-0117/1  review-required\n"
+    assert listed.out == (
+        "CR-000001  review  open  PO-2021-0117/1  review-required  East Grid Power  "
+        "Backbone router  opened 2021-06-01    go-live 2021-09-01 AT RISK\n"
+    )
     shown = cli("cases", "show", "CR-000001")
     assert "opened by      rule review-required of cn-csr-2020@2.0.0" in shown.out
     data = cli("cases", "show", "CR-000001", "--format", "json").json()
@@ -102,6 +105,7 @@ def test_cases_list_and_show(cli: Cli, tmp_path: Path) -> None:
         "product": "Backbone router",
         "system": "Dispatch WAN",
         "materials": ["declaration", "impact_analysis", "procurement_documents"],
+        "planned_date": "2021-09-01",
     }
     assert "amount" not in json.dumps(data)  # no contract figures in a case summary
     assert cli("cases", "list", "--kind", "remediation", "--format", "json").json() == []

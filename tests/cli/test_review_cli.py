@@ -91,7 +91,10 @@ def test_clocks_into_2027_are_provisional(cli: Cli, po: Path) -> None:
     cli("cases", "transition", case, "under_review", "--on", "2026-11-16")
     assert [c[4] for c in clocks(cli, case, "2026-11-20")] == [False, False, True]
     text = cli("cases", "show", case, "--as-of", "2026-11-20").out
-    assert "2027-01-18  to come provisional: runs into a year without an official schedule" in text
+    assert (
+        "member opinions      15 days  projected  from 2026-12-28  until 2027-01-18 (provisional)"
+        "  to come\n" in text
+    )
 
 
 def test_an_operator_calendar_makes_2027_definite(cli: Cli, po: Path, tmp_path: Path) -> None:
@@ -128,11 +131,11 @@ def test_a_malformed_calendar_file_is_named(cli: Cli, po: Path, tmp_path: Path) 
         ),
         (
             ("declared", "--on", "2026-01-01"),
-            "case {case}: --on 2026-01-01 is before its last step, on 2026-01-05",
+            "case {case}: 2026-01-01 is before its last step, on 2026-01-05",
         ),
         (
             ("declared", "--on", "2026-01-06", "--complex"),
-            "--complex marks a review as complex: only with under_review",
+            "complex marks a review as complex: only with under_review",
         ),
     ],
 )
@@ -157,7 +160,7 @@ def test_material_is_shown_only_when_asked(cli: Cli, po: Path, tmp_path: Path, h
     secret = tmp_path / "impact-analysis-ZHONGXIN.pdf"
     secret.write_bytes(b"%PDF confidential analysis")
     attached = cli("cases", "attach", case, "impact_analysis", secret, "--on", "2026-01-10")
-    assert attached.out == f"{case}: impact_analysis on file (26 bytes)\n"
+    assert attached.out == f"{case}: impact_analysis on file as impact_analysis@1 (26 bytes)\n"
     assert "ZHONGXIN" not in attached.out
     for listing in (
         cli("cases", "list"),
@@ -180,7 +183,7 @@ def test_list_overdue(cli: Cli, po: Path) -> None:
     cli("cases", "transition", case, "declared", "--on", "2026-01-20")
     assert cli("cases", "list", "--overdue", "--as-of", "2026-02-03").out.startswith("no cases")
     late = cli("cases", "list", "--overdue", "--as-of", "2026-02-04")
-    assert late.out.startswith(f"{case}  review      declared")
+    assert late.out.startswith(f"{case}  review  declared  PO-2021-0117/1  review-required")
     assert "determination until 2026-02-03 OVERDUE" in late.out
 
 

@@ -52,14 +52,26 @@ def test_jsonl_decisions_then_summary(cli: Cli, tmp_path: Path) -> None:
     assert summary["complete"] is True
     assert summary["decisions"] == {"block": 1, "warn": 1, "allow": 1}
     assert {"rule": "review-required", "outcome": "block", "count": 1} in summary["rules"]
-    assert summary["cases"] == {"created": 1, "already_open": 0}
+    assert summary["cases"] | {"by_kind": {}} == {
+        "created": 1,
+        "already_open": 0,
+        "closed": 0,
+        "adopted": 0,
+        "by_kind": {},
+    }
 
 
 def test_rerun_opens_nothing_new(cli: Cli, tmp_path: Path) -> None:
     path = three(tmp_path)
     cli("sweep", path, *PINNED, "--format", "jsonl")
     again = summary_of(cli("sweep", path, *PINNED, "--format", "jsonl"))
-    assert again["cases"] == {"created": 0, "already_open": 1}
+    assert again["cases"] | {"by_kind": {}} == {
+        "created": 0,
+        "already_open": 1,
+        "closed": 0,
+        "adopted": 0,
+        "by_kind": {},
+    }
     assert len(cli("cases", "list", "--format", "json").json()) == 1
 
 

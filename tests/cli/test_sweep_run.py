@@ -45,12 +45,24 @@ def test_workers_decide_the_same_in_the_same_order(cli: Cli) -> None:
 @pytest.mark.slow
 def test_workers_open_cases_once(cli: Cli) -> None:
     first = cli("sweep", EXAMPLES, *DEMO, "--format", "jsonl", "--workers", "2")
-    assert summary(first)["cases"] == {"created": 65, "already_open": 0}
+    assert summary(first)["cases"] | {"by_kind": {}} == {
+        "created": 65,
+        "already_open": 0,
+        "closed": 0,
+        "adopted": 30,
+        "by_kind": {},
+    }
     again = cli("sweep", EXAMPLES, *DEMO, "--format", "jsonl", "--workers", "2")
-    assert summary(again)["cases"] == {"created": 0, "already_open": 65}
+    assert summary(again)["cases"] | {"by_kind": {}} == {
+        "created": 0,
+        "already_open": 65,
+        "closed": 0,
+        "adopted": 0,
+        "by_kind": {},
+    }
     listed = json.loads(cli("cases", "list", "--format", "json").out)
     keys = [(c["record_id"], c["kind"]) for c in listed]
-    assert len(keys) == len(set(keys)) == 65
+    assert len(keys) == len(set(keys)) == 65 + 30  # opened by rules, and reviews adopted
 
 
 def test_shards_cover_every_record_once(cli: Cli) -> None:
@@ -77,26 +89,32 @@ def test_a_bad_shard_is_a_usage_error(cli: Cli, bad: str) -> None:
     assert f"--shard {bad}:" in result.err
 
 
+TODAY = ("--pack", "cn-csr-2022")  # today's law and clocks: the sweep that moves cases on
+
+
 def test_a_finding_that_stops_firing_is_noted_on_its_case(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
-    path.write_text(json.dumps(COVERED) + "\n", "utf-8")
-    first = cli("sweep", path, *DEMO, "--format", "jsonl")
+    unplanned = with_changes(COVERED, deployment__planned_date=None)  # no go-live at risk
+    path.write_text(json.dumps(unplanned) + "\n", "utf-8")
+    first = cli("sweep", path, *TODAY, "--format", "jsonl")
     [action] = first.lines()[0]["actions"]
     assert summary(first)["findings"]["new_by_rule"] == {"review-required": 1}
     # the operator revisits its anticipation: no effect on national security, no review needed
-    revisited = with_changes(COVERED, risk__may_affect_national_security=False)
+    revisited = with_changes(unplanned, risk__may_affect_national_security=False)
     path.write_text(json.dumps(revisited) + "\n", "utf-8")
-    second = cli("sweep", path, *DEMO, "--format", "jsonl")
+    second = cli("sweep", path, *TODAY, "--format", "jsonl")
     assert summary(second)["findings"]["resolved_by_rule"] == {"review-required": 1}
     shown = cli("cases", "show", action["case_id"]).out
     assert "note by" in shown
     assert "the finding review-required (block) no longer fires" in shown
-    third = cli("sweep", path, *DEMO, "--format", "jsonl")
+    third = cli("sweep", path, *TODAY, "--format", "jsonl")
     assert summary(third)["findings"] == {
         "new": 0,
         "resolved": 0,
+        "waived": 0,
         "new_by_rule": {},
         "resolved_by_rule": {},
+        "waived_by_rule": {},
     }
     assert cli("cases", "show", action["case_id"]).out.count("no longer fires") == 1
 

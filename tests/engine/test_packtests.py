@@ -94,4 +94,4 @@ def test_the_shipped_pack_passes_its_own_tests_with_full_coverage(pack: Pack) ->
     failures = [(r.name, r.failures) for r in report.results if not r.ok]
     assert failures == []
     assert report.uncovered == []
-    assert len(report.coverage) == 12
+    assert len(report.coverage) == 13

@@ -80,8 +80,12 @@ def test_csv_and_json_hold_every_finding(swept: dict[str, Any]) -> None:
     assert [(f["record_id"], f["rule"]) for f in data["findings"]] == expected
     assert data["summary"]["records"] == 240
     assert data["report"]["blocked"] == 87
-    exposure = data["report"]["exposure"]["CNY"]
-    assert float(exposure["low"]) > 0 and float(exposure["high"]) == 10 * float(exposure["low"])
+    exposures = data["report"]["exposure"]
+    assert len({e["operator"] for e in exposures}) == len(exposures) > 1  # one per operator
+    for exposure in exposures:
+        assert exposure["currency"] == "CNY"
+        assert float(exposure["low"]) > 0
+        assert float(exposure["high"]) == 10 * float(exposure["low"])
 
 
 def test_html_says_what_a_director_needs(swept: dict[str, Any]) -> None:
@@ -93,8 +97,11 @@ def test_html_says_what_a_director_needs(swept: dict[str, Any]) -> None:
     for section in (
         "By operator",
         "By system",
-        "Penalty exposure",
+        "Penalty exposure, by operator",
         "Overdue review cases",
+        "Warned (66)",
+        "Cases, by kind",
+        "Records",
         "Since the previous sweep",
     ):
         assert f"<h2>{section}" in page
@@ -144,3 +151,90 @@ def test_the_page_renders_in_chromium(swept: dict[str, Any], tmp_path: Path) -> 
         "allow": (30, 132, 73),
     }.items():
         assert count_near(rows, rgb) > 3000, f"no {name} bar drawn"
+
+
+def test_overdue_cases_kinds_operators_and_record_sections(swept: dict[str, Any]) -> None:
+    data = json.loads(swept["json"].read_text("utf-8"))
+    report, summary = data["report"], data["summary"]
+    overdue_rule = next(r["count"] for r in summary["rules"] if r["rule"] == "review-overdue")
+    assert report["overdue_total"] == len(report["overdue"]) == overdue_rule  # they agree
+    assert all(row["case"] and row["deadline"] for row in report["overdue"])
+    assert report["cases"] == {
+        kind: {what: n for what, n in counts.items() if n}
+        for kind, counts in summary["cases"]["by_kind"].items()
+    }
+    assert report["warned"] == 66 and len(report["warned_listed"]) == 66
+    page = swept["html"].read_text("utf-8")
+    first = report["blocked_listed"][0]
+    assert f"<a href='#{first['anchor']}'>{first['record_id']}</a>" in page
+    assert f"<section class='record' id='{first['anchor']}'>" in page
+    listed = next(r for r in report["records_listed"] if r["anchor"] == first["anchor"])
+    assert listed["planned_go_live"] and listed["findings"][0]["fix"]
+    assert any(case["id"].startswith("CR-") for case in listed["cases"])
+    assert "operators exposed to penalties" in page and "in all" not in page
+
+
+def test_a_report_of_one_operator(cli: Cli, tmp_path: Path) -> None:
+    page, data = tmp_path / "op.html", tmp_path / "op.json"
+    operator = "East China Provincial Grid Co., Ltd."
+    result = cli(
+        "sweep", EXAMPLES, *DEMO, "--report", page, "--report", data, "--operator", operator
+    )
+    assert result.code == 0, result.err
+    report = json.loads(data.read_text("utf-8"))
+    assert report["report"]["operator"] == operator
+    assert set(report["report"]["by_operator"]) == {operator}
+    assert {f["operator"] for f in report["findings"]} == {operator}
+    assert 0 < report["report"]["records"] < 240
+    assert f"operator <b>{operator}</b> only" in page.read_text("utf-8")
+    alone = cli("sweep", EXAMPLES, *DEMO, "--operator", operator)
+    assert alone.code == 3 and "--operator scopes the --report files" in alone.err
+
+
+def test_a_back_dated_or_incomplete_sweep_is_not_the_baseline(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(COVERED) + "\n", "utf-8")
+    today = ("--pack", "cn-csr-2022", "--format", "jsonl")
+    first = cli("sweep", path, *today)
+    assert first.lines()[-1]["summary"]["findings"]["new"] >= 1
+    back = cli("sweep", path, "--pack", "cn-csr-2020", *DEMO, "--format", "jsonl")
+    assert back.lines()[-1]["summary"]["findings"]["new"] >= 1  # its own regime: no earlier
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(json.dumps(with_changes(COVERED, deployment__cii=False)) + "\n{x\n")
+    path.write_text(broken.read_text("utf-8"))
+    incomplete = cli("sweep", path, *today)
+    assert incomplete.code == 3
+    path.write_text(json.dumps(COVERED) + "\n", "utf-8")
+    page = tmp_path / "r.html"
+    again = cli("sweep", path, *today, "--report", page)
+    findings = again.lines()[-1]["summary"]["findings"]
+    assert (findings["new"], findings["resolved"]) == (0, 0)  # nothing changed since the first
+    text = page.read_text("utf-8")
+    assert "<b>0</b> new finding(s), <b>0</b> waived, <b>0</b> resolved." in text
+
+
+def test_a_waived_finding_is_waived_not_resolved(cli: Cli, tmp_path: Path, home: Path) -> None:
+    import datetime as dt
+
+    record = with_changes(
+        COVERED,
+        review__status="passed",
+        contract__commitments__no_illegal_control=False,
+        deployment__planned_date=None,
+    )
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record) + "\n", "utf-8")
+    today = ("--pack", "cn-csr-2022", "--format", "jsonl")
+    first = cli("sweep", path, *today)
+    assert first.lines()[-1]["summary"]["findings"]["new_by_rule"] == {"commitments": 1}
+    expires = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    added = cli(
+        "waivers", "add", "--rule", "commitments", "--record", record["id"], "--reason", "signed",
+        "--approver", "Li Wei", "--expires", expires,
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    page = tmp_path / "w.html"
+    second = cli("sweep", path, *today, "--report", page)
+    findings = second.lines()[-1]["summary"]["findings"]
+    assert (findings["waived"], findings["resolved"], findings["new"]) == (1, 0, 0)
+    assert "<b>1</b> waived, <b>0</b> resolved." in page.read_text("utf-8")

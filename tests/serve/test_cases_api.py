@@ -158,7 +158,14 @@ def test_a_transition_dated_absurdly_far_ahead_is_refused(
     )
     assert moved.status_code == 409, moved.text
     assert moved.json()["error"]["code"] == "transition_refused"
-    assert "too far ahead" in moved.json()["error"]["message"]
+    assert "is after today" in moved.json()["error"]["message"]
+    planned = service.post(
+        f"/v1/cases/{case_id}/transitions",
+        {"to": "declared", "on": on, "planned": True},
+        role="reviewer",
+    )
+    assert planned.status_code == 409, planned.text
+    assert "too far ahead" in planned.json()["error"]["message"]
     listed = service.get("/v1/cases", role="auditor")  # every later listing still works
     assert listed.status_code == 200
     assert [c["state"] for c in listed.json()] == ["open"]

@@ -124,8 +124,9 @@ def test_rejected_with_reasons_then_approved_once_the_review_passed(
     for state, on in (("declared", "2026-11-30"), ("under_review", "2026-12-01")):
         moved = manager("cases", "transition", "CR-000001", state, "--on", on)
         assert moved.code == 0, moved.err
-    passed = manager("cases", "transition", "CR-000001", "passed", "--on", "2026-12-08")
-    assert passed.out.startswith("CR-000001 is passed from 2026-12-08")
+    # (a step is dated when it happened, never after today)
+    passed = manager("cases", "transition", "CR-000001", "passed", "--on", "2026-12-02")
+    assert passed.out.startswith("CR-000001 is passed from 2026-12-02")
     later = ("--as-of", "2026-12-09")
 
     # the approval asked of us was answered: nothing can be posted until the owner asks again

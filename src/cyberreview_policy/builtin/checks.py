@@ -21,8 +21,24 @@ def certification_valid(record: Any, as_of: dt.date) -> bool:
     return cert.valid_until is None or cert.valid_until >= as_of
 
 
+def go_live_before_clearance(record: Any, as_of: dt.date) -> bool:
+    """The planned go-live comes before the earliest day the review can end
+    (``review.earliest_clearance``, from the case store); unknown either way: no."""
+    planned = record.deployment.planned_date
+    earliest = record.review.earliest_clearance
+    return planned is not None and earliest is not None and bool(planned < earliest)
+
+
 @hookimpl
 def cyberreview_register_checks(register: Callable[[Check], None]) -> None:
+    register(
+        Check(
+            "go_live_before_clearance",
+            go_live_before_clearance,
+            reads=("deployment.planned_date", "review.earliest_clearance"),
+            description="the planned go-live comes before the earliest day the review can end",
+        )
+    )
     register(
         Check(
             "certification_valid",

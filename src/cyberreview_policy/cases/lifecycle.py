@@ -6,7 +6,18 @@ Review cases follow the Measures: ``open`` (the operator prepares) ->
 ``special_review`` -> ``passed`` or ``failed``; the Office may find no review
 necessary (``not_required``); it may ask for more material (``supplementing``,
 which pauses the clocks, 2020 Art. 14, 2021 Art. 15) and the case then resumes where it was; the
-operator may withdraw.  Assessment and remediation cases are simpler.
+operator may withdraw (``withdrawn``, the purchase ``cancelled`` or
+``superseded``).
+
+Each kind closes in states that mean something: an assessment is
+``assessed`` with a conclusion (``may_affect`` or ``no_effect``, which then
+feeds decisions); a remediation is ``remediated`` (use stopped, or reviewed)
+with a note.  ``passed``, ``not_required`` and ``failed`` of assessment and
+remediation cases opened before 0.7 stay as they are, closed.
+
+Dates: a step is dated when it happened, never after today, unless it is
+*planned* (a projected date, shown as such; a case is never closed by a
+planned step).  A planned step is confirmed by the same transition, dated.
 """
 
 from __future__ import annotations
@@ -27,9 +38,19 @@ STATES = (
     "not_required",
     "passed",
     "failed",
+    "assessed",
+    "remediated",
     "withdrawn",
 )
-ENDED_STATES = ("not_required", "passed", "failed", "withdrawn")
+ENDED_STATES = ("not_required", "passed", "failed", "withdrawn", "assessed", "remediated")
+#: The ended states before 0.7 (the first version of the one-open-case index).
+ENDED_STATES_V1 = ("not_required", "passed", "failed", "withdrawn")
+
+#: the events that are steps of the procedure: a later step is not dated before them
+#: (material, notices and notes may be recorded late and do not count)
+STEPS = ("opened", "transition", "extend", "complex")
+CONCLUSIONS = ("may_affect", "no_effect")
+WITHDRAW_REASONS = ("cancelled", "superseded")
 
 #: How far ahead of today a step may be dated.  A clock that starts on a later day
 #: runs past the last date there is (a step on 9999-12-31 broke every later listing).
@@ -43,8 +64,15 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "special_review": ("passed", "failed", "supplementing", "withdrawn"),
         "supplementing": ("withdrawn",),  # and back to the state it paused
     },
-    "assessment": {"open": ("passed", "not_required", "withdrawn")},
-    "remediation": {"open": ("passed", "failed", "withdrawn")},
+    "assessment": {"open": ("assessed", "withdrawn")},
+    "remediation": {"open": ("remediated", "withdrawn")},
+}
+
+#: The closing states of each kind, for help texts and docs.
+CLOSING = {
+    "review": ("passed", "failed", "not_required", "withdrawn"),
+    "assessment": ("assessed", "withdrawn"),
+    "remediation": ("remediated", "withdrawn"),
 }
 
 
@@ -53,7 +81,7 @@ class Event:
     """One step in a case's history."""
 
     n: int
-    kind: str  # opened | transition | extend | attach
+    kind: str  # opened | transition | extend | attach | complex | notice | note | reopened
     on: dt.date
     at: dt.datetime
     actor: str
@@ -61,6 +89,10 @@ class Event:
     to_state: str | None = None
     note: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def planned(self) -> bool:
+        return bool(self.details.get("planned"))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,12 +108,51 @@ class Event:
         }
 
 
+@dataclass(frozen=True)
+class Step:
+    """A transition asked for: where to, when, and what the closing states need."""
+
+    to_state: str
+    on: dt.date
+    note: str | None = None
+    complex_review: bool = False
+    conclusion: str | None = None  # assessed
+    reason: str | None = None  # withdrawn
+    planned: bool = False
+
+    def details(self) -> dict[str, Any]:
+        """What the step's event (and its audit entry) records beyond from/to/on."""
+        out: dict[str, Any] = {}
+        if self.complex_review:
+            out["complex"] = True
+        if self.conclusion:
+            out["conclusion"] = self.conclusion
+        if self.reason:
+            out["reason"] = self.reason
+        if self.planned:
+            out["planned"] = True
+        return out
+
+
 def paused_state(events: Sequence[Event]) -> str | None:
     """The state a supplementing case resumes to."""
     for event in reversed(events):
         if event.kind == "transition" and event.to_state == "supplementing":
             return event.from_state
     return None
+
+
+def last_transition(events: Sequence[Event]) -> Event | None:
+    for event in reversed(events):
+        if event.kind in ("transition", "opened"):
+            return event
+    return None
+
+
+def pending_plan(events: Sequence[Event]) -> Event | None:
+    """The planned step not yet confirmed, if the case's last step is one."""
+    last = last_transition(events)
+    return last if last is not None and last.planned else None
 
 
 def next_states(kind: str, state: str, events: Sequence[Event]) -> tuple[str, ...]:
@@ -92,15 +163,54 @@ def next_states(kind: str, state: str, events: Sequence[Event]) -> tuple[str, ..
     return allowed
 
 
-def check_date(case_id: str, on: dt.date, today: dt.date | None = None) -> None:
-    """Raise :class:`TransitionError` if a step of ``case_id`` dated ``on`` lies more than
-    :data:`MAX_AHEAD` after ``today``."""
-    today = today or dt.date.today()
-    if (on - today) > MAX_AHEAD:
+def check_date(case_id: str, on: dt.date, events: Sequence[Event], today: dt.date) -> None:
+    """A dated step: not before the case's last step, not after today."""
+    if on > today:
         raise TransitionError(
-            f"case {case_id}: --on {on} is too far ahead: a step may be dated at most "
-            f"{MAX_AHEAD.days} days after today ({today})"
+            f"case {case_id}: {on} is after today ({today}); a step is dated when it "
+            "happened (a step still to come can be recorded as planned)"
         )
+    last = max((e.on for e in events if e.kind in STEPS and not e.planned), default=None)
+    if last is not None and on < last:
+        raise TransitionError(f"case {case_id}: {on} is before its last step, on {last}")
+
+
+#: what a closing state needs: (field, its values, what it says)
+_NEEDS = {
+    "assessed": (
+        "conclusion",
+        CONCLUSIONS,
+        "whether putting the product into use affects or may affect national security",
+    ),
+    "withdrawn": (
+        "reason",
+        WITHDRAW_REASONS,
+        "the purchase was cancelled, or the case is superseded by another",
+    ),
+}
+
+
+def _check_closing(case_id: str, kind: str, step: Step) -> None:
+    to_state = step.to_state
+    for state, (name, values, meaning) in _NEEDS.items():
+        given = getattr(step, name)
+        if to_state == state and given not in values:
+            raise TransitionError(
+                f"case {case_id}: {state} needs a {name}, {' or '.join(values)} ({meaning})"
+            )
+        if given is not None and to_state != state:
+            raise TransitionError(f"a {name} goes with {state}")
+    if to_state == "remediated" and not (step.note or "").strip():
+        raise TransitionError(
+            f"case {case_id}: remediated needs a note saying how (use stopped, or reviewed)"
+        )
+    if step.planned and to_state in ENDED_STATES:
+        raise TransitionError(
+            f"case {case_id}: a case is closed by what happened, not by a plan: "
+            f"{to_state} cannot be planned"
+        )
+    if step.complex_review and to_state != "under_review":
+        raise TransitionError("complex marks a review as complex: only with under_review")
 
 
 def check_transition(
@@ -108,23 +218,42 @@ def check_transition(
     kind: str,
     state: str,
     events: Sequence[Event],
+    step: Step,
     *,
-    to_state: str,
-    on: dt.date,
-    complex_review: bool = False,
+    today: dt.date,
 ) -> None:
-    """Raise :class:`TransitionError` unless ``state -> to_state`` on ``on`` is allowed."""
+    """Raise :class:`TransitionError` unless ``step`` is allowed from ``state`` now."""
+    to_state = step.to_state
     if to_state not in STATES:
         raise TransitionError(f"unknown state {to_state!r}; states: {', '.join(STATES)}")
-    check_date(case_id, on)
+    plan = pending_plan(events)
+    confirming = plan is not None and plan.to_state == to_state == state and not step.planned
     allowed = next_states(kind, state, events)
-    if to_state not in allowed:
+    if to_state not in allowed and not confirming:
         where = f"{', '.join(allowed)}" if allowed else "nowhere: it is closed"
         raise TransitionError(
             f"case {case_id} ({kind}) is {state}: it can go to {where}, not {to_state}"
         )
-    last = max((event.on for event in events), default=None)
-    if last is not None and on < last:
-        raise TransitionError(f"case {case_id}: --on {on} is before its last step, on {last}")
-    if complex_review and to_state != "under_review":
-        raise TransitionError("--complex marks a review as complex: only with under_review")
+    _check_closing(case_id, kind, step)
+    if step.planned:
+        if step.on <= today:
+            raise TransitionError(
+                f"case {case_id}: a planned step is one still to come; {step.on} is not "
+                f"after today ({today})"
+            )
+        if step.on - today > MAX_AHEAD:
+            raise TransitionError(
+                f"case {case_id}: {step.on} is too far ahead: a step may be planned at most "
+                f"{MAX_AHEAD.days} days after today ({today})"
+            )
+        last = max((e.on for e in events if e.kind in STEPS), default=None)
+        if last is not None and step.on < last:
+            raise TransitionError(f"case {case_id}: {step.on} is before its last step, on {last}")
+        return
+    history = [e for e in events if e is not plan] if confirming else list(events)
+    if plan is not None and not confirming and step.on < plan.on:
+        raise TransitionError(
+            f"case {case_id}: its {plan.to_state} is planned for {plan.on}; confirm it "
+            f"(the same transition, dated) before a later step"
+        )
+    check_date(case_id, step.on, history, today)

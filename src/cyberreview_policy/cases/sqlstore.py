@@ -3,29 +3,40 @@
 Subclasses say how to connect, how to open a write transaction that
 serialises writers, and how to spell placeholders; everything else -- the
 one-open-case constraint, the procedure checks, the audit chain -- is here
-once, so SQLite and PostgreSQL cannot drift apart.
+once, so SQLite and PostgreSQL cannot drift apart.  Each feature's tables and
+writes are a part mixed in here: opening and adopting cases
+(:mod:`.openstate`), their steps and the Office's notices (:mod:`.stepstate`),
+material (:mod:`.materialstate`), sweeps, the service, trackers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from ..env import DEFAULT_STORE_TIMEOUT, STORE_TIMEOUT_ENV
-from ..errors import CaseStoreError, TransitionError, UnknownCaseError
+from ..errors import CaseStoreError, UnknownCaseError
 from .auditstate import MIGRATION as AUDIT_SUBJECT_MIGRATION
 from .auditstate import AuditState
-from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, CaseRequest, Material
-from .lifecycle import ENDED_STATES, Event, check_date, check_transition
+from .base import Case, Material
+from .lifecycle import ENDED_STATES, ENDED_STATES_V1, Event
+from .materialstate import MATERIAL_MIGRATION
+from .openstate import CLOSING_MIGRATION, OpenState
 from .servestate import AS_OF_MIGRATION, ServeState
 from .servestate import MIGRATION as SERVE_MIGRATION
-from .sweepstate import LOCK_HOLDER_MIGRATION, QUARANTINE_MIGRATION, FindingChange, SweepState
+from .sqlparts import case_id, dumps, now, parse_case_id
+from .stepstate import StepState
+from .sweepstate import (
+    BASELINE_MIGRATION,
+    LOCK_HOLDER_MIGRATION,
+    QUARANTINE_MIGRATION,
+    FindingChange,
+    SweepState,
+)
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
 from .trackerstate import TrackerState
@@ -33,6 +44,7 @@ from .waiverstate import MIGRATION as WAIVER_MIGRATION
 from .waiverstate import WaiverState
 
 _ENDED = ", ".join(f"'{state}'" for state in ENDED_STATES)
+_ENDED_V1 = ", ".join(f"'{state}'" for state in ENDED_STATES_V1)
 
 #: Numbered migrations; ``{serial}`` and ``{blob}`` are spelt by the dialect.
 MIGRATIONS: tuple[str, ...] = (
@@ -52,7 +64,7 @@ MIGRATIONS: tuple[str, ...] = (
         record_digest TEXT NOT NULL
     );
     CREATE UNIQUE INDEX one_open_case ON cases (record_key, kind)
-        WHERE state NOT IN ({_ENDED});
+        WHERE state NOT IN ({_ENDED_V1});
     CREATE INDEX cases_record ON cases (record_key);
     CREATE INDEX cases_state ON cases (state);
     CREATE TABLE case_events (
@@ -112,30 +124,21 @@ MIGRATIONS: tuple[str, ...] = (
     AUDIT_SUBJECT_MIGRATION,
     AS_OF_MIGRATION,
     QUARANTINE_MIGRATION,
+    CLOSING_MIGRATION,
+    MATERIAL_MIGRATION,
+    BASELINE_MIGRATION,
 )
 
 _CASE_COLUMNS = (
     "seq, record_key, record_id, kind, state, rule, pack, opened_on, "
-    "created_at, updated_at, summary, record_digest"
+    "created_at, updated_at, summary, record_digest, facts_digest"
 )
 _EVENT_COLUMNS = "case_seq, n, kind, on_date, at, actor, from_state, to_state, note, details"
 
 
-def case_id(seq: int) -> str:
-    return f"CR-{seq:06d}"
-
-
-#: ``CR-`` and a number a case can have: ASCII digits (``str.isdigit`` also takes
-#: ``²`` and ``①``), at most 18 of them after leading zeros (a 64-bit integer)
-_CASE_ID = re.compile(r"CR-0*([0-9]{1,18})")
-
-
-def parse_case_id(text: str) -> int:
-    match = _CASE_ID.fullmatch(text)
-    if match is None:
-        shown = text if len(text) <= 40 else text[:40] + "..."
-        raise UnknownCaseError(f"no case {shown!r}: case ids look like CR-000001")
-    return int(match.group(1))
+_now = now
+_dumps = dumps
+__all__ = ["MIGRATIONS", "SqlStore", "case_id", "parse_case_id"]
 
 
 def store_timeout() -> float:
@@ -156,15 +159,7 @@ def store_timeout() -> float:
     return seconds
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
-
-
-class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
+class SqlStore(OpenState, StepState, SweepState, ServeState, TrackerState, WaiverState, AuditState):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str
@@ -247,7 +242,9 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
     def _case(
         self, row: Sequence[Any], events: Sequence[Event] = (), materials: Sequence[Material] = ()
     ) -> Case:
-        (seq, key, rid, kind, state, rule, pack, opened, created, updated, summary, digest) = row
+        (seq, key, rid, kind, state, rule, pack, opened, created, updated, summary, digest) = row[
+            :12
+        ]
         return Case(
             id=case_id(seq),
             kind=kind,
@@ -263,6 +260,7 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
             record_digest=digest,
             events=tuple(events),
             materials=tuple(materials),
+            facts_digest=row[12],
         )
 
     def _events(self, seqs: Sequence[int]) -> dict[int, list[Event]]:
@@ -293,13 +291,13 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
 
     def _materials(self, seq: int) -> list[Material]:
         rows = self._execute(
-            "SELECT kind, filename, size, sha256, attached_on, actor FROM materials "
-            "WHERE case_seq = ? ORDER BY kind, attached_on, filename",
+            "SELECT kind, filename, size, sha256, attached_on, actor, version, answers "
+            "FROM materials WHERE case_seq = ? ORDER BY kind, version",
             (seq,),
         ).fetchall()
         return [
-            Material(kind, filename, size, sha, dt.date.fromisoformat(on), actor)
-            for kind, filename, size, sha, on, actor in rows
+            Material(kind, name, size, sha, dt.date.fromisoformat(on), actor, version, answers)
+            for kind, name, size, sha, on, actor, version, answers in rows
         ]
 
     def _full(self, rows: Sequence[Sequence[Any]]) -> list[Case]:
@@ -316,7 +314,14 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
                 raise UnknownCaseError(f"no case {case_id_text!r} in {self.name}")
             return self._full([row])[0]
 
-    def list_cases(self, state: str | None = None, kind: str | None = None) -> list[Case]:
+    def list_cases(
+        self,
+        state: str | None = None,
+        kind: str | None = None,
+        *,
+        record: str | None = None,
+        open_only: bool = False,
+    ) -> list[Case]:
         query = f"SELECT {_CASE_COLUMNS} FROM cases WHERE 1 = 1"
         params: list[str] = []
         if state:
@@ -325,6 +330,11 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
         if kind:
             query += " AND kind = ?"
             params.append(kind)
+        if record:
+            query += " AND (record_id = ? OR record_key = ?)"
+            params += [record, record]
+        if open_only:
+            query += f" AND state NOT IN ({_ENDED})"
         with self._guard("listing cases"), self._unhurried():
             rows = self._execute(query + " ORDER BY seq", params).fetchall()
             events = self._events([row[0] for row in rows])
@@ -339,62 +349,6 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
             return self._full(rows)
 
     # -- writing ----------------------------------------------------------------
-
-    def _open_row(self, request: CaseRequest) -> Any:
-        return self._execute(
-            f"SELECT {_CASE_COLUMNS} FROM cases WHERE record_key = ? AND kind = ? "
-            f"AND state NOT IN ({_ENDED})",
-            (request.record_key, request.kind),
-        ).fetchone()
-
-    def open_case(self, request: CaseRequest, actor: str) -> tuple[Case, bool]:
-        with self._guard("opening a case"):
-            row = self._open_row(request)  # the common case on a rerun: no write at all
-            if row is not None:
-                return self._case(row), False
-            with self._write():
-                now = _now().isoformat()
-                # The partial unique index decides a race: the loser inserts nothing.
-                row = self._execute(
-                    "INSERT INTO cases (record_key, record_id, kind, rule, pack, opened_on, "
-                    "created_at, updated_at, summary, record_digest) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
-                    f"RETURNING {_CASE_COLUMNS}",
-                    (
-                        request.record_key,
-                        request.record_id,
-                        request.kind,
-                        request.rule,
-                        request.pack,
-                        request.opened_on.isoformat(),
-                        now,
-                        now,
-                        _dumps(request.summary),
-                        request.record_digest,
-                    ),
-                ).fetchone()
-                if row is not None:
-                    seq = row[0]
-                    self._add_event(seq, "opened", request.opened_on, actor, to_state="open")
-                    self._append_audit(
-                        "case.opened",
-                        actor,
-                        subject=case_id(seq),
-                        pack=request.pack,
-                        record_digest=request.record_digest,
-                        details={
-                            "kind": request.kind,
-                            "rule": request.rule,
-                            "record": request.record_id,
-                            "key": request.record_key,
-                            "opened_on": request.opened_on.isoformat(),
-                        },
-                    )
-                    return self._case(row), True
-            row = self._open_row(request)
-            if row is None:  # the winner's case cannot vanish: cases are never deleted
-                raise CaseStoreError(f"case store {self.name}: the open case disappeared")
-            return self._case(row), False
 
     def _add_event(
         self,
@@ -434,145 +388,6 @@ class SqlStore(SweepState, ServeState, TrackerState, WaiverState, AuditState):
         if row is None:
             raise UnknownCaseError(f"no case {case_id_text!r} in {self.name}")
         return self._full([row])[0]
-
-    def transition(
-        self,
-        case_id: str,
-        to_state: str,
-        *,
-        on: dt.date,
-        actor: str,
-        note: str | None = None,
-        complex_review: bool = False,
-    ) -> Case:
-        with self._guard("moving a case"), self._write():
-            case = self._locked(case_id)
-            check_transition(
-                case.id,
-                case.kind,
-                case.state,
-                case.events,
-                to_state=to_state,
-                on=on,
-                complex_review=complex_review,
-            )
-            seq = parse_case_id(case.id)
-            self._execute(
-                "UPDATE cases SET state = ?, updated_at = ? WHERE seq = ?",
-                (to_state, _now().isoformat(), seq),
-            )
-            details = {"complex": True} if complex_review else {}
-            self._add_event(
-                seq,
-                "transition",
-                on,
-                actor,
-                from_state=case.state,
-                to_state=to_state,
-                note=note,
-                details=details,
-            )
-            self._append_audit(
-                "case.transition",
-                actor,
-                subject=case.id,
-                pack=case.pack,
-                record_digest=case.record_digest,
-                details={"from": case.state, "to": to_state, "on": on.isoformat(), **details},
-            )
-        return self.get(case_id)
-
-    def extend(self, case_id: str, days: int, on: dt.date, actor: str, note: str) -> Case:
-        if days <= 0:
-            raise TransitionError("an extension is a positive number of working days")
-        check_date(case_id, on)
-        with self._guard("extending a case"), self._write():
-            case = self._locked(case_id)
-            if case.state != "special_review":
-                raise TransitionError(
-                    f"case {case.id} is {case.state}: only a special review can be extended"
-                )
-            last = max(event.on for event in case.events)
-            if on < last:
-                raise TransitionError(
-                    f"case {case.id}: --on {on} is before its last step, on {last}"
-                )
-            seq = parse_case_id(case.id)
-            self._add_event(seq, "extend", on, actor, note=note, details={"days": days})
-            self._append_audit(
-                "case.extended",
-                actor,
-                subject=case.id,
-                pack=case.pack,
-                details={"days": days, "on": on.isoformat()},
-            )
-        return self.get(case_id)
-
-    def attach(
-        self, case_id: str, kind: str, filename: str, content: bytes, *, on: dt.date, actor: str
-    ) -> Material:
-        if kind not in MATERIAL_KINDS:
-            raise CaseStoreError(
-                f"unknown material kind {kind!r}; kinds: {', '.join(MATERIAL_KINDS)}"
-            )
-        if len(content) > MAX_MATERIAL_BYTES:
-            raise CaseStoreError(f"{filename} is larger than {MAX_MATERIAL_BYTES // 2**20} MB")
-        check_date(case_id, on)
-        sha = hashlib.sha256(content).hexdigest()
-        with self._guard("attaching material"), self._write():
-            case = self._locked(case_id)
-            seq = parse_case_id(case.id)
-            exists = self._execute(
-                "SELECT 1 FROM materials WHERE case_seq = ? AND kind = ? AND sha256 = ?",
-                (seq, kind, sha),
-            ).fetchone()
-            if exists is None:
-                self._execute(
-                    "INSERT INTO materials (case_seq, kind, filename, size, sha256, content, "
-                    "attached_on, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (seq, kind, filename, len(content), sha, content, on.isoformat(), actor),
-                )
-                self._add_event(seq, "attach", on, actor, details={"material": kind, "sha256": sha})
-                self._append_audit(
-                    "case.attached",
-                    actor,
-                    subject=case.id,
-                    pack=case.pack,
-                    details={
-                        "material": kind,
-                        "sha256": sha,
-                        "size": len(content),
-                        "on": on.isoformat(),
-                    },
-                )
-        return Material(kind, filename, len(content), sha, on, actor)
-
-    def material(self, case_id: str, kind: str) -> list[tuple[Material, bytes]]:
-        seq = parse_case_id(case_id)
-        with self._guard("reading material"):
-            rows = self._execute(
-                "SELECT kind, filename, size, sha256, attached_on, actor, content FROM materials "
-                "WHERE case_seq = ? AND kind = ? ORDER BY attached_on, filename",
-                (seq, kind),
-            ).fetchall()
-        return [
-            (Material(k, name, size, sha, dt.date.fromisoformat(on), actor), bytes(content))
-            for k, name, size, sha, on, actor, content in rows
-        ]
-
-    def material_digests(self) -> Iterator[tuple[str, str, str, str]]:
-        """(case id, kind, the SHA-256 recorded, the SHA-256 of the content) of every
-        material, one content in memory at a time."""
-        with self._guard("reading material"):
-            keys = self._execute(
-                "SELECT case_seq, kind, sha256 FROM materials ORDER BY case_seq, kind, sha256"
-            ).fetchall()
-            for seq, kind, sha in keys:
-                row = self._execute(
-                    "SELECT content FROM materials WHERE case_seq = ? AND kind = ? AND sha256 = ?",
-                    (seq, kind, sha),
-                ).fetchone()
-                yield case_id(seq), kind, sha, hashlib.sha256(bytes(row[0])).hexdigest()
 
     def _note_resolved(self, change: FindingChange, on: dt.date, actor: str) -> None:
         """Inside the caller's transaction: a note on the open case ``change.rule``

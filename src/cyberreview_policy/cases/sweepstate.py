@@ -1,10 +1,14 @@
 """What sweeps keep in the case store: findings by record, runs, and run locks.
 
-- **Findings**: the warn and block findings each record had at its last
-  sweep, so a sweep can say what is new and what was resolved, and note on an
-  open case that the finding which opened it no longer fires.
-- **Runs**: one row per sweep (scope, times, completeness, summary), for
-  "since the previous sweep" in reports.
+- **Findings**: the warn, block and waived findings each record had at the
+  last *complete* sweep of the same sources under the same as-of regime (its
+  *baseline*: today's law and clocks, or those of one back-dated as-of date),
+  so a sweep can say what is new, what was waived and what was resolved, and
+  note on an open case that the finding which opened it no longer fires.  A
+  sweep stages its changes; they become the baseline only when it ends
+  complete, so an incomplete or back-dated run never moves today's baseline.
+- **Runs**: one row per sweep (scope, baseline, times, completeness, summary),
+  for "since the previous sweep" in reports.
 - **Checkpoints**: where a source's last complete read ended, for ``--since last``.
 - **Locks**: one per source (and shard): a second sweep of the same source
   refuses, naming the first, or waits.  A lock is taken over at once when its
@@ -69,6 +73,30 @@ CREATE TABLE quarantine (
 );
 """
 
+#: findings per baseline; a run's changes staged until it ends complete
+BASELINE_MIGRATION = """
+CREATE TABLE baseline_findings (
+    baseline TEXT NOT NULL,
+    record_key TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (baseline, record_key, rule)
+);
+CREATE TABLE run_changes (
+    run_id TEXT NOT NULL,
+    record_key TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    change TEXT NOT NULL
+);
+CREATE INDEX run_changes_run ON run_changes (run_id);
+ALTER TABLE sweep_runs ADD COLUMN baseline TEXT;
+DROP TABLE findings;
+"""
+
 #: a lock whose sweep has not beaten its heart for this long is taken over
 STALE_AFTER = dt.timedelta(minutes=10)
 
@@ -123,8 +151,8 @@ class FindingChange:
     record_key: str
     record_id: str
     rule: str
-    outcome: str  # the new outcome; for "resolved", the one it had
-    change: str  # "new", "changed", "resolved"
+    outcome: str  # the new outcome (block, warn, waived); for "resolved", the one it had
+    change: str  # "new", "changed", "waived", "resolved"
 
     def to_json(self) -> dict[str, str]:
         return {
@@ -147,71 +175,100 @@ class SweepState(SqlPart):
 
     # -- findings ---------------------------------------------------------------
 
-    def findings_for(self, record_keys: Sequence[str]) -> dict[str, dict[str, str]]:
-        """record key -> {rule: outcome} of the warn/block findings last seen."""
+    def findings_for(self, record_keys: Sequence[str], baseline: str) -> dict[str, dict[str, str]]:
+        """record key -> {rule: outcome} of the findings of ``baseline``'s last complete run."""
         out: dict[str, dict[str, str]] = {key: {} for key in record_keys}
         with self._guard("reading findings"):
             for start in range(0, len(record_keys), 500):
                 batch = record_keys[start : start + 500]
                 marks = ", ".join("?" for _ in batch)
                 rows = self._execute(
-                    f"SELECT record_key, rule, outcome FROM findings WHERE record_key IN ({marks})",
-                    tuple(batch),
+                    "SELECT record_key, rule, outcome FROM baseline_findings "
+                    f"WHERE baseline = ? AND record_key IN ({marks})",
+                    (baseline, *batch),
                 ).fetchall()
                 for key, rule, outcome in rows:
                     out[key][rule] = outcome
         return out
 
-    def record_findings(self, changes: Iterable[FindingChange], on: dt.date, actor: str) -> None:
-        """Store the changes in one transaction; a resolved finding whose rule opened
-        a case of that record that is still open gets a note on the case."""
-        changes = list(changes)
-        if not changes:
+    def record_findings(self, changes: Iterable[FindingChange], run_id: str) -> None:
+        """Stage a run's changes: they become its baseline's when the run ends complete."""
+        rows = [(run_id, c.record_key, c.rule, c.record_id, c.outcome, c.change) for c in changes]
+        if not rows:
             return
         with self._guard("storing findings"), self._write():
-            for c in changes:
-                if c.change == "resolved":
-                    self._execute(
-                        "DELETE FROM findings WHERE record_key = ? AND rule = ?",
-                        (c.record_key, c.rule),
+            for row in rows:
+                self._execute(
+                    "INSERT INTO run_changes (run_id, record_key, rule, record_id, outcome, "
+                    "change) VALUES (?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+
+    def _promote(self, run_id: str, baseline: str, on: dt.date, actor: str, notes: bool) -> None:
+        """Inside the caller's transaction: the run's changes become the baseline; a
+        resolved finding whose rule opened a case still open gets a note on it."""
+        rows = self._execute(
+            "SELECT record_key, rule, record_id, outcome, change FROM run_changes WHERE run_id = ?",
+            (run_id,),
+        ).fetchall()
+        for key, rule, record_id, outcome, change in rows:
+            self._execute(
+                "DELETE FROM baseline_findings WHERE baseline = ? AND record_key = ? AND rule = ?",
+                (baseline, key, rule),
+            )
+            if change == "resolved":
+                if notes:
+                    self._note_resolved(
+                        FindingChange(key, record_id, rule, outcome, change), on, actor
                     )
-                    self._note_resolved(c, on, actor)
-                elif c.change == "changed":
-                    self._execute(
-                        "UPDATE findings SET outcome = ? WHERE record_key = ? AND rule = ?",
-                        (c.outcome, c.record_key, c.rule),
-                    )
-                else:
-                    self._execute(
-                        "INSERT INTO findings (record_key, rule, record_id, outcome, since) "
-                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        (c.record_key, c.rule, c.record_id, c.outcome, on.isoformat()),
-                    )
+                continue
+            self._execute(
+                "INSERT INTO baseline_findings (baseline, record_key, rule, record_id, outcome, "
+                "since) VALUES (?, ?, ?, ?, ?, ?)",
+                (baseline, key, rule, record_id, outcome, on.isoformat()),
+            )
 
     # -- runs -----------------------------------------------------------------------
 
-    def start_run(self, run_id: str, scope: str, as_of: dt.date) -> None:
+    def start_run(self, run_id: str, scope: str, as_of: dt.date, baseline: str = "") -> None:
         with self._guard("recording a sweep"), self._write():
             self._execute(
-                "INSERT INTO sweep_runs (id, scope, started_at, as_of) VALUES (?, ?, ?, ?)",
-                (run_id, scope, _now().isoformat(), as_of.isoformat()),
+                "INSERT INTO sweep_runs (id, scope, started_at, as_of, baseline) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (run_id, scope, _now().isoformat(), as_of.isoformat(), baseline or None),
             )
 
-    def finish_run(self, run_id: str, complete: bool, summary: dict[str, Any]) -> None:
+    def finish_run(
+        self,
+        run_id: str,
+        complete: bool,
+        summary: dict[str, Any],
+        actor: str = "cyberreview",
+        notes: bool = True,
+    ) -> None:
+        """End the run: a complete run's staged findings become its baseline (and notes
+        go on the cases whose finding no longer fires, when ``notes``); an incomplete
+        run's are dropped."""
         with self._guard("recording a sweep"), self._write():
+            row = self._execute(
+                "SELECT baseline, as_of FROM sweep_runs WHERE id = ?", (run_id,)
+            ).fetchone()
+            if complete and row is not None and row[0]:
+                self._promote(run_id, row[0], dt.date.fromisoformat(row[1]), actor, notes)
+            self._execute("DELETE FROM run_changes WHERE run_id = ?", (run_id,))
             self._execute(
                 "UPDATE sweep_runs SET finished_at = ?, complete = ?, summary = ? WHERE id = ?",
                 (_now().isoformat(), int(complete), json.dumps(summary), run_id),
             )
 
-    def previous_run(self, scope: str, before: str) -> dict[str, Any] | None:
-        """The last finished sweep of ``scope`` other than run ``before``."""
+    def previous_run(self, scope: str, before: str, baseline: str = "") -> dict[str, Any] | None:
+        """The last complete sweep of ``scope`` under ``baseline`` other than run ``before``."""
         with self._guard("reading sweeps"):
             row = self._execute(
                 "SELECT id, started_at, finished_at, as_of, complete, summary FROM sweep_runs "
-                "WHERE scope = ? AND id != ? AND finished_at IS NOT NULL "
-                "ORDER BY started_at DESC LIMIT 1",
-                (scope, before),
+                "WHERE scope = ? AND id != ? AND finished_at IS NOT NULL AND complete = 1 "
+                "AND baseline = ? ORDER BY started_at DESC, id DESC LIMIT 1",
+                (scope, before, baseline),
             ).fetchone()
         if row is None:
             return None

@@ -57,7 +57,7 @@ def replay_cases(entries: Iterable[tuple[AuditEntry, bool]]) -> dict[str, CaseTo
         if not entry.action.startswith("case.") or subject is None:
             continue
         if entry.action == "case.opened":
-            on = d.get("opened_on")
+            on = d.get("opened_on") or d.get("on")
             told[subject] = CaseTold(
                 {
                     "kind": d.get("kind"),
@@ -70,6 +70,7 @@ def replay_cases(entries: Iterable[tuple[AuditEntry, bool]]) -> dict[str, CaseTo
                 },
                 steps=[("opened", on, ())],
             )
+            _opened_with(told, told[subject], d, on)
         case = told.setdefault(subject, CaseTold({}))
         if not sealed and case.unsealed is None:
             case.unsealed = entry.seq
@@ -77,14 +78,28 @@ def replay_cases(entries: Iterable[tuple[AuditEntry, bool]]) -> dict[str, CaseTo
             case.state = d.get("to") or case.state
             step = (d.get("from"), d.get("to"), bool(d.get("complex")))
             case.steps.append(("transition", d.get("on"), step))
-        elif entry.action == "case.extended":
+        elif entry.action in ("case.extended", "case.extend"):
             case.steps.append(("extend", d.get("on"), (d.get("days"),)))
+        elif entry.action in ("case.complex", "case.notice"):
+            case.steps.append((entry.action.removeprefix("case."), d.get("on"), ()))
         elif entry.action == "case.attached":
             case.materials.add((d.get("material"), d.get("sha256")))  # type: ignore[arg-type]
             case.steps.append(("attach", d.get("on"), (d.get("material"), d.get("sha256"))))
         elif entry.action == "case.note":
             case.steps.append(("note", d.get("on"), ()))
     return told
+
+
+def _opened_with(told: dict[str, CaseTold], case: CaseTold, d: dict[str, Any], on: Any) -> None:
+    """What a ``case.opened`` entry also tells: the steps of a review adopted from the
+    source (no entries of their own), and the ``reopened`` step of the case it reopens."""
+    previous = "open"
+    for step in d.get("adopted") or ():
+        case.steps.append(("transition", step.get("on"), (previous, step.get("state"), False)))
+        previous = case.state = step.get("state") or previous
+    reopens = d.get("reopens")
+    if isinstance(reopens, str):
+        told.setdefault(reopens, CaseTold({})).steps.append(("reopened", on, ()))
 
 
 def _steps(case: Case) -> list[Step]:

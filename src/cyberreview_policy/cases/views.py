@@ -1,15 +1,17 @@
-"""Cases as JSON data, with their clocks and checklist: what ``cyberreview cases``
-prints with ``--format json`` and what ``cyberreview serve`` answers, from one place."""
+"""Cases as data, with their clocks, checklist, notices and go-live: what
+``cyberreview cases`` prints with ``--format json`` and what ``cyberreview serve``
+answers, from one place (and the selection both filter and page by)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from ..models.measures import Measures, measures_on
 from .base import Case
 from .calendar import WorkCalendar
-from .clocks import Clock, case_clocks, current_clock
+from .clocks import Clock, case_clocks, current_clock, earliest_clearance
 
 #: The materials a declaration needs (2020 Art. 7, 2021 Art. 8): a listing files its
 #: listing application documents instead of procurement documents, a data processing
@@ -28,15 +30,34 @@ def measures(case: Case, as_of: dt.date) -> Measures:
     return measures_on(declared[0] if declared else as_of)
 
 
+def required_materials(case: Case) -> tuple[str, ...]:
+    """What a declaration of this case's record needs (by the record's kind)."""
+    return _REQUIRED_BY_KIND.get(str(case.summary.get("kind")), REQUIRED)
+
+
+#: what the Office's notice of each ending is called (``cases notice --kind``)
+NOTICE_FOR = {"not_required": "review_decision", "passed": "conclusion", "failed": "conclusion"}
+
+
 def checklist(case: Case) -> dict[str, str | None]:
     """Each required material: ``attached`` to the case, listed by the ``source``, or None."""
-    wanted = _REQUIRED_BY_KIND.get(str(case.summary.get("kind")), REQUIRED)
     attached = case.material_kinds()
     listed = set(case.summary.get("materials") or ())
     return {
         kind: "attached" if kind in attached else "source" if kind in listed else None
-        for kind in wanted
+        for kind in required_materials(case)
     }
+
+
+def missing_notice(case: Case) -> str | None:
+    """The Office's notice a closed review should have on file, if it has none."""
+    wanted = NOTICE_FOR.get(case.state) if case.kind == "review" else None
+    if wanted is None or any(e.details.get("notice") == wanted for e in case.notices()):
+        return None
+    return (
+        f"no {wanted} notice of the Office on file for {case.id} ({case.state}): record it "
+        f"as a {wanted} notice of the case"
+    )
 
 
 def clocks(case: Case, calendar: WorkCalendar, as_of: dt.date) -> list[Clock]:
@@ -48,21 +69,91 @@ def running(case: Case, calendar: WorkCalendar, as_of: dt.date) -> Clock | None:
     return current_clock(clocks(case, calendar, as_of)) if case.is_open else None
 
 
-def case_row(case: Case, clock: Clock | None) -> dict[str, Any]:
-    """A case in a list: its fields and the running period."""
-    return {**case.to_json(), "clock": clock.to_json() if clock else None}
+@dataclass(frozen=True)
+class GoLive:
+    """A case's planned go-live against the earliest day its review can end."""
+
+    planned: dt.date | None
+    earliest: dt.date | None
+    provisional: bool = False
+
+    @property
+    def at_risk(self) -> bool:
+        return (
+            self.planned is not None and self.earliest is not None and self.planned < self.earliest
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "planned": self.planned.isoformat() if self.planned else None,
+            "earliest_clearance": self.earliest.isoformat() if self.earliest else None,
+            "provisional": self.provisional,
+            "at_risk": self.at_risk,
+        }
+
+
+def go_live(case: Case, calendar: WorkCalendar, as_of: dt.date) -> GoLive:
+    """For an open review or assessment: the planned go-live and the earliest clearance."""
+    text = case.summary.get("planned_date")
+    planned = dt.date.fromisoformat(text) if text else None
+    if not case.is_open or case.kind == "remediation":
+        return GoLive(planned, None)
+    day, provisional = earliest_clearance(
+        clocks(case, calendar, as_of),
+        as_of,
+        calendar,
+        declared=case.kind == "review" and case.state != "open",
+    )
+    return GoLive(planned, day, provisional)
+
+
+def case_row(case: Case, clock: Clock | None, golive: GoLive | None = None) -> dict[str, Any]:
+    """A case in a list: its fields, the running period and the go-live."""
+    return {
+        **case.to_json(),
+        "operator": case.summary.get("operator"),
+        "product": case.summary.get("product"),
+        "system": case.summary.get("system"),
+        "clock": clock.to_json() if clock else None,
+        "go_live": golive.to_json() if golive else None,
+    }
+
+
+def notices(case: Case) -> list[dict[str, Any]]:
+    """The Office's notices, with the material that answers each supplement request."""
+    answers: dict[str, list[str]] = {}
+    for material in case.materials:
+        if material.answers:
+            answers.setdefault(material.answers, []).append(material.name)
+    return [
+        {
+            "kind": e.details.get("notice"),
+            "ref": e.details.get("ref"),
+            "on": e.on.isoformat(),
+            "note": e.note,
+            "material": e.details.get("material"),
+            "answered_by": answers.get(str(e.details.get("ref")), []),
+        }
+        for e in case.notices()
+    ]
 
 
 def case_detail(
     case: Case, calendar: WorkCalendar, as_of: dt.date, *, materials: bool = False
 ) -> dict[str, Any]:
-    """One case: fields, clocks, checklist, history; the attached files only if asked."""
+    """One case: fields, clocks, checklist, notices, history; the attached files only
+    if asked (and then never their content)."""
+    which = measures(case, as_of)
     data: dict[str, Any] = {
-        **case.to_json(),
+        **case_row(case, running(case, calendar, as_of), go_live(case, calendar, as_of)),
         "as_of": as_of.isoformat(),
         "clocks": [clock.to_json() for clock in clocks(case, calendar, as_of)],
+        "checklist_measures": which.name,
+        "checklist_article": which.cite(which.materials),
         "checklist": checklist(case),
         "measures": _measures_json(measures(case, as_of)),
+        "notices": notices(case),
+        "warnings": [w for w in (missing_notice(case),) if w],
         "events": [event.to_json() for event in case.events],
     }
     if materials:

@@ -113,11 +113,26 @@ def decision_text(
         for action in decision["actions"]:
             if action["case_id"] is None:
                 state = "not opened (--no-cases)"
+            elif action["created"]:
+                state = "opened"
+            elif action["state"] in _ended():
+                state = f"{action['state']}: closed for the same facts, not opened again"
             else:
-                state = "opened" if action["created"] else "already open"
+                state = "already open"
             case = f"case {action['case_id']} " if action["case_id"] else "case "
             lines.append(f"  {case}({action['kind']}, rule {action['rule']}): {state}")
+    for ref in decision["cases"]:
+        if ref["adopted"]:
+            lines.append(
+                f"  case {ref['id']} (review): adopted as {ref['state']}, as the source says"
+            )
     return "\n".join(lines) + "\n"
+
+
+def _ended() -> tuple[str, ...]:
+    from ..cases.lifecycle import ENDED_STATES
+
+    return ENDED_STATES
 
 
 def worst(findings: list[Finding]) -> Finding | None:

@@ -4,7 +4,7 @@ the decisions (stdout or ``--output``), ``--report`` files and ``--ci`` outputs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..sweep.summary import short
@@ -43,6 +43,9 @@ class WriterOutput:
     def skipped(self, skip: Skip) -> None:
         self.writer.skip(skip)
 
+    def changed(self, changes: list[Any]) -> None:
+        pass  # the summary counts them
+
     def finish(self, summary: Summary, context: Callable[[], RunContext]) -> list[Said]:
         self.writer.finish(summary)
         if not self.path:
@@ -68,6 +71,9 @@ class ReportOutput:
     def skipped(self, skip: Skip) -> None:
         pass  # the summary lists skipped records
 
+    def changed(self, changes: list[Any]) -> None:
+        self.report.changed(changes)
+
     def finish(self, summary: Summary, context: Callable[[], RunContext]) -> list[Said]:
         self.report.finish(summary, context())
         return [("report.written", f"wrote {p}", {"path": str(p)}) for p in self.report.paths]
@@ -90,6 +96,9 @@ class CiOutput:
 
     def skipped(self, skip: Skip) -> None:
         self.outputs.skip(skip)
+
+    def changed(self, changes: list[Any]) -> None:
+        pass
 
     def finish(self, summary: Summary, context: Callable[[], RunContext]) -> list[Said]:
         self.outputs.finish(summary)

@@ -95,10 +95,14 @@ def summary_text(summary: Summary, style: Style) -> str:
             lines.append(
                 f"    {rule.ljust(width)}  {str(count).rjust(7)}  {style(outcome, outcome)}"
             )
-    if summary.cases_created or summary.cases_existing:
-        lines.append(
-            f"  cases      {summary.cases_created} opened, {summary.cases_existing} already open"
-        )
+    cases = summary.cases_json()
+    if any(cases[what] for what in ("created", "already_open", "closed", "adopted")):
+        line = f"  cases      {cases['created']} opened, {cases['already_open']} already open"
+        if cases["closed"]:
+            line += f", {cases['closed']} closed for the same facts"
+        if cases["adopted"]:
+            line += f", {cases['adopted']} running reviews adopted"
+        lines.append(line)
     for report in summary.sources:
         state = "complete" if report.complete else style("block", f"INCOMPLETE: {report.error}")
         held = f"{report.quarantined} held in quarantine, " if report.quarantined else ""

@@ -16,8 +16,10 @@ DESCRIPTION = """\
 Serve the gate over HTTP: POST /v1/decisions answers allow, warn or block for
 a record, a list of records, or {"source": NAME, "id": ID} fetched from a
 configured source, and opens review cases as "cyberreview gate" does.
-Reviewers move cases (POST /v1/cases/ID/transitions), auditors read cases and
-the audit trail (GET /v1/cases, /v1/audit).  /metrics is Prometheus text;
+Reviewers open and move cases, record notices and attach material (POST
+/v1/cases, /v1/cases/ID/transitions, ...); reviewers and auditors read cases and
+download material (GET /v1/cases, /v1/cases/ID/materials/NAME); auditors read
+the audit trail (GET /v1/audit).  /metrics is Prometheus text;
 /v1/healthz says whether the case store answers; /openapi.json and /docs
 describe the API.
 

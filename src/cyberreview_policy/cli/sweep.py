@@ -94,6 +94,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="also write a report: .html (a page to read and forward), .csv or .json "
         "(every finding); repeatable",
     )
+    p.add_argument(
+        "--operator",
+        metavar="NAME",
+        help="the --report files cover this operator's records only (the sweep still "
+        "decides every record)",
+    )
     add_ci_option(p)
     p.add_argument(
         "--input-format",
@@ -221,7 +227,9 @@ def open_outputs(args: argparse.Namespace, packs: list[Any], as_of: dt.date) -> 
         ci = open_ci(args.ci, run, stdout_taken=taken)
         if ci is not None:
             outputs.append(CiOutput(ci, args.ci))
-        report = open_report(args.report)
+        if args.operator and not args.report:
+            raise UsageError("--operator scopes the --report files: give --report FILE")
+        report = open_report(args.report, args.operator)
         if report is not None:
             outputs.append(ReportOutput(report))
         outputs.append(WriterOutput.open(args.format, args.output))

@@ -19,7 +19,7 @@ Bearer tokens for "cyberreview serve", each with one role:
 
   gate      ask for decisions (POST /v1/decisions) under today's law; never sees
             case material (--allow-as-of: may also ask under another date's law)
-  reviewer  read cases and move them through the procedure
+  reviewer  read, open and move cases, attach and download material
   auditor   read cases and the audit trail
 
 "tokens create" prints the token once: only its SHA-256 is kept, in the case

@@ -142,6 +142,7 @@ class Engine:
                                 "rule": rule.id,
                                 "case_id": None,
                                 "created": None,
+                                "state": None,
                             }
                         )
         deciding = self._refs[0]

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from .core import Engine
 
 if TYPE_CHECKING:
-    from ..cases.base import CaseStore
+    from ..cases.base import Case, CaseStore
     from ..cases.calendar import WorkCalendar
     from ..models.decision import Decision
+    from ..models.outcomes import CaseKind
     from ..models.validate import RecordData
     from ..models.waiver import Waiver
 
@@ -44,7 +45,14 @@ class Gatekeeper:
             from ..cases.service import CaseService
 
             assert calendar is not None, "a store needs the work calendar"
-            self._cases = CaseService(store, calendar, actor)
+            first = engine.packs[0].ref
+            self._cases = CaseService(store, calendar, actor, f"{first['id']}@{first['version']}")
+
+    def open_case(self, record: RecordData, kind: CaseKind, as_of: dt.date) -> tuple[Case, bool]:
+        """Open a case of ``kind`` for ``record`` by hand (``cases open``), or find the
+        open one; ``True`` if created now."""
+        assert self._cases is not None, "opening a case needs the case store"
+        return self._cases.open_by_hand(self.engine, record, kind, as_of)
 
     def decide(
         self,

@@ -109,6 +109,14 @@ class Action(TypedDict):
         bool | None,
         Field(description="False when an open case already existed; null when cases are off."),
     ]
+    state: Annotated[
+        str | None,
+        Field(
+            description="The case's state: a closed state when a case closed for the same "
+            "facts answers the action (no case is opened again); null when cases are off. "
+            "Added in 0.7."
+        ),
+    ]
 
 
 @with_config(_CLOSED)
@@ -121,6 +129,17 @@ class CaseRef(TypedDict):
     period: str | None
     deadline: dt.date | None
     overdue: bool | None
+    provisional: Annotated[
+        bool | None,
+        Field(description="The deadline runs past the known official calendar. Added in 0.7."),
+    ]
+    adopted: Annotated[
+        bool,
+        Field(
+            description="This decision opened the case for a review the source says is "
+            "running (with the source's dates). Added in 0.7."
+        ),
+    ]
 
 
 @with_config(ConfigDict(extra="forbid", title="Decision"))

@@ -55,6 +55,7 @@ def record_summary(record: RecordData) -> dict[str, Any]:
         "product": record.product.name if record.product else None,
         "system": record.deployment.system,
         "materials": list(record.materials),
+        "planned_date": plain(record.deployment.planned_date),
     }
 
 

@@ -212,6 +212,17 @@ class Review(_Part):
         None, description="When that period started: the Measures then in force govern it."
     )
     overdue: bool | None = Field(None, description="The period has ended without a decision.")
+    deadline_provisional: bool | None = Field(
+        None,
+        description="The deadline runs past the known official calendar: provisional "
+        "(from the review case). Added in 0.7.",
+    )
+    earliest_clearance: IsoDate | None = Field(
+        None,
+        description="The earliest day the review can end, counting the statutory periods "
+        "still ahead in full: 10 + 30 + 15 working days from the as-of date for a review not "
+        "yet declared (from the case store). Added in 0.7.",
+    )
 
 
 class Listing(_Part):

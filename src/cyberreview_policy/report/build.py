@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..models.jsonout import json_default
+from .records import Changes, RecordSection, overdue_row, section
 from .rows import finding_rows, table_row
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class RuleInfo:
 
 @dataclass
 class Listed:
-    """A blocked record, as the page lists it."""
+    """A blocked or warned record, as the page lists it (``anchor``: its section)."""
 
     record_id: str
     operator: str | None
@@ -63,6 +64,7 @@ class Listed:
     rule: str
     message: str
     citations: list[str]
+    anchor: str = ""
 
 
 #: how a cell that a spreadsheet would take for a formula starts (OWASP's list, and the
@@ -79,16 +81,29 @@ def _as_text(value: Any) -> Any:
 
 
 class Report:
-    """Fed each decision; writes its files when the sweep ends."""
+    """Fed each decision; writes its files when the sweep ends.  ``operator``: only
+    that operator's records (the counts, lists and changes are of them alone)."""
 
-    def __init__(self, paths: list[Path]):
+    def __init__(self, paths: list[Path], operator: str | None = None):
         self.paths = paths
+        self.operator = operator
+        self.verdicts: Counter[str] = Counter()
+        self.fired: Counter[tuple[str, str]] = Counter()  # (rule, outcome): records
         self.rules: dict[str, RuleInfo] = {}
         self.by_operator: dict[str, Counter[str]] = defaultdict(Counter)
         self.by_system: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        self.exposure: dict[str, list[Decimal]] = {}  # currency -> [low, high, count]
+        #: (operator, currency) -> [low, high, findings]: never summed across operators
+        self.exposure: dict[tuple[str, str], list[Decimal]] = {}
         self.blocks: list[Listed] = []
+        self.warns: list[Listed] = []
         self.blocked = 0
+        self.warned = 0
+        self.sections: list[RecordSection] = []
+        self.overdue: list[dict[str, Any]] = []
+        self.overdue_total = 0
+        self.cases: dict[str, Counter[str]] = defaultdict(Counter)  # kind -> outcome
+        self.changes = Changes()
+        self._ids: set[str] = set()  # the records in scope, when scoped
         self._csv: list[Any] = []
         self._json: list[IO[str]] = []
         self._first_json = True
@@ -104,47 +119,91 @@ class Report:
             else:
                 stream.close()  # written at the end
 
+    @property
+    def records(self) -> int:
+        return sum(self.verdicts.values())
+
     # -- as the sweep goes ----------------------------------------------------------
 
     def decision(self, decided: Decided) -> None:
         decision, subject = decided.decision, decided.subject
+        if self.operator is not None:
+            if subject.operator != self.operator:
+                return
+            self._ids.add(decision["record_id"])
         verdict = decision["decision"]
+        self.verdicts[verdict] += 1
         operator = subject.operator or "(unknown operator)"
         self._group(self.by_operator, operator)[verdict] += 1
         system = (operator, subject.system or "(no system)")
         self._group(self.by_system, system)[verdict] += 1
+        self._cases(decision)
+        anchor = self._list(decided) if verdict in ("block", "warn") else None
         for finding in decision["findings"]:
+            self.fired[(finding["rule"], finding["outcome"])] += 1
             info = self.rules.get(finding["rule"])
             if info is None:
                 info = self.rules[finding["rule"]] = RuleInfo(
                     finding["title"], finding["citations"], finding["pack"], finding["outcome"]
                 )
             info.count += 1
+            if finding["rule"] == "review-overdue":
+                self.overdue_total += 1
+                if len(self.overdue) < MAX_LISTED:
+                    self.overdue.append(overdue_row(decision, finding, anchor))
             exposure = finding["exposure"]
-            if exposure is not None and exposure["low"] is not None:
+            if exposure is not None and exposure["low"] is not None and not finding["waiver"]:
                 sums = self.exposure.setdefault(
-                    exposure["currency"], [Decimal(0), Decimal(0), Decimal(0)]
+                    (operator, exposure["currency"]), [Decimal(0), Decimal(0), Decimal(0)]
                 )
                 sums[0] += exposure["low"]
                 sums[1] += exposure["high"] or exposure["low"]
                 sums[2] += 1
-        if verdict == "block":
-            self.blocked += 1
-            if len(self.blocks) < MAX_LISTED:
-                first = next(f for f in decision["findings"] if f["outcome"] == "block")
-                self.blocks.append(
-                    Listed(
-                        decision["record_id"],
-                        subject.operator,
-                        subject.system,
-                        subject.product,
-                        first["rule"],
-                        first["message"],
-                        first["citations"],
-                    )
-                )
         if self._csv or self._json:
             self._rows(decided)
+
+    def _cases(self, decision: Any) -> None:
+        from ..sweep.summary import case_outcome
+
+        for action in decision["actions"]:
+            what = case_outcome(action)
+            if what is not None:
+                self.cases[action["kind"]][what] += 1
+        for ref in decision["cases"]:
+            if ref.get("adopted"):
+                self.cases[ref["kind"]]["adopted"] += 1
+
+    def _list(self, decided: Decided) -> str | None:
+        """List a blocked or warned record (and give it a section); its anchor."""
+        decision, subject = decided.decision, decided.subject
+        verdict = decision["decision"]
+        listed, count = (self.blocks, "blocked") if verdict == "block" else (self.warns, "warned")
+        setattr(self, count, getattr(self, count) + 1)
+        if len(listed) >= MAX_LISTED:
+            return None
+        anchor = f"r{len(self.sections) + 1}"
+        deciding = (f for f in decision["findings"] if f["outcome"] == verdict and not f["waiver"])
+        first = next(deciding, decision["findings"][0])
+        listed.append(
+            Listed(
+                decision["record_id"],
+                subject.operator,
+                subject.system,
+                subject.product,
+                first["rule"],
+                first["message"],
+                first["citations"],
+                anchor,
+            )
+        )
+        self.sections.append(section(anchor, decision, subject))
+        return anchor
+
+    def changed(self, changes: Any) -> None:
+        """Finding changes since the previous sweep (of the records in scope)."""
+        for change in changes:
+            if self.operator is None or change.record_id in self._ids:
+                self.changes.add(change.change, change.rule)
 
     @staticmethod
     def _group(groups: dict[Any, Counter[str]], key: Any) -> Counter[str]:
@@ -194,25 +253,41 @@ class Report:
     def data(self, summary: Summary, context: RunContext) -> dict[str, Any]:
         """The aggregates, as JSON data."""
         return {
+            "operator": self.operator,
+            "records": self.records,
+            "decisions": {v: self.verdicts.get(v, 0) for v in ("block", "warn", "allow")},
             "blocked_listed": [vars(b) for b in self.blocks],
             "blocked": self.blocked,
+            "warned_listed": [vars(w) for w in self.warns],
+            "warned": self.warned,
+            "records_listed": [s.to_json() for s in self.sections],
             "rules": {rule: {**vars(info)} for rule, info in sorted(self.rules.items())},
             "by_operator": {k: dict(v) for k, v in sorted(self.by_operator.items())},
             "by_system": [
                 {"operator": op, "system": system, **dict(counts)}
                 for (op, system), counts in sorted(self.by_system.items())
             ],
-            "exposure": {
-                currency: {"low": low, "high": high, "findings": int(n)}
-                for currency, (low, high, n) in sorted(self.exposure.items())
-            },
-            "overdue_cases": context.overdue,
+            "exposure": [
+                {
+                    "operator": operator,
+                    "currency": currency,
+                    "low": low,
+                    "high": high,
+                    "findings": int(n),
+                }
+                for (operator, currency), (low, high, n) in sorted(self.exposure.items())
+            ],
+            "cases": {kind: dict(counts) for kind, counts in sorted(self.cases.items())},
+            "overdue": self.overdue,
+            "overdue_total": self.overdue_total,
+            "changes": self.changes.to_json() if summary.tracked else None,
             "previous": context.previous,
         }
 
 
-def open_report(paths: list[str]) -> Report | None:
-    """A :class:`Report` writing ``paths`` (by suffix: .html, .csv, .json), or ``None``."""
+def open_report(paths: list[str], operator: str | None = None) -> Report | None:
+    """A :class:`Report` writing ``paths`` (by suffix: .html, .csv, .json), or ``None``;
+    ``operator``: of that operator's records only."""
     if not paths:
         return None
     chosen = []
@@ -227,6 +302,6 @@ def open_report(paths: list[str]) -> Report | None:
             raise UsageError(f"--report {text}: no directory {path.parent}")
         chosen.append(path)
     try:
-        return Report(chosen)
+        return Report(chosen, operator)
     except OSError as exc:
         raise UsageError(f"--report: cannot write: {exc}") from None

@@ -4,12 +4,11 @@ script, no font or CDN), readable on screen and on paper."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .html_records import case_counts, listed_table, overdue, record_sections, warned
+from .parts import COLORS, e, money, n, pill, text_table
 from .svg import bar_chart, stacked_bar
 
 if TYPE_CHECKING:
@@ -17,7 +16,6 @@ if TYPE_CHECKING:
     from ..sweep.summary import Summary
     from .build import Report
 
-COLORS = {"block": "#b03a2e", "warn": "#c27c0e", "allow": "#1e8449", "advisory": "#5d6d7e"}
 TOP_SYSTEMS = 50
 
 CSS = """
@@ -42,28 +40,22 @@ th{background:#f8f9f9;font-weight:600}td.n,th.n{text-align:right;font-variant-nu
 .cite{color:#566573;font-size:12px}.muted{color:#808b96}
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:24px;align-items:start}
 .brief li{margin:3px 0}
+.record{border-top:1px solid #eaeded;margin-top:14px}.record h3{font-size:15px;margin:10px 0 4px}
+.record ul.cases{margin:4px 0 8px;padding-left:18px}
 footer{margin-top:36px;color:#808b96;font-size:12px}
 @media print{body{background:#fff}main{padding:0}.reason{white-space:normal}}
 """
 
 
-def _e(value: Any) -> str:
-    return escape("" if value is None else str(value))
-
-
-def _n(value: int | Decimal) -> str:
-    return f"{value:,.0f}" if isinstance(value, Decimal) else f"{value:,}"
-
-
-def _pill(outcome: str) -> str:
-    return f'<span class="pill" style="background:{COLORS[outcome]}">{_e(outcome)}</span>'
+_e, _n, _pill, _money, _text_table = e, n, pill, money, text_table
 
 
 def render(report: Report, summary: Summary, context: RunContext) -> str:
-    d = summary.decisions
+    d = report.verdicts
     packs = ", ".join(f"{p['id']} {p['version']}" for p in summary.packs)
     sources = ", ".join(s.name for s in summary.sources) or "none"
     shard = f" · shard {summary.shard}" if summary.shard else ""
+    scope = f" · operator <b>{_e(report.operator)}</b> only" if report.operator else ""
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width,initial-scale=1'>",
@@ -71,7 +63,7 @@ def render(report: Report, summary: Summary, context: RunContext) -> str:
         "</head><body><main>",
         "<h1>Cybersecurity review: compliance sweep</h1>",
         f"<div class='meta'>As of <b>{summary.as_of}</b> under {_e(packs)} · sources: "
-        f"{_e(sources)}{shard} · generated {_e(context.generated_at)}"
+        f"{_e(sources)}{shard}{scope} · generated {_e(context.generated_at)}"
         f"{' · run ' + _e(context.run_id) if context.run_id else ''}</div>",
         _banner(summary),
         _tiles(report, summary),
@@ -79,14 +71,17 @@ def render(report: Report, summary: Summary, context: RunContext) -> str:
         "<div class='charts'><div><h2>Decisions</h2>",
         stacked_bar([(v, d.get(v, 0), COLORS[v]) for v in ("block", "warn", "allow")]),
         "</div><div><h2>Findings by rule</h2>",
-        _rule_chart(summary),
+        _rule_chart(report),
         "</div></div>",
-        _changes(summary, context),
+        _changes(report, summary, context),
         _blocks(report),
+        warned(report),
+        overdue(report),
+        case_counts(report),
         _rules(report, summary),
         _operators(report),
         _exposure(report),
-        _overdue(context),
+        record_sections(report),
         _skipped(summary),
         _problems(summary),
         "<footer>Made by cyberreview-policy "
@@ -121,61 +116,52 @@ def _banner(summary: Summary) -> str:
     )
 
 
-def _money(value: Decimal) -> str:
-    """Large amounts as people say them: 53.9M, 1.2B."""
-    for size, unit in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:,.1f}{unit}"
-    return f"{value:,.0f}"
-
-
 def _key_points(report: Report, summary: Summary, context: RunContext) -> str:
-    d = summary.decisions
-    blocked, warned = d.get("block", 0), d.get("warn", 0)
+    d = report.verdicts
+    blocked, warned_ = d.get("block", 0), d.get("warn", 0)
     points = []
     if blocked:
         reasons = sorted(
-            ((n, rule) for (rule, outcome), n in summary.rules.items() if outcome == "block"),
+            ((n, rule) for (rule, outcome), n in report.fired.items() if outcome == "block"),
             reverse=True,
         )[:3]
         why = "; ".join(f"{_e(report.rules[rule].title.lower())} ({_n(n)})" for n, rule in reasons)
         points.append(
-            f"<b>{_n(blocked)}</b> of {_n(summary.records)} products may not be put into use "
+            f"<b>{_n(blocked)}</b> of {_n(report.records)} products may not be put into use "
             f"as they stand. Most often: {why}."
         )
     else:
-        points.append(f"None of the {_n(summary.records)} products is blocked.")
-    if warned:
-        points.append(f"<b>{_n(warned)}</b> need attention before use (warn).")
+        points.append(f"None of the {_n(report.records)} products is blocked.")
+    if warned_:
+        points.append(f"<b>{_n(warned_)}</b> need attention before use (warn).")
+    opened = sum(counts["created"] for counts in report.cases.values())
+    adopted = sum(counts["adopted"] for counts in report.cases.values())
     points.append(
-        f"This sweep opened <b>{_n(summary.cases_created)}</b> review case(s); "
-        f"<b>{len(context.overdue)}</b> open case(s) are past a statutory deadline."
+        f"This sweep opened <b>{_n(opened)}</b> case(s) and adopted <b>{_n(adopted)}</b> "
+        f"running review(s); <b>{_n(report.overdue_total)}</b> review(s) are past a "
+        "statutory deadline."
     )
-    exposure = report.exposure.get("CNY")
-    if exposure:
+    for (operator, currency), (low, high, _) in sorted(report.exposure.items())[:5]:
         points.append(
-            f"Products in use without a passed review expose the operator to fines of CNY "
-            f"<b>{_money(exposure[0])} to {_money(exposure[1])}</b> in all."
+            f"{_e(operator)}: products in use without a passed review expose it to fines of "
+            f"{_e(currency)} <b>{_money(low)} to {_money(high)}</b>."
         )
     items = "".join(f"<li>{p}</li>" for p in points)
     return f"<h2>In brief</h2><ul class='brief'>{items}</ul>"
 
 
 def _tiles(report: Report, summary: Summary) -> str:
-    d = summary.decisions
-    exposure = report.exposure.get("CNY")
-    money = f"{_money(exposure[0])}–{_money(exposure[1])}" if exposure else "none"
+    d = report.verdicts
+    exposed = len({operator for operator, _ in report.exposure})
+    opened = sum(counts["created"] for counts in report.cases.values())
+    still = sum(counts["already_open"] for counts in report.cases.values())
     tiles = [
-        ("", _n(summary.records), "records decided"),
+        ("", _n(report.records), "records decided"),
         ("block", _n(d.get("block", 0)), "block"),
         ("warn", _n(d.get("warn", 0)), "warn"),
         ("allow", _n(d.get("allow", 0)), "allow"),
-        (
-            "",
-            _n(summary.cases_created),
-            f"cases opened ({_n(summary.cases_existing)} already open)",
-        ),
-        ("", money, "penalty exposure, CNY"),
+        ("", _n(opened), f"cases opened ({_n(still)} already open)"),
+        ("", _n(exposed), "operators exposed to penalties"),
     ]
     body = "".join(
         f"<div class='tile {cls}'><b>{value}</b><span>{_e(label)}</span></div>"
@@ -184,11 +170,11 @@ def _tiles(report: Report, summary: Summary) -> str:
     return f"<div class='tiles'>{body}</div>"
 
 
-def _rule_chart(summary: Summary) -> str:
+def _rule_chart(report: Report) -> str:
     ranked = sorted(
         (
             (rule, outcome, n)
-            for (rule, outcome), n in summary.rules.items()
+            for (rule, outcome), n in report.fired.items()
             if outcome != "advisory"
         ),
         key=lambda item: -item[2],
@@ -198,55 +184,43 @@ def _rule_chart(summary: Summary) -> str:
     return bar_chart([(rule, n, COLORS[outcome]) for rule, outcome, n in ranked])
 
 
-def _changes(summary: Summary, context: RunContext) -> str:
+def _changes(report: Report, summary: Summary, context: RunContext) -> str:
     head = "<h2>Since the previous sweep</h2>"
     if not summary.tracked:
         return head + "<p class='muted'>Not tracked: this sweep ran without the case store.</p>"
     previous = context.previous
     when = (
-        f"the sweep of {_e(previous['as_of'])} (run {_e(previous['id'])})"
+        f"the last complete sweep of these sources as of {_e(previous['as_of'])} "
+        f"(run {_e(previous['id'])})"
         if previous
-        else "no earlier sweep of these sources: every finding is new"
+        else "no earlier complete sweep of these sources under the same as-of date: every "
+        "finding is new"
     )
-    new, resolved = sum(summary.new.values()), sum(summary.resolved.values())
+    changes = report.changes
     rows = "".join(
-        f"<tr><td>{_e(rule)}</td><td class='n'>{_n(summary.new.get(rule, 0))}</td>"
-        f"<td class='n'>{_n(summary.resolved.get(rule, 0))}</td></tr>"
-        for rule in sorted(set(summary.new) | set(summary.resolved))
+        f"<tr><td>{_e(rule)}</td>"
+        + "".join(
+            f"<td class='n'>{_n(changes.by_change[c].get(rule, 0))}</td>"
+            for c in ("new", "waived", "resolved")
+        )
+        + "</tr>"
+        for rule in changes.rules()
     )
     table = (
-        f"<table><tr><th>rule</th><th class='n'>new</th><th class='n'>resolved</th></tr>"
-        f"{rows}</table>"
+        "<table><tr><th>rule</th><th class='n'>new</th><th class='n'>waived</th>"
+        f"<th class='n'>resolved</th></tr>{rows}</table>"
         if rows
         else ""
     )
     return (
-        f"{head}<p>Compared with {when}: <b>{_n(new)}</b> new finding(s), "
-        f"<b>{_n(resolved)}</b> resolved.</p>{table}"
+        f"{head}<p>Compared with {when}: <b>{_n(changes.total('new'))}</b> new finding(s), "
+        f"<b>{_n(changes.total('waived'))}</b> waived, "
+        f"<b>{_n(changes.total('resolved'))}</b> resolved.</p>{table}"
     )
 
 
 def _blocks(report: Report) -> str:
-    head = f"<h2>Blocked ({_n(report.blocked)})</h2>"
-    if not report.blocks:
-        return head + "<p class='muted'>Nothing is blocked.</p>"
-    rows = "".join(
-        f"<tr><td>{_e(b.record_id)}</td><td>{_e(b.operator)}<br><span class='cite'>"
-        f"{_e(b.system)}</span></td><td>{_e(b.product)}</td><td class='reason' "
-        f"title='{_e(b.message)}'><b>{_e(b.rule)}</b>: {_e(b.message)}</td>"
-        f"<td class='cite'>{_e('; '.join(b.citations))}</td></tr>"
-        for b in report.blocks
-    )
-    more = report.blocked - len(report.blocks)
-    tail = (
-        f"<p class='muted'>… and {_n(more)} more: every finding is in the CSV or JSON report.</p>"
-        if more
-        else ""
-    )
-    return (
-        f"{head}<table><tr><th>record</th><th>operator · system</th><th>product</th>"
-        f"<th>reason</th><th>citations</th></tr>{rows}</table>{tail}"
-    )
+    return listed_table("Blocked", report.blocked, report.blocks, "Nothing is blocked.")
 
 
 def _rules(report: Report, summary: Summary) -> str:
@@ -287,39 +261,20 @@ def _operators(report: Report) -> str:
 
 
 def _exposure(report: Report) -> str:
-    head = "<h2>Penalty exposure</h2>"
+    head = "<h2>Penalty exposure, by operator</h2>"
     if not report.exposure:
         return head + "<p class='muted'>No finding carries a penalty exposure.</p>"
     rows = "".join(
-        f"<tr><td>{_e(currency)}</td><td class='n'>{_n(low)}</td><td class='n'>{_n(high)}</td>"
-        f"<td class='n'>{_n(int(n))}</td></tr>"
-        for currency, (low, high, n) in sorted(report.exposure.items())
+        f"<tr><td>{_e(operator)}</td><td>{_e(currency)}</td><td class='n'>{_n(low)}</td>"
+        f"<td class='n'>{_n(high)}</td><td class='n'>{_n(int(count))}</td></tr>"
+        for (operator, currency), (low, high, count) in sorted(report.exposure.items())
     )
     return (
-        f"{head}<p>Products in use without a passed review: the Cybersecurity Law fines "
-        "1 to 10 times the purchase amount. Summed over findings, as ranges:</p>"
-        "<table><tr><th>currency</th><th class='n'>low</th><th class='n'>high</th>"
-        f"<th class='n'>findings</th></tr>{rows}</table>"
-    )
-
-
-def _text_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A table of plain text cells, escaped."""
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
-def _overdue(context: RunContext) -> str:
-    head = f"<h2>Overdue review cases ({len(context.overdue)})</h2>"
-    if not context.overdue:
-        return head + "<p class='muted'>No statutory period has run out.</p>"
-    return head + _text_table(
-        ("case", "record", "state", "period", "deadline"),
-        (
-            (c["id"], c["record_id"], c["state"], c["period"], c["deadline"])
-            for c in context.overdue
-        ),
+        f"{head}<p>Products in use without a passed review: the Cybersecurity Law fines the "
+        "operator 1 to 10 times the purchase amount. Each operator's own exposure, summed "
+        "over its findings, as ranges (never added across operators):</p>"
+        "<table><tr><th>operator</th><th>currency</th><th class='n'>low</th>"
+        f"<th class='n'>high</th><th class='n'>findings</th></tr>{rows}</table>"
     )
 
 

@@ -25,7 +25,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..cases.servestate import serve_store
 from ..env import redact_url
-from ..errors import AuthUnavailable, CaseStoreError, Refusal, UnknownCaseError
+from ..errors import (
+    AuthUnavailable,
+    CaseStoreError,
+    MaterialError,
+    Refusal,
+    UnknownCaseError,
+    UnknownMaterialError,
+)
 from .auth import Principal, Tokens, store_loader
 from .decisions import RequestDecider
 from .engines import Engines
@@ -34,7 +41,7 @@ from .metrics import Metrics
 from .openapi import describe, json_body
 from .origin import check_anonymous, served_hosts
 from .pool import Workers
-from .schemas import ErrorResponse, Health, ServedDecision, TransitionRequest
+from .schemas import ErrorResponse, Health, ServedDecision
 from .settings import Settings
 
 log = logging.getLogger("cyberreview.serve")
@@ -144,7 +151,13 @@ def create_app(settings: Settings) -> FastAPI:
     _handlers(app)
     _routes(app, service)
     app.openapi = lambda: describe(app)  # type: ignore[method-assign]
-    app.add_middleware(BodyLimit, limit=settings.max_body)
+    from .case_routes import UPLOAD_LIMIT, UPLOADS
+
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body,
+        larger=(UPLOADS, max(UPLOAD_LIMIT, settings.max_body)),
+    )
     return app
 
 
@@ -210,6 +223,10 @@ def _in_store(service: Service) -> Callable[..., Awaitable[Any]]:
             return await service.workers.run(call)
         except UnknownCaseError as exc:
             raise Refusal(404, "not_found", str(exc)) from None
+        except UnknownMaterialError as exc:
+            raise Refusal(404, "not_found", str(exc)) from None
+        except MaterialError as exc:
+            raise Refusal(400, "material_refused", str(exc)) from None
         except CaseStoreError as exc:
             if type(exc) is not CaseStoreError:  # the procedure refused (TransitionError)
                 raise Refusal(409, "transition_refused", str(exc)) from None
@@ -249,70 +266,10 @@ def _decision_routes(app: FastAPI, service: Service) -> None:
 
 
 def _case_routes(app: FastAPI, service: Service) -> None:
-    rt, in_store = service.rt, _in_store(service)
+    from .case_routes import case_routes
 
-    @app.get("/v1/cases", tags=["cases"], responses=ERRORS)
-    async def list_cases(
-        who: Annotated[Principal, Depends(service.permit("read_cases"))],
-        state: str | None = None,
-        kind: str | None = None,
-    ) -> Response:
-        """Review cases, oldest first, with the period running today."""
-        from ..cases.views import case_row, running
-
-        cases = await in_store(lambda store: store.list_cases(state=state, kind=kind))
-        today = dt.date.today()
-        return _json([case_row(c, running(c, rt.calendar, today)) for c in cases])
-
-    @app.get("/v1/cases/{case_id}", tags=["cases"], responses=ERRORS)
-    async def show_case(
-        case_id: str,
-        who: Annotated[Principal, Depends(service.permit("read_cases"))],
-        materials: bool = False,
-    ) -> Response:
-        """One case: clocks, the materials checklist and the articles of the Measures it
-        runs under, its history (the attached files' names only with ``materials=true``;
-        their content is never served)."""
-        from ..cases.views import case_detail
-
-        case = await in_store(lambda store: store.get(case_id))
-        return _json(case_detail(case, rt.calendar, dt.date.today(), materials=materials))
-
-    @app.post(
-        "/v1/cases/{case_id}/transitions",
-        tags=["cases"],
-        responses=ERRORS
-        | {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse, "description": "Refused"}},
-        openapi_extra=json_body("TransitionRequest"),
-    )
-    async def transition(
-        case_id: str,
-        request: Request,
-        who: Annotated[Principal, Depends(service.permit("transition"))],
-    ) -> Response:
-        """Move a case through the procedure, as ``cyberreview cases transition`` does."""
-        from pydantic import ValidationError
-
-        from ..cases.views import case_detail
-        from .decisions import check_body, invalid_body
-
-        body = await request.body()
-        check_body(body)
-        try:
-            step = TransitionRequest.model_validate_json(body)
-        except ValidationError as exc:
-            raise invalid_body(exc, body) from None
-        case = await in_store(
-            lambda store: store.transition(
-                case_id,
-                step.to,
-                on=step.on,
-                actor=who.actor,
-                note=step.note,
-                complex_review=step.complex,
-            )
-        )
-        return _json(case_detail(case, rt.calendar, step.on))
+    in_store = _in_store(service)
+    case_routes(app, service, in_store, ERRORS)
 
     @app.post(
         "/v1/waivers",

@@ -26,8 +26,19 @@ log = logging.getLogger("cyberreview.serve")
 #: What each role may do.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "gate": frozenset({"decide", "metrics"}),
-    "reviewer": frozenset({"read_cases", "transition", "waive", "read_waivers", "metrics"}),
-    "auditor": frozenset({"read_cases", "read_audit", "read_waivers", "metrics"}),
+    "reviewer": frozenset(
+        {
+            "read_cases",
+            "open_case",
+            "transition",
+            "attach",
+            "read_material",
+            "waive",
+            "read_waivers",
+            "metrics",
+        }
+    ),
+    "auditor": frozenset({"read_cases", "read_material", "read_audit", "read_waivers", "metrics"}),
 }
 
 

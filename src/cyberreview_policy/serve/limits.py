@@ -8,6 +8,7 @@ then hands the application the bytes it read: nothing oversized is parsed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -38,28 +39,38 @@ async def send_json(send: Send, status: int, body: bytes) -> None:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413."""
+    """Refuse request bodies over ``limit`` bytes with 413 (``larger``: a pattern of
+    POST paths, the uploads, and their own limit)."""
 
-    def __init__(self, app: ASGIApp, limit: int):
+    def __init__(self, app: ASGIApp, limit: int, larger: tuple[re.Pattern[str], int] | None = None):
         self.app = app
         self.limit = limit
+        self.larger = larger
 
-    async def _too_large(self, send: Send) -> None:
-        message = f"the request body is larger than {self.limit} bytes"
-        await send_json(send, 413, error_body("too_large", message, limit=self.limit))
+    async def _too_large(self, send: Send, limit: int) -> None:
+        message = f"the request body is larger than {limit} bytes"
+        await send_json(send, 413, error_body("too_large", message, limit=limit))
+
+    def _limit(self, scope: Scope) -> int:
+        if self.larger is not None and scope.get("method") == "POST":
+            pattern, limit = self.larger
+            if pattern.match(scope.get("path", "")):
+                return limit
+        return self.limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = -1
-                if declared > self.limit:
-                    await self._too_large(send)
+                if declared > limit:
+                    await self._too_large(send, limit)
                     return
         chunks: list[bytes] = []
         size = 0
@@ -69,8 +80,8 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
-                await self._too_large(send)
+            if size > limit:
+                await self._too_large(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

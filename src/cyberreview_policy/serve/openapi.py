@@ -21,7 +21,30 @@ def json_body(name: str) -> dict[str, Any]:
     }
 
 
+def form_body(fields: dict[str, str], file: bool = True, json: str | None = None) -> dict[str, Any]:
+    """``openapi_extra`` for a route taking a multipart form (``fields``: name -> what it
+    is), with a ``file`` part; and the JSON body ``json`` too, if given."""
+    properties: dict[str, Any] = {
+        name: {"type": "string", "description": text} for name, text in fields.items()
+    }
+    if file:
+        properties["file"] = {"type": "string", "format": "binary"}
+    content: dict[str, Any] = {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": properties,
+                "required": [*list(fields)[:1], *(["file"] if file and not json else [])],
+            }
+        }
+    }
+    if json:
+        content["application/json"] = {"schema": {"$ref": REF.format(model=json)}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
 def _bodies() -> dict[str, dict[str, Any]]:
+    from .case_schemas import BODIES
     from .schemas import TransitionRequest, WaiverRequest, request_adapter
 
     out: dict[str, dict[str, Any]] = {}
@@ -29,6 +52,7 @@ def _bodies() -> dict[str, dict[str, Any]]:
         ("DecisionRequest", request_adapter().json_schema(ref_template=REF)),
         ("TransitionRequest", TransitionRequest.model_json_schema(ref_template=REF)),
         ("WaiverRequest", WaiverRequest.model_json_schema(ref_template=REF)),
+        *((name, model.model_json_schema(ref_template=REF)) for name, model in BODIES.items()),
     ):
         out.update(schema.pop("$defs", {}))
         out[name] = schema

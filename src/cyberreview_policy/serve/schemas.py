@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 from typing_extensions import TypedDict
 
-from ..cases.lifecycle import STATES
+from ..cases.lifecycle import CONCLUSIONS, STATES, WITHDRAW_REASONS
 from ..models.decision import Decision
 from ..models.record import IsoDate, Record
 
@@ -149,9 +149,16 @@ class TransitionRequest(_Closed):
     """Move a case to its next state, as ``cyberreview cases transition`` does."""
 
     to: Literal[STATES] = Field(description="The state to move to.")  # type: ignore[valid-type]
-    on: IsoDate = Field(description="The date the step happened.")
-    note: str | None = Field(None, max_length=2000)
+    on: IsoDate = Field(description="The date the step happened (or, planned, will).")
+    note: str | None = Field(None, max_length=2000, description="Required with remediated.")
     complex: bool = Field(False, description="With under_review: a complex case (+15 days).")
+    conclusion: Literal[CONCLUSIONS] | None = Field(  # type: ignore[valid-type]
+        None, description="With assessed: the risk the operator anticipated."
+    )
+    reason: Literal[WITHDRAW_REASONS] | None = Field(  # type: ignore[valid-type]
+        None, description="With withdrawn: the purchase was cancelled, or superseded."
+    )
+    planned: bool = Field(False, description="A step still to come (a date after today).")
 
 
 class WaiverRequest(_Closed):

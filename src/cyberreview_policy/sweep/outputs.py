@@ -9,10 +9,11 @@ and skip to every output as it happens and tells them the summary and its
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from ..cases.sweepstate import FindingChange
     from .summary import Decided, Skip, Summary
 
 
@@ -22,8 +23,7 @@ class RunContext:
 
     run_id: str | None = None
     scope: str = ""
-    previous: dict[str, Any] | None = None  # the last sweep of this scope
-    overdue: list[dict[str, Any]] = field(default_factory=list)
+    previous: dict[str, Any] | None = None  # the last complete sweep of this baseline
     generated_at: str = ""
     store: str | None = None
 
@@ -40,6 +40,10 @@ class Output(Protocol):
     def decided(self, event: Decided) -> None: ...
 
     def skipped(self, skip: Skip) -> None: ...
+
+    def changed(self, changes: list[FindingChange]) -> None:
+        """Findings new, changed, waived or resolved since the previous sweep."""
+        ...
 
     def finish(self, summary: Summary, context: Callable[[], RunContext]) -> list[Said]:
         """The run has ended: write what is left; say what was written."""

@@ -52,6 +52,8 @@ class WorkerSetup:
     shard: Shard | None
     track: bool
     slim: bool = False  # send decisions back as JSON bytes and counts, not whole dicts
+    run_id: str = ""  # the run whose finding changes the workers stage
+    baseline: str = ""  # what the findings are compared with
 
 
 _decider: SweepStep | None = None
@@ -111,7 +113,7 @@ def _init(setup: WorkerSetup, parent: int) -> None:
         store = rt.store()
         gatekeeper = Gatekeeper(rt.engine(packs, store=store), store, rt.calendar, setup.actor)
         if setup.track:
-            tracker = FindingTracker(store, setup.as_of, setup.actor, size=1 << 30)
+            tracker = FindingTracker(store, setup.run_id, setup.baseline, size=1 << 30)
     _decider = SweepStep(gatekeeper, setup.as_of, tracker, setup.shard)
     if setup.slim:
         from ..models.decision import decision_adapter
@@ -149,7 +151,11 @@ def _slimmed(decided: Decided) -> Decided:
         "record_id": decision["record_id"],
         "decision": decision["decision"],
         "findings": [{"rule": f["rule"], "outcome": f["outcome"]} for f in decision["findings"]],
-        "actions": [{"created": a["created"]} for a in decision["actions"]],
+        "actions": [
+            {"kind": a["kind"], "created": a["created"], "state": a["state"]}
+            for a in decision["actions"]
+        ],
+        "cases": [{"kind": c["kind"], "adopted": c["adopted"]} for c in decision["cases"]],
     }
     return Decided(counted, decided.subject, _slim(decision), decided.problems, decided.location)
 

@@ -78,6 +78,7 @@ class SweepRun:
         self.store: Any = None
         self.scope = ""
         self.unmapped: dict[str, Unmapped] = {}  # configured source -> what it could not map
+        self.baseline = ""
 
     # -- what to read -------------------------------------------------------------
 
@@ -156,8 +157,15 @@ class SweepRun:
                 time.sleep(WAIT_POLL)
         for line in taken:
             self.log.event("warning", "sweep.lock_taken_over", line, reason=line)
-        self.store.start_run(self.id, ",".join(keys), self.as_of)
         self.scope = ",".join(keys)
+        self.baseline = f"{self.scope}|{self.regime}"
+        self.store.start_run(self.id, self.scope, self.as_of, self.baseline)
+
+    @property
+    def regime(self) -> str:
+        """Today's law and clocks, or those of one back-dated (or future) date: a sweep
+        compares its findings with the last complete one of the same regime."""
+        return "current" if self.as_of == dt.date.today() else f"as-of {self.as_of}"
 
     def _runner(self, engine: Any, summary: Summary, slim: bool) -> Any:
         from contextlib import nullcontext
@@ -179,13 +187,15 @@ class SweepRun:
                 shard=self.shard,
                 track=tracked,
                 slim=slim,
+                run_id=self.id,
+                baseline=self.baseline,
             )
             return Pool(setup, self.args.workers)
         from ..engine.gatekeeper import Gatekeeper
 
         if tracked:
             gatekeeper = Gatekeeper(engine, self.store, self.rt.calendar, self.actor)
-            tracker = FindingTracker(self.store, self.as_of, self.actor)
+            tracker = FindingTracker(self.store, self.id, self.baseline, self.actor)
         else:
             gatekeeper = Gatekeeper(engine)
         step = SweepStep(gatekeeper, self.as_of, tracker, self.shard)
@@ -215,7 +225,12 @@ class SweepRun:
             return runner(source)
 
         configured = {s.name for s in sources if hasattr(s, "checkpoint")}
-        for event in sweep(sources, run_source, summary):
+
+        def changed(changes: Any) -> None:
+            for output in outputs:
+                output.changed(changes)
+
+        for event in sweep(sources, run_source, summary, changed):
             if isinstance(event, Decided):
                 for output in outputs:
                     output.decided(event)
@@ -277,7 +292,13 @@ class SweepRun:
                 pack=", ".join(f"{p['id']}@{p['version']}" for p in summary.packs),
                 details=audit_details(summary),
             )
-            store.finish_run(self.id, summary.complete, audit_details(summary))
+            store.finish_run(
+                self.id,
+                summary.complete,
+                audit_details(summary),
+                self.actor,
+                notes=self.regime == "current",
+            )
 
     def _save_checkpoints(self, sources: list[Any], summary: Summary) -> None:
         """A configured source read to the end moves its checkpoint on; the records it
@@ -307,8 +328,7 @@ class SweepRun:
         )
         if context.run_id is not None:
             context.scope = self.scope
-            context.previous = self.store.previous_run(self.scope, self.id)
-            context.overdue = overdue_cases(self.store, self.rt, self.as_of)
+            context.previous = self.store.previous_run(self.scope, self.id, self.baseline)
             context.store = redact_url(self.store.url)
         return context
 
@@ -329,7 +349,7 @@ class SweepRun:
             complete=summary.complete,
             records=summary.records,
             decisions=dict(summary.decisions),
-            cases={"created": summary.cases_created, "already_open": summary.cases_existing},
+            cases=summary.cases_json(),
             skipped=summary.skipped,
         )
         log.close()
@@ -354,25 +374,3 @@ def stopped_by_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, before)
-
-
-def overdue_cases(store: Any, rt: Runtime, as_of: dt.date) -> list[dict[str, Any]]:
-    """Open cases whose statutory period has run out, for the report."""
-    from ..cases.clocks import case_clocks, current_clock
-
-    out = []
-    for case in store.list_cases():
-        if not case.is_open:
-            continue
-        clock = current_clock(case_clocks(case.events, as_of, rt.calendar))
-        if clock is not None and clock.elapsed:
-            out.append(
-                {
-                    "id": case.id,
-                    "record_id": case.record_id,
-                    "state": case.state,
-                    "period": clock.period,
-                    "deadline": clock.deadline.isoformat(),
-                }
-            )
-    return out

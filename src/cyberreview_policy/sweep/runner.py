@@ -26,22 +26,43 @@ if TYPE_CHECKING:
 TRACKED = ("warn", "block")  # findings compared from sweep to sweep
 
 
-class FindingTracker:
-    """Buffers each record's warn/block findings; :meth:`flush` compares them with what
-    the store holds from the last sweep and stores the changes."""
+def compare(was: dict[str, str], now: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(rule, outcome, change) between a record's baseline findings and this run's: a
+    finding that is waived now is ``waived`` (not resolved, not new); one whose waiver
+    ended counts as ``new`` again."""
+    out = []
+    for rule, outcome in now.items():
+        before = was.get(rule)
+        if before == outcome:
+            continue
+        if outcome == "waived":
+            out.append((rule, outcome, "waived"))
+        elif before is None or before == "waived":
+            out.append((rule, outcome, "new"))
+        else:
+            out.append((rule, outcome, "changed"))
+    out += [(rule, outcome, "resolved") for rule, outcome in was.items() if rule not in now]
+    return out
 
-    def __init__(self, store: Any, on: dt.date, actor: str, size: int = 500):
+
+class FindingTracker:
+    """Buffers each record's warn/block findings (``waived`` when a waiver sets them
+    aside); :meth:`flush` compares them with the baseline (the last complete sweep of
+    the same sources and as-of regime) and stages the changes in the store."""
+
+    def __init__(self, store: Any, run_id: str, baseline: str, actor: str = "", size: int = 500):
         self.store = store
-        self.on = on
+        self.run_id = run_id
+        self.baseline = baseline
         self.actor = actor
         self.size = size
         self.buffer: dict[str, tuple[str, dict[str, str]]] = {}
 
     def add(self, record_key: str, decision: Decision) -> None:
         fired: dict[str, str] = {
-            f["rule"]: f["outcome"]
+            f["rule"]: "waived" if f["waiver"] else f["outcome"]
             for f in decision["findings"]
-            if f["outcome"] in TRACKED and not f["waiver"]
+            if f["outcome"] in TRACKED
         }
         self.buffer[record_key] = (decision["record_id"], fired)
 
@@ -54,20 +75,14 @@ class FindingTracker:
 
         if not self.buffer:
             return []
-        before = self.store.findings_for(list(self.buffer))
-        changes = []
-        for key, (record_id, now) in self.buffer.items():
-            was = before.get(key, {})
-            for rule, outcome in now.items():
-                if rule not in was:
-                    changes.append(FindingChange(key, record_id, rule, outcome, "new"))
-                elif was[rule] != outcome:
-                    changes.append(FindingChange(key, record_id, rule, outcome, "changed"))
-            for rule, outcome in was.items():
-                if rule not in now:
-                    changes.append(FindingChange(key, record_id, rule, outcome, "resolved"))
+        before = self.store.findings_for(list(self.buffer), self.baseline)
+        changes = [
+            FindingChange(key, record_id, rule, outcome, change)
+            for key, (record_id, now) in self.buffer.items()
+            for rule, outcome, change in compare(before.get(key, {}), now)
+        ]
         self.buffer.clear()
-        self.store.record_findings(changes, self.on, self.actor)
+        self.store.record_findings(changes, self.run_id)
         return changes
 
 
@@ -133,9 +148,11 @@ def sweep(
     sources: Iterable[Source],
     run: Any,
     summary: Summary,
+    changed: Any = None,
 ) -> Iterator[Decided | Skip]:
     """Every source through ``run(source)`` (:func:`serial` with a decider, or a
-    pool's); yield each decision or skip as it happens, filling in ``summary``.
+    pool's); yield each decision or skip as it happens, filling in ``summary`` (and
+    telling ``changed`` each batch of finding changes since the previous sweep).
 
     A source that fails is reported and the next one read; a case store error
     stops the run (it raises): cases must not silently go unopened.
@@ -147,6 +164,8 @@ def sweep(
             for event in run(source):
                 if isinstance(event, list):
                     summary.changed(event)
+                    if changed is not None and event:
+                        changed(event)
                 elif event is None:
                     report.elsewhere += 1
                 elif isinstance(event, Skip):

@@ -22,6 +22,19 @@ if TYPE_CHECKING:
     from ..models.validate import RecordData
 
 MAX_KEPT = 1000
+CASE_OUTCOMES = ("created", "already_open", "closed", "adopted")
+
+
+def case_outcome(action: Any) -> str | None:
+    """What became of an ``open_case`` action: created, already_open, closed (a case
+    closed for the same facts answered it), or ``None`` (cases were off)."""
+    if action["created"] is True:
+        return "created"
+    if action["created"] is None:
+        return None
+    from ..cases.lifecycle import ENDED_STATES
+
+    return "closed" if action.get("state") in ENDED_STATES else "already_open"
 
 
 @dataclass
@@ -42,6 +55,7 @@ class Subject:
     system: str | None
     product: str | None
     kind: str
+    planned: str | None = None  # the planned go-live (deployment.planned_date)
 
 
 @dataclass
@@ -111,6 +125,9 @@ class Summary:
     rules: Counter[tuple[str, str]] = field(default_factory=Counter)  # (rule, outcome)
     cases_created: int = 0
     cases_existing: int = 0
+    #: by kind: created, already_open, closed (answered by a case closed for the same
+    #: facts: not opened again), adopted (a review the source says is running)
+    case_kinds: dict[str, Counter[str]] = field(default_factory=dict)
     skipped: int = 0
     skips: list[Skip] = field(default_factory=list)
     sources: list[SourceReport] = field(default_factory=list)
@@ -120,6 +137,7 @@ class Summary:
     problems: list[Skip] = field(default_factory=list)
     new: Counter[str] = field(default_factory=Counter)  # by rule
     resolved: Counter[str] = field(default_factory=Counter)
+    waived: Counter[str] = field(default_factory=Counter)
     changes: list[FindingChange] = field(default_factory=list)
 
     @property
@@ -135,10 +153,34 @@ class Summary:
         for finding in decision["findings"]:
             self.rules[(finding["rule"], finding["outcome"])] += 1
         for action in decision["actions"]:
-            if action["created"] is True:
+            what = case_outcome(action)
+            if what is None:
+                continue
+            self.case_kinds.setdefault(action["kind"], Counter())[what] += 1
+            if what == "created":
                 self.cases_created += 1
-            elif action["created"] is False:
+            elif what == "already_open":
                 self.cases_existing += 1
+        for ref in decision["cases"]:
+            if ref.get("adopted"):
+                self.case_kinds.setdefault(ref["kind"], Counter())["adopted"] += 1
+
+    def cases_json(self) -> dict[str, Any]:
+        """Cases opened, found open, found closed for the same facts, adopted: in all and
+        by kind."""
+        total: Counter[str] = Counter()
+        for counts in self.case_kinds.values():
+            total.update(counts)
+        return {
+            "created": self.cases_created,
+            "already_open": self.cases_existing,
+            "closed": total["closed"],
+            "adopted": total["adopted"],
+            "by_kind": {
+                kind: {what: counts[what] for what in CASE_OUTCOMES}
+                for kind, counts in sorted(self.case_kinds.items())
+            },
+        }
 
     def skip(self, skip: Skip) -> None:
         self.skipped += 1
@@ -152,10 +194,10 @@ class Summary:
             self.problems.append(Skip(Location(record_id), "; ".join(decided.problems), record_id))
 
     def changed(self, changes: Iterable[FindingChange]) -> None:
+        counters = {"new": self.new, "resolved": self.resolved, "waived": self.waived}
         for change in changes:
-            counter = self.resolved if change.change == "resolved" else self.new
-            if change.change != "changed":
-                counter[change.rule] += 1
+            if change.change in counters:
+                counters[change.change][change.rule] += 1
             if len(self.changes) < MAX_KEPT:
                 self.changes.append(change)
 
@@ -172,7 +214,7 @@ class Summary:
                     self.rules.items(), key=lambda item: (-item[1], item[0])
                 )
             ],
-            "cases": {"created": self.cases_created, "already_open": self.cases_existing},
+            "cases": self.cases_json(),
             "skipped": self.skipped,
             "skips": [s.to_json() for s in self.skips],
             "data_problems": self.with_problems,
@@ -185,19 +227,23 @@ class Summary:
             data["findings"] = {
                 "new": sum(self.new.values()),
                 "resolved": sum(self.resolved.values()),
+                "waived": sum(self.waived.values()),
                 "new_by_rule": dict(sorted(self.new.items())),
                 "resolved_by_rule": dict(sorted(self.resolved.items())),
+                "waived_by_rule": dict(sorted(self.waived.items())),
             }
         return data
 
 
 def subject_of(record: RecordData) -> Subject:
     product = record.product
+    planned = record.deployment.planned_date
     return Subject(
         record.operator.name,
         record.deployment.system,
         product.name if product is not None else None,
         record.kind,
+        planned.isoformat() if planned is not None else None,
     )
 
 

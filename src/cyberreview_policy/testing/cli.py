@@ -125,8 +125,9 @@ class Operator:
         )  # fmt: skip
 
     def cases(self) -> list[dict[str, Any]]:
-        """``cases list --format json``, which must succeed."""
-        listed = self("cases", "list", "--format", "json")
+        """``cases list --all --format json`` (every case, closed ones too), which must
+        succeed."""
+        listed = self("cases", "list", "--all", "--format", "json")
         assert listed.code == 0, listed.err
         cases: list[dict[str, Any]] = json.loads(listed.out)
         return cases

@@ -30,7 +30,7 @@ class TrackedCase:
     id: str  # CR-000001
     kind: str  # assessment | review | remediation
     state: str
-    ended: bool  # passed, failed, not_required, withdrawn
+    ended: bool  # passed, failed, not_required, assessed, remediated, withdrawn
     record_id: str
     rule: str
     pack: str  # id@version

@@ -21,6 +21,8 @@ DEFAULT_TRANSITIONS = {
     "passed": "Done",
     "failed": "Done",
     "not_required": "Done",
+    "assessed": "Done",
+    "remediated": "Done",
     "withdrawn": "Done",
 }
 
@@ -37,7 +39,8 @@ class JiraSettings(ConnectorSettings):
         default_factory=lambda: dict(DEFAULT_TRANSITIONS),
         description="Case state: the name of the Jira transition (or of the status it leads "
         "to) that moves the issue there; these replace the defaults (declared, under_review, "
-        "special_review: In Progress; passed, failed, not_required, withdrawn: Done).",
+        "special_review: In Progress; passed, failed, not_required, assessed, remediated, "
+        "withdrawn: Done).",
     )
     labels: list[str] = Field(
         default_factory=lambda: ["cyberreview"],

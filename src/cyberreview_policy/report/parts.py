@@ -1,0 +1,44 @@
+"""What the HTML report's sections share: colours, escaping, numbers, tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from html import escape
+from typing import Any
+
+COLORS = {"block": "#b03a2e", "warn": "#c27c0e", "allow": "#1e8449", "advisory": "#5d6d7e"}
+
+
+def e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+def n(value: int | Decimal) -> str:
+    return f"{value:,.0f}" if isinstance(value, Decimal) else f"{value:,}"
+
+
+def pill(outcome: str) -> str:
+    return f'<span class="pill" style="background:{COLORS[outcome]}">{e(outcome)}</span>'
+
+
+def money(value: Decimal) -> str:
+    """Large amounts as people say them: 53.9M, 1.2B."""
+    for size, unit in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f}{unit}"
+    return f"{value:,.0f}"
+
+
+def text_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A table of plain text cells, escaped."""
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def deadline(value: Any, provisional: Any) -> str:
+    """A deadline as the page shows it: provisional past the known official calendar."""
+    if value is None:
+        return "–"
+    return f"{value} (provisional)" if provisional else str(value)
