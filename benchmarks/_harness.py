@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,18 @@ try:
     info["editable"] = bool(json.loads(url or "{}").get("dir_info", {}).get("editable"))
 except (OSError, ValueError):
     pass
-try:
-    info["regopy"] = metadata.version("regopy")
-except metadata.PackageNotFoundError:
-    pass
+info["packages"] = {}
+for name in ("regopy", "cel-python", "common-expression-language", "cel-expr-python"):
+    try:
+        info["packages"][name] = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        pass
+info["regopy"] = info["packages"].get("regopy")
 print(json.dumps(info))
 """
+
+#: the CEL implementations compared (benchmarks/cel_runner.py)
+CEL_PACKAGES = ("cel-python", "common-expression-language", "cel-expr-python")
 
 
 class BenchError(Exception):
@@ -179,3 +185,76 @@ def head(source: Path, count: int, target: Path) -> int:
                 out.write(line)
                 copied += 1
     return copied
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants, now."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    return sum(rss.get(pid, 0) for pid in _family(root, parents))
+
+
+def _family(root: int, parents: dict[int, int]) -> set[int]:
+    family, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in family]
+        family.update(children)
+        frontier.extend(children)
+    return family
+
+
+def tree_pss(root: int) -> int:
+    """Proportional set size of ``root`` and its descendants, now: their memory with the
+    pages they share (the interpreter, libraries, what a worker inherits) counted once,
+    not once per process as a sum of RSS counts them."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stream:
+                    parents[int(entry)] = int(stream.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    total = 0
+    for pid in _family(root, parents):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as stream:
+                for line in stream:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def measure_tree(
+    cmd: list[str], env: dict[str, str], size: Callable[[int], int] = tree_rss
+) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes of the whole process tree (``sweep --workers``:
+    the parent and its workers, summed), sampled from /proc every 50 ms."""
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, size(process.pid))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        stderr.seek(0)
+        err = stderr.read().decode(errors="replace")
+    if process.returncode != 0:
+        raise BenchError(f"{' '.join(cmd)} exited {process.returncode}:\n{err[-2000:]}")
+    return seconds, peak

@@ -18,11 +18,12 @@ a query string.  regopy parses the interpreter's JSON output itself.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from _loop import run_loop
 
 POLICY = Path(__file__).with_name("rego") / "csr2020.rego"
 ENTRYPOINT = "csr2020/result"
@@ -68,37 +69,20 @@ def main(argv: list[str] | None = None) -> int:
     bundle = rego.build(None, [ENTRYPOINT])
     setup = time.perf_counter() - started
 
-    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
-    count = 0
-    started = time.perf_counter()
-    try:
-        with open(args.records, encoding="utf-8") as source:
-            for line in source:
-                if not line.strip():
-                    continue
-                record = json.loads(line)
-                rego.set_input(Input(record))
-                output = rego.query_bundle_entrypoint(bundle, ENTRYPOINT)
-                if not output.ok():
-                    print(f"rego error on line {count + 1}: {output}", file=sys.stderr)
-                    return 1
-                result = output[0][0]
-                decision = {
-                    "record_id": record["id"],
-                    "decision": result["decision"],
-                    "findings": sorted(result["findings"], key=_finding_key),
-                    "actions": sorted(result["actions"], key=_action_key),
-                }
-                out.write(json.dumps(decision))
-                out.write("\n")
-                count += 1
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    elapsed = time.perf_counter() - started
-    timing = {"records": count, "setup_seconds": setup, "eval_seconds": elapsed}
-    print(json.dumps(timing), file=sys.stderr)
-    return 0
+    def decide(record: Any) -> Any:
+        rego.set_input(Input(record))
+        output = rego.query_bundle_entrypoint(bundle, ENTRYPOINT)
+        if not output.ok():
+            return f"rego: {output}"
+        result = output[0][0]
+        return {
+            "record_id": record["id"],
+            "decision": result["decision"],
+            "findings": sorted(result["findings"], key=_finding_key),
+            "actions": sorted(result["actions"], key=_action_key),
+        }
+
+    return run_loop(args.records, args.output, decide, setup)
 
 
 if __name__ == "__main__":

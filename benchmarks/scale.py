@@ -26,52 +26,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _harness import BenchError, cyberreview_command, dataset, head, log
+from _harness import BenchError, cyberreview_command, dataset, head, log, tree_rss
+from _harness import measure_tree as run
 
 HERE = Path(__file__).resolve().parent
 GENERATOR = HERE.parent / "examples" / "generate.py"
 FAKE = HERE.parent / "plugins" / "cyberreview-servicenow" / "testing"
 PACK, AS_OF = "cn-csr-2020", "2021-06-01"
 MB = 1_000_000
-
-
-def tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants, now."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stream:
-                fields = stream.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry)
-        parents[pid] = int(fields[1])
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    family, frontier = {root}, [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in family]
-        family.update(children)
-        frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in family)
-
-
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak resident bytes of the whole process tree."""
-    started = time.perf_counter()
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
-        time.sleep(0.05)
-    seconds = time.perf_counter() - started
-    err = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.returncode != 0:
-        raise BenchError(f"{' '.join(cmd)} exited {process.returncode}:\n{err[-2000:]}")
-    return seconds, peak
 
 
 def jsonl_step(args: argparse.Namespace, cyberreview: list[str], env: dict[str, str]) -> Any:
@@ -159,27 +121,105 @@ with sn:
         server.wait(timeout=30)
 
 
+def shard_step(args: argparse.Namespace, cyberreview: list[str], env: dict[str, str]) -> Any:
+    """``--shards N`` processes over one generated file, ``--parallel`` at a time: each
+    reads every record and decides its own (a stable hash of the record's identity).
+    Per shard: wall time, peak RSS, and what its log says of completeness."""
+    cache = Path(tempfile.gettempdir()) / "cyberreview-bench"
+    source = dataset(GENERATOR, args.python, args.shard_records, 2021, cache)
+    home = Path(tempfile.mkdtemp(prefix="cr-shards-"))
+    results: dict[int, dict[str, Any]] = {}
+    pending = list(range(1, args.shards + 1))
+    running: dict[int, tuple[subprocess.Popen[bytes], float, Any]] = {}
+    while pending or running:
+        while pending and len(running) < args.parallel:
+            index = pending.pop(0)
+            log(f"shard {index}/{args.shards} of {args.shard_records:,} records: started")
+            stderr = open(home / f"shard-{index}.log", "wb")  # noqa: SIM115
+            cmd = [
+                *cyberreview,
+                *("sweep", str(source), "--pack", PACK, "--as-of", AS_OF, "--no-cases"),
+                *("--format", "jsonl", "--output", os.devnull, "--log-format", "json"),
+                *("--shard", f"{index}/{args.shards}"),
+            ]
+            process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+            running[index] = (process, time.perf_counter(), stderr)
+        for index, (process, started, stderr) in list(running.items()):
+            code = process.poll()
+            if code is None:
+                peak = tree_rss(process.pid)
+                results.setdefault(index, {"peak": 0})["peak"] = max(
+                    results.get(index, {}).get("peak", 0), peak
+                )
+                continue
+            stderr.close()
+            del running[index]
+            events = [
+                json.loads(line)
+                for line in (home / f"shard-{index}.log").read_text("utf-8").splitlines()
+                if line.startswith("{")
+            ]
+            done = next(e for e in events if e.get("event") == "sweep.finished")
+            read = next(e for e in events if e.get("event") == "source.finished")
+            results[index] |= {
+                "code": code,
+                "seconds": time.perf_counter() - started,
+                "records": done["records"],
+                "complete": done["complete"],
+                "other_shards": read["other_shards"],
+                "skipped": done["skipped"],
+            }
+            log(
+                f"shard {index}/{args.shards}: {results[index]['seconds']:.0f} s, "
+                f"{done['records']:,} decided"
+            )
+        time.sleep(0.2)
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--cmdb-records", type=int, default=100_000)
+    parser.add_argument("--shards", type=int, default=0, help="shard processes (0: no shard run)")
+    parser.add_argument("--parallel", type=int, default=2, help="shards at a time (2)")
+    parser.add_argument("--shard-records", type=int, default=10_000_000)
+    parser.add_argument("--skip-jsonl", action="store_true", help="no --workers 0/2 comparison")
     args = parser.parse_args()
     cyberreview = cyberreview_command(args.python)
     env = {**os.environ, "CYBERREVIEW_LOG_FORMAT": "text"}
     try:
-        jsonl = jsonl_step(args, cyberreview, env)
+        jsonl = None if args.skip_jsonl else jsonl_step(args, cyberreview, env)
         cmdb = cmdb_step(args, cyberreview, env) if args.cmdb_records else None
+        shards = shard_step(args, cyberreview, env) if args.shards else None
     except BenchError as exc:
         sys.stderr.write(f"benchmark failed: {exc}\n")
         return 2
-    one, two = jsonl[0], jsonl[2]
-    print()
-    print(f"{'run':<44}{'records/s':>12}{'seconds':>10}{'peak RSS':>12}")
-    for workers, (rate, seconds, peak) in jsonl.items():
-        name = f"sweep {args.records:,} JSON Lines, --workers {workers}"
-        print(f"{name:<44}{rate:>12,.0f}{seconds:>10.1f}{peak / MB:>10.1f} MB")
-    print(f"\n--workers 2 over one process: {two[0] / one[0]:.2f}x on {os.cpu_count()} CPUs")
+    print(f"\n{os.cpu_count()} CPUs, load average now {os.getloadavg()[0]:.2f}")
+    if jsonl is not None:
+        one, two = jsonl[0], jsonl[2]
+        print(f"{'run':<44}{'records/s':>12}{'seconds':>10}{'peak RSS':>12}")
+        for workers, (rate, seconds, peak) in jsonl.items():
+            name = f"sweep {args.records:,} JSON Lines, --workers {workers}"
+            print(f"{name:<44}{rate:>12,.0f}{seconds:>10.1f}{peak / MB:>10.1f} MB")
+        print(f"\n--workers 2 over one process: {two[0] / one[0]:.2f}x")
+    if shards is not None:
+        print(
+            f"\n{args.shard_records:,} records as --shard I/{args.shards}, "
+            f"{args.parallel} at a time"
+        )
+        print(
+            f"{'shard':<8}{'decided':>12}{'other shards':>14}{'complete':>10}"
+            f"{'seconds':>10}{'peak RSS':>12}"
+        )
+        for index, shard in sorted(shards.items()):
+            print(
+                f"{index}/{args.shards:<6}{shard['records']:>12,}{shard['other_shards']:>14,}"
+                f"{shard['complete']!s:>10}{shard['seconds']:>10.0f}{shard['peak'] / MB:>9.1f} MB"
+            )
+        total = sum(shard["records"] for shard in shards.values())
+        print(f"decided in all: {total:,} of {args.shard_records:,} (each record by one shard)")
     if cmdb is not None:
         bare, seconds, peak = cmdb
         n = args.cmdb_records

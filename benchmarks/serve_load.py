@@ -21,21 +21,20 @@ asset lines of examples/procurement.jsonl, each sent as a bare canonical record
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import requests
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -51,13 +50,30 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, seconds: float, error: str | None) -> None:
-        with self.lock:
-            self.latencies.append(seconds)
-            if error:
-                self.errors[error] = self.errors.get(error, 0) + 1
+        self.latencies.append(seconds)
+        if error:
+            self.errors[error] = self.errors.get(error, 0) + 1
+
+    def figures(self) -> dict[str, Any]:
+        """The run as numbers (latencies in ms)."""
+        ordered = sorted(self.latencies) or [0.0]
+        done = len(self.latencies)
+
+        def pct(p: float) -> float:
+            return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+        return {
+            "requests": done,
+            "seconds": self.elapsed,
+            "per_second": done / self.elapsed if self.elapsed else 0.0,
+            "p50_ms": pct(0.50),
+            "p90_ms": pct(0.90),
+            "p99_ms": pct(0.99),
+            "max_ms": ordered[-1] * 1000,
+            "errors": sum(self.errors.values()),
+        }
 
     def report(self) -> str:
         done = len(self.latencies)
@@ -83,56 +99,84 @@ def records() -> list[bytes]:
     return [line.encode() for line in lines if line.strip()]
 
 
-def _post(session: requests.Session, url: str, body: bytes) -> str | None:
-    """None, or what went wrong."""
-    try:
-        response = session.post(url, data=body, timeout=30)
-    except requests.RequestException as exc:
-        return type(exc).__name__
-    if response.status_code != 200:
-        return f"HTTP {response.status_code}"
-    if b'"error"' in response.content:
-        return json.loads(response.content).get("error", {}).get("code", "error")
-    return None
+class Client:
+    """One keep-alive HTTP/1.1 connection, raw: the load generator must cost the
+    server's machine little (on 2 CPUs, ``requests`` in 50 threads took as much CPU
+    as the service it measured)."""
+
+    def __init__(self, host: str, port: int, head: bytes):
+        self.host, self.port, self.head = host, port, head
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, body: bytes) -> str | None:
+        """None, or what went wrong."""
+        try:
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            assert self.reader is not None
+            self.writer.write(self.head + str(len(body)).encode() + b"\r\n\r\n" + body)
+            head = await self.reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            content = await self.reader.readexactly(length)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            if self.writer is not None:
+                self.writer.close()
+            self.reader = self.writer = None
+            return type(exc).__name__
+        if status != 200:
+            return f"HTTP {status}"
+        if b'"error"' in content:
+            return str(json.loads(content).get("error", {}).get("code", "error"))
+        return None
 
 
 def drive(
     url: str, token: str, bodies: list[bytes], *, clients: int, seconds: float, rate: float | None
 ) -> Run:
-    """``clients`` threads for ``seconds``: at ``rate`` per second in all, or flat out."""
+    """``clients`` connections for ``seconds``: at ``rate`` per second in all, or flat out."""
+    return asyncio.run(_drive(url, token, bodies, (clients, seconds, rate)))
+
+
+async def _drive(
+    url: str, token: str, bodies: list[bytes], how: tuple[int, float, float | None]
+) -> Run:
+    clients, seconds, rate = how
     run = Run(f"{rate:.0f}/s offered" if rate else "max throughput")
-    target = url + "/v1/decisions"
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    host, port = url.split("//", 1)[1].rsplit(":", 1)
+    head = (
+        f"POST /v1/decisions HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: "
+    ).encode()
     counter = iter(range(10**9))
-    counter_lock = threading.Lock()
     start = time.perf_counter() + 0.2
     stop = start + seconds
 
-    def client() -> None:
-        session = requests.Session()
-        session.headers.update(headers)
+    async def client() -> None:
+        connection = Client(host, int(port), head)
         while True:
-            with counter_lock:
-                n = next(counter)
+            n = next(counter)
             if rate:
                 scheduled = start + n / rate
                 if scheduled >= stop:
-                    return
+                    break
                 delay = scheduled - time.perf_counter()
                 if delay > 0:
-                    time.sleep(delay)
+                    await asyncio.sleep(delay)
             else:
                 scheduled = time.perf_counter()
                 if scheduled >= stop:
-                    return
-            error = _post(session, target, bodies[n % len(bodies)])
+                    break
+            error = await connection.post(bodies[n % len(bodies)])
             run.record(time.perf_counter() - scheduled, error)
+        if connection.writer is not None:
+            connection.writer.close()
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    await asyncio.gather(*(client() for _ in range(clients)))
     run.elapsed = max(time.perf_counter(), stop) - start
     return run
 
@@ -151,7 +195,7 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench_store(kind: str, args: argparse.Namespace, home: Path) -> None:
+def bench_store(kind: str, args: argparse.Namespace, home: Path) -> dict[str, Any]:
     with postgres_database() if kind == "postgresql" else _sqlite(home) as store:
         env = {**os.environ, "CYBERREVIEW_HOME": str(home)}
         command = [sys.executable, "-m", "cyberreview_policy", "tokens", "create"]
@@ -181,6 +225,7 @@ def bench_store(kind: str, args: argparse.Namespace, home: Path) -> None:
                 f"\n{kind} store, {args.workers} worker(s) x {args.threads} threads, "
                 f"{args.clients} clients, {args.duration:.0f} s per run"
             )
+            found: dict[str, Any] = {}
             for rate in (args.rate, None):  # the fixed offered rate, then as fast as it goes
                 run = drive(
                     server.url,
@@ -190,7 +235,9 @@ def bench_store(kind: str, args: argparse.Namespace, home: Path) -> None:
                     seconds=args.duration,
                     rate=rate,
                 )
-                print("  " + run.report())
+                print("  " + run.report(), flush=True)
+                found["fixed" if rate else "max"] = run.figures() | {"offered": rate}
+            return found
         finally:
             log = server.stop()
             if "Traceback" in log:
@@ -212,12 +259,17 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per run")
     parser.add_argument("--workers", type=int, default=1, help="serve --workers")
     parser.add_argument("--threads", type=int, default=4, help="serve --threads")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args()
     kinds = ("sqlite", "postgresql") if args.store == "both" else (args.store,)
-    print(f"cyberreview serve load: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    load = os.getloadavg()[0]
+    print(f"cyberreview serve load: {os.cpu_count()} CPUs, load average {load:.1f}")
+    results: dict[str, Any] = {"load_average": load, "workers": args.workers}
     with tempfile.TemporaryDirectory() as tmp:
         for kind in kinds:
-            bench_store(kind, args, Path(tmp))
+            results[kind] = bench_store(kind, args, Path(tmp))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -153,3 +153,36 @@ def test_editing_its_audit_entry_to_match_shows_too(
     ):
         raw_sql(store_url, sql)
     _cleared_behind_the_trails_back(keeper, case_id)
+
+
+def test_a_writer_appending_between_the_reads_of_a_trail_is_no_edit(
+    walked: SqlStore, store_url: str
+) -> None:
+    """``trail_of`` reads the entries, then the head: another process that appends in
+    between (a sweep worker opening a case) must not make the last entry look cut off."""
+    from tests.cases.conftest import open_store
+
+    other = open_store(store_url)
+    real = walked._execute
+    appended = []
+
+    def execute(sql: str, *args: object) -> object:
+        result = real(sql, *args)
+        if "LEFT JOIN audit n" in sql and not appended:
+            rows = result.fetchall()
+            appended.append(other.audit("case.note", "bob", subject="CR-000009"))
+
+            class Rows:
+                def fetchall(self) -> list[object]:
+                    return rows
+
+            return Rows()
+        return result
+
+    walked._execute = execute  # type: ignore[method-assign]
+    try:
+        trail = walked.trail_of(["CR-000002"], "case.")
+    finally:
+        walked._execute = real  # type: ignore[method-assign]
+        other.close()
+    assert appended and trail and all(sealed for _, sealed in trail)

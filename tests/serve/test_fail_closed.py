@@ -116,9 +116,12 @@ def test_source_unreachable(serve: Any, home: Path, buyly: Any) -> None:
 
 
 def test_a_waiver_file_of_an_earlier_version_blocks_until_imported(
-    serve: Any, home: Path, covered: dict[str, Any]
+    serve: Any, home: Path, covered: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its waivers would be ignored silently: decisions block until it is imported."""
+    from cyberreview_policy.serve import engines
+
+    monkeypatch.setattr(engines, "LOOK_EVERY", 0.0)  # the home looked at on every request
     service = serve()
     passed = {**covered, "review": {"status": "passed"}}
     assert service.decide(passed).json()[0]["decision"] == "allow"
@@ -152,3 +155,20 @@ def test_a_broken_plugin_blocks(
     passed = {**covered, "review": {"status": "passed"}}
     decision = refused(service.decide(passed), "plugin_unavailable")
     assert "fake_unloadable" in decision["error"]["message"]
+
+
+def test_waivers_are_looked_at_now_and_then_and_at_once_after_a_grant(
+    serve: Any, home: Path, covered: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What changed elsewhere is seen at the next look (every LOOK_EVERY seconds); a
+    waiver granted through this service at once."""
+    from cyberreview_policy.serve import engines
+
+    monkeypatch.setattr(engines, "LOOK_EVERY", 3600.0)
+    service = serve()
+    passed = {**covered, "review": {"status": "passed"}}
+    assert service.decide(passed).json()[0]["decision"] == "allow"
+    (home / "waivers.yaml").write_text("waivers: [{id: 1}]\n", encoding="utf-8")
+    assert service.decide(passed).json()[0]["decision"] == "allow"  # not looked at yet
+    service.client.app.state.service.engines.forget_waivers()  # as a grant does
+    refused(service.decide(passed), "policy_unavailable")

@@ -50,45 +50,56 @@ class AuditState(SqlPart):
 
     def _append_audit(self, action: str, actor: str, **fields: Any) -> AuditEntry:
         """Append inside the caller's write transaction."""
+        return self._append_audits([(action, actor, fields)])[0]
+
+    def _append_audits(
+        self, entries: Sequence[tuple[str, str, dict[str, Any]]]
+    ) -> list[AuditEntry]:
+        """Append ``(action, actor, fields)`` entries in order inside the caller's write
+        transaction: the chain's head read once and written once."""
+        if not entries:
+            return []
         head = self._execute("SELECT count, hash FROM audit_head WHERE id = 1").fetchone()
         count, prev = (head[0], head[1]) if head else (0, GENESIS)
-        entry = sealed(
-            AuditEntry(
-                seq=count + 1,
-                at=_now(),
-                actor=actor,
-                action=action,
-                subject=fields.get("subject"),
-                pack=fields.get("pack"),
-                record_digest=fields.get("record_digest"),
-                details=fields.get("details") or {},
-            ),
-            prev,
-        )
-        self._execute(
-            f"INSERT INTO audit ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.seq,
-                entry.at.isoformat(),
-                entry.actor,
-                entry.action,
-                entry.subject,
-                entry.pack,
-                entry.record_digest,
-                _dumps(entry.details),
-                entry.prev_hash,
-                entry.hash,
-            ),
-        )
+        sealed_entries = []
+        for action, actor, fields in entries:
+            entry = sealed(
+                AuditEntry(
+                    seq=count + 1,
+                    at=_now(),
+                    actor=actor,
+                    action=action,
+                    subject=fields.get("subject"),
+                    pack=fields.get("pack"),
+                    record_digest=fields.get("record_digest"),
+                    details=fields.get("details") or {},
+                ),
+                prev,
+            )
+            self._execute(
+                f"INSERT INTO audit ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.seq,
+                    entry.at.isoformat(),
+                    entry.actor,
+                    entry.action,
+                    entry.subject,
+                    entry.pack,
+                    entry.record_digest,
+                    _dumps(entry.details),
+                    entry.prev_hash,
+                    entry.hash,
+                ),
+            )
+            sealed_entries.append(entry)
+            count, prev = entry.seq, entry.hash
         if head is None:
             self._execute(
-                "INSERT INTO audit_head (id, count, hash) VALUES (1, ?, ?)", (entry.seq, entry.hash)
+                "INSERT INTO audit_head (id, count, hash) VALUES (1, ?, ?)", (count, prev)
             )
         else:
-            self._execute(
-                "UPDATE audit_head SET count = ?, hash = ? WHERE id = 1", (entry.seq, entry.hash)
-            )
-        return entry
+            self._execute("UPDATE audit_head SET count = ?, hash = ? WHERE id = 1", (count, prev))
+        return sealed_entries
 
     def audit(
         self,
@@ -100,15 +111,14 @@ class AuditState(SqlPart):
         record_digest: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> AuditEntry:
+        fields = {"subject": subject, "pack": pack, "record_digest": record_digest}
+        return self.audit_many([(action, actor, fields | {"details": details})])[0]
+
+    def audit_many(self, entries: Sequence[tuple[str, str, dict[str, Any]]]) -> list[AuditEntry]:
+        """Append ``(action, actor, fields)`` entries in order, in one transaction: one
+        commit (one fsync) for all (the service's group commit, serve/groupcommit.py)."""
         with self._guard("writing the audit trail"), self._write():
-            return self._append_audit(
-                action,
-                actor,
-                subject=subject,
-                pack=pack,
-                record_digest=record_digest,
-                details=details,
-            )
+            return self._append_audits(entries)
 
     def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]:
         query = f"SELECT {_COLUMNS} FROM audit"
@@ -143,11 +153,21 @@ class AuditState(SqlPart):
                     f"ON n.seq = a.seq + 1 WHERE a.subject IN ({marks}) AND a.action LIKE ?",
                     (*batch, actions + "%"),
                 ).fetchall()
-            head = self._execute("SELECT hash FROM audit_head WHERE id = 1").fetchone()
+            head = self._execute("SELECT count, hash FROM audit_head WHERE id = 1").fetchone()
+            # an entry that was the last when its row was read links to the head, or,
+            # when another writer has appended since (the reads are not one snapshot),
+            # to the entry after it, which that writer committed with the new head
+            for index, row in enumerate(rows):
+                if row[-1] is None and head is not None and row[0] < head[0]:
+                    after = self._execute(
+                        "SELECT prev_hash FROM audit WHERE seq = ?", (row[0] + 1,)
+                    ).fetchone()
+                    rows[index] = (*row[:-1], after[0] if after else None)
         rows.sort(key=lambda row: row[0])
         out = []
         for row in rows:
-            entry, link = _entry(row[:-1]), row[-1] if row[-1] is not None else head[0]
+            link = row[-1] if row[-1] is not None or head is None or row[0] < head[0] else head[1]
+            entry = _entry(row[:-1])
             fits = entry.hash == entry_hash(entry.prev_hash, entry.content())
             out.append((entry, fits and link == entry.hash))
         return out

@@ -300,6 +300,11 @@ class CaseStore(Protocol):
         """Append one entry to the audit trail."""
         ...
 
+    def audit_many(self, entries: Sequence[tuple[str, str, dict[str, Any]]]) -> list[AuditEntry]:
+        """Append ``(action, actor, fields)`` entries (``fields``: the keyword arguments of
+        :meth:`audit`) in order, in one transaction."""
+        ...
+
     def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]: ...
 
     def trail_of(self, subjects: Sequence[str], actions: str) -> list[tuple[AuditEntry, bool]]:

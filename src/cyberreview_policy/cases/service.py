@@ -118,7 +118,16 @@ class CaseService:
         return Prepared(evaluated, cases, facts, differing)
 
     def _differing(self, cases: Sequence[Case]) -> dict[str, list[str]]:
-        """The cases whose rows differ from their audit trail, and how."""
+        """The cases whose rows differ from their audit trail, and how.  The rows and
+        the trail are two reads: a case another process moved between them is read
+        once more before it is called different (an edit stays different)."""
+        differing = self._compared(cases)
+        if differing:
+            again = [c for c in self.store.cases_for(cases[0].record_key) if c.id in differing]
+            differing = self._compared(again)
+        return differing
+
+    def _compared(self, cases: Sequence[Case]) -> dict[str, list[str]]:
         if not cases:
             return {}
         told = replay_cases(self.store.trail_of([case.id for case in cases], "case."))
@@ -215,24 +224,26 @@ class CaseService:
     def audit_decision(
         self, decision: Decision, record: RecordData, action: str = "gate.decision"
     ) -> None:
-        packs = ", ".join(f"{p['id']}@{p['version']}" for p in decision["packs"])
-        self.store.audit(
-            action,
-            self.actor,
-            subject=decision["record_id"],
-            pack=packs,
-            record_digest=record_digest(record),
-            details={
-                "decision": decision["decision"],
-                "as_of": decision["as_of"].isoformat(),
-                "rules": [f["rule"] for f in decision["findings"] if f["outcome"] != "advisory"],
-                "waived": [f["rule"] for f in decision["findings"] if f["waiver"]],
-                "cases": sorted(
-                    {a["case_id"] for a in decision["actions"] if a["case_id"]}
-                    | {c["id"] for c in decision["cases"]}
-                ),
-            },
-        )
+        self.store.audit(action, self.actor, **decision_audit(decision, record))
 
 
-__all__ = ["CaseService", "Prepared", "adoption_steps"]
+def decision_audit(decision: Decision, record: RecordData) -> dict[str, Any]:
+    """What the audit trail keeps of a decision (the keyword arguments of ``audit``)."""
+    return {
+        "subject": decision["record_id"],
+        "pack": ", ".join(f"{p['id']}@{p['version']}" for p in decision["packs"]),
+        "record_digest": record_digest(record),
+        "details": {
+            "decision": decision["decision"],
+            "as_of": decision["as_of"].isoformat(),
+            "rules": [f["rule"] for f in decision["findings"] if f["outcome"] != "advisory"],
+            "waived": [f["rule"] for f in decision["findings"] if f["waiver"]],
+            "cases": sorted(
+                {a["case_id"] for a in decision["actions"] if a["case_id"]}
+                | {c["id"] for c in decision["cases"]}
+            ),
+        },
+    }
+
+
+__all__ = ["CaseService", "Prepared", "adoption_steps", "decision_audit"]

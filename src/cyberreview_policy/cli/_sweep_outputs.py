@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..ci import CiOutputs
     from ..report import Report
     from ..sweep.outputs import RunContext, Said
+    from ..sweep.ranges import Part
     from ..sweep.summary import Decided, Skip, Summary
     from ._writers import Writer
 
@@ -26,6 +27,10 @@ class WriterOutput:
         self.whole = fmt == "text"  # JSON can be written from the workers' bytes
         self.fmt = fmt
         self.path = path
+        decision = writer.decision
+        self.decided = lambda event: decision(event.decision, event.json)  # type: ignore[method-assign]
+        #: JSON Lines takes a sweep worker's part of a file whole (sweep/ranges.py)
+        self.part: Callable[[Part], None] | None = getattr(writer, "part", None)
 
     @classmethod
     def open(cls, fmt: str, path: str | None) -> WriterOutput:

@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import BinaryIO, Protocol, TextIO
+from typing import TYPE_CHECKING, BinaryIO, Protocol, TextIO
 
-from ..models.decision import Decision, decision_adapter
+from ..models.jsonout import decision_bytes
 from ..sweep.summary import Skip, Summary
 from ._render import Style, decision_line, printable
+
+if TYPE_CHECKING:
+    from ..models.decision import Decision
+    from ..sweep.ranges import Part
 
 
 class Writer(Protocol):
@@ -25,17 +29,25 @@ class Writer(Protocol):
 
 
 class JsonLinesWriter:
-    """Writes bytes: pydantic serialises decisions to UTF-8 JSON directly."""
+    """Writes bytes: decisions go to UTF-8 JSON directly (:func:`decision_bytes`)."""
 
     def __init__(self, out: BinaryIO):
         self.out = out
-        self._dump = decision_adapter().dump_json
+        self._dump = decision_bytes
 
     def decision(self, decision: Decision, json: bytes | None = None) -> None:
-        self.out.write((json or self._dump(decision)) + b"\n")
+        write = self.out.write
+        write(json or self._dump(decision))
+        write(b"\n")
 
     def skip(self, skip: Skip) -> None:
         pass  # listed in the summary
+
+    def part(self, part: Part) -> None:
+        """A sweep worker's decisions on a range of a file, already JSON Lines."""
+        from ..sweep.ranges import append
+
+        append(part, self.out)
 
     def finish(self, summary: Summary) -> None:
         self.out.write(_json_bytes({"summary": summary.to_json()}) + b"\n")
@@ -43,6 +55,8 @@ class JsonLinesWriter:
 
 
 class JsonWriter(JsonLinesWriter):
+    part = None  # type: ignore[assignment]  # a JSON array is not JSON Lines
+
     def __init__(self, out: BinaryIO):
         super().__init__(out)
         self._first = True

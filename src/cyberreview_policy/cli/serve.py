@@ -157,15 +157,17 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     )
     _check_store(rt, settings.store)
     os.environ[SETTINGS_ENV] = settings.to_env()
+    level = log_level(args) or "info"
     uvicorn.run(
         "cyberreview_policy.serve.app:app_from_env",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level=log_level(args) or "info",
+        log_level=level,
         server_header=False,
         proxy_headers=False,
         **_http(),
+        access_log=level in ("debug", "trace", "info"),  # otherwise dropped anyway
     )
     return 0

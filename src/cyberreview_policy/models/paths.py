@@ -157,6 +157,20 @@ def resolve(path: str) -> FieldType:
     raise AssertionError("unreachable")
 
 
+@cache
+def steps(path: str) -> tuple[tuple[str, bool], ...]:
+    """The model attributes ``path`` walks, each with whether its value may be ``None``
+    (free-form keys after them are not included: see :attr:`FieldType.keys`)."""
+    model = _root()
+    out = []
+    for name in resolve(path).attrs:
+        entry = _fields(model)[name]
+        out.append((name, entry.nullable))
+        if entry.kind == "object":
+            model = entry.schema
+    return tuple(out)
+
+
 def getter(path: str) -> Getter:
     """A callable returning the value at ``path`` of a record, or ``None``."""
     field = resolve(path)

@@ -183,7 +183,10 @@ def schema() -> dict[str, Any]:
 @cache
 def validator() -> SchemaValidator:
     resolved = _resolve(schema(), {})
-    made: SchemaValidator = core().SchemaValidator(resolved)
+    # Caching only the keys' strings: records repeat their keys, rarely their values,
+    # and hashing every value to look it up costs a quarter of the validation
+    # (benchmarks/README.md, "The profile").
+    made: SchemaValidator = core().SchemaValidator(resolved, {"cache_strings": "keys"})
     return made
 
 

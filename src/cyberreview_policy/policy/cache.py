@@ -8,6 +8,10 @@ YAML file in the pack (or of the file) and the tool's version.  Any edit
 misses the cache; a miss or an unreadable entry just means the pack is loaded
 from YAML.  Entries live under
 ``$CYBERREVIEW_HOME/cache/packs``; ``CYBERREVIEW_NO_CACHE=1`` turns it off.
+
+Beside each pack's entry, keyed the same way, its compiled Python code
+(:mod:`..engine.codegen`): the digest of the generated source, then the code
+object marshalled, as a ``.pyc`` holds it.
 """
 
 from __future__ import annotations
@@ -71,12 +75,12 @@ def _prefix(source: Path) -> str:
     return f"{source.name}-{where}"
 
 
-def _entry(source: Path) -> Path | None:
+def _entry(source: Path, suffix: str = ".json") -> Path | None:
     base = _cache_dir()
     if base is None:
         return None
     try:
-        return base / f"{_prefix(source)}-{fingerprint(source)[:32]}.json"
+        return base / f"{_prefix(source)}-{fingerprint(source)[:32]}{suffix}"
     except OSError:
         return None
 
@@ -95,19 +99,54 @@ def load(source: Path) -> dict[str, Any] | None:
 
 def store(source: Path, data: dict[str, Any]) -> None:
     """Write an entry atomically; a cache that cannot be written is not an error."""
-    entry = _entry(source)
+    _write(source, ".json", json.dumps(data, default=_encode).encode())
+
+
+_CODE = ".code"
+
+
+def load_code(source: Path, digest: bytes) -> bytes | None:
+    """The marshalled code cached for the pack ``source`` if it was compiled from the
+    source whose SHA-256 is ``digest``, else ``None``."""
+    entry = _entry(source, _CODE)
+    if entry is None:
+        return None
+    try:
+        with entry.open("rb") as stream:
+            if not _private(os.fstat(stream.fileno())):
+                return None
+            data = stream.read()
+    except OSError:
+        return None
+    return data[len(digest) :] if data.startswith(digest) else None
+
+
+def _private(stat: os.stat_result) -> bool:
+    """Code is loaded only from a file of this user that no one else may write (the
+    digest guards against a stale entry, not a forged one)."""
+    if os.name != "posix":
+        return True
+    return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
+
+
+def store_code(source: Path, digest: bytes, code: bytes) -> None:
+    _write(source, _CODE, digest + code)
+
+
+def _write(source: Path, suffix: str, data: bytes) -> None:
+    """Write an entry atomically, removing the source's older ones of this kind; a cache
+    that cannot be written is not an error."""
+    entry = _entry(source, suffix)
     if entry is None:
         return
     import tempfile
 
     try:
         private_dir(entry.parent)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=entry.parent, delete=False, encoding="utf-8", suffix=".tmp"
-        ) as tmp:
-            json.dump(data, tmp, default=_encode)
+        with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False, suffix=".tmp") as tmp:
+            tmp.write(data)
         os.replace(tmp.name, entry)
-        for stale in entry.parent.glob(f"{_prefix(source)}-*.json"):
+        for stale in entry.parent.glob(f"{_prefix(source)}-*{suffix}"):
             if stale != entry:
                 stale.unlink(missing_ok=True)
     except OSError:

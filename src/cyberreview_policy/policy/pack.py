@@ -22,7 +22,7 @@ from ..models.paths import getter
 from . import cache
 from .citations import CitationSet, citation_sets, compile_citations, remediations
 from .conditions import Compiler, Node, Test
-from .template import compile_template
+from .template import Piece, compile_template, parse_template
 
 if TYPE_CHECKING:
     from ..models.decision import PackRef
@@ -71,6 +71,7 @@ class PackInfo:
 class CompiledAction:
     kind: CaseKind
     when: Test | None
+    node: Node | None = field(default=None, compare=False)  # ``when`` as a condition
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,9 @@ class CompiledRule:
             if entry.since <= on:
                 chosen = entry
         return chosen
+
+    #: the message template, parsed (what :mod:`..engine.codegen` writes out)
+    template: tuple[Piece, ...] = field(default=(), compare=False)
 
     def citations_on(self, on: dt.date) -> list[str]:
         """Every citation the rule may give ``on``, numbered as then (a list findings share)."""
@@ -306,14 +310,15 @@ def _compile_rule(
 
     try:
         node = compiler.compile(rule["when"], (*loc, "when"))
-        actions = tuple(
-            CompiledAction(
-                action["open_case"],
-                compiler.compile(action["when"], (*loc, "actions", i, "when")).test
-                if "when" in action
-                else None,
-            )
+        conditions = [
+            compiler.compile(action["when"], (*loc, "actions", i, "when"))
+            if "when" in action
+            else None
             for i, action in enumerate(rule.get("actions", ()))
+        ]
+        actions = tuple(
+            CompiledAction(action["open_case"], None if when is None else when.test, when)
+            for action, when in zip(rule.get("actions", ()), conditions, strict=True)
         )
         cites = compile_citations(rule, loc, compiler, law, ends)
         fixed = rule.get("not_overridable_when")
@@ -321,6 +326,7 @@ def _compile_rule(
     except CompileError as exc:
         raise fail(exc.loc, exc.message, exc.file or file) from None
     try:
+        template = parse_template(rule["message"])
         message = compile_template(rule["message"])
     except (TemplateError, PathError) as exc:
         raise fail((*loc, "message"), str(exc)) from None
@@ -355,6 +361,7 @@ def _compile_rule(
         description=rule.get("description"),
         node=node,
         message=message,
+        template=template,
         actions=actions,
         exposure=exposure,
         location=lines.location(file, loc),

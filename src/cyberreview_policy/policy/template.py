@@ -79,9 +79,16 @@ def _shown(value: Any) -> str | None:
     return None if value is None else show(value)
 
 
-def compile_template(text: str) -> Callable[[Any], str]:
-    """Compile ``text``; raise :class:`TemplateError` for a bad placeholder."""
-    parts: list[str | Callable[[Any], Any]] = []
+#: a template, parsed: literal text, ``(path,)`` for a plain placeholder, or the
+#: function of the record a ``{path|text}``, ``{path?text}`` or ``{path=value?text}``
+#: inserts
+Piece = str | tuple[str] | Callable[[Any], Any]
+
+
+def parse_template(text: str) -> tuple[Piece, ...]:
+    """The pieces of ``text``; raise :class:`TemplateError` for a bad placeholder and
+    :class:`~cyberreview_policy.errors.PathError` for an unknown field."""
+    parts: list[Piece] = []
     last = 0
     for match in _TOKEN.finditer(text):
         parts.append(text[last : match.start()])
@@ -94,9 +101,20 @@ def compile_template(text: str) -> Callable[[Any], str]:
                 f"unbalanced {token!r} at position {match.start()} (write {token * 2})"
             )
         else:
-            parts.append(_piece(match.group(1)))
+            body = match.group(1)
+            plain = _PIECE.match(body)
+            if plain is not None and plain["kind"] is None and plain["eq"] is None:
+                resolve(plain["path"])  # raises PathError, a ValueError, for an unknown field
+                parts.append((plain["path"],))
+            else:
+                parts.append(_piece(body))
     parts.append(text[last:])
-    pieces = tuple(p for p in parts if p != "")
+    return tuple(p for p in parts if p != "")
+
+
+def compile_template(text: str) -> Callable[[Any], str]:
+    """Compile ``text``; raise :class:`TemplateError` for a bad placeholder."""
+    pieces = tuple(getter(p[0]) if isinstance(p, tuple) else p for p in parse_template(text))
     if all(isinstance(p, str) for p in pieces):
         constant = "".join(str(p) for p in pieces)
         return lambda record: constant

@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -36,6 +36,8 @@ from ..errors import (
 from .auth import Principal, Tokens, store_loader
 from .decisions import RequestDecider
 from .engines import Engines
+from .fastpath import FastDecisions
+from .groupcommit import GroupCommit
 from .limits import BodyLimit
 from .metrics import Metrics
 from .openapi import describe, json_body
@@ -84,18 +86,35 @@ class Service:
             store_loader(lambda: self.rt.store(self.store_url)), settings.token_refresh
         )
         self.metrics = Metrics()
-        self.decider = RequestDecider(self.rt, self.engines, self.workers, self.metrics)
+        self.commits = GroupCommit(lambda: self.rt.store(self.store_url))
+        self.decider = RequestDecider(
+            self.rt, self.engines, self.workers, self.metrics, self.commits
+        )
 
     async def principal(
-        self, credentials: HTTPAuthorizationCredentials | None, request: Request | None = None
+        self,
+        token: str | None,
+        permission: str,
+        method: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Principal:
-        if credentials is None or not credentials.credentials:
+        """Who sends ``token`` (``None``: none was sent), if they may ``permission``; an
+        anonymous request (``--allow-anonymous``) is checked for where it comes from
+        (``method`` and ``headers``: :func:`.origin.check_anonymous`)."""
+        who = await self._principal(token, method, headers)
+        if not who.may(permission):
+            raise Refusal(403, "forbidden", f"role {who.role} may not {permission}")
+        return who
+
+    async def _principal(
+        self, token: str | None, method: str | None, headers: Mapping[str, str] | None
+    ) -> Principal:
+        if not token:
             role = self.settings.allow_anonymous
-            if role and request is not None:
-                check_anonymous(request.method, request.headers, self.hosts)
+            if role and method is not None:
+                check_anonymous(method, headers or {}, self.hosts)
                 return Principal("anonymous", role)
             raise Refusal(401, "unauthenticated", "a bearer token is required")
-        token = credentials.credentials
         found = self.tokens.cached(token)
         if found is None:
             try:
@@ -109,17 +128,29 @@ class Service:
     async def known(self, credentials: HTTPAuthorizationCredentials) -> bool:
         """Whether ``credentials`` are a valid token (for what only tokens may see)."""
         try:
-            who = await self.principal(credentials)
+            who = await self._principal(credentials.credentials, None, None)
         except Refusal:
             return False
         return who.token_id is not None
 
+    async def decide_request(self, body: bytes, who: Principal, key: str | None) -> tuple[int, str]:
+        """``POST /v1/decisions`` for ``who``: status and JSON text (:class:`Refusal` for
+        4xx), timed for the metrics.  (Answered by :mod:`.fastpath`, past FastAPI.)"""
+        started = time.perf_counter()
+        key = key or None
+        if key is not None and not 0 < len(key) <= 200:
+            raise Refusal(400, "invalid_request", "Idempotency-Key: 1 to 200 characters")
+        status = 400
+        try:
+            status, text = await self.workers.run(self.decider.handle, body, who, key)
+        finally:
+            self.metrics.observe("/v1/decisions", status, time.perf_counter() - started)
+        return status, text
+
     def permit(self, permission: str) -> Callable[[Request, Credentials], Awaitable[Principal]]:
         async def dependency(request: Request, credentials: Credentials) -> Principal:
-            who = await self.principal(credentials, request)
-            if not who.may(permission):
-                raise Refusal(403, "forbidden", f"role {who.role} may not {permission}")
-            return who
+            token = credentials.credentials if credentials else None
+            return await self.principal(token, permission, request.method, request.headers)
 
         return dependency
 
@@ -137,6 +168,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             purger.cancel()
             service.workers.close()
+            service.commits.close()
 
     app = FastAPI(
         title="cyberreview-policy decision service",
@@ -153,6 +185,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.openapi = lambda: describe(app)  # type: ignore[method-assign]
     from .case_routes import UPLOAD_LIMIT, UPLOADS
 
+    app.add_middleware(FastDecisions, service=service)
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body,
@@ -252,16 +285,9 @@ def _decision_routes(app: FastAPI, service: Service) -> None:
         gate does.  A source or store the service cannot reach gives ``block`` with an
         ``error`` code (HTTP 200): never ``allow``.  Same ``Idempotency-Key`` header (or
         ``request_id``), same answer, on every replica."""
-        started = time.perf_counter()
         body = await request.body()
-        key = request.headers.get("idempotency-key") or None
-        if key is not None and not 0 < len(key) <= 200:
-            raise Refusal(400, "invalid_request", "Idempotency-Key: 1 to 200 characters")
-        status = 400
-        try:
-            status, text = await service.workers.run(service.decider.handle, body, who, key)
-        finally:
-            service.metrics.observe("/v1/decisions", status, time.perf_counter() - started)
+        key = request.headers.get("idempotency-key")
+        status, text = await service.decide_request(body, who, key)
         return Response(text, status_code=status, media_type="application/json")
 
 
@@ -287,6 +313,7 @@ def _case_routes(app: FastAPI, service: Service) -> None:
 
         body = await request.body()
         waiver = await in_store(lambda store: waiver_routes.grant(service, who, body, store))
+        service.engines.forget_waivers()
         return _json(waiver, 201)
 
     @app.get("/v1/waivers", tags=["waivers"], responses=ERRORS)

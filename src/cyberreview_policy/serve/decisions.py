@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import CaseStoreError, CyberreviewError, PluginUnavailable, Refusal, SourceError
-from ..models.jsonout import dumps
+from ..models.jsonout import compact
 from ..runtime import Runtime
 from .auth import Principal
 from .engines import Engines
+from .groupcommit import GroupCommit
 from .metrics import Metrics
 from .pool import Workers
 
@@ -164,14 +165,28 @@ def scoped_key(principal: Principal, key: str) -> str:
     return f"{len(owner)}:{owner}:{key}"
 
 
+def answer(data: Any) -> str:
+    """The answer's JSON text: compact, written by orjson (the service's busiest step
+    after the decision itself was serialising it with the standard library)."""
+    return compact(data).decode()
+
+
 class RequestDecider:
     """Answers ``POST /v1/decisions``: parses, decides each record, remembers answers."""
 
-    def __init__(self, rt: Runtime, engines: Engines, workers: Workers, metrics: Metrics):
+    def __init__(
+        self,
+        rt: Runtime,
+        engines: Engines,
+        workers: Workers,
+        metrics: Metrics,
+        commits: GroupCommit,
+    ):
         self.rt = rt
         self.engines = engines
         self.workers = workers
         self.metrics = metrics
+        self.commits = commits
 
     def _fetch(self, source: str, record_id: str) -> Any:
         """The record, or ``(code, message)`` when the source cannot give it."""
@@ -242,12 +257,17 @@ class RequestDecider:
     def _one(
         self, engine: Any, record: Any, as_of: dt.date, who: Principal, refs: list[dict[str, str]]
     ) -> Any:
+        from ..cases.service import decision_audit
         from ..engine.gatekeeper import Gatekeeper
         from ..errors import EvaluationError
 
         try:
             with self.workers.store() as store:
-                return Gatekeeper(engine, store, self.rt.calendar, who.actor).decide(record, as_of)
+                gatekeeper = Gatekeeper(engine, store, self.rt.calendar, who.actor)
+                decision = gatekeeper.decide(record, as_of, audit=None)
+            # in the audit trail before it is answered: committed with the others of the moment
+            self.commits.audit("gate.decision", who.actor, **decision_audit(decision, record))
+            return decision
         except EvaluationError as exc:
             log.error("evaluation failed: %s", type(exc).__name__)
             return refused_decision(record.id, as_of, refs, "evaluation_failed", str(exc))
@@ -276,7 +296,7 @@ class RequestDecider:
             )
         key = key or parsed.request_id
         if key is None:
-            return 200, dumps(self.decide(parsed, principal))
+            return 200, answer(self.decide(parsed, principal))
         return self._idempotent(body, parsed, principal, key)
 
     def _idempotent(
@@ -315,7 +335,7 @@ class RequestDecider:
                     )
                 time.sleep(0.02)  # a duplicate in flight: its answer comes in milliseconds
         except CaseStoreError:
-            return 200, dumps(self.decide(parsed, principal))  # store_unavailable: not kept
+            return 200, answer(self.decide(parsed, principal))  # store_unavailable: not kept
         return self._answer_claimed(parsed, principal, scoped)
 
     def _answer_claimed(self, parsed: Parsed, principal: Principal, scoped: str) -> tuple[int, str]:
@@ -326,7 +346,7 @@ class RequestDecider:
         completed = False
         try:
             data = self.decide(parsed, principal)
-            text = dumps(data)
+            text = answer(data)
             if not any("error" in d for d in (data if isinstance(data, list) else [data])):
                 with contextlib.suppress(CaseStoreError), self.workers.store() as store:
                     serve_store(store).complete_response(scoped, 200, text)

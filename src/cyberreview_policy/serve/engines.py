@@ -1,15 +1,19 @@
 """Engines for a service process: packs and waivers are loaded once, not per request.
 
 An engine is kept per as-of date (the law in force differs by date) and is
-rebuilt when the store's waivers change (a waiver granted through any replica,
-or by ``cyberreview waivers``, applies from the next request on), and refused
-while a waiver file of an earlier version is in ``$CYBERREVIEW_HOME``.
+rebuilt when the store's waivers change, and refused while a waiver file of an
+earlier version is in ``$CYBERREVIEW_HOME``.  The store and the home are looked
+at no more than once every :data:`LOOK_EVERY` seconds (a look per request was a
+few per cent of the service's time): a waiver granted through this process
+applies at once, one granted through another replica or ``cyberreview waivers``
+within that second.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from ..policy.pack import Pack
 
 _KEEP = 32  # as-of dates kept; a gate mostly asks about today
+LOOK_EVERY = 1.0  # seconds between looks at the store's waivers
 
 
 class Engines:
@@ -33,6 +38,19 @@ class Engines:
         self._packs: OrderedDict[dt.date, list[Pack]] = OrderedDict()
         self._cache: OrderedDict[dt.date, tuple[object, Engine]] = OrderedDict()
         self._lock = threading.Lock()
+        self._stamp: object = None
+        self._next_look = 0.0  # time.monotonic() of the next look at the waiver files
+
+    def forget_waivers(self) -> None:
+        """Look at the store's waivers on the next request (one was just granted here)."""
+        self._next_look = 0.0
+
+    def _waiver_stamp(self, store: CaseStore) -> object:
+        now = time.monotonic()
+        if now >= self._next_look:
+            self._stamp = (store.waivers_stamp(), legacy_files(home_dir()))
+            self._next_look = now + LOOK_EVERY
+        return self._stamp
 
     def warm(self) -> None:
         """Load what every request needs before the first one comes."""
@@ -53,7 +71,7 @@ class Engines:
     def for_date(self, as_of: dt.date, store: CaseStore) -> Engine:
         """The engine for ``as_of`` with ``store``'s waivers; raises what selecting
         packs or reading waivers raises."""
-        stamp = (store.waivers_stamp(), legacy_files(home_dir()))  # refused while there
+        stamp = self._waiver_stamp(store)  # old waiver files: refused while there
         with self._lock:
             cached = self._cache.get(as_of)
             if cached is not None and cached[0] == stamp:

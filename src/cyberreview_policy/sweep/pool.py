@@ -54,6 +54,9 @@ class WorkerSetup:
     slim: bool = False  # send decisions back as JSON bytes and counts, not whole dicts
     run_id: str = ""  # the run whose finding changes the workers stage
     baseline: str = ""  # what the findings are compared with
+    # the sweep's environment when it starts the pool: the forkserver keeps the one it
+    # was started with, and plugins, secrets and settings are read from it
+    environ: tuple[tuple[str, str], ...] = ()
 
 
 _decider: SweepStep | None = None
@@ -101,6 +104,9 @@ def _init(setup: WorkerSetup, parent: int) -> None:
     from ..runtime import Runtime
 
     _end_with(parent)
+    if setup.environ:
+        os.environ.clear()
+        os.environ.update(setup.environ)
     rt = Runtime(
         store_url=setup.store_url,
         calendar_path=setup.calendar_path,
@@ -116,9 +122,9 @@ def _init(setup: WorkerSetup, parent: int) -> None:
             tracker = FindingTracker(store, setup.run_id, setup.baseline, size=1 << 30)
     _decider = SweepStep(gatekeeper, setup.as_of, tracker, setup.shard)
     if setup.slim:
-        from ..models.decision import decision_adapter
+        from ..models.jsonout import decision_bytes
 
-        _slim = decision_adapter().dump_json
+        _slim = decision_bytes
 
 
 def _decide(
@@ -165,11 +171,23 @@ def _context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-class Pool:
-    """Worker processes for one sweep; call it with a source, like :func:`~.sweep.serial`."""
+def _range(name: str, target: str, span: tuple[int, int], out: str) -> Any:
+    """In a worker: one range of a JSON Lines file, decided into the part file ``out``."""
+    from ..models.jsonout import decision_bytes
+    from .ranges import decide_range
 
-    def __init__(self, setup: WorkerSetup, workers: int):
+    return decide_range(_decider, decision_bytes, name=name, target=target, span=span, out=out)
+
+
+class Pool:
+    """Worker processes for one sweep; call it with a source, like :func:`~.sweep.serial`.
+
+    With ``parts``, a JSON Lines file is read by the workers themselves, in byte
+    ranges (:mod:`.ranges`); other sources are read here and sent in chunks."""
+
+    def __init__(self, setup: WorkerSetup, workers: int, *, parts: bool = False):
         self.workers = workers
+        self.parts = parts
         self.executor = futures.ProcessPoolExecutor(
             max_workers=workers,
             mp_context=_context(),
@@ -184,6 +202,12 @@ class Pool:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
     def __call__(self, source: Any) -> Iterator[Event]:
+        from .ranges import usable
+
+        file = usable(source) if self.parts else None
+        if file is not None:
+            yield from self._ranges(source.name, *file)
+            return
         pending: collections.deque[futures.Future[Any]] = collections.deque()
         ahead = self.workers * 3
         try:
@@ -198,6 +222,41 @@ class Pool:
             raise
         while pending:
             yield from self._collect(pending.popleft())
+
+    def _ranges(self, name: str, target: str, size: int) -> Iterator[Any]:
+        """Hand the file's ranges out, a few ahead; yield each worker's part in order."""
+        import shutil
+        import tempfile
+
+        from .ranges import Merger, ranges
+
+        work = Path(tempfile.mkdtemp(prefix="cyberreview-parts-"))
+        merger = Merger(name)
+        pending: collections.deque[futures.Future[Any]] = collections.deque()
+        try:
+            for index, span in enumerate(ranges(target, size, self.workers)):
+                out = str(work / f"{index}.jsonl")
+                pending.append(self.executor.submit(_range, name, target, span, out))
+                while len(pending) > self.workers * 2 or (pending and pending[0].done()):
+                    yield from self._part(pending.popleft(), merger)
+            while pending:
+                yield from self._part(pending.popleft(), merger)
+        except OSError as exc:
+            raise SourceError(name, f"read failed: {exc}") from None
+        finally:
+            for future in pending:
+                future.cancel()
+            shutil.rmtree(work, ignore_errors=True)
+        if merger.records == 0:
+            raise SourceError(name, "the file holds no records")
+
+    def _part(self, future: futures.Future[Any], merger: Any) -> Iterator[Any]:
+        try:
+            part = future.result()
+        except futures.process.BrokenProcessPool as exc:
+            raise CyberreviewError(f"a sweep worker died: {exc}") from None
+        yield merger.place(part)
+        yield part.changes
 
     @staticmethod
     def _collect(future: futures.Future[Any]) -> Iterator[Event]:

@@ -26,6 +26,7 @@ from ..runtime import Runtime
 from .outputs import Output, RunContext
 from .progress import Log, log_format
 from .quarantine import Requarantined, Unmapped, hold
+from .ranges import Part
 from .runner import FindingTracker, SweepStep, serial, sweep
 from .summary import Decided, Shard, Summary, audit_details
 
@@ -128,8 +129,7 @@ class SweepRun:
             outputs = self.open_outputs(packs)
             for output in outputs:
                 stack.callback(output.close)
-            slim = not any(output.whole for output in outputs)
-            runner = stack.enter_context(self._runner(engine, summary, slim))
+            runner = stack.enter_context(self._runner(engine, summary, outputs))
             self._sweep(sources, runner, summary, outputs)
             self._finish(sources, summary, outputs)
         self._say_done(summary)
@@ -167,7 +167,7 @@ class SweepRun:
         compares its findings with the last complete one of the same regime."""
         return "current" if self.as_of == dt.date.today() else f"as-of {self.as_of}"
 
-    def _runner(self, engine: Any, summary: Summary, slim: bool) -> Any:
+    def _runner(self, engine: Any, summary: Summary, outputs: list[Output]) -> Any:
         from contextlib import nullcontext
 
         tracker = None
@@ -186,11 +186,14 @@ class SweepRun:
                 actor=self.actor,
                 shard=self.shard,
                 track=tracked,
-                slim=slim,
+                slim=not any(output.whole for output in outputs),
                 run_id=self.id,
                 baseline=self.baseline,
+                environ=tuple(os.environ.items()),
             )
-            return Pool(setup, self.args.workers)
+            # JSON Lines files in ranges, when every output can take whole parts
+            parts = all(getattr(output, "part", None) for output in outputs)
+            return Pool(setup, self.args.workers, parts=parts)
         from ..engine.gatekeeper import Gatekeeper
 
         if tracked:
@@ -230,16 +233,21 @@ class SweepRun:
             for output in outputs:
                 output.changed(changes)
 
+        decided = [output.decided for output in outputs]
+        tick = log.tick
         for event in sweep(sources, run_source, summary, changed):
             if isinstance(event, Decided):
+                for call in decided:
+                    call(event)
+            elif isinstance(event, Part):
                 for output in outputs:
-                    output.decided(event)
+                    output.part(event)  # type: ignore[attr-defined]
             else:
                 if current["name"] in configured:
                     self.unmapped.setdefault(current["name"], Unmapped()).add(event)
                 for output in outputs:
                     output.skipped(event)
-            log.tick(summary, current["name"])
+            tick(summary, current["name"])
             if self.store is not None and not self.args.no_cases and time.monotonic() > beat:
                 self.store.heartbeat_sweep(self.id)
                 beat = time.monotonic() + HEARTBEAT_EVERY

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CyberreviewError, EvaluationError, SourceError
 from ..models.identity import record_key
+from .ranges import Part
 from .summary import Decided, Shard, Skip, SourceReport, Summary, subject_of
 
 if TYPE_CHECKING:
@@ -112,19 +113,51 @@ class SweepStep:
             error = item.error
             assert error is not None
             return Skip(error.location or item.location, _reason(error), error.record_id)
-        key = record_key(record)
-        if self.shard is not None and not self.shard.owns(key):
+        shard, tracker = self.shard, self.tracker
+        key = record_key(record) if shard is not None or tracker is not None else ""
+        if shard is not None and not shard.owns(key):
             return None
         try:
             decision = self.gatekeeper.decide(record, self.as_of, audit=None)
         except EvaluationError as exc:
             return Skip(item.location, str(exc), record.id)
-        if self.tracker is not None:
-            self.tracker.add(key, decision)
+        if tracker is not None:
+            tracker.add(key, decision)
         return Decided(decision, subject_of(record), problems=item.problems, location=item.location)
 
     def flush(self) -> list[FindingChange]:
         return self.tracker.flush() if self.tracker is not None else []
+
+    def elsewhere(self, line: bytes) -> bool:
+        """Whether the record on this raw JSON line surely belongs to another shard: its
+        identity read from the JSON without validating it (a quarter of the cost),
+        so that a shard validates only its own records (and reports only its own
+        invalid ones).  ``False`` when that cannot be told: the record is validated."""
+        shard = self.shard
+        if shard is None:
+            return False
+        key = raw_key(line)
+        return key is not None and not shard.owns(key)
+
+
+def raw_key(line: bytes) -> str | None:
+    """:func:`~..models.identity.record_key` of a record's raw JSON, or ``None`` unless its
+    ``id`` (and ``source.adapter``) are plain text, as validation would keep them."""
+    from ..models.jsonout import loads
+
+    try:
+        data = loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    record_id, source = data.get("id"), data.get("source")
+    if source is not None and not isinstance(source, dict):
+        return None
+    adapter = source.get("adapter") if source else None
+    if not isinstance(record_id, str) or not (adapter is None or isinstance(adapter, str)):
+        return None
+    return f"{adapter}:{record_id}" if adapter else record_id
 
 
 #: what a runner yields: results, and the finding changes of each flush
@@ -133,10 +166,11 @@ Event = Result | list["FindingChange"]
 
 def serial(source: Source, decider: SweepStep) -> Iterator[Event]:
     """Decide a source's records in this process."""
+    tracker = decider.tracker
     try:
-        for item in source.read():
-            yield decider(item)
-            if decider.tracker is not None and decider.tracker.full:
+        for item in _items(source, decider):
+            yield None if item is None else decider(item)
+            if tracker is not None and tracker.full:
                 yield decider.flush()
     except SourceError:
         yield decider.flush()  # what was decided before the failure counts
@@ -144,12 +178,25 @@ def serial(source: Source, decider: SweepStep) -> Iterator[Event]:
     yield decider.flush()
 
 
+def _items(source: Source, decider: SweepStep) -> Iterator[Item | None]:
+    """The source's items; with a shard, a JSON Lines file's records of other shards
+    as ``None``, not validated (:meth:`SweepStep.elsewhere`)."""
+    from ..sources.files import FileSource, parse
+
+    lines = source.payloads() if decider.shard and isinstance(source, FileSource) else None
+    if lines is None:
+        yield from source.read()
+        return
+    for where, line in lines:
+        yield None if decider.elsewhere(line) else parse(line, where)
+
+
 def sweep(
     sources: Iterable[Source],
     run: Any,
     summary: Summary,
     changed: Any = None,
-) -> Iterator[Decided | Skip]:
+) -> Iterator[Decided | Skip | Part]:
     """Every source through ``run(source)`` (:func:`serial` with a decider, or a
     pool's); yield each decision or skip as it happens, filling in ``summary`` (and
     telling ``changed`` each batch of finding changes since the previous sweep).
@@ -160,23 +207,30 @@ def sweep(
     for source in sources:
         report = SourceReport(source.name)
         summary.sources.append(report)
+        add = summary.add
         try:
             for event in run(source):
-                if isinstance(event, list):
+                if type(event) is Decided:  # the common case first
+                    report.records += 1
+                    add(event.decision)
+                    if event.problems:
+                        summary.problem(event)
+                    yield event
+                elif isinstance(event, list):
                     summary.changed(event)
                     if changed is not None and event:
                         changed(event)
+                elif isinstance(event, Part):  # a worker's range of a file, decided
+                    report.records += event.summary.records
+                    report.skipped += event.summary.skipped
+                    report.elsewhere += event.elsewhere
+                    summary.merge(event.summary)
+                    yield event
                 elif event is None:
                     report.elsewhere += 1
-                elif isinstance(event, Skip):
+                else:
                     report.skipped += 1
                     summary.skip(event)
-                    yield event
-                else:
-                    report.records += 1
-                    summary.add(event.decision)
-                    if event.problems:
-                        summary.problem(event)
                     yield event
         except SourceError as exc:
             report.error = exc.message

@@ -12,7 +12,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import Location, UsageError
 
@@ -47,9 +47,8 @@ class Skip:
         return {"location": str(self.location), "record_id": self.record_id, "reason": self.message}
 
 
-@dataclass(frozen=True)
-class Subject:
-    """What reports group a decision by."""
+class Subject(NamedTuple):
+    """What reports group a decision by (a tuple: made for every record of a sweep)."""
 
     operator: str | None
     system: str | None
@@ -58,7 +57,7 @@ class Subject:
     planned: str | None = None  # the planned go-live (deployment.planned_date)
 
 
-@dataclass
+@dataclass(slots=True)
 class Decided:
     decision: Decision
     subject: Subject
@@ -150,8 +149,9 @@ class Summary:
 
     def add(self, decision: Decision) -> None:
         self.decisions[decision["decision"]] += 1
+        rules = self.rules
         for finding in decision["findings"]:
-            self.rules[(finding["rule"], finding["outcome"])] += 1
+            rules[(finding["rule"], finding["outcome"])] += 1
         for action in decision["actions"]:
             what = case_outcome(action)
             if what is None:
@@ -181,6 +181,19 @@ class Summary:
                 for kind, counts in sorted(self.case_kinds.items())
             },
         }
+
+    def merge(self, other: Summary) -> None:
+        """Add what ``other`` counted (a sweep worker's part of a file)."""
+        self.decisions.update(other.decisions)
+        self.rules.update(other.rules)
+        self.cases_created += other.cases_created
+        self.cases_existing += other.cases_existing
+        for kind, counts in other.case_kinds.items():
+            self.case_kinds.setdefault(kind, Counter()).update(counts)
+        self.skipped += other.skipped
+        self.skips.extend(other.skips[: MAX_KEPT - len(self.skips)])
+        self.with_problems += other.with_problems
+        self.problems.extend(other.problems[: MAX_KEPT - len(self.problems)])
 
     def skip(self, skip: Skip) -> None:
         self.skipped += 1
