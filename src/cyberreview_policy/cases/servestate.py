@@ -203,6 +203,10 @@ class ServeState(SqlPart):
             item = ApiToken.from_row(row)
             now = _now()
             self._execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", (now, item.id))
+            self._execute(  # its case-board sessions end with it (cases/uistate.py)
+                "UPDATE ui_sessions SET ended_at = ? WHERE token_id = ? AND ended_at IS NULL",
+                (now, item.id),
+            )
             self._append_audit("token.revoked", actor, subject=item.id, details={"name": item.name})
         return replace(item, revoked_at=now)
 

@@ -40,6 +40,8 @@ from .sweepstate import (
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
 from .trackerstate import TrackerState
+from .uistate import MIGRATION as UI_SESSION_MIGRATION
+from .uistate import UiState
 from .waiverstate import MIGRATION as WAIVER_MIGRATION
 from .waiverstate import WaiverState
 
@@ -127,6 +129,7 @@ MIGRATIONS: tuple[str, ...] = (
     CLOSING_MIGRATION,
     MATERIAL_MIGRATION,
     BASELINE_MIGRATION,
+    UI_SESSION_MIGRATION,
 )
 
 _CASE_COLUMNS = (
@@ -159,7 +162,9 @@ def store_timeout() -> float:
     return seconds
 
 
-class SqlStore(OpenState, StepState, SweepState, ServeState, TrackerState, WaiverState, AuditState):
+class SqlStore(
+    OpenState, StepState, SweepState, ServeState, UiState, TrackerState, WaiverState, AuditState
+):
     """Case store logic over a DB-API connection; see the subclasses."""
 
     url: str

@@ -282,6 +282,38 @@ class SweepState(SqlPart):
             "summary": json.loads(summary) if summary else None,
         }
 
+    def sweep_history(self, limit: int = 60) -> list[dict[str, Any]]:
+        """The sweeps that ended, newest first (at most ``limit``), with their summaries."""
+        with self._guard("reading sweeps"):
+            rows = self._execute(
+                "SELECT id, scope, started_at, finished_at, as_of, complete, summary "
+                "FROM sweep_runs WHERE finished_at IS NOT NULL "
+                "ORDER BY started_at DESC, id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            {
+                "id": run_id,
+                "scope": scope,
+                "started_at": started,
+                "finished_at": finished,
+                "as_of": as_of,
+                "complete": bool(complete),
+                "summary": json.loads(summary) if summary else {},
+            }
+            for run_id, scope, started, finished, as_of, complete, summary in rows
+        ]
+
+    def findings_new_on(self, day: str, limit: int = 200) -> list[dict[str, str]]:
+        """Findings of the baselines that first fired in the complete sweep as of ``day``."""
+        with self._guard("reading findings"):
+            rows = self._execute(
+                "SELECT record_id, rule, outcome FROM baseline_findings WHERE since = ? "
+                "ORDER BY record_id, rule LIMIT ?",
+                (day, limit),
+            ).fetchall()
+        return [{"record_id": r[0], "rule": r[1], "outcome": r[2]} for r in rows]
+
     # -- locks ------------------------------------------------------------------------
 
     def acquire_sweep(self, scopes: Sequence[str], run_id: str, owner: str) -> list[str]:

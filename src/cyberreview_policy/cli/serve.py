@@ -84,6 +84,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "--host are always allowed)",
     )
     p.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="the address of a TLS-terminating proxy (repeatable): its X-Forwarded-Proto "
+        "is believed, so the case board's session cookie is marked Secure behind it",
+    )
+    p.add_argument(
         "--max-body",
         type=_size,
         default="1m",
@@ -152,6 +160,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         allow_anonymous=args.allow_anonymous,
         host=args.host,
         allowed_hosts=tuple(args.allowed_host),
+        trusted_proxies=tuple(args.trusted_proxy),
         max_body=args.max_body,
         threads=args.threads,
     )

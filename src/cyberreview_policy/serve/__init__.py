@@ -20,7 +20,7 @@ def missing_stack() -> str | None:
     """The first module of the ``serve`` extra that is not installed, or None."""
     import importlib.util
 
-    for module in ("fastapi", "uvicorn", "prometheus_client"):
+    for module in ("fastapi", "uvicorn", "prometheus_client", "jinja2"):
         if importlib.util.find_spec(module) is None:
             return module
     return None

@@ -176,12 +176,17 @@ def create_app(settings: Settings) -> FastAPI:
         description="May this network product be put into use? Decisions under the PRC "
         "Cybersecurity Review policy packs, with review cases. See docs/serve.md.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served from local files (swagger.py), never from a CDN
         openapi_url="/openapi.json",
     )
     app.state.service = service
     _handlers(app)
     _routes(app, service)
+    from .swagger import mount_docs
+    from .ui import mount
+
+    mount_docs(app)
+    mount(app, service, _in_store(service))
     app.openapi = lambda: describe(app)  # type: ignore[method-assign]
     from .case_routes import UPLOAD_LIMIT, UPLOADS
 
@@ -201,6 +206,7 @@ async def _purge_loop(service: Service) -> None:
     def purge() -> None:
         with service.workers.store() as store:
             serve_store(store).purge_responses(dt.datetime.now(dt.UTC) - keep)
+            store.purge_sessions(dt.datetime.now(dt.UTC) - keep)  # type: ignore[attr-defined]
 
     while True:
         with contextlib.suppress(CaseStoreError):
@@ -210,7 +216,11 @@ async def _purge_loop(service: Service) -> None:
 
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(Refusal)
-    async def refused(request: Request, exc: Refusal) -> JSONResponse:
+    async def refused(request: Request, exc: Refusal) -> Response:
+        if request.url.path.startswith("/ui/"):  # a person reads it: a page, not JSON
+            from .ui.render import error_page
+
+            return error_page(exc.status, exc.message, request.cookies.get("crp_lang"))
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 

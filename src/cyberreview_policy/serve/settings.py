@@ -28,6 +28,8 @@ class Settings:
     threads: int = 4  # decision threads per process, each with its own store connection
     token_refresh: float = 5.0  # seconds between reloads of the token table
     keep_responses_hours: int = 24  # idempotent responses are kept this long
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-Proto is believed
+    session_hours: int = 8  # a case-board session lasts this long
 
     def runtime(self) -> Runtime:
         return Runtime(
@@ -49,4 +51,5 @@ class Settings:
         data["policy_dirs"] = tuple(data.get("policy_dirs", ()))
         data["packs"] = tuple(data.get("packs", ()))
         data["allowed_hosts"] = tuple(data.get("allowed_hosts", ()))
+        data["trusted_proxies"] = tuple(data.get("trusted_proxies", ()))
         return cls(**data)

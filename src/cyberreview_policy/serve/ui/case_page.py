@@ -1,0 +1,202 @@
+"""The case page ``/ui/cases/{id}`` and what a reviewer does there.
+
+The page shows :func:`~cyberreview_policy.cases.views.case_detail` (what ``GET
+/v1/cases/{id}`` answers) with the finding that opened the case; the forms post
+to the same store calls as ``/v1/cases/{id}/...``.  A refusal of the procedure
+(a state it cannot go to, a date after today) is shown on the page, with the
+form as it was sent.
+"""
+
+# No "from __future__ import annotations": FastAPI reads these annotations at run time.
+
+import datetime as dt
+import functools
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.requests import Request
+
+from ...errors import Refusal
+from .pages import UiContext, _see
+
+#: the actions of the page: path, the permission they need
+ACTIONS = ("transition", "notice", "materials", "complex", "extend")
+
+
+def _date(fields: dict[str, str], name: str = "on") -> dt.date:
+    try:
+        return dt.date.fromisoformat(fields.get(name, ""))
+    except ValueError:
+        raise Refusal(400, "invalid_request", f"{name}: a date, YYYY-MM-DD") from None
+
+
+def _note(fields: dict[str, str]) -> str:
+    note = fields.get("note", "").strip()
+    if not note:
+        raise Refusal(400, "invalid_request", "note: say why (a note is required)")
+    return note
+
+
+@functools.lru_cache(maxsize=256)
+def _rule(rt: Any, pack: str, rule: str, on: dt.date) -> tuple[str, str | None]:
+    """The title and the fix of the rule that opened a case, as its pack says on ``on``."""
+    try:
+        for loaded in rt.packs([pack], on):
+            for item in loaded.rules:
+                if item.id == rule:
+                    return item.title, item.remediation_on(on)
+    except Exception:  # a pack no longer installed: the rule's id is all there is
+        pass
+    return rule, None
+
+
+def view(ui: UiContext, case: Any) -> dict[str, Any]:
+    """What the case page shows of ``case``."""
+    from ...cases.lifecycle import next_states
+    from ...cases.views import case_detail
+
+    rt = ui.service.rt
+    today = dt.date.today()
+    detail = case_detail(case, rt.calendar, today, materials=True)
+    title, fix = (case.rule, None)
+    if case.pack and case.rule not in ("manual", "adopted"):
+        title, fix = _rule(rt, case.pack, case.rule, case.opened_on)
+    return {
+        "case": detail,
+        "finding": {"rule": case.rule, "title": title, "fix": fix, "pack": case.pack},
+        "next": next_states(case.kind, case.state, case.events) if case.is_open else (),
+        "is_open": case.is_open,
+        "today": today.isoformat(),
+    }
+
+
+def routes(app: FastAPI, ui: UiContext) -> None:
+    from ...cases.base import MATERIAL_KINDS, NOTICE_KINDS
+
+    async def show(request: Request, case_id: str, status: int = 200, error: str = "") -> Any:
+        visitor = await ui.visitor(request)
+        if visitor is None:
+            return ui.to_login(request)
+        visitor.require("read_cases")
+        case = await ui.in_store(lambda store: store.get(case_id))
+        return ui.show(
+            visitor,
+            "case.html",
+            status,
+            here=f"/ui/cases/{case.id}",
+            error=error,
+            material_kinds=MATERIAL_KINDS,
+            notice_kinds=NOTICE_KINDS,
+            dossier=_dossier_available(),
+            **view(ui, case),
+        )
+
+    @app.get("/ui/cases/{case_id}", include_in_schema=False)
+    async def case_page(request: Request, case_id: str) -> Any:
+        return await show(request, case_id)
+
+    @app.get("/ui/cases/{case_id}/materials/{name}", include_in_schema=False)
+    async def material(request: Request, case_id: str, name: str) -> Any:
+        from ..case_routes import _download
+
+        visitor = await ui.visitor(request)
+        if visitor is None:
+            return ui.to_login(request)
+        visitor.require("read_material")
+        found, content = await ui.in_store(lambda store: store.material_named(case_id, name))
+        return _download(found, content)
+
+    @app.post("/ui/cases/{case_id}/{action}", include_in_schema=False)
+    async def act(request: Request, case_id: str, action: str) -> Any:
+        if action not in ACTIONS:
+            raise Refusal(404, "not_found", f"no action {action!r}")
+        visitor = await ui.visitor(request)
+        if visitor is None:
+            return ui.to_login(request)
+        who = visitor.require("attach" if action == "materials" else "transition")
+        fields, upload = await ui.form(request, visitor)
+        try:
+            await ui.in_store(
+                _call(ui, action, case_id=case_id, fields=fields, upload=upload, actor=who.actor)
+            )
+        except Refusal as exc:
+            if exc.status in (400, 409):
+                return await show(request, case_id, exc.status, exc.message)
+            raise
+        return _see(f"/ui/cases/{case_id}")
+
+
+def _call(
+    ui: UiContext,
+    action: str,
+    *,
+    case_id: str,
+    fields: dict[str, str],
+    upload: tuple[str, bytes] | None,
+    actor: str,
+) -> Any:
+    """``fn(store)`` doing ``action`` as the API's route for it does."""
+    from ...cases.base import MATERIAL_KINDS, NOTICE_KINDS, Notice
+    from ..case_routes import _filename
+
+    calendar = ui.service.rt.calendar
+    if action == "transition":
+        on, note = _date(fields), _note(fields)
+        return lambda store: store.transition(
+            case_id,
+            fields.get("to", ""),
+            on=on,
+            actor=actor,
+            note=note,
+            conclusion=fields.get("conclusion") or None,
+            reason=fields.get("reason") or None,
+        )
+    if action == "complex":
+        on, note = _date(fields), _note(fields)
+        return lambda store: store.mark_complex(
+            case_id, on=on, actor=actor, note=note, calendar=calendar
+        )
+    if action == "extend":
+        on, note = _date(fields), _note(fields)
+        days = fields.get("days", "")
+        if not days.isdigit() or not 1 <= int(days) <= 365:
+            raise Refusal(400, "invalid_request", "days: a number of working days")
+        return lambda store: store.extend(case_id, int(days), on, actor, note, calendar=calendar)
+    if action == "notice":
+        if fields.get("kind") not in NOTICE_KINDS:
+            raise Refusal(400, "invalid_request", f"kind: one of {', '.join(NOTICE_KINDS)}")
+        on, ref = _date(fields), fields.get("ref", "").strip()
+        if not ref:
+            raise Refusal(400, "invalid_request", "ref: the notice's reference number")
+        name = _filename(upload[0], f"{ref}.pdf") if upload and upload[1] else None
+        letter = Notice(
+            fields.get("kind", ""),
+            ref,
+            on,
+            fields.get("note") or None,
+            name,
+            upload[1] if name and upload else None,
+        )
+        return lambda store: store.notice(case_id, letter, actor=actor)
+    # materials
+    if fields.get("kind") not in MATERIAL_KINDS:
+        raise Refusal(400, "material_refused", f"kind: one of {', '.join(MATERIAL_KINDS)}")
+    if upload is None or not upload[1]:
+        raise Refusal(400, "material_refused", "file: choose a file to upload")
+    on = _date(fields) if fields.get("on") else dt.date.today()
+    filename, content = _filename(upload[0], "upload.bin"), upload[1]
+    return lambda store: store.attach(
+        case_id,
+        fields.get("kind", ""),
+        filename,
+        content,
+        on=on,
+        actor=actor,
+        answers=fields.get("answers") or None,
+    )
+
+
+def _dossier_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("cyberreview_policy.dossier") is not None
