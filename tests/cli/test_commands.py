@@ -104,6 +104,8 @@ def test_cases_list_and_show(cli: Cli, tmp_path: Path) -> None:
         "operator": "East Grid Power",
         "product": "Backbone router",
         "system": "Dispatch WAN",
+        "vendor": "Example Networks",
+        "cii": True,
         "materials": ["declaration", "impact_analysis", "procurement_documents"],
         "planned_date": "2021-09-01",
     }

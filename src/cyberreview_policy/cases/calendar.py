@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,15 @@ def _package_knows(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=16384)
+def _package_workday(day: dt.date) -> bool:
+    """The package's answer, remembered: it scans its whole table of holidays on every
+    call (its range check), 80 us a day, and a board of 500 cases asks for 100,000 days."""
+    import chinese_calendar
+
+    return bool(chinese_calendar.is_workday(day))
+
+
 @dataclass
 class WorkCalendar:
     """Working days from the package, then from operator-supplied years."""
@@ -56,9 +65,7 @@ class WorkCalendar:
     def is_workday(self, day: dt.date) -> bool:
         """Whether ``day`` is a working day (Monday to Friday for an unknown year)."""
         if _package_knows(day.year):
-            import chinese_calendar
-
-            return bool(chinese_calendar.is_workday(day))
+            return _package_workday(day)
         schedule = self.extra.get(day.year)
         if schedule is not None:
             if day in schedule.workdays:

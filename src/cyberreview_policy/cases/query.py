@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .sqlparts import parse_case_id
-from .views import GoLive, go_live, running
+from .views import GoLive, clocks, go_live, running
 
 if TYPE_CHECKING:
     from .base import Case, CaseStore
@@ -60,10 +60,11 @@ def select(
             continue
         if query.system is not None and case.summary.get("system") != query.system:
             continue
-        clock = running(case, calendar, as_of)
+        known = clocks(case, calendar, as_of) if case.is_open else None  # computed once
+        clock = running(case, calendar, as_of, known)
         if query.overdue is not None and (clock is not None and clock.elapsed) != query.overdue:
             continue
-        golive = go_live(case, calendar, as_of)
+        golive = go_live(case, calendar, as_of, known)
         if query.go_live_at_risk is not None and golive.at_risk != query.go_live_at_risk:
             continue
         if query.limit is not None and len(out) == query.limit:

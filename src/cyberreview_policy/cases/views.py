@@ -64,9 +64,13 @@ def clocks(case: Case, calendar: WorkCalendar, as_of: dt.date) -> list[Clock]:
     return case_clocks(case.events, as_of, calendar)
 
 
-def running(case: Case, calendar: WorkCalendar, as_of: dt.date) -> Clock | None:
-    """The period running now, for an open case."""
-    return current_clock(clocks(case, calendar, as_of)) if case.is_open else None
+def running(
+    case: Case, calendar: WorkCalendar, as_of: dt.date, known: list[Clock] | None = None
+) -> Clock | None:
+    """The period running now, for an open case (``known``: its clocks, if computed)."""
+    if not case.is_open:
+        return None
+    return current_clock(known if known is not None else clocks(case, calendar, as_of))
 
 
 @dataclass(frozen=True)
@@ -92,14 +96,17 @@ class GoLive:
         }
 
 
-def go_live(case: Case, calendar: WorkCalendar, as_of: dt.date) -> GoLive:
-    """For an open review or assessment: the planned go-live and the earliest clearance."""
+def go_live(
+    case: Case, calendar: WorkCalendar, as_of: dt.date, known: list[Clock] | None = None
+) -> GoLive:
+    """For an open review or assessment: the planned go-live and the earliest clearance
+    (``known``: the case's clocks, if computed already)."""
     text = case.summary.get("planned_date")
     planned = dt.date.fromisoformat(text) if text else None
     if not case.is_open or case.kind == "remediation":
         return GoLive(planned, None)
     day, provisional = earliest_clearance(
-        clocks(case, calendar, as_of),
+        known if known is not None else clocks(case, calendar, as_of),
         as_of,
         calendar,
         declared=case.kind == "review" and case.state != "open",

@@ -54,6 +54,8 @@ def record_summary(record: RecordData) -> dict[str, Any]:
         "operator": record.operator.name,
         "product": record.product.name if record.product else None,
         "system": record.deployment.system,
+        "vendor": record.vendor.name if record.vendor else None,
+        "cii": record.deployment.cii,
         "materials": list(record.materials),
         "planned_date": plain(record.deployment.planned_date),
     }

@@ -1,0 +1,187 @@
+"""What the board's pages show, read as a person reads them (the text of the page):
+columns and counts, the case page through a review, refusals shown on the page, the
+language remembered per session, waivers expiring soon, the sweep history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from cyberreview_policy.runtime import Runtime
+from tests.conftest import COVERED, with_changes
+from tests.serve.ui.conftest import open_case
+
+
+def column(html: str, name: str) -> str:
+    """The HTML of one board column."""
+    found = re.search(rf'<section class="column" id="col-{name}">(.*?)</section>', html, re.S)
+    assert found, name
+    return found.group(1)
+
+
+def count(html: str, name: str) -> int:
+    found = re.search(r'<span class="count">(\d+)</span>', column(html, name))
+    assert found
+    return int(found.group(1))
+
+
+def test_the_board_sorts_cases_into_columns_with_counts(browser: Any) -> None:
+    me = browser("reviewer")
+    first = open_case(me.service, COVERED)
+    second = open_case(me.service, with_changes(COVERED, id="PO-2021-0200/1"))
+    step = me.post(
+        f"/ui/cases/{second}/transition", {"to": "declared", "on": "2021-06-02", "note": "filed"}
+    )
+    assert step.status_code == 303
+    html = me.get("/ui/cases").text
+    assert '<html lang="zh-CN">' in html
+    for name, label in (("open", "待申报"), ("declared", "已申报"), ("preliminary", "初步审查")):
+        assert f"<h2>{label} " in column(html, name)
+    assert (count(html, "open"), count(html, "declared"), count(html, "preliminary")) == (1, 1, 0)
+    assert first in column(html, "open") and second in column(html, "declared")
+    card = column(html, "open")
+    for shown in (
+        "PO-2021-0117/1",
+        "Backbone router",
+        "Example Networks",
+        "Dispatch WAN",
+        "关键信息基础设施",
+        "2021-09-01",
+        "运营者",
+    ):
+        assert shown in card, shown
+    declared = column(html, "declared")
+    assert "网络安全审查办公室" in declared  # the Office holds the action
+    assert "剩余工作日" in declared
+    closed = re.search(
+        r'<details class="closed" id="col-closed">\s*<summary>已结束 <span class="count">(\d+)',
+        html,
+    )
+    assert closed and closed.group(1) == "0"
+    filtered = me.get("/ui/cases?kind=assessment").text
+    assert count(filtered, "open") == 0 and count(filtered, "declared") == 0
+    assert count(me.get("/ui/cases?operator=Nobody").text, "open") == 0
+    assert count(me.get("/ui/cases?operator=East+Grid+Power").text, "open") == 1
+
+
+def test_a_review_walked_through_the_case_page(browser: Any) -> None:
+    me = browser("reviewer")
+    case_id = open_case(me.service, COVERED)
+    page = f"/ui/cases/{case_id}"
+    html = me.get(page).text
+    assert '<option value="declared">已申报</option>' in html
+    assert '<option value="passed">' not in html  # only the states the case can go to
+    assert 'max="' + dt.date.today().isoformat() + '"' in html
+    assert "影响分析报告" in html and "申报书" in html  # the checklist
+
+    def step(to: str, on: str, note: str = "done") -> str:
+        answer = me.post(f"{page}/transition", {"to": to, "on": on, "note": note})
+        assert answer.status_code == 303, answer.text
+        return str(me.get(page).text)
+
+    html = step("declared", "2021-06-02")
+    assert '<span id="case-state">已申报</span>' in html
+    html = step("under_review", "2021-06-10")
+    assert "初步审查" in html and '<form method="post" action="/ui/cases/CR-000001/complex"' in html
+    html = step("supplementing", "2021-06-20")
+    assert '<span id="case-state">补充材料</span>' in html
+    sent = me.post(
+        f"{page}/materials",
+        {"kind": "impact_analysis"},
+        files={"file": ("分析报告.pdf", b"%PDF the analysis")},
+    )
+    assert sent.status_code == 303
+    html = me.get(page).text
+    assert "分析报告.pdf" in html
+    assert '<option value="under_review">审查中</option>' in html  # back where it paused
+    html = step("under_review", "2021-06-25")
+    html = step("passed", "2021-07-20")
+    assert '<span id="case-state">通过审查</span>' in html
+    assert "no conclusion notice of the Office on file" in html
+    notice = me.post(
+        f"{page}/notice",
+        {"kind": "conclusion", "ref": "网审〔2021〕12号", "on": "2021-07-21"},
+        files={"file": ("conclusion.pdf", b"%PDF conclusion")},
+    )
+    assert notice.status_code == 303
+    html = me.get(page).text
+    assert "网审〔2021〕12号" in html and "no conclusion notice" not in html
+    assert "transition_form" not in html and 'id="transition-form"' not in html  # closed
+    download = me.get(f"{page}/materials/impact_analysis@1")
+    assert download.content == b"%PDF the analysis"
+    assert download.headers["content-disposition"].startswith("attachment;")
+
+
+def test_refusals_are_shown_on_the_page(browser: Any) -> None:
+    me = browser("reviewer")
+    case_id = open_case(me.service, COVERED)
+    page = f"/ui/cases/{case_id}"
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    ahead = me.post(f"{page}/transition", {"to": "declared", "on": tomorrow, "note": "x"})
+    assert ahead.status_code == 409
+    assert 'role="alert"' in ahead.text and "after today" in ahead.text
+    silent = me.post(f"{page}/transition", {"to": "declared", "on": "2021-06-02", "note": " "})
+    assert silent.status_code == 400 and "a note is required" in silent.text
+    wrong = me.post(f"{page}/transition", {"to": "passed", "on": "2021-06-02", "note": "x"})
+    assert wrong.status_code == 409 and "declared" in wrong.text
+    assert me.service.get(f"/v1/cases/{case_id}").json()["state"] == "open"
+    assert me.get("/ui/cases/CR-999999").status_code == 404
+
+
+def test_the_language_is_remembered_per_session(browser: Any) -> None:
+    me = browser("reviewer")
+    other = browser("auditor", me.service)
+    toggled = me.post("/ui/lang", {"lang": "en", "next": "/ui/waivers"})
+    assert toggled.status_code == 303 and toggled.headers["location"] == "/ui/waivers"
+    html = me.get("/ui/cases").text
+    assert '<html lang="en">' in html and "<h2>To declare " in html
+    assert '<html lang="zh-CN">' in other.get("/ui/cases").text  # another session: its own
+    away = me.post("/ui/lang", {"lang": "en", "next": "https://evil.example/"})
+    assert away.headers["location"] == "/ui/cases"
+
+
+def test_waivers_expiring_soon_are_highlighted(browser: Any) -> None:
+    me = browser("reviewer")
+    today = dt.date.today()
+    for rule_record, days in (("PO-1/1", 10), ("PO-2/1", 200)):
+        answer = me.service.post(
+            "/v1/waivers",
+            {
+                "rule": "commitments",
+                "record": rule_record,
+                "reason": "contract amended",
+                "approver": "Li Wei (CISO)",
+                "ticket": "CHG-2041",
+                "expires": (today + dt.timedelta(days=days)).isoformat(),
+            },
+            "reviewer",
+        )
+        assert answer.status_code == 201, answer.text
+    html = me.get("/ui/waivers").text
+    rows = re.findall(r'<tr class="([^"]*)">(.*?)</tr>', html, re.S)
+    assert len(rows) == 2
+    soon = [cells for cls, cells in rows if "expiring" in cls]
+    assert len(soon) == 1 and "PO-1/1" in soon[0] and "30 日内到期" in soon[0]
+    assert "Li Wei (CISO)" in html and "CHG-2041" in html
+
+
+def test_the_sweep_history_has_a_chart_and_links(browser: Any, home: Any) -> None:
+    me = browser("reviewer")
+    store = Runtime(store_url=me.service.store_url).store()
+    try:
+        for index, (as_of, block) in enumerate((("2026-11-01", 3), ("2026-11-02", 5))):
+            run = f"run-{index}"
+            store.start_run(run, "demo", dt.date.fromisoformat(as_of))
+            summary = {"records": 10, "decisions": {"block": block, "warn": 1, "allow": 9 - block}}
+            store.finish_run(run, True, summary)
+    finally:
+        store.close()
+    html = me.get("/ui/sweeps").text
+    assert html.count('<tr class="complete">') == 2
+    assert '<svg role="img"' in html
+    bars = re.findall(
+        r'<rect x="[\d.]+" y="[\d.]+" width="\d+" height="[\d.]+" fill="#c0392b">', html
+    )
+    assert len(bars) == 2  # a block bar per sweep
+    assert "2026-11-02 阻止: 5" in html
