@@ -13,7 +13,15 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import CyberreviewError
-from ._common import EXIT_ERROR, HelpFormatter, Parser, add_log_level_option, log_level, logging_at
+from ._common import (
+    EXIT_ERROR,
+    HelpFormatter,
+    Parser,
+    add_lang_option,
+    add_log_level_option,
+    log_level,
+    logging_at,
+)
 from .commands import COMMANDS
 
 DESCRIPTION = """\
@@ -43,6 +51,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cyberreview {__version__}")
     add_log_level_option(parser)
+    add_lang_option(parser)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=Parser
     )
@@ -58,7 +67,7 @@ def _command(argv: Sequence[str]) -> str:
     """The subcommand ``argv`` runs (its first word that is not an option), or ``""``."""
     words = iter(argv)
     for word in words:
-        if word == "--log-level":
+        if word in ("--log-level", "--lang"):
             next(words, None)  # its value
         elif not word.startswith("-"):
             return word if word in COMMANDS else ""
@@ -89,10 +98,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             if getattr(args, "config", None) is not None:
                 runtime.config  # noqa: B018  (a file named on the command line is always checked)
+            runtime.choose_lang(getattr(args, "lang", None))
             code: int = args.run(args, runtime)
         return code
     except CyberreviewError as exc:
-        sys.stderr.write(f"cyberreview: error: {_shown(exc)}\n")
+        from ..i18n import _
+
+        sys.stderr.write(_("cyberreview: error: {error}").format(error=_shown(exc)) + "\n")
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
