@@ -145,7 +145,7 @@ class Runtime:
             packs,
             waivers.for_run(store, home_dir(), packs, overrides),
             lang=self.lang,
-            law=self.catalog.law if self.lang != "en" else None,
+            law=self.catalog.law,  # loaded with the packs: the citations' Chinese titles
         )
 
     def source(self, target: str, source_type: str = "file", **options: object) -> Source:

@@ -75,8 +75,6 @@ def _command(argv: Sequence[str]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ..runtime import Runtime
-
     words = list(sys.argv[1:] if argv is None else argv)
     for number, word in enumerate(words, start=1):
         if any("\ud800" <= char <= "\udfff" for char in word):  # bytes not UTF-8
@@ -87,6 +85,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_ERROR
     args = build_parser(only=_command(words)).parse_args(words)
+    from ..i18n import current_lang, use_lang
+
+    with use_lang(current_lang()):  # the language a command chooses ends with it
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
+    from ..runtime import Runtime
+
     try:
         level = log_level(args)
         with logging_at(None if args.command in OWN_LOGS else level):

@@ -227,12 +227,28 @@ def worst(findings: list[Finding]) -> Finding | None:
 
 
 def decision_line(decision: Decision, style: Style, id_width: int = 18) -> str:
-    """One line per record for the sweep: verdict, id, and the reason that decided."""
+    """One line per record for the sweep: verdict, id, and the reason that decided
+    (in Chinese when the findings carry Chinese texts)."""
     verdict = decision["decision"]
-    head = f"{style(verdict, verdict.ljust(6))} {printable(decision['record_id']).ljust(id_width)}"
+    lang = decision.get("lang", "en")
+    if lang == "en":
+        shown = verdict.ljust(6)
+    else:
+        from ..i18n import pad, word
+
+        shown = pad(word("verdict", verdict, "zh-CN"), 6)
+    head = f"{style(verdict, shown)} {printable(decision['record_id']).ljust(id_width)}"
     first = worst(decision["findings"])
     if first is None:
         return head.rstrip() + "\n"
     others = sum(1 for f in decision["findings"] if f["outcome"] != "advisory") - 1
-    more = style("dim", f"  (+{others} more)") if others > 0 else ""
-    return f"{head} {first['rule']}: {printable(first['message'])}{more}\n"
+    message = first.get("message_localized") or first["message"]
+    if others <= 0:
+        more = ""
+    elif lang == "en":
+        more = style("dim", f"  (+{others} more)")
+    else:
+        from ..i18n import gettext_in
+
+        more = style("dim", gettext_in("  (+{count} more)", "zh-CN").format(count=others))
+    return f"{head} {first['rule']}: {printable(message)}{more}\n"

@@ -146,6 +146,16 @@ class Engine:
             return self.interpret(record, as_of)
         return self._decision(record, as_of, findings, actions, worst)
 
+    def localized(self, decision: Decision, record: Record, lang: str) -> Decision:
+        """``decision`` of ``record`` with its findings' texts in ``lang`` too (an HTTP
+        request that asks for a language the engine was not built for)."""
+        from ..i18n import check_lang
+        from .localize import localize, rule_index
+
+        if self._index is None:
+            self._index = rule_index(self._plan)
+        return localize(decision, record, self._index, self.law, check_lang(lang))
+
     def _bind(self, as_of: dt.date) -> list[Run]:
         from .codegen import program
 
