@@ -137,7 +137,12 @@ def test_load_a_waiver_file(tmp_path: Path) -> None:
             "waivers[0].expires",
             "2022-06-30 is more than 365 days after created (2021-01-01)",
         ),
-        (("    approver: Li Wei\n", ""), 2, "waivers[0].approver", "required field is missing"),
+        (
+            ("    approver: Li Wei\n", ""),
+            2,
+            "waivers[0].approver",
+            "an approved waiver names its approver",
+        ),
         (("approver: Li Wei", "approver: ''"), 6, "waivers[0].approver", "must not be empty"),
         (
             ("scope: {record: PO-2021-0117/1}", "scope: {}"),

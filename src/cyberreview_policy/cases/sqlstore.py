@@ -40,6 +40,7 @@ from .sweepstate import (
 from .sweepstate import MIGRATION as SWEEP_MIGRATION
 from .trackerstate import MIGRATION as TRACKER_MIGRATION
 from .trackerstate import TrackerState
+from .waiverstate import DECISION_MIGRATION as WAIVER_DECISION_MIGRATION
 from .waiverstate import MIGRATION as WAIVER_MIGRATION
 from .waiverstate import WaiverState
 
@@ -127,6 +128,7 @@ MIGRATIONS: tuple[str, ...] = (
     CLOSING_MIGRATION,
     MATERIAL_MIGRATION,
     BASELINE_MIGRATION,
+    WAIVER_DECISION_MIGRATION,
 )
 
 _CASE_COLUMNS = (
