@@ -145,6 +145,21 @@ def test_load_a_waiver_file(tmp_path: Path) -> None:
         ),
         (("approver: Li Wei", "approver: ''"), 6, "waivers[0].approver", "must not be empty"),
         (
+            (
+                "approver: Li Wei",
+                "approver: Li Wei\n    requested_by: Li Wei\n    decided_by: Li Wei",
+            ),
+            8,
+            "waivers[0].decided_by",
+            "Li Wei requested this waiver and cannot also decide on it",
+        ),
+        (
+            ("expires: 2021-12-31", "expires: 2021-12-31\n    status: requested"),
+            6,
+            "waivers[0].approver",
+            "only an approved waiver has an approver (this one is requested)",
+        ),
+        (
             ("scope: {record: PO-2021-0117/1}", "scope: {}"),
             4,
             "waivers[0].scope",

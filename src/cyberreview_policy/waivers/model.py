@@ -70,6 +70,12 @@ class WaiverModel(_Strict):
                 "only an approved waiver has an approver (this one is {status})",
                 {"field": "approver", "status": self.status},
             )
+        if self.decided_by and self.decided_by == self.requested_by:
+            raise PydanticCustomError(
+                "waiver_own_decision",
+                "{who} requested this waiver and cannot also decide on it",
+                {"field": "decided_by", "who": self.decided_by},
+            )
         if self.status == "requested" and (self.decided_by or self.decided_on):
             raise PydanticCustomError(
                 "waiver_decided",
