@@ -99,8 +99,12 @@ def test_only_reviewers_change_waivers(serve: Any) -> None:
     assert service.get("/v1/waivers", role="auditor").json()[0]["status"] == "requested"
 
 
-def test_refusals_name_fields_not_flags(serve: Any) -> None:
-    service = serve()
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_refusals_name_fields_not_flags(
+    serve: Any, backend: str, request: pytest.FixtureRequest
+) -> None:
+    options = {"store": request.getfixturevalue("pg_url")} if backend == "postgresql" else {}
+    service = serve(**options)
     ciso = bearer(another_token(service.store_url, "ciso"))
     cases = [
         ({**ASK, "record": None}, "a waiver needs a scope: a record, product model, vendor"),
@@ -118,6 +122,9 @@ def test_refusals_name_fields_not_flags(serve: Any) -> None:
     assert _message(no_note) == "a rejection says why: give a note"
     unknown = service.client.post("/v1/waivers/W-0404/approve", headers=ciso)
     assert unknown.status_code == 404 and "no waiver 'W-0404'" in _message(unknown)
+    for odd in ("W-%00", "W-0001%0A", "%C2%B2", "W-" + "9" * 300):
+        refused = service.client.post(f"/v1/waivers/{odd}/approve", headers=ciso)
+        assert refused.status_code == 404, (odd, refused.text)
     stray = service.client.post("/v1/waivers/W-0001/approve", json={"by": "x"}, headers=ciso)
     assert stray.status_code == 400
     _message(stray)

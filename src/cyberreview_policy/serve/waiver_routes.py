@@ -16,6 +16,7 @@ same case store: every replica sees the same waivers, and the store numbers them
 
 import datetime as dt
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -36,6 +37,8 @@ from .openapi import json_body
 from .schemas import ErrorResponse, WaiverDecision, WaiverRequest
 
 InStore = Callable[[Callable[..., Any]], Awaitable[Any]]
+#: what a waiver id can be (a waiver file's pattern): anything else is not found
+_WAIVER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
 _NO_APPROVER = (
     "a waiver request names no approver: another token approves it (POST /v1/waivers/{id}/approve)"
 )
@@ -104,6 +107,10 @@ def decided(
 ) -> dict[str, Any]:
     """The waiver approved or rejected (on a worker thread)."""
     from ..waivers.admin import approve_waiver, reject_waiver
+
+    if not _WAIVER_ID.fullmatch(waiver_id):
+        shown = waiver_id if len(waiver_id) <= 40 else waiver_id[:40] + "..."
+        raise Refusal(404, "not_found", f"no waiver {shown!r} in the case store")
 
     try:
         if approve:
