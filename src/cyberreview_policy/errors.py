@@ -175,6 +175,19 @@ class WaiverError(LocatedError):
     """A waiver file or waiver that cannot be used; names file, line and field."""
 
 
+class UnknownWaiverError(WaiverError):
+    """No waiver has that id."""
+
+
+class WaiverConflictError(WaiverError):
+    """A decision on a waiver that is no longer a request: approved or rejected already
+    (another reviewer was first), or revoked."""
+
+
+class SelfApprovalError(WaiverError):
+    """An identity deciding on its own waiver request: another one must."""
+
+
 class EvaluationError(CyberreviewError):
     """A rule could not be evaluated on a record (a named check raised)."""
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import COVERED, Result, with_changes
+from tests.waivers.helpers import granted
 
 Cli = Callable[..., Result]
 PINNED = ("--pack", "cn-csr-2020")
@@ -236,22 +237,21 @@ def test_audit_export_since(cli: Cli, po: Path) -> None:
 GAP = with_changes(COVERED, review__status="passed", contract__commitments__no_illegal_control=None)
 
 
-def test_waivers_add_list_revoke_and_apply(cli: Cli, tmp_path: Path, home: Path) -> None:
+def test_waivers_request_approve_list_revoke_and_apply(
+    cli: Cli, tmp_path: Path, home: Path
+) -> None:
     record = tmp_path / "gap.json"
     record.write_text(json.dumps(GAP), "utf-8")
     gate = ("gate", "--record", record, "--as-of", "2021-06-01", "--fail-on-warn")
     assert cli(*gate).code == 1
-    added = cli(
-        "waivers",
-        "add",
+    added = granted(
+        cli,
         "--rule",
         "commitments",
         "--record",
         "PO-2021-0117/1",
         "--reason",
         "amendment signed",
-        "--approver",
-        "Li Wei",
         "--ticket",
         "CHG-7",
         "--created",
@@ -259,8 +259,12 @@ def test_waivers_add_list_revoke_and_apply(cli: Cli, tmp_path: Path, home: Path)
         "--expires",
         "2021-12-31",
     )
-    assert added.out == "W-0001: commitments waived for record PO-2021-0117/1 until 2021-12-31\n"
-    assert "W-0001   active   commitments" in cli("waivers", "list", "--as-of", "2021-06-01").out
+    assert added.out == (
+        "W-0001: approved by Li Wei (requested by ana): commitments waived for record "
+        "PO-2021-0117/1 until 2021-12-31\n"
+    )
+    listed = cli("waivers", "list", "--as-of", "2021-06-01").out.splitlines()
+    assert listed[1].split()[:3] == ["W-0001", "active", "commitments"]
     waived = cli(*gate, "--format", "json")
     assert waived.code == 0
     assert [f["waiver"]["id"] for f in waived.json()["findings"] if f["waiver"]] == ["W-0001"]
@@ -272,7 +276,8 @@ def test_waivers_add_list_revoke_and_apply(cli: Cli, tmp_path: Path, home: Path)
     )
     assert cli(*gate).code == 1
     actions = [e["action"] for e in cli("audit", "export").lines()]
-    assert actions.count("waiver.added") == 1
+    assert actions.count("waiver.requested") == 1
+    assert actions.count("waiver.approved") == 1
     assert actions.count("waiver.revoked") == 1
 
 
@@ -290,22 +295,22 @@ def test_waivers_add_list_revoke_and_apply(cli: Cli, tmp_path: Path, home: Path)
         (("--rule", "commitments"), "a waiver needs a scope"),
         (
             ("--rule", "commitments", "--record", "A", "--expires", "2023-01-01"),
-            "must be within 365 days after 2021-05-01",
+            "must be within 365 days after the waiver starts (2021-05-01)",
         ),
     ],
 )
-def test_waivers_add_refuses(cli: Cli, args: tuple[str, ...], message: str) -> None:
+def test_waivers_request_refuses(cli: Cli, args: tuple[str, ...], message: str) -> None:
     base = {
         "--reason": "r",
-        "--approver": "a",
         "--created": "2021-05-01",
         "--expires": "2021-12-31",
     }
     for key, value in zip(args[::2], args[1::2], strict=True):
         base[key] = value
-    result = cli("waivers", "add", *[part for pair in base.items() for part in pair])
+    result = cli("waivers", "request", *[part for pair in base.items() for part in pair])
     assert result.code == 3
     assert message in result.err
+    assert cli("waivers", "list").out == "no waivers\n"
 
 
 def test_a_waiver_file_naming_a_fixed_rule_is_not_imported(

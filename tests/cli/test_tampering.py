@@ -12,6 +12,7 @@ import pytest
 from tests.cases.conftest import raw_sql
 from tests.cli.test_review_cli import PINNED, Cli
 from tests.conftest import COVERED, Result, with_changes
+from tests.waivers.helpers import granted
 
 
 @pytest.fixture
@@ -84,6 +85,7 @@ GAP = with_changes(COVERED, review__status="passed", contract__commitments__no_i
         "UPDATE waivers SET expires = '2022-04-30'",
         "UPDATE waivers SET scope_record = NULL, scope_vendor = 'Example Networks'",
         "UPDATE waivers SET revoked_on = NULL, revoked_by = NULL, revoked_reason = NULL",
+        "UPDATE waivers SET approver = 'Zhang Min (CISO)', decided_by = 'Zhang Min (CISO)'",
         "INSERT INTO waivers (id, rule, scope_vendor, reason, approver, created, expires, "
         "added_at, added_by) VALUES ('W-0099', 'commitments', 'Example Networks', 'r', 'a', "
         "'2021-05-01', '2021-12-31', '2021-05-01', 'mallory')",
@@ -95,9 +97,9 @@ def test_a_waiver_changed_in_the_database_stops_decisions(
     store = ("--store", store_url)
     record = tmp_path / "gap.json"
     record.write_text(json.dumps(GAP), "utf-8")
-    added = cli("waivers", "add", "--rule", "commitments", "--record", "PO-2021-0117/1",
-                "--reason", "r", "--approver", "a", "--created", "2021-05-01",
-                "--expires", "2021-07-31", *store)  # fmt: skip
+    added = granted(cli, "--rule", "commitments", "--record", "PO-2021-0117/1",
+                    "--reason", "r", "--created", "2021-05-01",
+                    "--expires", "2021-07-31", *store)  # fmt: skip
     assert added.code == 0, added.err
     if "revoked_on = NULL" in sql:
         assert cli("waivers", "revoke", "W-0001", "--reason", "ended", "--on", "2021-05-02",

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import COVERED, Result, with_changes
+from tests.waivers.helpers import granted
 
 PINNED = ("--pack", "cn-csr-2020", "--as-of", "2021-06-01")
 HOSTILE_ID = "PO-1\x1b[2J\x1b[32mALLOW\r"
@@ -69,16 +70,17 @@ def test_cases_list_and_show(cli: Any, hostile: Path) -> None:
 
 
 def test_waivers_list(cli: Any) -> None:
-    added = cli(
-        "waivers", "add", "--rule", "commitments", "--vendor", "Ex\x1b[2Kample\x85",
-        "--reason", "r", "--approver", "Li\rWei", "--created", "2021-05-01",
-        "--expires", "2021-12-31",
+    added = granted(
+        cli, "--rule", "commitments", "--vendor", "Ex\x1b[2Kample\x85",
+        "--reason", "r", "--created", "2021-05-01", "--expires", "2021-12-31",
+        approver="Li\rWei",
     )  # fmt: skip
     assert added.code == 0, added.err
     _clean(added.out, lines=1)
     listed: Result = cli("waivers", "list")
-    _clean(listed.out, lines=1)
+    _clean(listed.out, lines=2)  # the heading and the waiver
     assert "vendor Ex\\x1b[2Kample\\x85" in listed.out
+    assert "Li\\rWei" in listed.out
 
 
 def test_an_error_line_is_one_line(cli: Any, tmp_path: Path) -> None:

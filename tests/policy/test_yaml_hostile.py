@@ -17,6 +17,7 @@ from cyberreview_policy.errors import PolicyError
 from cyberreview_policy.policy.yamlsrc import dump, loads
 from cyberreview_policy.testing.cli import Operator, Run
 from tests.conftest import COVERED, with_changes
+from tests.waivers.helpers import granted
 
 #: the classic "billion laughs", 342 bytes: nine levels of nine aliases, 9^9 strings
 LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
@@ -145,12 +146,12 @@ def test_what_is_written_reads_back_exactly(text: str) -> None:
 def test_a_waiver_for_a_name_with_nel_is_kept_and_applies(
     cli: object, tmp_path: Path, home: Path
 ) -> None:
-    """``waivers add --vendor 'Example<NEL>Networks'`` was stored as 'Example Networks'
+    """``waivers request --vendor 'Example<NEL>Networks'`` was stored as 'Example Networks'
     (PyYAML writes NEL raw in a quoted scalar, and reads it back as a line break)."""
     name = "Example\u0085Networks"
-    added = cli(  # type: ignore[operator]
-        "waivers", "add", "--rule", "commitments", "--vendor", name, "--reason", "r",
-        "--approver", "a", "--created", "2021-05-01", "--expires", "2021-12-31",
+    added = granted(
+        cli, "--rule", "commitments", "--vendor", name, "--reason", "r",
+        "--created", "2021-05-01", "--expires", "2021-12-31",
     )  # fmt: skip
     assert added.code == 0, added.err
     listed = cli("waivers", "list", "--format", "json").json()  # type: ignore[operator]
@@ -174,8 +175,8 @@ def test_an_argument_that_is_not_text_is_refused(cli: object) -> None:
     """Bytes that are not UTF-8 on the command line reach Python as lone surrogates: a
     waiver so named was an internal error (and nearly a file that no longer loads)."""
     refused = cli(  # type: ignore[operator]
-        "waivers", "add", "--rule", "commitments", "--vendor", "Ex\udcffample", "--reason",
-        "r", "--approver", "a", "--created", "2021-05-01", "--expires", "2021-12-31",
+        "waivers", "request", "--rule", "commitments", "--vendor", "Ex\udcffample", "--reason",
+        "r", "--created", "2021-05-01", "--expires", "2021-12-31",
     )  # fmt: skip
     assert refused.code == 3
     assert refused.err == (

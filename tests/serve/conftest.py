@@ -40,6 +40,15 @@ def make_tokens(store_url: str) -> dict[str, str]:
         store.close()
 
 
+def another_token(store_url: str, name: str, role: str = "reviewer") -> str:
+    """One more token of ``role``: a second identity (one approves what another asked)."""
+    store = Runtime(store_url=store_url).store()
+    try:
+        return serve_store(store).create_token(name, role, "pytest")[1]
+    finally:
+        store.close()
+
+
 class Service:
     """A running app, its client, and a token per role."""
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from cyberreview_policy.runtime import Runtime
+from tests.serve.conftest import another_token, bearer
 
 NOTE = "Office letter 2021-117: supplier escrow agreement missing"
 
@@ -89,7 +90,9 @@ def covered_on() -> Any:
     return dt.date(2021, 6, 3)
 
 
-def test_reviewer_grants_a_waiver(serve: Any, covered: dict[str, Any]) -> None:
+def test_reviewer_requests_and_another_approves_a_waiver(
+    serve: Any, covered: dict[str, Any]
+) -> None:
     service = serve()
     record = {
         **covered,
@@ -106,7 +109,6 @@ def test_reviewer_grants_a_waiver(serve: Any, covered: dict[str, Any]) -> None:
         "rule": "commitments",
         "record": record["id"],
         "reason": "amendment signed, DMS-4411",
-        "approver": "Li Wei (CISO)",
         "expires": "2099-01-01",
     }
     too_long = service.post("/v1/waivers", ask, role="reviewer")
@@ -116,16 +118,25 @@ def test_reviewer_grants_a_waiver(serve: Any, covered: dict[str, Any]) -> None:
     assert service.post("/v1/waivers", ask, role="gate").status_code == 403
     fixed = service.post("/v1/waivers", {**ask, "rule": "review-required"}, role="reviewer")
     assert fixed.status_code == 400 and "not overridable" in fixed.text
-    granted = service.post("/v1/waivers", ask, role="reviewer")
-    assert granted.status_code == 201, granted.text
-    assert granted.json()["id"] == "W-0001"
+    requested = service.post("/v1/waivers", ask, role="reviewer")
+    assert requested.status_code == 201, requested.text
+    assert (requested.json()["id"], requested.json()["status"]) == ("W-0001", "requested")
+    asked = service.post("/v1/decisions", record).json()  # a request sets nothing aside
+    assert [f["waiver"] for f in asked["findings"] if f["rule"] == "commitments"] == [None]
+    headers = bearer(another_token(service.store_url, "test-ciso"))
+    approved = service.client.post("/v1/waivers/W-0001/approve", headers=headers)
+    assert approved.status_code == 200, approved.text
     today = service.post("/v1/decisions", record).json()  # as of today: the waiver applies
     waived = {f["rule"]: f["waiver"]["id"] for f in today["findings"] if f["waiver"]}
-    assert waived == {"commitments": "W-0001"}  # the engine picked the new file up at once
+    assert waived == {"commitments": "W-0001"}  # the engine picked the approval up at once
     listed = service.get("/v1/waivers", role="auditor").json()
     assert [(w["id"], w["state"]) for w in listed] == [("W-0001", "active")]
     trail = service.get("/v1/audit").json()
-    assert trail[-2]["action"] == "waiver.added" and trail[-2]["actor"] == "token:test-reviewer"
+    said = [(e["action"], e["actor"]) for e in trail if e["action"].startswith("waiver.")]
+    assert said == [
+        ("waiver.requested", "token:test-reviewer"),
+        ("waiver.approved", "token:test-ciso"),
+    ]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

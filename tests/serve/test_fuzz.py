@@ -23,6 +23,8 @@ ROLE_FOR = {
     ("POST", "/v1/decisions"): "gate",
     ("POST", "/v1/cases/{case_id}/transitions"): "reviewer",
     ("POST", "/v1/waivers"): "reviewer",
+    ("POST", "/v1/waivers/{waiver_id}/approve"): "reviewer",
+    ("POST", "/v1/waivers/{waiver_id}/reject"): "reviewer",
     ("GET", "/v1/audit"): "auditor",
 }
 

@@ -1,9 +1,10 @@
-"""Waivers granted and revoked at once, by processes, on both backends: every grant
-kept with its own id, no revocation undone (the attack on 0.6.0 that lost two of
-eight grants and issued W-0017 twice)."""
+"""Waivers requested, approved and revoked at once, by processes, on both backends:
+every request kept with its own id, no revocation undone (the attack on 0.6.0 that
+lost two of eight grants and issued W-0017 twice), one approval of two."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -34,15 +35,13 @@ def grant(home: Path, store_url: str, record: str) -> subprocess.CompletedProces
         home,
         store_url,
         "waivers",
-        "add",
+        "request",
         "--rule",
         "commitments",
         "--record",
         record,
         "--reason",
         "amendment signed",
-        "--approver",
-        "Li Wei",
         "--created",
         "2021-05-01",
         "--expires",
@@ -59,7 +58,7 @@ def listed(home: Path, store_url: str) -> list[dict[str, Any]]:
     return data
 
 
-def test_eight_concurrent_grants_keep_eight_with_distinct_ids(home: Path, store_url: str) -> None:
+def test_eight_concurrent_requests_keep_eight_with_distinct_ids(home: Path, store_url: str) -> None:
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda n: grant(home, store_url, f"PO-{n}"), range(8)))
     assert [r.returncode for r in results] == [0] * 8, [r.stderr for r in results]
@@ -70,7 +69,7 @@ def test_eight_concurrent_grants_keep_eight_with_distinct_ids(home: Path, store_
     assert len(set(said)) == 8
 
 
-def test_a_revocation_racing_grants_is_not_undone(home: Path, store_url: str) -> None:
+def test_a_revocation_racing_requests_is_not_undone(home: Path, store_url: str) -> None:
     assert grant(home, store_url, "PO-first").stdout.startswith("W-0001:")
     revoke = ("waivers", "revoke", "W-0001", "--reason", "vendor changed", "--on", "2021-06-01")
     calls = [lambda: command(home, store_url, *revoke)]
@@ -87,8 +86,6 @@ def test_a_revocation_racing_grants_is_not_undone(home: Path, store_url: str) ->
 def test_a_service_with_two_workers_and_the_cli_never_issue_an_id_twice(
     home: Path, store_url: str, tmp_path: Path
 ) -> None:
-    import datetime as dt
-
     import requests
 
     from tests.serve.conftest import bearer, make_tokens
@@ -105,7 +102,6 @@ def test_a_service_with_two_workers_and_the_cli_never_issue_an_id_twice(
                 "rule": "commitments",
                 "record": f"PO-HTTP-{n}",
                 "reason": "amendment signed",
-                "approver": "Li Wei",
                 "expires": expires,
             }
             return requests.post(
@@ -130,3 +126,22 @@ def test_a_service_with_two_workers_and_the_cli_never_issue_an_id_twice(
         assert sorted(w["id"] for w in listed.json()) == sorted(ids)
     finally:
         proc.stop()
+
+
+def test_two_approvals_by_two_processes_at_once_one_wins(home: Path, store_url: str) -> None:
+    assert grant(home, store_url, "PO-1").returncode == 0
+    approve = ("waivers", "approve", "W-0001", "--note", "checked")
+    calls = [
+        lambda who=who: command(home, store_url, *approve, "--actor", who) for who in ("bo", "cy")
+    ]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda call: call(), calls))
+    assert sorted(r.returncode for r in results) == [0, 3], [r.stderr for r in results]
+    won = next(r for r in results if r.returncode == 0)
+    lost = next(r for r in results if r.returncode == 3)
+    winner = won.stdout.split("approved by ")[1].split(" ")[0]
+    assert lost.stderr.startswith(
+        f"cyberreview: error: waiver W-0001 was approved already, on {dt.date.today()} by {winner}"
+    )
+    [waiver] = listed(home, store_url)
+    assert (waiver["status"], waiver["approver"]) == ("approved", winner)

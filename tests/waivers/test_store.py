@@ -19,6 +19,7 @@ from cyberreview_policy.errors import WaiverError
 from cyberreview_policy.waivers import Scope, Waiver, load_file
 from tests.cases.conftest import open_store
 from tests.conftest import COVERED, with_changes
+from tests.waivers.helpers import granted
 
 D = dt.date
 GAP = with_changes(COVERED, review__status="passed", contract__commitments__no_illegal_control=None)
@@ -46,38 +47,44 @@ def asked(record: str = "PO-2021-0117/1", **changes: Any) -> Waiver:
 
 
 def test_the_store_numbers_waivers_and_audits_each_change(store: SqlStore) -> None:
-    assert store.waivers() == [] and store.waivers_stamp() == (0, 0)
-    first = store.add_waiver(asked("PO-1"), "ana")
-    second = store.add_waiver(asked("PO-2", id="W-9999"), "ana")  # the id asked is ignored
+    assert store.waivers() == [] and store.waivers_stamp() == (0, 0, 0)
+    first = store.request_waiver(asked("PO-1"), "ana")
+    second = store.request_waiver(asked("PO-2", id="W-9999"), "ana")  # the id asked is ignored
     assert (first.id, second.id) == ("W-0001", "W-0002")
-    assert store.waivers_stamp() == (2, 0)
+    assert (first.status, first.requested_by, first.approver) == ("requested", "ana", "")
+    assert store.waivers_stamp() == (2, 0, 0)
+    approved = store.decide_waiver("W-0001", True, "bo", "checked")
+    assert (approved.status, approved.approver, approved.decided_by) == ("approved", "bo", "bo")
+    assert store.waivers_stamp() == (2, 0, 1)  # a decision changes what decisions use
     revoked = store.revoke_waiver("W-0001", D(2021, 6, 1), "bo", "vendor changed")
     assert (revoked.revoked_on, revoked.revoked_by, revoked.revoked_reason) == (
         D(2021, 6, 1),
         "bo",
         "vendor changed",
     )
-    assert store.waivers_stamp() == (2, 1)
-    assert [w.state(D(2021, 6, 2)) for w in store.waivers()] == ["revoked", "active"]
+    assert store.waivers_stamp() == (2, 1, 1)
+    assert [w.state(D(2021, 6, 2)) for w in store.waivers()] == ["revoked", "requested"]
     with pytest.raises(WaiverError, match="W-0001 was revoked already, from 2021-06-01 by bo"):
         store.revoke_waiver("W-0001", D(2021, 7, 1), "cy", "again")
     with pytest.raises(WaiverError, match="no waiver 'W-0404' in the case store"):
         store.revoke_waiver("W-0404", D(2021, 7, 1), "cy", "x")
     trail = [(e.action, e.subject, e.actor) for e in store.audit_entries()]
     assert trail == [
-        ("waiver.added", "W-0001", "ana"),
-        ("waiver.added", "W-0002", "ana"),
+        ("waiver.requested", "W-0001", "ana"),
+        ("waiver.requested", "W-0002", "ana"),
+        ("waiver.approved", "W-0001", "bo"),
         ("waiver.revoked", "W-0001", "bo"),
     ]
-    granted = next(store.audit_entries()).details
-    assert granted["scope"] == {"record": "PO-1"} and granted["expires"] == "2021-12-31"
+    requested = next(store.audit_entries()).details
+    assert requested["scope"] == {"record": "PO-1"} and requested["expires"] == "2021-12-31"
+    assert (requested["status"], requested["requested_by"]) == ("requested", "ana")
 
 
 def grant(cli: Any, rule: str, *store: str) -> Any:
-    """``waivers add`` of ``rule`` for record PO-1, May to August 2021."""
-    return cli(
-        "waivers", "add", "--rule", rule, "--record", "PO-1", "--reason", "r",
-        "--approver", "a", "--created", "2021-05-01", "--expires", "2021-08-01", *store,
+    """``waivers request`` of ``rule`` for record PO-1, May to August 2021, approved."""
+    return granted(
+        cli, "--rule", rule, "--record", "PO-1", "--reason", "r",
+        "--created", "2021-05-01", "--expires", "2021-08-01", *store,
     )  # fmt: skip
 
 
@@ -102,7 +109,7 @@ waivers:
 def test_ids_follow_the_highest_imported_number(store: SqlStore, tmp_path: Path) -> None:
     file = write(tmp_path / "w.yaml", TEAM.replace("TEAM-1", "W-0017"))
     store.import_waivers(load_file(file), "ana", str(file))
-    assert store.add_waiver(asked("PO-2"), "ana").id == "W-0018"
+    assert store.request_waiver(asked("PO-2"), "ana").id == "W-0018"
 
 
 def test_import_then_export_then_import_again(
@@ -120,7 +127,7 @@ def test_import_then_export_then_import_again(
     waived = cli(*gate, *store).json()
     assert [f["waiver"]["id"] for f in waived["findings"] if f["waiver"]] == ["TEAM-1"]
     added = grant(cli, "materials", *store)
-    assert added.out.startswith("W-0001: materials waived")
+    assert added.out.startswith("W-0001: approved by Li Wei (requested by ana): materials waived")
     exported = tmp_path / "exported.yaml"
     assert cli("waivers", "export", "-o", exported, *store).code == 0
     text = exported.read_text("utf-8")
@@ -235,9 +242,9 @@ def test_an_export_reads_back_exactly(cli: Any, store_url: str, tmp_path: Path) 
     (PyYAML writes NEL raw in a quoted scalar and reads it back as a line break)."""
     store = ("--store", store_url)
     name = "Example\u0085Networks"
-    added = cli(
-        "waivers", "add", "--rule", "commitments", "--vendor", name, "--reason", "r",
-        "--approver", "a", "--created", "2021-05-01", "--expires", "2021-12-31", *store,
+    added = granted(
+        cli, "--rule", "commitments", "--vendor", name, "--reason", "r",
+        "--created", "2021-05-01", "--expires", "2021-12-31", *store,
     )  # fmt: skip
     assert added.code == 0, added.err
     exported = tmp_path / "exported.yaml"

@@ -137,8 +137,28 @@ def test_load_a_waiver_file(tmp_path: Path) -> None:
             "waivers[0].expires",
             "2022-06-30 is more than 365 days after created (2021-01-01)",
         ),
-        (("    approver: Li Wei\n", ""), 2, "waivers[0].approver", "required field is missing"),
+        (
+            ("    approver: Li Wei\n", ""),
+            2,
+            "waivers[0].approver",
+            "an approved waiver names its approver",
+        ),
         (("approver: Li Wei", "approver: ''"), 6, "waivers[0].approver", "must not be empty"),
+        (
+            (
+                "approver: Li Wei",
+                "approver: Li Wei\n    requested_by: Li Wei\n    decided_by: Li Wei",
+            ),
+            8,
+            "waivers[0].decided_by",
+            "Li Wei requested this waiver and cannot also decide on it",
+        ),
+        (
+            ("expires: 2021-12-31", "expires: 2021-12-31\n    status: requested"),
+            6,
+            "waivers[0].approver",
+            "only an approved waiver has an approver (this one is requested)",
+        ),
         (
             ("scope: {record: PO-2021-0117/1}", "scope: {}"),
             4,

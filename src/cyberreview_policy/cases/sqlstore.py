@@ -42,6 +42,7 @@ from .trackerstate import MIGRATION as TRACKER_MIGRATION
 from .trackerstate import TrackerState
 from .uistate import MIGRATION as UI_SESSION_MIGRATION
 from .uistate import UiState
+from .waiverstate import DECISION_MIGRATION as WAIVER_DECISION_MIGRATION
 from .waiverstate import MIGRATION as WAIVER_MIGRATION
 from .waiverstate import WaiverState
 
@@ -129,6 +130,7 @@ MIGRATIONS: tuple[str, ...] = (
     CLOSING_MIGRATION,
     MATERIAL_MIGRATION,
     BASELINE_MIGRATION,
+    WAIVER_DECISION_MIGRATION,
     UI_SESSION_MIGRATION,
 )
 

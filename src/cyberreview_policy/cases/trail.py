@@ -4,7 +4,8 @@ differ from it.
 Every change of a case or a waiver appends its entry in the change's own
 transaction, so replaying the entries about a case gives its kind, record,
 opening date, every step with its date, its state and its material; those of a
-waiver give what was granted and its revocation.  A row changed behind
+waiver give what was requested, who asked, who approved or rejected it, and its
+revocation.  A row changed behind
 cyberreview's back (``UPDATE cases SET state = 'passed'``) no longer matches:
 ``audit verify`` names it, and a decision does not let such a case clear its
 record (:mod:`.service`).  Entries written before a field was recorded (an
@@ -47,6 +48,27 @@ class WaiverTold:
     grant: dict[str, Any] | None = None
     revocation: dict[str, Any] | None = None
     unsealed: int | None = None
+    decision: dict[str, Any] = field(default_factory=dict)
+
+
+_DECISION = ("status", "requested_by", "requested_on", "decided_by", "decided_on", "note")
+
+
+def _decision(entry: AuditEntry) -> dict[str, Any]:
+    """Who asked and who decided, as a ``waiver.requested``, ``.added`` or ``.imported``
+    entry says; entries from before requests were kept are of approved waivers, asked
+    by the entry's actor and approved by their approver when they started."""
+    d = entry.details
+    if "status" in d:
+        return {name: d.get(name) for name in _DECISION}
+    return {
+        "status": "approved",
+        "requested_by": entry.actor,
+        "requested_on": d.get("created"),
+        "decided_by": d.get("approver"),
+        "decided_on": d.get("created"),
+        "note": None,
+    }
 
 
 def replay_cases(entries: Iterable[tuple[AuditEntry, bool]]) -> dict[str, CaseTold]:
@@ -180,9 +202,14 @@ def replay_waivers(entries: Iterable[tuple[AuditEntry, bool]]) -> dict[str, Waiv
         if not sealed and waiver.unsealed is None:
             waiver.unsealed = entry.seq
         whole = isinstance(d.get("scope"), dict) and "created" in d
-        if entry.action in ("waiver.added", "waiver.imported") and whole:
+        if entry.action in ("waiver.added", "waiver.imported", "waiver.requested") and whole:
             waiver.grant = {name: d.get(name) for name in _GRANTED}
             waiver.revocation = d.get("revoked")
+            waiver.decision = _decision(entry)
+        elif entry.action in ("waiver.approved", "waiver.rejected") and waiver.grant is not None:
+            for name in ("status", "decided_by", "decided_on", "note"):
+                waiver.decision[name] = d.get(name)
+            waiver.grant["approver"] = d.get("decided_by") if d.get("status") == "approved" else ""
         elif entry.action == "waiver.revoked" and "by" in d:
             waiver.revocation = {"on": d.get("on"), "by": d.get("by"), "reason": d.get("reason")}
     return told
@@ -199,6 +226,11 @@ def waiver_differences(waiver: Waiver, told: WaiverTold | None) -> list[str]:
     for name in _GRANTED:
         if grant[name] != told.grant[name]:
             out.append(f"{name} is {grant[name]!r}, the trail says {told.grant[name]!r}")
+    decision = waiver.decision()
+    for name in _DECISION:
+        if decision[name] != told.decision.get(name):
+            said = told.decision.get(name)
+            out.append(f"{name} is {decision[name]!r}, the trail says {said!r}")
     if waiver.revocation() != told.revocation:
         out.append(f"revocation is {waiver.revocation()}, the trail says {told.revocation}")
     return out

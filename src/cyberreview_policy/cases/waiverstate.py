@@ -2,12 +2,15 @@
 
 The store issues ids (``W-0001``, one more than the highest ``W-`` number,
 inside the transaction that serialises writers, with a unique index behind
-it), so that concurrent grants -- two service workers and the command line --
-never share one and none is lost.  A waiver is never edited: it is granted,
-and may be revoked (once); both are in the audit trail with the whole waiver,
-in the same transaction.  ``waivers import`` brings waiver files in:
-new ids are added, a revocation in the file is applied, a waiver that differs
-from the stored one of its id is refused (its file, line and field named).
+it), so that concurrent requests -- two service workers and the command line --
+never share one and none is lost.  A waiver is never edited: it is requested,
+then approved or rejected (once, by an identity other than the one that asked:
+of two approvals at once, the one that takes the write lock first wins and the
+other gets :class:`~..errors.WaiverConflictError`), and may be revoked (once);
+each step is in the audit trail, in the same transaction.  ``waivers import``
+brings waiver files in: new ids are added as the file says, a revocation in the
+file is applied, a waiver that differs from the stored one of its id is refused
+(its file, line and field named).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..errors import WaiverError
+from ..errors import SelfApprovalError, UnknownWaiverError, WaiverConflictError, WaiverError
 from ..models.waiver import Scope, Waiver
 from .sqlparts import SqlPart
 
@@ -45,13 +48,27 @@ CREATE TABLE waivers (
 )
 """
 
+#: requested by one identity, approved or rejected by another; the waivers granted
+#: before were approved by their ``approver``, on the day they started
+DECISION_MIGRATION = """
+ALTER TABLE waivers ADD COLUMN status TEXT NOT NULL DEFAULT 'approved';
+ALTER TABLE waivers ADD COLUMN requested_by TEXT;
+ALTER TABLE waivers ADD COLUMN requested_on TEXT;
+ALTER TABLE waivers ADD COLUMN decided_by TEXT;
+ALTER TABLE waivers ADD COLUMN decided_on TEXT;
+ALTER TABLE waivers ADD COLUMN decision_note TEXT;
+UPDATE waivers SET requested_by = added_by, requested_on = created, decided_by = approver,
+    decided_on = created
+"""
+
 _COLUMNS = (
     "id, rule, pack, scope_record, scope_product_model, scope_vendor, scope_operator, "
-    "reason, approver, ticket, created, expires, revoked_on, revoked_by, revoked_reason"
+    "reason, approver, ticket, created, expires, revoked_on, revoked_by, revoked_reason, "
+    "status, requested_by, requested_on, decided_by, decided_on, decision_note"
 )
 _NUMBERED = re.compile(r"W-([0-9]{1,18})")
-#: what a waiver file may not change of a stored waiver: it is granted once
-_GRANTED = ("rule", "pack", "scope", "reason", "approver", "ticket", "created", "expires")
+#: what a waiver file may not change of a stored waiver: it is requested once
+_GRANTED = ("rule", "pack", "scope", "reason", "ticket", "created", "expires")
 
 
 @dataclass
@@ -70,7 +87,8 @@ def _date(text: str | None) -> dt.date | None:
 
 def _waiver(row: Sequence[Any]) -> Waiver:
     (wid, rule, pack, record, model, vendor, operator, reason, approver, ticket) = row[:10]
-    created, expires, revoked_on, revoked_by, revoked_reason = row[10:]
+    created, expires, revoked_on, revoked_by, revoked_reason = row[10:15]
+    status, requested_by, requested_on, decided_by, decided_on, decision_note = row[15:]
     return Waiver(
         id=wid,
         rule=rule,
@@ -84,7 +102,17 @@ def _waiver(row: Sequence[Any]) -> Waiver:
         revoked_on=_date(revoked_on),
         revoked_by=revoked_by,
         revoked_reason=revoked_reason,
+        status=status,
+        requested_by=requested_by,
+        requested_on=_date(requested_on),
+        decided_by=decided_by,
+        decided_on=_date(decided_on),
+        decision_note=decision_note,
     )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _now() -> str:
@@ -92,9 +120,26 @@ def _now() -> str:
 
 
 def differing(stored: Waiver, given: Waiver) -> list[str]:
-    """The granted fields in which ``given`` differs from ``stored``."""
+    """The requested fields in which ``given`` differs from ``stored`` (and the approver,
+    when both say the waiver is approved)."""
     old, new = stored.grant(), given.grant()
-    return [name for name in _GRANTED if old[name] != new[name]]
+    out = [name for name in _GRANTED if old[name] != new[name]]
+    if stored.status == given.status == "approved" and stored.approver != given.approver:
+        out.append("approver")
+    return out
+
+
+def as_filed(waiver: Waiver, actor: str) -> Waiver:
+    """A waiver of a file as the store keeps it: a file of an earlier version says
+    only who approved it (so it was approved when it started, asked by ``actor``)."""
+    decided = waiver.status != "requested"
+    return replace(
+        waiver,
+        requested_by=waiver.requested_by or actor,
+        requested_on=waiver.requested_on or waiver.created,
+        decided_by=(waiver.decided_by or waiver.approver or None) if decided else None,
+        decided_on=(waiver.decided_on or waiver.created) if decided else None,
+    )
 
 
 class WaiverState(SqlPart):
@@ -106,21 +151,84 @@ class WaiverState(SqlPart):
             rows = self._execute(f"SELECT {_COLUMNS} FROM waivers ORDER BY seq").fetchall()
         return [_waiver(row) for row in rows]
 
-    def waivers_stamp(self) -> tuple[int, int]:
-        """Changes whenever a waiver is added or revoked (rows are never deleted)."""
+    def waivers_stamp(self) -> tuple[int, int, int]:
+        """Changes whenever a waiver is requested, decided or revoked (rows are never
+        deleted, a decision never undone)."""
         with self._guard("reading waivers"):
-            row = self._execute("SELECT COUNT(*), COUNT(revoked_on) FROM waivers").fetchone()
-        return int(row[0]), int(row[1])
+            row = self._execute(
+                "SELECT COUNT(*), COUNT(revoked_on), COUNT(decided_on) FROM waivers"
+            ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
-    def add_waiver(self, waiver: Waiver, actor: str) -> Waiver:
-        """Store ``waiver`` under the next free ``W-`` number; audited."""
-        with self._guard("adding a waiver"), self._write():
+    def request_waiver(self, waiver: Waiver, actor: str) -> Waiver:
+        """Store ``waiver`` as requested by ``actor`` today, under the next free ``W-``
+        number; audited.  It sets nothing aside until another identity approves it."""
+        with self._guard("requesting a waiver"), self._write():
             rows = self._execute("SELECT id FROM waivers WHERE id LIKE ?", ("W-%",)).fetchall()
             numbers = [int(m.group(1)) for (wid,) in rows if (m := _NUMBERED.fullmatch(wid))]
-            waiver = replace(waiver, id=f"W-{1 + max(numbers, default=0):04d}")
+            waiver = replace(
+                waiver,
+                id=f"W-{1 + max(numbers, default=0):04d}",
+                approver="",
+                status="requested",
+                requested_by=actor,
+                requested_on=self._today(),
+                decided_by=None,
+                decided_on=None,
+                decision_note=None,
+            )
             self._insert_waiver(waiver, actor)
-            self._append_audit("waiver.added", actor, subject=waiver.id, details=waiver.grant())
+            details = {**waiver.grant(), **waiver.decision()}
+            self._append_audit("waiver.requested", actor, subject=waiver.id, details=details)
         return waiver
+
+    def decide_waiver(
+        self, waiver_id: str, approve: bool, actor: str, note: str | None = None
+    ) -> Waiver:
+        """Approve (or reject) a requested waiver today, as ``actor``; audited.  Refused
+        for the identity that requested it, and once it is decided or revoked."""
+        with self._guard("deciding on a waiver"), self._write():
+            stored = self._stored(waiver_id)
+            if stored is None:
+                raise UnknownWaiverError(f"no waiver {waiver_id!r} in the case store")
+            if stored.revoked_on is not None:
+                raise WaiverConflictError(
+                    f"waiver {waiver_id} was revoked on {stored.revoked_on} by "
+                    f"{stored.revoked_by}: there is nothing to decide"
+                )
+            if stored.status != "requested":
+                raise WaiverConflictError(
+                    f"waiver {waiver_id} was {stored.status} already, on {stored.decided_on} "
+                    f"by {stored.decided_by}"
+                )
+            if stored.requested_by == actor:
+                raise SelfApprovalError(
+                    f"waiver {waiver_id} was requested by {actor}: another identity approves "
+                    "or rejects it"
+                )
+            today = self._today()
+            decided = replace(
+                stored,
+                status="approved" if approve else "rejected",
+                approver=actor if approve else "",
+                decided_by=actor,
+                decided_on=today,
+                decision_note=note,
+            )
+            changed = self._execute(
+                "UPDATE waivers SET status = ?, approver = ?, decided_by = ?, decided_on = ?, "
+                "decision_note = ? WHERE id = ? AND status = 'requested'",
+                (decided.status, decided.approver, actor, today.isoformat(), note, waiver_id),
+            ).rowcount
+            if changed != 1:  # the write lock makes this impossible; never approve twice
+                raise WaiverConflictError(f"waiver {waiver_id} was decided meanwhile")
+            self._append_audit(
+                f"waiver.{decided.status}",
+                actor,
+                subject=waiver_id,
+                details={"rule": stored.rule, **decided.decision()},
+            )
+        return decided
 
     def revoke_waiver(self, waiver_id: str, on: dt.date, actor: str, reason: str) -> Waiver:
         """Revoke a waiver from ``on``; audited.  A waiver is revoked once."""
@@ -144,8 +252,14 @@ class WaiverState(SqlPart):
             for waiver in waivers:
                 stored = self._stored(waiver.id)
                 if stored is None:
-                    self._insert_waiver(waiver, actor)
-                    details = {**waiver.grant(), "revoked": waiver.revocation(), "file": source}
+                    filed = as_filed(waiver, actor)
+                    self._insert_waiver(filed, actor)
+                    details = {
+                        **filed.grant(),
+                        **filed.decision(),
+                        "revoked": filed.revocation(),
+                        "file": source,
+                    }
                     self._append_audit("waiver.imported", actor, subject=waiver.id, details=details)
                     done.added.append(waiver.id)
                     continue
@@ -162,6 +276,12 @@ class WaiverState(SqlPart):
                     self._revoke(waiver, actor)
                     done.revoked.append(waiver.id)
                     continue
+                if stored.status != waiver.status:
+                    done.notes.append(
+                        f"{waiver.location or waiver.id}: waiver {waiver.id} is {stored.status} "
+                        f"in the case store; the file says {waiver.status} (a file does not "
+                        "decide on a waiver: waivers approve and reject do)"
+                    )
                 if stored.revoked_on is not None and waiver.revoked_on is None:
                     done.notes.append(
                         f"{waiver.location or waiver.id}: waiver {waiver.id} is revoked in the "
@@ -181,7 +301,7 @@ class WaiverState(SqlPart):
         scope = waiver.scope
         self._execute(
             f"INSERT INTO waivers ({_COLUMNS}, added_at, added_by) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"VALUES ({', '.join('?' for _ in range(23))})",
             (
                 waiver.id,
                 waiver.rule,
@@ -198,6 +318,12 @@ class WaiverState(SqlPart):
                 waiver.revoked_on.isoformat() if waiver.revoked_on else None,
                 waiver.revoked_by,
                 waiver.revoked_reason,
+                waiver.status,
+                waiver.requested_by,
+                _iso(waiver.requested_on),
+                waiver.decided_by,
+                _iso(waiver.decided_on),
+                waiver.decision_note,
                 _now(),
                 actor,
             ),

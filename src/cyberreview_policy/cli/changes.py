@@ -120,7 +120,7 @@ class Session:
         self.actor = args.actor or current_actor()
         self.connected: Connected = connect(rt, args.system)
         self._decider: ChangeDecider | None = None
-        self._waivers = (0, 0)
+        self._waivers = (0, 0, 0)
         try:
             self.source = rt.configured_source(self.connected.config.source)
             self.store = rt.store()

@@ -11,7 +11,7 @@ COMMANDS: dict[str, str] = {
     "sources": "list configured sources and source types; check that a source can be reached",
     "policy": "list, validate, test, explain and diff policy packs",
     "cases": "review cases: list, show, move through the procedure, attach material, sync",
-    "waivers": "add, list, revoke, import and export waivers of overridable rules",
+    "waivers": "request, approve, reject, list, revoke, import and export waivers",
     "audit": "verify and export the tamper-evident audit trail",
     "init": "write a commented starter configuration (cyberreview.yaml)",
     "schema": (

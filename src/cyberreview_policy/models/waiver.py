@@ -1,9 +1,12 @@
 """A waiver, as decisions use it and the case store keeps it (no I/O).
 
 A waiver names a rule, a scope (one record, or every record whose product
-model, vendor or operator matches), a reason, an approver, a ticket and an
-expiry at most :data:`MAX_DAYS` days after it was granted.  Where waivers live
-and how they change: :mod:`cyberreview_policy.waivers`.
+model, vendor or operator matches), a reason, a ticket and an expiry at most
+:data:`MAX_DAYS` days after it starts.  One identity requests it (``status``
+``requested``); another approves it (``approved``: ``approver`` is who) or
+rejects it (``rejected``).  Only an approved waiver, from its start to its
+expiry and not revoked, sets findings aside.  Where waivers live and how they
+change: :mod:`cyberreview_policy.waivers`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any
 from ..errors import Location
 
 MAX_DAYS = 365
+#: what a waiver request becomes: ``requested`` until another identity decides
+STATUSES = ("requested", "approved", "rejected")
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,20 @@ class Waiver:
     revoked_by: str | None = None
     revoked_reason: str | None = None
     location: Location | None = None  # the file it was read from, if any
+    status: str = "approved"  # one of STATUSES
+    requested_by: str | None = None
+    requested_on: dt.date | None = None
+    decided_by: str | None = None  # who approved or rejected it
+    decided_on: dt.date | None = None
+    decision_note: str | None = None
 
     def state(self, on: dt.date) -> str:
+        """``active`` (it sets findings aside on ``on``), ``expired``, ``revoked``,
+        ``not yet``, or, never approved, ``requested`` or ``rejected``."""
         if self.revoked_on is not None and self.revoked_on <= on:
             return "revoked"
+        if self.status != "approved":
+            return self.status
         if on < self.created:
             return "not yet"
         return "expired" if on > self.expires else "active"
@@ -99,6 +114,17 @@ class Waiver:
             "reason": self.revoked_reason,
         }
 
+    def decision(self) -> dict[str, Any]:
+        """Who asked, who decided and how, as JSON (the audit trail's words)."""
+        return {
+            "status": self.status,
+            "requested_by": self.requested_by,
+            "requested_on": self.requested_on.isoformat() if self.requested_on else None,
+            "decided_by": self.decided_by,
+            "decided_on": self.decided_on.isoformat() if self.decided_on else None,
+            "note": self.decision_note,
+        }
+
     def to_yaml(self) -> dict[str, Any]:
         """The waiver file's shape (``waivers export``, ``waivers list --format json``)."""
         data: dict[str, Any] = {
@@ -106,10 +132,16 @@ class Waiver:
             "rule": self.rule,
             "scope": self.scope.to_json(),
             "reason": self.reason,
-            "approver": self.approver,
+            "approver": self.approver or None,
             "ticket": self.ticket,
             "created": self.created,
             "expires": self.expires,
+            "status": self.status,
+            "requested_by": self.requested_by,
+            "requested_on": self.requested_on,
+            "decided_by": self.decided_by,
+            "decided_on": self.decided_on,
+            "decision_note": self.decision_note,
         }
         if self.pack:
             data["pack"] = self.pack

@@ -312,33 +312,9 @@ def _case_routes(app: FastAPI, service: Service) -> None:
     in_store = _in_store(service)
     case_routes(app, service, in_store, ERRORS)
 
-    @app.post(
-        "/v1/waivers",
-        tags=["waivers"],
-        status_code=201,
-        responses=ERRORS | {400: {"model": ErrorResponse, "description": "Refused"}},
-        openapi_extra=json_body("WaiverRequest"),
-    )
-    async def add_waiver(
-        request: Request, who: Annotated[Principal, Depends(service.permit("waive"))]
-    ) -> Response:
-        """Grant a waiver of an overridable rule, as ``cyberreview waivers add`` does
-        (checked against the packs, audited; decisions use it at once)."""
-        from . import waiver_routes
+    from .waiver_routes import waiver_routes
 
-        body = await request.body()
-        waiver = await in_store(lambda store: waiver_routes.grant(service, who, body, store))
-        service.engines.forget_waivers()
-        return _json(waiver, 201)
-
-    @app.get("/v1/waivers", tags=["waivers"], responses=ERRORS)
-    async def list_waivers(
-        who: Annotated[Principal, Depends(service.permit("read_waivers"))],
-    ) -> Response:
-        """Every waiver with its state today: active, expired, revoked or not yet."""
-        from . import waiver_routes
-
-        return _json(await in_store(waiver_routes.listing))
+    waiver_routes(app, service, in_store, ERRORS)
 
     @app.get("/v1/audit", tags=["cases"], responses=ERRORS)
     async def audit(

@@ -45,13 +45,14 @@ def form_body(fields: dict[str, str], file: bool = True, json: str | None = None
 
 def _bodies() -> dict[str, dict[str, Any]]:
     from .case_schemas import BODIES
-    from .schemas import TransitionRequest, WaiverRequest, request_adapter
+    from .schemas import TransitionRequest, WaiverDecision, WaiverRequest, request_adapter
 
     out: dict[str, dict[str, Any]] = {}
     for name, schema in (
         ("DecisionRequest", request_adapter().json_schema(ref_template=REF)),
         ("TransitionRequest", TransitionRequest.model_json_schema(ref_template=REF)),
         ("WaiverRequest", WaiverRequest.model_json_schema(ref_template=REF)),
+        ("WaiverDecision", WaiverDecision.model_json_schema(ref_template=REF)),
         *((name, model.model_json_schema(ref_template=REF)) for name, model in BODIES.items()),
     ):
         out.update(schema.pop("$defs", {}))

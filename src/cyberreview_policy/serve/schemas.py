@@ -162,7 +162,8 @@ class TransitionRequest(_Closed):
 
 
 class WaiverRequest(_Closed):
-    """Grant a waiver of an overridable rule, as ``cyberreview waivers add`` does."""
+    """Request a waiver of an overridable rule, as the calling token; another token
+    approves it (``POST /v1/waivers/{id}/approve``).  It names no approver."""
 
     rule: str = Field(min_length=1, max_length=200)
     pack: str | None = Field(None, max_length=200, description="Only this pack's rule.")
@@ -171,9 +172,16 @@ class WaiverRequest(_Closed):
     vendor: str | None = Field(None, max_length=500)
     operator: str | None = Field(None, max_length=500)
     reason: str = Field(min_length=1, max_length=2000)
-    approver: str = Field(min_length=1, max_length=200)
     ticket: str | None = Field(None, max_length=200)
     expires: IsoDate
+    created: IsoDate | None = Field(None, description="When it starts (default today).")
+
+
+class WaiverDecision(_Closed):
+    """Approve or reject a requested waiver, as a token other than the one that asked
+    (a rejection says why)."""
+
+    note: str | None = Field(None, max_length=2000, description="Required to reject.")
 
 
 class Health(BaseModel):

@@ -1,6 +1,9 @@
-"""Changing waivers: one implementation for ``cyberreview waivers`` and the service's
-``POST /v1/waivers``.  Every change is one transaction of the case store, audited
-in it (:mod:`cyberreview_policy.cases.waiverstate`)."""
+"""Changing waivers: one implementation for ``cyberreview waivers``, the service's
+``/v1/waivers`` routes and any other front end (a web page): request, approve,
+reject, list.  Every change is one transaction of the case store, audited in it
+(:mod:`cyberreview_policy.cases.waiverstate`), which also refuses an identity
+deciding on its own request and a second decision.  Messages name fields, never
+command-line flags: the service shows them as they are."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..cases.base import CaseStore
 from ..errors import UsageError, WaiverError
@@ -18,6 +21,9 @@ from .core import IMPORTED_SUFFIX, legacy_files, load_all
 if TYPE_CHECKING:
     from ..cases.waiverstate import Imported
     from ..policy.catalog import Catalog
+
+#: ``waivers list`` and ``GET /v1/waivers`` warn of a waiver that ends within this
+EXPIRING_DAYS = 30
 
 
 def check_rule(catalog: Catalog, rule: str, pack: str | None) -> None:
@@ -38,31 +44,73 @@ def check_rule(catalog: Catalog, rule: str, pack: str | None) -> None:
         )
 
 
-def add_waiver(
+def request_waiver(
     catalog: Catalog,
     store: CaseStore,
     *,
     rule: str,
     scope: Scope,
     reason: str,
-    approver: str,
     expires: dt.date,
     actor: str,
     created: dt.date | None = None,
     ticket: str | None = None,
     pack: str | None = None,
 ) -> Waiver:
-    """Grant a waiver: checked, numbered by the store, stored and audited at once."""
+    """Request a waiver as ``actor``: checked, numbered by the store, stored and audited
+    at once.  It sets nothing aside until another identity approves it."""
     if not scope.describe():
-        raise UsageError(
-            "a waiver needs a scope: --record, --product-model, --vendor or --operator"
-        )
+        raise UsageError("a waiver needs a scope: a record, product model, vendor or operator")
+    if not reason.strip():
+        raise UsageError("a waiver needs a reason")
     created = created or dt.date.today()
     if expires < created or (expires - created).days > MAX_DAYS:
-        raise UsageError(f"--expires {expires} must be within {MAX_DAYS} days after {created}")
+        raise UsageError(
+            f"expires {expires} must be within {MAX_DAYS} days after the waiver starts ({created})"
+        )
     check_rule(catalog, rule, pack)
-    asked = Waiver("", rule, scope, reason, approver, created, expires, ticket, pack)
-    return store.add_waiver(asked, actor)
+    asked = Waiver("", rule, scope, reason, "", created, expires, ticket, pack)
+    return store.request_waiver(asked, actor)
+
+
+def approve_waiver(
+    store: CaseStore, waiver_id: str, *, actor: str, note: str | None = None
+) -> Waiver:
+    """Approve a requested waiver as ``actor``, who must not be its requester; from
+    then on (until it expires or is revoked) it sets findings aside."""
+    return store.decide_waiver(waiver_id, True, actor, _note(note))
+
+
+def reject_waiver(store: CaseStore, waiver_id: str, *, actor: str, note: str) -> Waiver:
+    """Reject a requested waiver as ``actor``, who must not be its requester, saying why."""
+    said = _note(note)
+    if said is None:
+        raise UsageError("a rejection says why: give a note")
+    return store.decide_waiver(waiver_id, False, actor, said)
+
+
+def _note(note: str | None) -> str | None:
+    return (note.strip() or None) if note is not None else None
+
+
+def expiry_warning(waiver: Waiver, on: dt.date) -> str | None:
+    """A warning for a waiver in force (or asked for) that ends within
+    :data:`EXPIRING_DAYS` days of ``on``."""
+    state = waiver.state(on)
+    left = (waiver.expires - on).days
+    if state not in ("active", "not yet", "requested") or not 0 <= left <= EXPIRING_DAYS:
+        return None
+    when = "today" if left == 0 else "tomorrow" if left == 1 else f"in {left} days"
+    return f"waiver {waiver.id} ({state}) expires {when}, on {waiver.expires}"
+
+
+def listing(store: CaseStore, on: dt.date) -> list[dict[str, Any]]:
+    """Every waiver of ``store``: what the waiver file holds, its ``state`` on ``on``,
+    and a ``warning`` when it expires within :data:`EXPIRING_DAYS` days (else ``None``)."""
+    return [
+        {**w.to_yaml(), "state": w.state(on), "warning": expiry_warning(w, on)}
+        for w in store.waivers()
+    ]
 
 
 @dataclass

@@ -1,14 +1,15 @@
 """Waivers: approved, time-limited exceptions to overridable rules.
 
 A waiver names a rule, a scope (one record, or every record whose product
-model, vendor or operator matches), a reason, an approver, a ticket and an
-expiry at most 365 days after it was granted.  It sets aside the findings of
-that rule on records in scope until it expires; an expired waiver no longer
+model, vendor or operator matches), a reason, a ticket and an expiry at most
+365 days after it starts.  One identity requests it, another approves (or
+rejects) it.  Approved, it sets aside the findings of that rule on records in
+scope until it expires; an expired waiver no longer
 applies and is itself reported as a warning.  A waiver can never name a rule
 that is not overridable: that is a load error.
 
-Waivers live in the case store (``cyberreview waivers add|revoke``, ``POST
-/v1/waivers``), so that every gate, sweep and service replica on a store sees
+Waivers live in the case store (``cyberreview waivers request|approve|reject|revoke``,
+``POST /v1/waivers``), so that every gate, sweep and service replica on a store sees
 the same ones.  Waiver files (YAML, :mod:`.model`) are what ``waivers import``
 reads and ``waivers export`` writes, to review waivers in git.  The files of
 earlier versions, ``$CYBERREVIEW_HOME/waivers.yaml`` and ``waivers.d/*.yaml``,
@@ -44,7 +45,7 @@ def _waiver(item: Any, where: Location) -> Waiver:
         rule=item.rule,
         scope=Scope(scope.record, scope.product_model, scope.vendor, scope.operator),
         reason=item.reason,
-        approver=item.approver,
+        approver=item.approver or "",
         created=item.created,
         expires=item.expires,
         ticket=item.ticket,
@@ -53,6 +54,12 @@ def _waiver(item: Any, where: Location) -> Waiver:
         revoked_by=item.revoked.by if item.revoked else None,
         revoked_reason=item.revoked.reason if item.revoked else None,
         location=where,
+        status=item.status,
+        requested_by=item.requested_by,
+        requested_on=item.requested_on,
+        decided_by=item.decided_by,
+        decided_on=item.decided_on,
+        decision_note=item.decision_note,
     )
 
 

@@ -4,6 +4,7 @@ writes (kept apart so that gates skip pydantic)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -41,11 +42,47 @@ class WaiverModel(_Strict):
     pack: str | None = Field(None, pattern=ID_PATTERN, description="Only this pack's rule.")
     scope: ScopeModel
     reason: str = Field(min_length=1)
-    approver: str = Field(min_length=1)
+    approver: str | None = Field(
+        None, min_length=1, description="Who approved it (an approved waiver has one)."
+    )
     ticket: str | None = None
     created: dt.date
     expires: dt.date
     revoked: RevokedModel | None = None
+    status: Literal["requested", "approved", "rejected"] = Field(
+        "approved", description="A file of an earlier version holds approved waivers only."
+    )
+    requested_by: str | None = Field(None, min_length=1)
+    requested_on: dt.date | None = None
+    decided_by: str | None = Field(None, min_length=1, description="Who approved or rejected.")
+    decided_on: dt.date | None = None
+    decision_note: str | None = None
+
+    @model_validator(mode="after")
+    def _decided(self) -> WaiverModel:
+        if self.status == "approved" and not self.approver:
+            raise PydanticCustomError(
+                "waiver_approver", "an approved waiver names its approver", {"field": "approver"}
+            )
+        if self.status != "approved" and self.approver:
+            raise PydanticCustomError(
+                "waiver_approver",
+                "only an approved waiver has an approver (this one is {status})",
+                {"field": "approver", "status": self.status},
+            )
+        if self.decided_by and self.decided_by == self.requested_by:
+            raise PydanticCustomError(
+                "waiver_own_decision",
+                "{who} requested this waiver and cannot also decide on it",
+                {"field": "decided_by", "who": self.decided_by},
+            )
+        if self.status == "requested" and (self.decided_by or self.decided_on):
+            raise PydanticCustomError(
+                "waiver_decided",
+                "a waiver still requested has no decision",
+                {"field": "decided_by"},
+            )
+        return self
 
     @model_validator(mode="after")
     def _at_most_a_year(self) -> WaiverModel:
