@@ -139,7 +139,7 @@ def _materials(store: CaseStore, case: Case, lang: str) -> list[Entry]:
         folder = "05-notices" if kind == "office_notice" else "06-materials"
         for material, content in kept:
             out.append(Entry(_path(folder, material), _material_title(material, lang), content))
-    return out
+    return sorted(out, key=lambda entry: entry.path)
 
 
 def _path(folder: str, material: Material) -> str:

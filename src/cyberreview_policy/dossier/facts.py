@@ -19,7 +19,7 @@ class Conclusion:
 
     may_affect: bool | None
     on: dt.date | None
-    source: str  # "record", or the assessment case's id
+    source: str  # "record", the assessment case's id, or "" (nothing says)
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,7 @@ def conclusion_of(record: RecordData | None, cases: list[Case]) -> Conclusion:
         if closing is not None and case.state == "assessed":
             said = closing.details.get("conclusion")
             return Conclusion(said == "may_affect" if said else None, closing.on, case.id)
-    risk = record.risk if record is not None else None
-    return Conclusion(
-        risk.may_affect_national_security if risk is not None else None,
-        risk.assessed_on if risk is not None else None,
-        "record",
-    )
+    if record is None:
+        return Conclusion(None, None, "")
+    risk = record.risk
+    return Conclusion(risk.may_affect_national_security, risk.assessed_on, "record")

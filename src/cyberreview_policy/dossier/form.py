@@ -272,6 +272,7 @@ def _conclusion(doc: Doc, facts: Facts) -> None:
     if found.may_affect is not None:
         said = L.word("conclusion", "may_affect" if found.may_affect else "no_effect", lang)
     basis = t(facts, "业务记录", "the record") if found.source == "record" else found.source
+    basis = basis or L.blank(lang)
     doc.heading(t(facts, "六、国家安全风险预判结论", "6. The operator's risk conclusion"))
     doc.fields(
         [

@@ -38,19 +38,21 @@ class Entry:
 
 
 def safe_part(filename: str, fallback: str = "file") -> str:
-    """The last part of ``filename``, letters, digits, ``.``, ``-`` and ``_`` only (others
-    become ``_``), no leading dot, at most 60 characters with its extension kept."""
-    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    base = unicodedata.normalize("NFKC", base)
-    kept = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in base)
-    kept = kept.lstrip("._")
-    if not kept.strip("_"):
-        return fallback
-    if len(kept) > _NAME_CHARS:
-        stem, dot, ext = kept.rpartition(".")
-        ext = ext[:10] if dot and stem else ""
-        kept = kept[: _NAME_CHARS - len(ext) - 1] + "." + ext if ext else kept[:_NAME_CHARS]
-    return kept
+    """The last part of ``filename`` in ASCII letters, digits, ``-``, ``_`` and ``.`` (others
+    become ``_``), no leading dot, its extension kept, at most 60 characters; a name
+    with nothing left is ``fallback`` (with its extension)."""
+    base = unicodedata.normalize("NFKC", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not stem.strip("."):
+        stem, ext = base, ""
+    stem = _clean(stem, "._-").strip("._") or fallback
+    ext = _clean(ext, "")[:10]
+    stem = stem[: _NAME_CHARS - len(ext) - 1 if ext else _NAME_CHARS]
+    return f"{stem}.{ext}" if ext else stem
+
+
+def _clean(text: str, also: str) -> str:
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in also) else "_" for ch in text)
 
 
 def manifest(entries: list[Entry], meta: Mapping[str, object]) -> bytes:
