@@ -12,8 +12,7 @@ from typing import Any
 
 from . import labels as L
 from .document import Doc
-from .facts import Facts
-from .form import t
+from .facts import Facts, t
 
 Value = Callable[[Facts], str]
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DossierError
 from . import labels as L
 from .analysis import analysis_report
-from .document import render
-from .facts import Facts, conclusion_of
+from .document import Doc, render
+from .facts import Facts, conclusion_of, t
 from .form import declaration_form
 from .package import Entry, safe_part, zipped
 from .timeline import audit_jsonl, index_doc, timeline_doc, timeline_json
@@ -82,12 +82,12 @@ def build_dossier(
         _doc("03-timeline.docx", timeline_doc(facts, periods, letters, trail), facts),
         Entry(
             "03-timeline.json",
-            _title(facts, "案件时间线（数据）", "timeline (data)"),
+            t(facts, "案件时间线（数据）", "timeline (data)"),
             timeline_json(facts, periods, letters),
         ),
         Entry(
             "04-audit-extract.jsonl",
-            _title(facts, "审计摘录（数据）", "audit extract (data)"),
+            t(facts, "审计摘录（数据）", "audit extract (data)"),
             audit_jsonl(trail),
         ),
         *_materials(store, case, lang),
@@ -122,11 +122,7 @@ def build_dossier(
     return dossier
 
 
-def _title(facts: Facts, zh: str, en: str) -> str:
-    return zh if facts.lang == "zh-CN" else en
-
-
-def _doc(path: str, doc: Any, facts: Facts) -> Entry:
+def _doc(path: str, doc: Doc, facts: Facts) -> Entry:
     return Entry(path, doc.title, render(doc, lang=facts.lang, when=facts.as_of))
 
 

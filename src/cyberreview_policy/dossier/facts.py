@@ -50,6 +50,11 @@ class Facts:
         return str(self.part("kind") or self.summary("kind") or "purchase")
 
 
+def t(facts: Facts, zh: str, en: str) -> str:
+    """The Chinese or the English of a phrase, in the dossier's language."""
+    return zh if facts.lang == "zh-CN" else en
+
+
 def conclusion_of(record: RecordData | None, cases: list[Case]) -> Conclusion:
     """The risk conclusion: the newest assessment case closed as ``assessed`` (what the
     decisions use), else the record's own."""

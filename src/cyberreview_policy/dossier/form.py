@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from . import labels as L
 from .document import Doc
-from .facts import Facts
+from .facts import Facts, t
 
 #: the provider's commitments (2020/2021 Art. 6), in the text's order
 COMMITMENTS = (
@@ -38,10 +38,6 @@ COMMITMENTS = (
         "not to interrupt supply or necessary technical support without justification",
     ),
 )
-
-
-def t(facts: Facts, zh: str, en: str) -> str:
-    return zh if facts.lang == "zh-CN" else en
 
 
 def declaration_form(facts: Facts) -> Doc:

@@ -9,8 +9,7 @@ from typing import Any
 
 from . import labels as L
 from .document import Doc
-from .facts import Facts
-from .form import t
+from .facts import Facts, t
 from .package import Entry
 
 
