@@ -53,6 +53,8 @@ def test_auditors_and_reviewers_get_it_gates_never(serve: Any, covered: dict[str
         "East Grid Power"
     )
     assert service.get(f"{path}?lang=fr", role="reviewer").status_code == 400
+    unknown = service.get(f"{path}?language=en", role="reviewer")
+    assert unknown.status_code == 400 and "language: unknown query parameter" in unknown.text
     assert service.get("/v1/cases/CR-000099/dossier", role="auditor").status_code == 404
     trail = service.get("/v1/audit", role="auditor").json()
     built = [e for e in trail if e["action"] == "case.dossier"]

@@ -9,7 +9,7 @@ import importlib.util
 import urllib.parse
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 
 from ..errors import DossierError, Refusal
@@ -33,6 +33,7 @@ def dossier_route(app: FastAPI, service: Any, in_store: Any, refused: Any) -> No
     )
     async def dossier(
         case_id: str,
+        request: Request,
         who: Annotated[Principal, Depends(service.permit("read_material"))],
         lang: str = DEFAULT_LANG,
         source: str | None = None,
@@ -42,6 +43,13 @@ def dossier_route(app: FastAPI, service: Any, in_store: Any, refused: Any) -> No
         letters, timeline, audit extract, index and manifest.  With ``source``, the
         record is fetched from that configured source to fill the forms and list the
         findings; without it, the forms hold what the case keeps and marked blanks."""
+        unknown = sorted(set(request.query_params) - set(QUERY))
+        if unknown:
+            raise Refusal(
+                400,
+                "invalid_request",
+                f"{unknown[0]}: unknown query parameter (known: lang, source)",
+            )
         if lang not in LANGS:
             raise Refusal(400, "invalid_request", f"lang: one of {', '.join(LANGS)}")
         if importlib.util.find_spec("docx") is None:
