@@ -224,3 +224,39 @@ def test_the_same_case_gives_the_same_documents(store: SqlStore, case_id: str) -
     second = unzip(build(store, case_id, record=record()).content)
     for name in ("01-declaration-form.docx", "02-impact-analysis.docx", "03-timeline.json"):
         assert first.files[name] == second.files[name], name
+
+
+def test_a_listing_declared_under_the_2021_measures(store: SqlStore) -> None:
+    import datetime as dt
+
+    from tests.dossier.conftest import open_review
+
+    listing = record(
+        {
+            "id": "IPO-1",
+            "kind": "listing",
+            "operator": {"name": "Buyly", "platform": True, "platform_users": 2_500_000},
+            "listing": {"venue": "foreign", "exchange": "NASDAQ"},
+            "risk": {"factors": {"foreign_government_influence": True}},
+        }
+    )
+    case_id = open_review(store, listing)
+    store.transition(case_id, "declared", on=dt.date(2026, 1, 6), actor="ana")
+    built = build_dossier(
+        store, case_id, calendar=CAL, as_of=dt.date(2026, 1, 10), actor="ana", record=listing
+    )
+    opened = unzip(built.content)
+    form = opened.cells("01-declaration-form.docx")
+    assert form["申报类型"] == "国外上市"
+    assert form["上市地"] == "国外"
+    assert form["交易所"] == "NASDAQ"
+    assert form["掌握个人信息的用户数量"] == "2,500,000"
+    assert form["拟上市时间"] == BLANK
+    assert "合同编号" not in form  # a listing has no purchase contract
+    assert form["拟提交的首次公开募股（IPO）等上市申请文件"] == BLANK  # not on file
+    texts = opened.texts("02-impact-analysis.docx")
+    factors = [t for t in texts if t.startswith("（")]
+    assert len(factors) == 7 and any("第十条" in t for t in texts)
+    assert factors[5].startswith("（六）上市存在关键信息基础设施")
+    assert opened.cells("02-impact-analysis.docx")["可能被外国政府影响、控制、恶意利用"] == "是"
+    assert opened.manifest()["measures"] == "Measures 2021 Art. 8"
