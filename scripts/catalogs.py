@@ -12,6 +12,7 @@ stdlib's ``gettext`` (``cyberreview_policy.i18n``).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import sys
@@ -53,13 +54,20 @@ def extract() -> Catalog:
     return catalog
 
 
+#: the dates written in the catalogs' headers: fixed, so that the files change only when
+#: their messages do and a .mo compiles the same every time (Babel fills in "now")
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
 def _write_po(path: Path, catalog: Catalog) -> None:
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
+    catalog.fuzzy = False
+    catalog.project, catalog.version = "cyberreview-policy", "0.7"
+    catalog.copyright_holder = "cyberreview-policy developers"
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, omit_header=False, sort_output=True)
-    text = re.sub(rb'"POT-Creation-Date: [^"]*\\n"\n', b"", buffer.getvalue())
-    text = re.sub(rb'"PO-Revision-Date: [^"]*\\n"\n', b"", text)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text)
+    path.write_bytes(buffer.getvalue())
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:

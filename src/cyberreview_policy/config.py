@@ -115,6 +115,12 @@ class ConfigFile(_Strict):
         None, description="Case store URL (sqlite:///... or postgresql://...)."
     )
     calendar: str | None = Field(None, description="Working-day calendar file.")
+    lang: Literal["en", "zh-CN", "zh-CN+en"] | None = Field(
+        None,
+        description="Language of findings, reports and messages: en, zh-CN, or zh-CN+en "
+        "(Chinese with English side by side). --lang and $CYBERREVIEW_LANG come first; "
+        "without any, the locale (LC_ALL, LC_MESSAGES, LANG). Added in 0.7.",
+    )
     operator: OperatorFacts | None = Field(None, description="Defaults for every source.")
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     changes: dict[str, ChangeConfig] = Field(

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .connectors.host import ConnectorSource
     from .engine.core import Engine
+    from .i18n.lang import Lang
     from .policy.pack import Pack
     from .sources.base import Source
     from .waivers import Waiver
@@ -47,6 +48,22 @@ class Runtime:
         self.calendar_path = calendar_path
         self.policy_dirs = tuple(policy_dirs)
         self.config_path = config_path
+        #: the language of this command (:meth:`choose_lang`)
+        self.lang: Lang = "en"
+
+    def choose_lang(self, explicit: str | None) -> Lang:
+        """Speak ``explicit`` (``--lang``), else ``$CYBERREVIEW_LANG``, else ``lang:`` of the
+        configuration, else the locale, else English; from now on in this context."""
+        from .i18n import resolve_lang, set_lang
+
+        lang = resolve_lang(explicit, None, os.environ)
+        if explicit is None and not os.environ.get("CYBERREVIEW_LANG"):
+            configured = self._configured("lang")
+            if configured:
+                lang = resolve_lang(None, configured, {})
+        self.lang = lang
+        set_lang(lang)
+        return lang
 
     @cached_property
     def config(self) -> Config:
@@ -124,7 +141,12 @@ class Runtime:
         from . import waivers
         from .engine.core import Engine
 
-        return Engine(packs, waivers.for_run(store, home_dir(), packs, overrides))
+        return Engine(
+            packs,
+            waivers.for_run(store, home_dir(), packs, overrides),
+            lang=self.lang,
+            law=self.catalog.law,  # loaded with the packs: the citations' Chinese titles
+        )
 
     def source(self, target: str, source_type: str = "file", **options: object) -> Source:
         types = self.host.registry.objects("sources")

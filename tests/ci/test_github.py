@@ -50,7 +50,7 @@ def test_levels_file_line_and_message(
     assert lines[0].startswith(
         "::error file=records.jsonl,line=4,"
         "title=review-required%3A Cybersecurity review required and not cleared (PO-2021-0117/1)::"
-        "PO-2021-0117/1: Backbone router (core_network_equipment) needs a cybersecurity review"
+        "PO-2021-0117/1: Backbone router (core network equipment) needs a cybersecurity review"
     )
     assert (
         "%0ACites: Measures 2020 Art. 2; Measures 2020 Art. 5; CSL Art. 35%0AFix: Declare"

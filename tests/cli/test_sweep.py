@@ -87,7 +87,7 @@ def test_text_is_one_line_per_record_then_the_summary(cli: Cli, tmp_path: Path) 
     lines = result.out.splitlines()
     assert lines[0].startswith("block  PO-1")
     assert (
-        "review-required: Backbone router (core_network_equipment) needs a cybersecurity review"
+        "review-required: Backbone router (core network equipment) needs a cybersecurity review"
         in lines[0]
     )
     assert lines[1].startswith("allow  PO-2")

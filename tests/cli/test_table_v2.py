@@ -56,7 +56,7 @@ def test_an_unlisted_network_product_that_may_affect_national_security_blocks(
     assert fired(decision) == ["review-required"]
     assert [a["kind"] for a in decision["actions"]] == ["review"]
     assert (
-        "Core 5G gateway (important_communication_product) needs a cybersecurity review"
+        "Core 5G gateway (important communication products) needs a cybersecurity review"
         in (finding(decision, "review-required")["message"])
     )
 
@@ -120,7 +120,7 @@ def test_a_listing_abroad_cites_art_7_and_hong_kong_art_2_and_16(cli: Cli, tmp_p
     incomplete = with_changes(LISTING, materials=["declaration"])
     assert finding(gate(cli, tmp_path, incomplete, "2024-05-01"), "materials")["message"] == (
         "The declaration needs the declaration form and the national-security impact "
-        "analysis, and the listing application documents; on file: declaration"
+        "analysis, and the listing application documents; on file: declaration form"
     )
     hong_kong = gate(cli, tmp_path, with_changes(LISTING, listing__venue="hong_kong"), "2024-05-01")
     assert finding(hong_kong, "listing-hong-kong")["citations"] == [

@@ -54,8 +54,8 @@ def test_finding_carries_citations_message_and_facts(decide: Decide) -> None:
     assert finding["citations"] == ["Measures 2020 Art. 2", "Measures 2020 Art. 5", "CSL Art. 35"]
     assert finding["overridable"] is False
     assert finding["waiver"] is None
-    assert "Backbone router (core_network_equipment)" in finding["message"]
-    assert "review status: none" in finding["message"]
+    assert "Backbone router (core network equipment)" in finding["message"]
+    assert "review status: not declared" in finding["message"]
     assert finding["facts"] == {
         "operator.ciio": True,
         "kind": "purchase",

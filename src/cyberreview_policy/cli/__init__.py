@@ -13,7 +13,15 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import CyberreviewError
-from ._common import EXIT_ERROR, HelpFormatter, Parser, add_log_level_option, log_level, logging_at
+from ._common import (
+    EXIT_ERROR,
+    HelpFormatter,
+    Parser,
+    add_lang_option,
+    add_log_level_option,
+    log_level,
+    logging_at,
+)
 from .commands import COMMANDS
 
 DESCRIPTION = """\
@@ -43,6 +51,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cyberreview {__version__}")
     add_log_level_option(parser)
+    add_lang_option(parser)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=Parser
     )
@@ -58,7 +67,7 @@ def _command(argv: Sequence[str]) -> str:
     """The subcommand ``argv`` runs (its first word that is not an option), or ``""``."""
     words = iter(argv)
     for word in words:
-        if word == "--log-level":
+        if word in ("--log-level", "--lang"):
             next(words, None)  # its value
         elif not word.startswith("-"):
             return word if word in COMMANDS else ""
@@ -66,8 +75,6 @@ def _command(argv: Sequence[str]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ..runtime import Runtime
-
     words = list(sys.argv[1:] if argv is None else argv)
     for number, word in enumerate(words, start=1):
         if any("\ud800" <= char <= "\udfff" for char in word):  # bytes not UTF-8
@@ -78,6 +85,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_ERROR
     args = build_parser(only=_command(words)).parse_args(words)
+    from ..i18n import current_lang, use_lang
+
+    with use_lang(current_lang()):  # the language a command chooses ends with it
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
+    from ..runtime import Runtime
+
     try:
         level = log_level(args)
         with logging_at(None if args.command in OWN_LOGS else level):
@@ -89,10 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             if getattr(args, "config", None) is not None:
                 runtime.config  # noqa: B018  (a file named on the command line is always checked)
+            runtime.choose_lang(getattr(args, "lang", None))
             code: int = args.run(args, runtime)
         return code
     except CyberreviewError as exc:
-        sys.stderr.write(f"cyberreview: error: {_shown(exc)}\n")
+        from ..i18n import _
+
+        sys.stderr.write(_("cyberreview: error: {error}").format(error=_shown(exc)) + "\n")
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR

@@ -52,7 +52,21 @@ def add_command(
         formatter_class=HelpFormatter,
     )
     add_log_level_option(parser)
+    add_lang_option(parser)
     return parser
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang``, on every command and verb (given once, wherever it stands)."""
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=argparse.SUPPRESS,
+        help="language of findings, reports and messages: en, zh-CN, or zh-CN+en (Chinese "
+        "with English side by side); default: $CYBERREVIEW_LANG, lang: in the config, "
+        "the locale (LC_ALL, LC_MESSAGES, LANG), else en. Rule ids, error codes and JSON "
+        "keys never change with it",
+    )
 
 
 def add_log_level_option(parser: argparse.ArgumentParser) -> None:

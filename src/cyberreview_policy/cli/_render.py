@@ -81,7 +81,13 @@ def decision_text(
     decision: Decision, style: Style, summary: dict[str, Any] | None = None, *, chosen: bool = False
 ) -> str:
     """The gate's answer for one record; ``chosen``: the date of the law was not today's
-    (``--as-of``), which the answer says."""
+    (``--as-of``), which the answer says.  In the language of this context: Chinese
+    reads the findings' ``*_localized`` texts; ``zh-CN+en`` adds the English under each."""
+    from ..i18n import current_lang
+
+    lang = current_lang()
+    if lang != "en":
+        return _decision_text_local(decision, style, summary, chosen, lang)
     verdict = decision["decision"]
     packs = ", ".join(f"{p['id']} {p['version']}" for p in decision["packs"])
     when = f"{decision['as_of']} (--as-of, not today)" if chosen else decision["as_of"]
@@ -108,25 +114,106 @@ def decision_text(
     else:
         lines.append("")
         lines.append("  no rule applies")
-    if decision["actions"]:
-        lines.append("")
-        for action in decision["actions"]:
-            if action["case_id"] is None:
-                state = "not opened (--no-cases)"
-            elif action["created"]:
-                state = "opened"
-            elif action["state"] in _ended():
-                state = f"{action['state']}: closed for the same facts, not opened again"
-            else:
-                state = "already open"
-            case = f"case {action['case_id']} " if action["case_id"] else "case "
-            lines.append(f"  {case}({action['kind']}, rule {action['rule']}): {state}")
+    lines.extend(_case_lines(decision))
+    return "\n".join(lines) + "\n"
+
+
+def _case_lines(decision: Decision) -> list[str]:
+    from ..i18n import _, current_lang, word
+
+    lang = current_lang()
+    lines = [""] if decision["actions"] else []
+    for action in decision["actions"]:
+        if action["case_id"] is None:
+            state = _("not opened (--no-cases)")
+        elif action["created"]:
+            state = _("opened")
+        elif action["state"] in _ended():
+            state = _("{state}: closed for the same facts, not opened again").format(
+                state=word("case_state", action["state"], lang)
+            )
+        else:
+            state = _("already open")
+        kind = word("case_kind", action["kind"], lang) if lang != "en" else action["kind"]
+        if action["case_id"]:
+            text = _("case {id} ({kind}, rule {rule}): {state}")
+        else:
+            text = _("case ({kind}, rule {rule}): {state}")
+        lines.append(
+            "  " + text.format(id=action["case_id"], kind=kind, rule=action["rule"], state=state)
+        )
     for ref in decision["cases"]:
         if ref["adopted"]:
             lines.append(
-                f"  case {ref['id']} (review): adopted as {ref['state']}, as the source says"
+                "  "
+                + _("case {id} (review): adopted as {state}, as the source says").format(
+                    id=ref["id"],
+                    state=word("case_state", ref["state"], lang) if lang != "en" else ref["state"],
+                )
             )
+    return lines
+
+
+def _decision_text_local(
+    decision: Decision, style: Style, summary: dict[str, Any] | None, chosen: bool, lang: str
+) -> str:
+    """:func:`decision_text` in Chinese (``zh-CN``), or Chinese with English (``zh-CN+en``)."""
+    from ..i18n import _, date, pad, word
+
+    both = lang == "zh-CN+en"
+    verdict = decision["decision"]
+    packs = "、".join(f"{p['id']} {p['version']}" for p in decision["packs"])
+    on = date(decision["as_of"], "zh-CN")
+    when = _("{date} (--as-of, not today)").format(date=on) if chosen else on
+    label = word("verdict", verdict, "zh-CN")
+    head = f"{style(verdict, label)}（{verdict.upper()}）" if both else style(verdict, label)
+    lines = [
+        f"{head}  {style('bold', _subject_local(decision, summary))}",
+        style("dim", "      " + _("as of {when} under {packs}").format(when=when, packs=packs)),
+    ]
+    findings = decision["findings"]
+    if findings:
+        lines.append("")
+        rule_width = max(len(f["rule"]) for f in findings)
+        indent = " " * (2 + 4 + 2 + rule_width + 2)
+        for finding in findings:
+            outcome = finding["outcome"]
+            shown = pad(word("outcome", outcome, "zh-CN"), 4)
+            message = finding.get("message_localized") or finding["message"]
+            lines.append(
+                f"  {style(outcome, shown)}  {finding['rule'].ljust(rule_width)}  "
+                f"{printable(message)}"
+            )
+            if both:
+                lines.append(style("dim", f"{indent}{printable(finding['message'])}"))
+            citations = finding.get("citations_localized") or finding["citations"]
+            lines.append(style("dim", f"{indent}{printable('；'.join(citations))}"))
+            if finding["exposure"]:
+                lines.append(f"{indent}{printable(exposure_line(finding['exposure']))}")
+            remediation = finding.get("remediation_localized") or finding["remediation"]
+            if outcome != "advisory" and remediation:
+                fix = _("fix: {text}").format(text=printable(remediation))
+                lines.append(style("dim", f"{indent}{fix}"))
+                if both and finding["remediation"]:
+                    lines.append(style("dim", f"{indent}fix: {printable(finding['remediation'])}"))
+    else:
+        lines.append("")
+        lines.append("  " + _("no rule applies"))
+    lines.extend(_case_lines(decision))
     return "\n".join(lines) + "\n"
+
+
+def _subject_local(decision: Decision, summary: dict[str, Any] | None) -> str:
+    from ..i18n import _
+
+    if not summary or not summary.get("product"):
+        return printable(decision["record_id"])
+    text = _("{record} {product} for {operator}").format(
+        record=decision["record_id"], product=summary["product"], operator=summary.get("operator")
+    )
+    if summary.get("system"):
+        text += _(" (target system: {system})").format(system=summary["system"])
+    return printable(text)
 
 
 def _ended() -> tuple[str, ...]:
@@ -140,12 +227,28 @@ def worst(findings: list[Finding]) -> Finding | None:
 
 
 def decision_line(decision: Decision, style: Style, id_width: int = 18) -> str:
-    """One line per record for the sweep: verdict, id, and the reason that decided."""
+    """One line per record for the sweep: verdict, id, and the reason that decided
+    (in Chinese when the findings carry Chinese texts)."""
     verdict = decision["decision"]
-    head = f"{style(verdict, verdict.ljust(6))} {printable(decision['record_id']).ljust(id_width)}"
+    lang = decision.get("lang", "en")
+    if lang == "en":
+        shown = verdict.ljust(6)
+    else:
+        from ..i18n import pad, word
+
+        shown = pad(word("verdict", verdict, "zh-CN"), 6)
+    head = f"{style(verdict, shown)} {printable(decision['record_id']).ljust(id_width)}"
     first = worst(decision["findings"])
     if first is None:
         return head.rstrip() + "\n"
     others = sum(1 for f in decision["findings"] if f["outcome"] != "advisory") - 1
-    more = style("dim", f"  (+{others} more)") if others > 0 else ""
-    return f"{head} {first['rule']}: {printable(first['message'])}{more}\n"
+    message = first.get("message_localized") or first["message"]
+    if others <= 0:
+        more = ""
+    elif lang == "en":
+        more = style("dim", f"  (+{others} more)")
+    else:
+        from ..i18n import gettext_in
+
+        more = style("dim", gettext_in("  (+{count} more)", "zh-CN").format(count=others))
+    return f"{head} {first['rule']}: {printable(message)}{more}\n"

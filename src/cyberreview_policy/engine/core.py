@@ -19,8 +19,10 @@ from ..policy.conditions import Ctx
 from ..policy.pack import CompiledExposure, CompiledRule, Pack
 
 if TYPE_CHECKING:
+    from ..i18n.lang import Lang
     from ..models.decision import Action, Decision, Exposure, Finding
     from ..models.validate import RecordData as Record
+    from ..policy.law import Law
     from ..waivers import Waiver, WaiverSet
     from .codegen import Run
 
@@ -95,7 +97,13 @@ class Engine:
     """
 
     def __init__(
-        self, packs: Sequence[Pack], waivers: WaiverSet | None = None, *, compiled: bool = True
+        self,
+        packs: Sequence[Pack],
+        waivers: WaiverSet | None = None,
+        *,
+        compiled: bool = True,
+        lang: Lang = "en",
+        law: Law | None = None,
     ):
         if not packs:
             raise ValueError("an engine needs at least one pack")
@@ -109,6 +117,11 @@ class Engine:
         self._sort = len(self.packs) > 1
         self.waivers = waivers or None
         self.compiled = compiled
+        #: findings also in this language (additive ``*_localized`` fields), with the
+        #: citations' Chinese titles from ``law``
+        self.lang = lang
+        self.law = law
+        self._index: dict[tuple[str, str], CompiledRule] | None = None
         self._runs: dict[dt.date, list[Run]] = {}
         self._seen: set[dt.date] = set()  # dates decided once, by the closures
 
@@ -132,6 +145,16 @@ class Engine:
         except Exception:  # a named check is plugin code: the closures name the rule
             return self.interpret(record, as_of)
         return self._decision(record, as_of, findings, actions, worst)
+
+    def localized(self, decision: Decision, record: Record, lang: str) -> Decision:
+        """``decision`` of ``record`` with its findings' texts in ``lang`` too (an HTTP
+        request that asks for a language the engine was not built for)."""
+        from ..i18n import check_lang
+        from .localize import localize, rule_index
+
+        if self._index is None:
+            self._index = rule_index(self._plan)
+        return localize(decision, record, self._index, self.law, check_lang(lang))
 
     def _bind(self, as_of: dt.date) -> list[Run]:
         from .codegen import program
@@ -207,7 +230,7 @@ class Engine:
             findings.sort(key=_severity_first)
             if worst and len(self._refs) > 1:  # the pack whose finding decided
                 deciding = next(r for r in self._refs if r["id"] == findings[0]["pack"])
-        return {
+        decision: Decision = {
             "record_id": record.id,
             "decision": VERDICTS[worst],
             "as_of": as_of,
@@ -218,6 +241,13 @@ class Engine:
             "cases": [],
             "source": None if record.source is None else source_info(record),  # type: ignore[typeddict-item]
         }
+        if self.lang != "en":
+            from .localize import localize, rule_index
+
+            if self._index is None:
+                self._index = rule_index(self._plan)
+            localize(decision, record, self._index, self.law, self.lang)
+        return decision
 
 
 def _severity_first(finding: Finding) -> int:

@@ -23,7 +23,7 @@ from .lang import (
     primary,
     resolve_lang,
 )
-from .words import amount, date, days, word, yes_no
+from .words import amount, chinese_numeral, date, days, number, pad, width, word, yes_no
 
 __all__ = [
     "DEFAULT_LANG",
@@ -34,6 +34,7 @@ __all__ = [
     "_",
     "amount",
     "check_lang",
+    "chinese_numeral",
     "current_lang",
     "date",
     "days",
@@ -41,11 +42,14 @@ __all__ = [
     "is_english",
     "ngettext",
     "normalize_lang",
+    "number",
+    "pad",
     "parse_accept_language",
     "primary",
     "resolve_lang",
     "set_lang",
     "use_lang",
+    "width",
     "word",
     "yes_no",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from typing import Final
 
 from .lang import Lang, primary
@@ -176,6 +177,23 @@ CURRENCIES: Final[_Table] = {
     "GBP": ("GBP", "英镑"),
 }
 
+#: the catalogue types records name most (``product.type`` is free text: others stay as written)
+PRODUCT_TYPES: Final[_Table] = {
+    "router": ("router", "路由器"),
+    "core router": ("core router", "核心路由器"),
+    "switch": ("switch", "交换机"),
+    "rack_server": ("rack server", "机架式服务器"),
+    "rack server": ("rack server", "机架式服务器"),
+    "server": ("server", "服务器"),
+    "plc": ("PLC", "可编程逻辑控制器"),
+    "firewall": ("firewall", "防火墙"),
+    "ids": ("intrusion detection system", "入侵检测系统"),
+    "ips": ("intrusion prevention system", "入侵防御系统"),
+    "waf": ("web application firewall", "Web应用防火墙"),
+}
+#: fields that hold no enum but a value of a table (the path decides)
+PATH_KINDS: Final[dict[str, str]] = {"review.period": "period", "product.type": "product_type"}
+
 #: every table by the kind ``word`` takes
 TABLES: Final[dict[str, _Table]] = {
     "case_state": CASE_STATES,
@@ -197,6 +215,7 @@ TABLES: Final[dict[str, _Table]] = {
     "verdict": VERDICTS,
     "boolean": BOOLEANS,
     "currency": CURRENCIES,
+    "product_type": PRODUCT_TYPES,
 }
 
 
@@ -216,6 +235,8 @@ def word(kind: str, value: object, lang: Lang) -> str:
         return _pick(BOOLEANS[key], lang)
     table = TABLES[kind]
     pair = table.get(str(value))
+    if pair is None and kind == "product_type":
+        pair = table.get(str(value).strip().lower())
     return str(value) if pair is None else _pick(pair, lang)
 
 
@@ -270,3 +291,90 @@ def days(count: int, lang: Lang, working: bool = True) -> str:
         unit = "working day" if working else "day"
         return f"{count} {unit}{'' if count == 1 else 's'}"
     return f"{count}个工作日" if working else f"{count}日"
+
+
+def kind_for_choices(choices: tuple[str, ...] | list[str]) -> str | None:
+    """The table whose words a field with these ``choices`` reads as: the one with
+    exactly these values, else the smallest that has them all (``None``: no table)."""
+    return _kind_for(tuple(choices))
+
+
+@cache
+def _kind_for(choices: tuple[str, ...]) -> str | None:
+    wanted = set(choices)
+    if not wanted:
+        return None
+    fits = [
+        (len(table), kind)
+        for kind, table in TABLES.items()
+        if kind not in ("boolean", "currency", "product_type") and wanted <= set(table)
+    ]
+    return min(fits)[1] if fits else None
+
+
+def number(value: Decimal | int | float, lang: Lang) -> str:
+    """A number: ``12,500,000`` in English; in Chinese ``1250万`` and ``1.25亿`` from ten
+    thousand on, as amounts are written."""
+    figure = Decimal(str(value))
+    if primary(lang) == "en":
+        return _grouped(figure)
+    if abs(figure) >= Decimal(100_000_000):
+        return f"{_plain(figure / Decimal(100_000_000))}亿"
+    if abs(figure) >= Decimal(10_000):
+        return f"{_plain(figure / Decimal(10_000))}万"
+    return _plain(figure)
+
+
+def localized_value(value: object, kind: str | None, path: str, lang: Lang) -> str:
+    """A record value as ``lang`` writes it in prose: words for a value of a fixed set
+    (``kind``: its table), 是/否/未知, dates, amounts in 万/亿; ``path`` tells an amount."""
+    if value is None or isinstance(value, bool):
+        return word("boolean", value, lang)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return date(value, lang)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "无" if primary(lang) != "en" else "none"
+        separator = "、" if primary(lang) != "en" else ", "
+        return separator.join(localized_value(item, kind, path, lang) for item in value)
+    if kind is not None and isinstance(value, str):
+        return word(kind, value, lang)
+    if isinstance(value, (Decimal, int, float)):
+        if path.endswith("amount"):
+            return number(value, lang)
+        return _plain(Decimal(str(value))) if not isinstance(value, int) else str(value)
+    return str(value)
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """``n`` (1 to 9999) in Chinese numerals, as articles are numbered: 五, 十二, 三十七,
+    一百零五."""
+    if not 0 < n < 10_000:
+        return str(n)
+    out = ""
+    zero = False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // unit % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += ("" if unit == 10 and digit == 1 and not out else _DIGITS[digit]) + name
+    return out
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (CJK) characters take two."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (CJK counted as two)."""
+    return text + " " * max(0, columns - width(text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import ConfigDict, Field, TypeAdapter, with_config
 from typing_extensions import TypedDict
@@ -97,6 +97,27 @@ class Finding(TypedDict):
     facts: Annotated[
         dict[str, Any], Field(description="The record fields whose values made the rule fire.")
     ]
+    title_localized: NotRequired[
+        Annotated[str, Field(description="The title in the language asked (--lang). Added in 0.7.")]
+    ]
+    message_localized: NotRequired[
+        Annotated[
+            str,
+            Field(
+                description="The message in the language asked (--lang, ?lang=), present only "
+                "when it is not English. Added in 0.7."
+            ),
+        ]
+    ]
+    remediation_localized: NotRequired[
+        Annotated[str | None, Field(description="The remediation in the language asked.")]
+    ]
+    citations_localized: NotRequired[
+        Annotated[
+            list[str],
+            Field(description="The citations in the language asked: 《…》第…条. Added in 0.7."),
+        ]
+    ]
 
 
 @with_config(_CLOSED)
@@ -155,6 +176,15 @@ class Decision(TypedDict):
     actions: list[Action]
     cases: Annotated[list[CaseRef], Field(description="Review cases the decision used.")]
     source: SourceInfo | None
+    lang: NotRequired[
+        Annotated[
+            str,
+            Field(
+                description="The language of the findings' *_localized texts (zh-CN), present "
+                "only when one other than English was asked. Added in 0.7."
+            ),
+        ]
+    ]
 
 
 @cache

@@ -28,6 +28,7 @@ from typing import Any
 from ..errors import Location, PolicyError
 
 ONE_DAY = dt.timedelta(days=1)
+_BEFORE = re.compile(r" \(numbering before (?P<on>[0-9]{4}-[0-9]{2}-[0-9]{2})\)$")
 _CITATION = re.compile(r"^(?P<text>.+?) Art\. (?P<article>[0-9]+)(?P<rest>[a-z]?(\([0-9]+\))?)$")
 
 
@@ -55,6 +56,7 @@ class Text:
     id: str  # as citations spell it: "CSL"
     title: str
     renumbered: tuple[Renumbering, ...] = ()
+    title_zh: str | None = None  # as cited: 《中华人民共和国网络安全法》
 
 
 @dataclass
@@ -103,6 +105,33 @@ class Law:
                 return f"{citation} (numbering before {step.on})"
             article = step.articles[article]
         return f"{match['text']} Art. {article}{match['rest']}"
+
+    def cite_in(self, citation: str, lang: str) -> str:
+        """A citation as found (``CSL Art. 37``, numbered as in force) in ``lang``:
+        《中华人民共和国网络安全法》第三十七条 in Chinese; as it is when the text has no
+        Chinese title or ``lang`` is English."""
+        if lang == "en":
+            return citation
+        from ..i18n.words import chinese_numeral
+
+        note = _BEFORE.search(citation)
+        bare = citation[: note.start()] if note else citation
+        match = _CITATION.match(bare)
+        text = self.texts.get(match["text"]) if match else None
+        if match is None or text is None or not text.title_zh:
+            return citation
+        article = f"第{chinese_numeral(int(match['article']))}条"
+        rest = match["rest"]
+        paragraph = re.fullmatch(r"([a-z]?)\(([0-9]+)\)", rest or "")
+        if paragraph:
+            rest = f"{paragraph[1]}第{chinese_numeral(int(paragraph[2]))}款"
+        out = f"{text.title_zh}{article}{rest}"
+        if note:
+            on = dt.date.fromisoformat(note["on"])
+            out += f"（{on.year}年{on.month}月{on.day}日前的条文序号）"
+        if lang == "zh-CN+en":
+            out += f"（{citation}）"
+        return out
 
     def unmapped(self, citation: str, since: dt.date | None = None) -> Renumbering | None:
         """The first renumbering that does not map ``citation``'s article, if any."""
@@ -157,7 +186,7 @@ def load_law(path: Path) -> Law:
             Renumbering(step["since"], dict(step["articles"]), step["note"])
             for step in sorted(text["renumbered"], key=lambda s: s["since"])
         )
-        law.texts[name] = Text(name, text["title"], steps)
+        law.texts[name] = Text(name, text["title"], steps, text.get("title_zh"))
     return law
 
 

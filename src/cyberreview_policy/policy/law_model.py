@@ -28,6 +28,9 @@ class RenumberingModel(_Strict):
 
 class TextModel(_Strict):
     title: str = Field(min_length=1)
+    title_zh: str | None = Field(
+        None, description="The official Chinese title as cited: 《中华人民共和国网络安全法》."
+    )
     renumbered: list[RenumberingModel] = Field(default_factory=list)
 
 

@@ -9,7 +9,7 @@ only when the pack's files changed since they last passed (:mod:`.cache`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +22,7 @@ from ..models.paths import getter
 from . import cache
 from .citations import CitationSet, citation_sets, compile_citations, remediations
 from .conditions import Compiler, Node, Test
-from .template import Piece, compile_template, parse_template
+from .template import Piece, compile_template, parse_template, placeholders
 
 if TYPE_CHECKING:
     from ..models.decision import PackRef
@@ -46,6 +46,8 @@ class PackInfo:
     description: str | None
     rules: tuple[str, ...]
     tests: tuple[str, ...]
+    #: every rule is written in these (``en``: the rule's own fields)
+    languages: tuple[str, ...] = ("en",)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> PackInfo:
@@ -55,6 +57,7 @@ class PackInfo:
                 "implements": tuple(data["implements"]),
                 "rules": tuple(data["rules"]),
                 "tests": tuple(data["tests"]),
+                "languages": tuple(data.get("languages") or ("en",)),
             }
         )
 
@@ -106,6 +109,9 @@ class CompiledRule:
     remediations: tuple[tuple[dt.date, str], ...] = field(default=(), compare=False)
     #: an overridable rule is not, for a record where this holds
     fixed_when: Test | None = field(default=None, compare=False)
+    #: the rule's words in other languages, as written: {lang: {title, message, remediation}}
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
+    _local: dict[str, LocalText] = field(default_factory=dict, compare=False, repr=False)
 
     def _set_on(self, on: dt.date) -> CitationSet:
         chosen = self.citation_sets[0]
@@ -134,6 +140,41 @@ class CompiledRule:
 
     def overridable_for(self, record: Any, ctx: Any) -> bool:
         return self.overridable and not (self.fixed_when and self.fixed_when(record, ctx))
+
+    def text_in(self, lang: str) -> LocalText | None:
+        """The rule's words in ``lang`` (its message compiled on first use), or ``None``
+        when the pack does not write it in that language."""
+        local = self._local.get(lang)
+        if local is None:
+            given = self.translations.get(lang)
+            if given is None:
+                return None
+            remediation, dated = remediations(dict(given))
+            local = LocalText(
+                given["title"],
+                compile_template(given["message"], lang),  # type: ignore[arg-type]
+                remediation,
+                dated,
+            )
+            self._local[lang] = local
+        return local
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A rule's title, message and remediation in one more language."""
+
+    title: str
+    message: Callable[[Any], str]
+    remediation: str | None
+    remediations: tuple[tuple[dt.date, str], ...] = ()
+
+    def remediation_on(self, on: dt.date) -> str | None:
+        chosen = self.remediation
+        for since, text in self.remediations:
+            if since <= on:
+                chosen = text
+        return chosen
 
 
 @dataclass(frozen=True)
@@ -302,6 +343,7 @@ def _compile_rule(
     pack_id: str,
     law: Law | None,
     ends: dt.date | None = None,
+    languages: Sequence[str] = ("en",),
 ) -> CompiledRule:
     rule_id = rule["id"]
 
@@ -346,6 +388,7 @@ def _compile_rule(
     if fixed_when is not None and not rule["overridable"]:
         raise fail((*loc, "not_overridable_when"), "the rule is not overridable at all")
     remediation, dated = remediations(rule)
+    _check_translations(rule, languages, fail, loc)
     return CompiledRule(
         id=rule_id,
         pack=pack_id,
@@ -365,7 +408,63 @@ def _compile_rule(
         actions=actions,
         exposure=exposure,
         location=lines.location(file, loc),
+        translations=rule.get("translations") or {},
     )
+
+
+def _check_translations(
+    rule: Mapping[str, Any],
+    languages: Sequence[str],
+    fail: Callable[[Loc, str], PolicyError],
+    loc: Loc,
+) -> None:
+    """Refuse a rule without one of the pack's languages, or whose words in it insert
+    other facts than the English, or give a remediation on other dates."""
+    given = rule.get("translations") or {}
+    for lang in given:
+        if lang not in languages:
+            raise fail(
+                (*loc, "translations", lang),
+                f"a {lang} translation, but the pack declares languages: {', '.join(languages)}",
+            )
+    for lang in languages:
+        if lang == "en":
+            continue
+        text = given.get(lang)
+        if text is None:
+            raise fail(
+                (*loc, "id"),
+                f"no {lang} translation (the pack declares languages: {', '.join(languages)}); "
+                f"add translations: {{{lang}: {{title, message, remediation}}}}",
+            )
+        where = (*loc, "translations", lang)
+        wanted, got = placeholders(rule["message"]), placeholders(text["message"])
+        if wanted != got:
+            missing = ", ".join(sorted(f"{{{p}}}" for p, _ in wanted - got)) or "none"
+            extra = ", ".join(sorted(f"{{{p}}}" for p, _ in got - wanted)) or "none"
+            raise fail(
+                (*where, "message"),
+                f"the {lang} message inserts other facts than the English "
+                f"(missing: {missing}; not in the English: {extra})",
+            )
+        try:
+            parse_template(text["message"])
+        except (TemplateError, PathError) as exc:
+            raise fail((*where, "message"), str(exc)) from None
+        english, local = rule.get("remediation"), text.get("remediation")
+        if (english is None) != (local is None):
+            raise fail(
+                (*where, "remediation") if local is not None else where,
+                f"the {lang} remediation must be given exactly when the English one is",
+            )
+        if isinstance(english, list) or isinstance(local, list):
+            dates = [entry.get("from") for entry in english] if isinstance(english, list) else []
+            others = [entry.get("from") for entry in local] if isinstance(local, list) else []
+            if sorted(map(str, dates)) != sorted(map(str, others)):
+                raise fail(
+                    (*where, "remediation"),
+                    f"the {lang} remediation must change on the dates of the English one",
+                )
 
 
 def _compile(
@@ -407,6 +506,7 @@ def _compile(
             pack_id=manifest["id"],
             law=law,
             ends=manifest["effective_to"],
+            languages=manifest.get("languages") or ("en",),
         )
         for entry in files
         for index, rule in enumerate(entry.get("rules", ()))

@@ -173,6 +173,20 @@ class DatedText(_Strict):
     text: str = Field(min_length=1)
 
 
+class RuleText(_Strict):
+    """A rule's words in another language: the same facts, the same placeholders."""
+
+    title: str = Field(min_length=1)
+    message: str = Field(min_length=1, description="Template: the placeholders of the English.")
+    remediation: str | list[DatedText] | None = Field(
+        None, description="As the English: a text, or the same {from, text} dates."
+    )
+
+
+#: the languages a pack may declare (``en`` is the rule's own fields)
+PackLanguage = Literal["en", "zh-CN"]
+
+
 class Rule(_Strict):
     id: str = Field(pattern=ID_PATTERN, description="Stable id: never changes meaning.")
     title: str = Field(min_length=1)
@@ -194,6 +208,11 @@ class Rule(_Strict):
     actions: list[CaseAction] = Field(default_factory=list)
     exposure: ExposureSpec | None = None
     description: str | None = None
+    translations: dict[PackLanguage, RuleText] = Field(
+        default_factory=dict,
+        description="Title, message and remediation in each other language the pack "
+        "declares (languages: in pack.yaml), by language: {zh-CN: {title, message, ...}}.",
+    )
 
 
 class RuleFile(_Strict):
@@ -220,6 +239,11 @@ class Manifest(_Strict):
     description: str | None = None
     rules: list[str] = Field(default_factory=lambda: ["rules"], description="Files or dirs.")
     tests: list[str] = Field(default_factory=lambda: ["tests"], description="Files or dirs.")
+    languages: list[PackLanguage] = Field(
+        default_factory=lambda: list[PackLanguage](["en"]),
+        description="The languages every rule is written in: en (the rule's fields) and "
+        "each other under the rule's translations. The compiler refuses a rule without one.",
+    )
 
 
 class Expect(_Strict):
@@ -264,8 +288,10 @@ __all__ = [
     "Manifest",
     "NotOf",
     "PackCase",
+    "PackLanguage",
     "PackTestFile",
     "RefTo",
     "Rule",
     "RuleFile",
+    "RuleText",
 ]

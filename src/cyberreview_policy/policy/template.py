@@ -2,6 +2,10 @@
 
 Compiled at load (paths are checked then), rendered per finding.  Unknown
 values render as ``unknown``, so a message never hides that a fact is missing.
+A value of a fixed set (a category, a review status) reads as its word, never as
+its raw value (:mod:`..i18n.words`); a template of another language
+(``compile_template(text, "zh-CN")``) shows every value as that language writes
+it: 是/否/未知, dates as 2026年12月5日, amounts in 万/亿.
 Three more forms say more than a value:
 
 - ``{path|text}``: the value, or ``text`` when it is unknown;
@@ -18,7 +22,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import TemplateError
-from ..models.paths import getter, resolve
+from ..i18n.lang import Lang
+from ..i18n.words import PATH_KINDS, kind_for_choices, localized_value, word
+from ..models.paths import FieldType, getter, resolve
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _PIECE = re.compile(
@@ -43,6 +49,22 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def _as_words(field: FieldType, get: Callable[[Any], Any]) -> Callable[[Any], Any] | None:
+    """A getter that reads a value of a fixed set as its English word (``None``: the
+    field is not one)."""
+    kind = kind_for_choices(field.choices) if field.choices else None
+    if kind is None:
+        return None
+    if field.kind == "list":
+        return lambda record: ", ".join(word(kind, v, "en") for v in get(record) or ()) or "none"
+
+    def read(record: Any) -> Any:
+        value = get(record)
+        return value if value is None else word(kind, value, "en")
+
+    return read
+
+
 def _piece(body: str) -> Callable[[Any], Any]:
     """One ``{...}``: a getter, or a function of the record giving the text to insert."""
     match = _PIECE.match(body)
@@ -58,7 +80,8 @@ def _piece(body: str) -> Callable[[Any], Any]:
     if kind == "|":
         if eq is not None:
             raise TemplateError(f"{{{body}}}: write {{path|text}} or {{path=value?text}}")
-        return lambda record: _or(get(record), text)
+        shown = _as_words(field, get) or get
+        return lambda record: _or(shown(record), text)
     if eq is None:
         if field.kind not in ("bool", "any"):
             raise TemplateError(
@@ -104,16 +127,36 @@ def parse_template(text: str) -> tuple[Piece, ...]:
             body = match.group(1)
             plain = _PIECE.match(body)
             if plain is not None and plain["kind"] is None and plain["eq"] is None:
-                resolve(plain["path"])  # raises PathError, a ValueError, for an unknown field
-                parts.append((plain["path"],))
+                # raises PathError, a ValueError, for an unknown field
+                words = _as_words(resolve(plain["path"]), getter(plain["path"]))
+                parts.append((plain["path"],) if words is None else words)
             else:
                 parts.append(_piece(body))
     parts.append(text[last:])
     return tuple(p for p in parts if p != "")
 
 
-def compile_template(text: str) -> Callable[[Any], str]:
-    """Compile ``text``; raise :class:`TemplateError` for a bad placeholder."""
+#: ``{path...}`` in a template, with what decides its value: (path, ``=value``)
+_PLACE = re.compile(r"\{\{|\}\}|\{\s*([^{}|?=\s]+)\s*(?:=([^{}|?]*))?[^{}]*\}")
+
+
+def placeholders(text: str) -> set[tuple[str, str | None]]:
+    """The facts ``text`` inserts, as ``(path, value)`` pairs: two languages of one
+    message must insert the same (the words around them and after ``|`` or ``?``
+    differ)."""
+    found = set()
+    for match in _PLACE.finditer(text):
+        if match.group(1):
+            eq = match.group(2)
+            found.add((match.group(1), None if eq is None else eq.strip()))
+    return found
+
+
+def compile_template(text: str, lang: Lang = "en") -> Callable[[Any], str]:
+    """Compile ``text``; raise :class:`TemplateError` for a bad placeholder.  In a
+    language other than English, every inserted value is written as it reads there."""
+    if lang != "en":
+        return _compile_localized(text, lang)
     pieces = tuple(getter(p[0]) if isinstance(p, tuple) else p for p in parse_template(text))
     if all(isinstance(p, str) for p in pieces):
         constant = "".join(str(p) for p in pieces)
@@ -130,3 +173,49 @@ def compile_template(text: str) -> Callable[[Any], str]:
         return "".join(out)
 
     return render
+
+
+def _compile_localized(text: str, lang: Lang) -> Callable[[Any], str]:
+    """A template of language ``lang``: each plain ``{path}`` shows its value in that
+    language (words, 是/否/未知, dates, amounts); ``{path|text}`` likewise, or ``text``."""
+    parse_template(text)  # the same checks as in English
+    shown: list[str | Callable[[Any], str]] = []
+    last = 0
+    for match in _TOKEN.finditer(text):
+        shown.append(text[last : match.start()])
+        last = match.end()
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            shown.append(token[0])
+            continue
+        body = match.group(1)
+        plain = _PIECE.match(body)
+        if plain is not None and plain["eq"] is None and plain["kind"] in (None, "|"):
+            path = plain["path"]
+            fallback = plain["text"] if plain["kind"] == "|" else None
+            shown.append(_local_getter(resolve(path), getter(path), fallback, lang))
+        else:  # {path?text}, {path=value?text}: the text, written in the language
+            shown.append(_piece(body))
+    shown.append(text[last:])
+    pieces = tuple(piece for piece in shown if piece != "")
+
+    def render(record: Any) -> str:
+        return "".join(p if type(p) is str else p(record) for p in pieces)  # type: ignore[operator]
+
+    return render
+
+
+def _local_getter(
+    field: FieldType, get: Callable[[Any], Any], fallback: str | None, lang: Lang
+) -> Callable[[Any], str]:
+    kind = PATH_KINDS.get(field.path) or (
+        kind_for_choices(field.choices) if field.choices else None
+    )
+
+    def read(record: Any) -> str:
+        value = get(record)
+        if value is None and fallback is not None:
+            return fallback
+        return localized_value(value, kind, field.path, lang)
+
+    return read

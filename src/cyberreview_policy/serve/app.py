@@ -133,7 +133,9 @@ class Service:
             return False
         return who.token_id is not None
 
-    async def decide_request(self, body: bytes, who: Principal, key: str | None) -> tuple[int, str]:
+    async def decide_request(
+        self, body: bytes, who: Principal, key: str | None, lang: str = "en"
+    ) -> tuple[int, str]:
         """``POST /v1/decisions`` for ``who``: status and JSON text (:class:`Refusal` for
         4xx), timed for the metrics.  (Answered by :mod:`.fastpath`, past FastAPI.)"""
         started = time.perf_counter()
@@ -142,7 +144,7 @@ class Service:
             raise Refusal(400, "invalid_request", "Idempotency-Key: 1 to 200 characters")
         status = 400
         try:
-            status, text = await self.workers.run(self.decider.handle, body, who, key)
+            status, text = await self.workers.run(self.decider.handle, body, who, key, lang)
         finally:
             self.metrics.observe("/v1/decisions", status, time.perf_counter() - started)
         return status, text
@@ -285,9 +287,12 @@ def _decision_routes(app: FastAPI, service: Service) -> None:
         gate does.  A source or store the service cannot reach gives ``block`` with an
         ``error`` code (HTTP 200): never ``allow``.  Same ``Idempotency-Key`` header (or
         ``request_id``), same answer, on every replica."""
+        from .fastpath import request_lang
+
         body = await request.body()
         key = request.headers.get("idempotency-key")
-        status, text = await service.decide_request(body, who, key)
+        lang = request_lang(request.url.query, request.headers.get("accept-language"))
+        status, text = await service.decide_request(body, who, key, lang)
         return Response(text, status_code=status, media_type="application/json")
 
 

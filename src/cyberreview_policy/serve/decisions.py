@@ -217,8 +217,9 @@ class RequestDecider:
             return ("source_record_invalid", str(item.error))
         return item.record
 
-    def decide(self, parsed: Parsed, principal: Principal) -> Any:
-        """Decision data for the request (one decision, or a list)."""
+    def decide(self, parsed: Parsed, principal: Principal, lang: str = "en") -> Any:
+        """Decision data for the request (one decision, or a list); in a language other
+        than English the findings also carry their ``*_localized`` texts."""
         refs: list[dict[str, str]] = []
         engine = None
         failed: tuple[str, str] | None = None
@@ -250,6 +251,8 @@ class RequestDecider:
                 decision = refused_decision(rid, parsed.as_of, refs, code, message)
             else:
                 decision = self._one(engine, record, parsed.as_of, principal, refs)
+                if lang != "en" and "error" not in decision:
+                    engine.localized(decision, record, lang)
             self.metrics.decided(decision["decision"], decision.get("error"))
             out.append(decision)
         return out[0] if parsed.single else out
@@ -275,7 +278,9 @@ class RequestDecider:
             self.metrics.store_error()
             return refused_decision(record.id, as_of, refs, "store_unavailable", str(exc))
 
-    def handle(self, body: bytes, principal: Principal, key: str | None) -> tuple[int, str]:
+    def handle(
+        self, body: bytes, principal: Principal, key: str | None, lang: str = "en"
+    ) -> tuple[int, str]:
         """Status and JSON text of the answer to ``body``; :class:`Refusal` for 4xx."""
         today = dt.date.today()
         parsed = parse(body, today)
@@ -296,7 +301,7 @@ class RequestDecider:
             )
         key = key or parsed.request_id
         if key is None:
-            return 200, answer(self.decide(parsed, principal))
+            return 200, answer(self.decide(parsed, principal, lang))
         return self._idempotent(body, parsed, principal, key)
 
     def _idempotent(

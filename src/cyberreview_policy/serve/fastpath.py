@@ -37,6 +37,25 @@ def bearer_token(header: str | None) -> str | None:
     return token
 
 
+def request_lang(query: str, accept_language: str | None) -> str:
+    """The language a request asks for: ``?lang=``, else ``Accept-Language``, else
+    English; an unknown ``?lang=`` is a :class:`Refusal` (400)."""
+    from urllib.parse import parse_qs
+
+    from ..errors import ConfigError
+    from ..i18n import check_lang, parse_accept_language
+
+    asked = parse_qs(query).get("lang")
+    if asked:
+        try:
+            return check_lang(asked[0], "lang")
+        except ConfigError as exc:
+            raise Refusal(
+                400, "invalid_request", str(exc), [{"path": "lang", "message": str(exc)}]
+            ) from None
+    return parse_accept_language(accept_language) or "en"
+
+
 class FastDecisions:
     """Answers ``POST /v1/decisions``; hands every other request to ``app``."""
 
@@ -48,12 +67,14 @@ class FastDecisions:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        authorization = key = None
+        authorization = key = accept = None
         for name, value in scope["headers"]:
             if name == b"authorization" and authorization is None:
                 authorization = value.decode("latin-1")
             elif name == b"idempotency-key" and key is None:
                 key = value.decode("latin-1")
+            elif name == b"accept-language" and accept is None:
+                accept = value.decode("latin-1")
         chunks = []
         while True:  # BodyLimit, outside, has read and measured it already
             message = await receive()
@@ -66,7 +87,8 @@ class FastDecisions:
             who = await self.service.principal(
                 bearer_token(authorization), "decide", "POST", Headers(scope=scope)
             )
-            status, text = await self.service.decide_request(b"".join(chunks), who, key)
+            lang = request_lang(scope.get("query_string", b"").decode("latin-1"), accept)
+            status, text = await self.service.decide_request(b"".join(chunks), who, key, lang)
             body = text.encode()
         except Refusal as exc:
             status, body = exc.status, _compact(exc.body())

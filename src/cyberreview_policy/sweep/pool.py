@@ -57,6 +57,7 @@ class WorkerSetup:
     # the sweep's environment when it starts the pool: the forkserver keeps the one it
     # was started with, and plugins, secrets and settings are read from it
     environ: tuple[tuple[str, str], ...] = ()
+    lang: str = "en"  # the language of the findings' *_localized texts
 
 
 _decider: SweepStep | None = None
@@ -113,6 +114,7 @@ def _init(setup: WorkerSetup, parent: int) -> None:
         policy_dirs=setup.policy_dirs,
         config_path=setup.config_path,
     )
+    rt.choose_lang(setup.lang)
     packs = rt.packs(list(setup.packs), setup.as_of)
     gatekeeper, tracker = Gatekeeper(rt.engine(packs)), None
     if setup.store_url is not None:

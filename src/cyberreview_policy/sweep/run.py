@@ -190,6 +190,7 @@ class SweepRun:
                 run_id=self.id,
                 baseline=self.baseline,
                 environ=tuple(os.environ.items()),
+                lang=self.rt.lang,
             )
             # JSON Lines files in ranges, when every output can take whole parts
             parts = all(getattr(output, "part", None) for output in outputs)
