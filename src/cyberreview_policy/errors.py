@@ -222,6 +222,11 @@ class AuthUnavailable(CaseStoreError):
     """The service's token table could not be read, and none was read before."""
 
 
+class DossierError(CyberreviewError):
+    """A declaration dossier that cannot be built as asked (the ``dossier`` extra is
+    missing, a record that is not the case's, more material than a dossier holds)."""
+
+
 class Refusal(CyberreviewError):
     """A request the HTTP service refuses (4xx, or 503): ``status``, a machine ``code``,
     a one-line message, and the problems of a body that does not fit."""

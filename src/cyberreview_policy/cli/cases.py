@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..cases.base import MATERIAL_KINDS, NOTICE_KINDS
 from ..cases.lifecycle import CONCLUSIONS, STATES, WITHDRAW_REASONS
+from ._cases_dossier import add_dossier_parser
 from ._cases_read import run_list, run_material, run_show
 from ._cases_sync import add_sync_parser
 from ._cases_write import (
@@ -56,6 +57,7 @@ examples:
       --on 2026-03-02 --file request.pdf
   cyberreview cases attach CR-000001 other escrow.pdf --answers "网审补〔2026〕12号"
   cyberreview cases material CR-000001 impact_analysis@2 --output analysis-v2.pdf
+  cyberreview cases dossier CR-000001 --output CR-000001.zip --record po-117.json
   cyberreview cases sync --tracker jira
 """
 
@@ -72,6 +74,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     _attach_parser(verbs)
     _material_parser(verbs)
     _notice_parser(verbs)
+    add_dossier_parser(verbs)
     add_sync_parser(verbs)
 
 

@@ -308,9 +308,13 @@ def _decision_routes(app: FastAPI, service: Service) -> None:
 
 def _case_routes(app: FastAPI, service: Service) -> None:
     from .case_routes import case_routes
+    from .dossier_routes import dossier_route
 
     in_store = _in_store(service)
     case_routes(app, service, in_store, ERRORS)
+    dossier_route(
+        app, service, in_store, ERRORS | {404: {"model": ErrorResponse, "description": "No case"}}
+    )
 
     from .waiver_routes import waiver_routes
 
