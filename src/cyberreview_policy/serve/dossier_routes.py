@@ -81,21 +81,27 @@ def dossier_route(app: FastAPI, service: Any, in_store: Any, refused: Any) -> No
             except DossierError as exc:
                 raise Refusal(413, "dossier_too_large", str(exc)) from None
 
-        built = await in_store(build)
-        name = f"{built.case_id}-dossier.zip"
-        return Response(
-            built.content,
-            media_type=ZIP_TYPE,
-            headers={
-                "Content-Disposition": (
-                    f"attachment; filename=\"{name}\"; filename*=UTF-8''"
-                    f"{urllib.parse.quote(name, safe='')}"
-                ),
-                "X-Content-SHA256": built.sha256,
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "no-store",
-            },
-        )
+        return dossier_response(await in_store(build))
+
+
+def dossier_response(built: Any) -> Response:
+    """A built dossier as a ZIP attachment (for the API and the case board alike)."""
+    from ..dossier import ZIP_TYPE
+
+    name = f"{built.case_id}-dossier.zip"
+    return Response(
+        built.content,
+        media_type=ZIP_TYPE,
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=\"{name}\"; filename*=UTF-8''"
+                f"{urllib.parse.quote(name, safe='')}"
+            ),
+            "X-Content-SHA256": built.sha256,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _fetch(service: Any, source: str, record_id: str) -> Any:

@@ -70,10 +70,10 @@ def test_a_review_walked_through_the_case_page(browser: Any) -> None:
     case_id = open_case(me.service, COVERED)
     page = f"/ui/cases/{case_id}"
     html = me.get(page).text
-    assert '<option value="declared">已申报</option>' in html
+    assert '<option value="declared">已申报（确定是否审查）</option>' in html
     assert '<option value="passed">' not in html  # only the states the case can go to
     assert 'max="' + dt.date.today().isoformat() + '"' in html
-    assert "影响分析报告" in html and "申报书" in html  # the checklist
+    assert "关于影响或者可能影响国家安全的分析报告" in html and "申报书" in html  # the checklist
 
     def step(to: str, on: str, note: str = "done") -> str:
         answer = me.post(f"{page}/transition", {"to": to, "on": on, "note": note})
@@ -81,11 +81,11 @@ def test_a_review_walked_through_the_case_page(browser: Any) -> None:
         return str(me.get(page).text)
 
     html = step("declared", "2021-06-02")
-    assert '<span id="case-state">已申报</span>' in html
+    assert '<span id="case-state">已申报（确定是否审查）</span>' in html
     html = step("under_review", "2021-06-10")
     assert "初步审查" in html and '<form method="post" action="/ui/cases/CR-000001/complex"' in html
     html = step("supplementing", "2021-06-20")
-    assert '<span id="case-state">补充材料</span>' in html
+    assert '<span id="case-state">补充材料（期限中止）</span>' in html
     sent = me.post(
         f"{page}/materials",
         {"kind": "impact_analysis"},
@@ -94,10 +94,10 @@ def test_a_review_walked_through_the_case_page(browser: Any) -> None:
     assert sent.status_code == 303
     html = me.get(page).text
     assert "分析报告.pdf" in html
-    assert '<option value="under_review">审查中</option>' in html  # back where it paused
+    assert '<option value="under_review">初步审查</option>' in html  # back where it paused
     html = step("under_review", "2021-06-25")
     html = step("passed", "2021-07-20")
-    assert '<span id="case-state">通过审查</span>' in html
+    assert '<span id="case-state">审查通过</span>' in html
     assert "no conclusion notice of the Office on file" in html
     notice = me.post(
         f"{page}/notice",
@@ -111,6 +111,14 @@ def test_a_review_walked_through_the_case_page(browser: Any) -> None:
     download = me.get(f"{page}/materials/impact_analysis@1")
     assert download.content == b"%PDF the analysis"
     assert download.headers["content-disposition"].startswith("attachment;")
+    dossier = me.get(html.split('id="dossier" href="')[1].split('"')[0])
+    assert dossier.status_code == 200
+    assert dossier.headers["content-disposition"].startswith('attachment; filename="CR-000001-')
+    import io
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(dossier.content)).namelist()
+    assert any("conclusion.pdf" in n or "conclusion" in n for n in names), names
 
 
 def test_refusals_are_shown_on_the_page(browser: Any) -> None:
@@ -141,29 +149,53 @@ def test_the_language_is_remembered_per_session(browser: Any) -> None:
     assert away.headers["location"] == "/ui/cases"
 
 
-def test_waivers_expiring_soon_are_highlighted(browser: Any) -> None:
-    me = browser("reviewer")
+def test_waivers_requested_by_one_reviewer_and_approved_by_another(browser: Any) -> None:
+    from tests.serve.conftest import Service
+
+    li = browser("reviewer")
     today = dt.date.today()
-    for rule_record, days in (("PO-1/1", 10), ("PO-2/1", 200)):
-        answer = me.service.post(
-            "/v1/waivers",
+    for record, days in (("PO-1/1", 10), ("PO-2/1", 200)):
+        asked = li.post(
+            "/ui/waivers/request",
             {
                 "rule": "commitments",
-                "record": rule_record,
+                "scope_kind": "record",
+                "scope_value": record,
                 "reason": "contract amended",
-                "approver": "Li Wei (CISO)",
                 "ticket": "CHG-2041",
                 "expires": (today + dt.timedelta(days=days)).isoformat(),
             },
-            "reviewer",
         )
-        assert answer.status_code == 201, answer.text
-    html = me.get("/ui/waivers").text
+        assert asked.status_code == 303, asked.text
+    html = li.get("/ui/waivers").text
+    assert "/ui/waivers/approve" not in html  # nobody approves their own request
+    from cyberreview_policy.cases.servestate import serve_store
+
+    store = Runtime(store_url=li.service.store_url).store()
+    try:
+        token = serve_store(store).create_token("wang.fang", "reviewer", "pytest")[1]
+    finally:
+        store.close()
+    wang = browser(
+        "reviewer", Service(li.service.client, {"reviewer": token}, li.service.store_url)
+    )
+    html = wang.get("/ui/waivers").text
+    assert html.count('action="/ui/waivers/approve"') == 2
+    ids = re.findall(r'name="id" value="([^"]+)"', html)
+    done = wang.post("/ui/waivers/approve", {"id": ids[0]})
+    assert done.status_code == 303
+    own = li.post("/ui/waivers/approve", {"id": ids[2]})
+    assert own.status_code == 403 and 'role="alert"' in own.text
+    html = wang.get("/ui/waivers").text
     rows = re.findall(r'<tr class="([^"]*)">(.*?)</tr>', html, re.S)
     assert len(rows) == 2
+    active = [cells for cls, cells in rows if cls.startswith("active")]
+    assert (
+        len(active) == 1 and "token:wang.fang" in active[0] and "token:test-reviewer" in active[0]
+    )
     soon = [cells for cls, cells in rows if "expiring" in cls]
     assert len(soon) == 1 and "PO-1/1" in soon[0] and "30 日内到期" in soon[0]
-    assert "Li Wei (CISO)" in html and "CHG-2041" in html
+    assert "CHG-2041" in html
 
 
 def test_the_sweep_history_has_a_chart_and_links(browser: Any, home: Any) -> None:

@@ -91,6 +91,8 @@ def routes(app: FastAPI, ui: UiContext) -> None:
             **view(ui, case),
         )
 
+    _dossier_route(app, ui)
+
     @app.get("/ui/cases/{case_id}", include_in_schema=False)
     async def case_page(request: Request, case_id: str) -> Any:
         return await show(request, case_id)
@@ -124,6 +126,39 @@ def routes(app: FastAPI, ui: UiContext) -> None:
                 return await show(request, case_id, exc.status, exc.message)
             raise
         return _see(f"/ui/cases/{case_id}")
+
+
+def _dossier_route(app: FastAPI, ui: UiContext) -> None:
+    @app.get("/ui/cases/{case_id}/dossier", include_in_schema=False)
+    async def dossier(request: Request, case_id: str) -> Any:
+        """The declaration dossier, in the page's language (as ``GET /v1/cases/{id}/dossier``)."""
+        from ..dossier_routes import dossier_response
+
+        visitor = await ui.visitor(request)
+        if visitor is None:
+            return ui.to_login(request)
+        who = visitor.require("read_material")
+        if not _dossier_available():
+            raise Refusal(501, "dossier_unavailable", "the service lacks the dossier extra")
+        today = dt.date.today()
+
+        def build(store: Any) -> Any:
+            from ...dossier import build_dossier
+            from ...errors import DossierError
+
+            try:
+                return build_dossier(
+                    store,
+                    case_id,
+                    calendar=ui.service.rt.calendar,
+                    as_of=today,
+                    actor=who.actor,
+                    lang=visitor.lang,
+                )
+            except DossierError as exc:
+                raise Refusal(413, "dossier_too_large", str(exc)) from None
+
+        return dossier_response(await ui.in_store(build))
 
 
 def _call(
@@ -197,6 +232,7 @@ def _call(
 
 
 def _dossier_available() -> bool:
+    """Whether the service can build dossiers (the ``dossier`` extra: python-docx)."""
     import importlib.util
 
-    return importlib.util.find_spec("cyberreview_policy.dossier") is not None
+    return importlib.util.find_spec("docx") is not None

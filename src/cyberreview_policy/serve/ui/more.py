@@ -4,6 +4,7 @@
 # No "from __future__ import annotations": FastAPI reads these annotations at run time.
 
 import datetime as dt
+import json
 from typing import Any
 
 from fastapi import FastAPI
@@ -11,26 +12,51 @@ from starlette.requests import Request
 
 from .pages import UiContext
 
-#: a waiver expiring within this many days is highlighted
-EXPIRING_DAYS = 30
 _COLORS = {"block": "#c0392b", "warn": "#e6a817", "allow": "#2e8b57"}
 
 
 def waiver_rows(store: Any, today: dt.date) -> list[dict[str, Any]]:
-    """Every waiver of the store, with its state today and whether it expires soon."""
-    from ..waiver_routes import listing
+    """Every waiver of the store as ``GET /v1/waivers`` lists it (its state today, a
+    warning when it expires within 30 days)."""
+    from ...waivers.admin import listing
 
-    rows = []
-    for item in listing(store):
-        expires = item.get("expires")
-        day = dt.date.fromisoformat(str(expires)) if expires else None
-        soon = (
-            day is not None
-            and item.get("state") == "active"
-            and day - today <= dt.timedelta(days=EXPIRING_DAYS)
-        )
-        rows.append({**item, "expiring": soon})
-    return rows
+    return listing(store, today)
+
+
+def _waiver_call(service: Any, who: Any, action: str, fields: dict[str, str]) -> Any:
+    """``fn(store)``: request, approve or reject a waiver, as the API's routes do."""
+    from pydantic import ValidationError
+
+    from ...errors import Refusal
+    from ..schemas import WaiverDecision, WaiverRequest
+    from ..waiver_routes import decided, requested
+
+    try:
+        if action == "request":
+            scope = fields.get("scope_kind", "record")
+            if scope not in ("record", "product_model", "vendor", "operator"):
+                raise Refusal(
+                    400, "invalid_waiver", "scope: record, product_model, vendor, operator"
+                )
+            ask = WaiverRequest.model_validate_json(  # as the API reads its JSON body
+                json.dumps(
+                    {
+                        "rule": fields.get("rule", ""),
+                        "reason": fields.get("reason", ""),
+                        "ticket": fields.get("ticket") or None,
+                        "expires": fields.get("expires", ""),
+                        scope: fields.get("scope_value") or None,
+                    }
+                )
+            )
+            return lambda store: requested(service, who, ask, store)
+        decision = WaiverDecision(note=fields.get("note") or None)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        raise Refusal(400, "invalid_waiver", message) from None
+    waiver_id = fields.get("id", "")
+    return lambda store: decided(who, waiver_id, action == "approve", decision, store)
 
 
 def decisions_chart(runs: list[dict[str, Any]], lang: str) -> str:
@@ -76,15 +102,49 @@ def decisions_chart(runs: list[dict[str, Any]], lang: str) -> str:
 
 
 def routes(app: FastAPI, ui: UiContext) -> None:
-    @app.get("/ui/waivers", include_in_schema=False)
-    async def waivers(request: Request) -> Any:
+    async def waivers_page(request: Request, status: int = 200, error: str = "") -> Any:
         visitor = await ui.visitor(request)
         if visitor is None:
             return ui.to_login(request)
         visitor.require("read_waivers")
         today = dt.date.today()
         rows = await ui.in_store(lambda store: waiver_rows(store, today))
-        return ui.show(visitor, "waivers.html", waivers=rows, here="/ui/waivers")
+        return ui.show(
+            visitor,
+            "waivers.html",
+            status,
+            waivers=rows,
+            error=error,
+            actor=visitor.principal.actor,
+            today=today.isoformat(),
+            here="/ui/waivers",
+        )
+
+    @app.get("/ui/waivers", include_in_schema=False)
+    async def waivers(request: Request) -> Any:
+        return await waivers_page(request)
+
+    @app.post("/ui/waivers/{action}", include_in_schema=False)
+    async def waiver_action(request: Request, action: str) -> Any:
+        from starlette.responses import RedirectResponse
+
+        from ...errors import Refusal
+
+        if action not in ("request", "approve", "reject"):
+            raise Refusal(404, "not_found", f"no action {action!r}")
+        visitor = await ui.visitor(request)
+        if visitor is None:
+            return ui.to_login(request)
+        who = visitor.require("waive")
+        fields, _ = await ui.form(request, visitor)
+        try:
+            await ui.in_store(_waiver_call(ui.service, who, action, fields))
+        except Refusal as exc:
+            if exc.status in (400, 403, 404, 409):
+                return await waivers_page(request, exc.status, exc.message)
+            raise
+        ui.service.engines.forget_waivers()
+        return RedirectResponse("/ui/waivers", status_code=303)
 
     @app.get("/ui/sweeps", include_in_schema=False)
     async def sweeps(request: Request) -> Any:

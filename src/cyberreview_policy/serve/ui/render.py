@@ -19,6 +19,12 @@ CSP = (
 )
 
 
+def _pass_context(fn: Any) -> Any:
+    import jinja2
+
+    return jinja2.pass_context(fn)
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     import jinja2
@@ -31,7 +37,17 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["word"] = word
+    env.globals["value"] = value
     return env
+
+
+@_pass_context
+def value(context: Any, kind: str, item: object) -> str:
+    """A value of the case procedure (``kind``: a table of :mod:`...i18n.words`, e.g.
+    ``case_state``) as a word in the page's language: the one vocabulary of the tool."""
+    from ...i18n.words import word as value_word
+
+    return value_word(kind, item, context["lang"])
 
 
 def page(template: str, **context: Any) -> str:
