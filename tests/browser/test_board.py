@@ -135,11 +135,21 @@ def _step(driver: Any, to: str, on: str, note: str) -> None:
 
 def submit(driver: Any, form: Any) -> None:
     """Send ``form`` and wait for the page it leads to."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def gone(_: Any) -> bool:
+        try:
+            form.is_enabled()
+        except WebDriverException:  # stale, or (mid-navigation) no longer in the document
+            return True
+        return False
+
     form.find_element(by("CSS_SELECTOR"), "button[type=submit]").click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(form))
+    WebDriverWait(driver, 20).until(gone)
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
 
 
 def state(driver: Any) -> str:
