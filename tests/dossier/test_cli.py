@@ -41,7 +41,14 @@ def test_the_dossier_is_written_owner_only_and_never_over_a_file(cli: Cli, tmp_p
     assert form["合同金额"] == "420万元"
     assert opened.files["05-notices/office_notice-v1-letter.pdf"] == b"%PDF accepted"
     findings = opened.texts("02-impact-analysis.docx")
-    assert "review-required" in findings  # the rules ran on the record
+    assert "review-required" in findings  # the rules ran on the record, in Chinese
+    assert (
+        "《网络安全审查办法》（2020年）第二条；《网络安全审查办法》（2020年）第五条；"
+        "《中华人民共和国网络安全法》第三十五条"
+    ) in findings
+    assert any(
+        text.startswith("Backbone router（核心网络设备）须申报网络安全审查") for text in findings
+    )
     again = cli("cases", "dossier", "CR-000001", "--output", out)
     assert again.code == 3
     assert f"--output {out} exists: give a new file" in again.err
@@ -62,6 +69,9 @@ def test_english_and_a_wrong_record(cli: Cli, tmp_path: Path) -> None:
     assert wrong.code != 0
     assert "case CR-000001 is about record PO-2021-0117/1, not PO-9" in wrong.err
     assert not (tmp_path / "x.zip").exists()
+    both = cli("cases", "dossier", "CR-000001", "-o", tmp_path / "z.zip", "--lang", "zh-CN+en")
+    assert "a dossier is in one language, zh-CN or en" in both.err
+    assert not (tmp_path / "z.zip").exists()
     missing = cli("cases", "dossier", "CR-000077", "-o", tmp_path / "y.zip")
     assert missing.code != 0 and "CR-000077" in missing.err
     assert not (tmp_path / "y.zip").exists()

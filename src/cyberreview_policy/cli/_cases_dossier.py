@@ -44,8 +44,6 @@ examples:
 
 
 def add_dossier_parser(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from ..dossier.labels import DEFAULT_LANG, LANGS
-
     dossier = add_command(
         verbs,
         "dossier",
@@ -55,7 +53,6 @@ def add_dossier_parser(verbs: argparse._SubParsersAction) -> None:  # type: igno
     )
     dossier.add_argument("case_id", metavar="CASE_ID")
     dossier.add_argument("--output", "-o", required=True, metavar="FILE.zip")
-    dossier.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     dossier.add_argument(
         "--record", metavar="FILE", help="the case's record (a record file, or - for stdin)"
     )
@@ -111,6 +108,7 @@ def _build(args: argparse.Namespace, rt: Runtime, as_of: dt.date) -> Any:
     from ..dossier import build_dossier
     from ..env import current_actor
 
+    lang = _lang(args)
     store = rt.store()
     try:
         case = store.get(args.case_id)
@@ -120,7 +118,10 @@ def _build(args: argparse.Namespace, rt: Runtime, as_of: dt.date) -> Any:
             engine = rt.engine(select_packs(rt, args.pack, as_of), store=store)
 
             def decide(found: Any) -> list[dict[str, Any]]:
-                return list(engine.decide(found, as_of)["findings"])  # type: ignore[arg-type]
+                decision = engine.decide(found, as_of)
+                if lang != "en":
+                    decision = engine.localized(decision, found, lang)
+                return list(decision["findings"])  # type: ignore[arg-type]
 
         return build_dossier(
             store,
@@ -128,9 +129,23 @@ def _build(args: argparse.Namespace, rt: Runtime, as_of: dt.date) -> Any:
             calendar=rt.calendar,
             as_of=as_of,
             actor=str(args.actor or current_actor()),
-            lang=args.lang,
+            lang=lang,
             record=record,
             decide=decide,
         )
     finally:
         store.close()
+
+
+def _lang(args: argparse.Namespace) -> str:
+    """The dossier's language: ``--lang`` (zh-CN or en), else Chinese, whatever the
+    environment speaks (the Office reads Chinese)."""
+    from ..i18n import check_lang
+
+    explicit = getattr(args, "lang", None)
+    if explicit is None:
+        return "zh-CN"
+    lang = check_lang(explicit)
+    if lang not in ("zh-CN", "en"):
+        raise UsageError(f"--lang {explicit}: a dossier is in one language, zh-CN or en")
+    return lang

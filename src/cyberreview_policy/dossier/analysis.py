@@ -252,9 +252,11 @@ def _finding_row(finding: dict[str, Any], lang: str) -> tuple[str, ...]:
     outcome = L.word("outcome", finding.get("outcome"), lang)
     if waived:
         outcome += "（已豁免）" if lang == "zh-CN" else " (waived)"
+    message = finding.get("message_localized") if lang != "en" else None
+    citations = finding.get("citations_localized") if lang != "en" else None
     return (
         str(finding.get("rule")),
         outcome,
-        L.text(finding.get("message"), lang),
-        "; ".join(finding.get("citations") or ()) or "-",
+        L.text(message or finding.get("message"), lang),
+        "；".join(citations) if citations else "; ".join(finding.get("citations") or ()) or "-",
     )

@@ -65,7 +65,10 @@ def dossier_route(app: FastAPI, service: Any, in_store: Any, refused: Any) -> No
 
             def decide(found: Any) -> list[dict[str, Any]]:
                 assert engine is not None
-                return list(engine.decide(found, as_of)["findings"])
+                decision = engine.decide(found, as_of)
+                if lang != "en":
+                    decision = engine.localized(decision, found, lang)
+                return list(decision["findings"])
 
             try:
                 return build_dossier(
