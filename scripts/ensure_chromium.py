@@ -1,8 +1,11 @@
-"""Install Debian's Chromium for the report-rendering test, if it is not there.
+"""Install Debian's Chromium and a Chinese font for the report-rendering tests, if
+they are not there.
 
-Used by tox (``commands_pre``) so that a clean machine gets it from the
-project's own setup: ``apt-get install chromium`` (Debian's package, as root),
-or nothing when ``$CHROMIUM`` or ``/usr/bin/chromium`` already runs.
+Used by tox (``commands_pre``) so that a clean machine gets them from the
+project's own setup: ``apt-get install chromium`` and ``fonts-noto-cjk``
+(Debian's packages, as root), or nothing when ``$CHROMIUM`` or
+``/usr/bin/chromium`` already runs and fontconfig knows a font for Chinese
+(``fc-list :lang=zh``): the Chinese report must be drawn with real glyphs.
 """
 
 from __future__ import annotations
@@ -20,23 +23,35 @@ def found() -> str | None:
     return None
 
 
+def has_cjk_font() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], check=False, capture_output=True, text=True
+    )
+    return bool(listed.stdout.strip())
+
+
 def main() -> int:
-    if found():
+    packages = [] if found() else ["chromium"]
+    if not has_cjk_font():
+        packages.append("fonts-noto-cjk")
+    if not packages:
         return 0
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         sys.stderr.write(
-            "ensure_chromium: Chromium is missing and cannot be installed here "
-            "(needs apt-get as root); install it, or set $CHROMIUM\n"
+            f"ensure_chromium: {' and '.join(packages)} missing and cannot be installed "
+            "here (needs apt-get as root); install them (Chromium: or set $CHROMIUM)\n"
         )
         return 1
-    sys.stderr.write("ensure_chromium: installing Debian's chromium (a minute or two)\n")
+    sys.stderr.write(f"ensure_chromium: installing Debian's {', '.join(packages)} (minutes)\n")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
+    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *packages]):
         done = subprocess.run(command, env=env, check=False, capture_output=True, text=True)
         if done.returncode != 0:
             sys.stderr.write(done.stdout[-2000:] + done.stderr[-2000:])
             return 1
-    return 0 if found() else 1
+    return 0 if found() and has_cjk_font() else 1
 
 
 if __name__ == "__main__":

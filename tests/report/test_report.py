@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -70,7 +71,8 @@ def swept(cli: Cli, tmp_path: Path) -> dict[str, Any]:
 def test_csv_and_json_hold_every_finding(swept: dict[str, Any]) -> None:
     decisions = swept["result"].lines()[:-1]
     expected = [(d["record_id"], f["rule"]) for d in decisions for f in d["findings"]]
-    with open(swept["csv"], newline="", encoding="utf-8") as stream:
+    assert swept["csv"].read_bytes().startswith(b"\xef\xbb\xbfrecord_id,")  # BOM: Excel reads UTF-8
+    with open(swept["csv"], newline="", encoding="utf-8-sig") as stream:
         rows = list(csv.DictReader(stream))
     assert [(r["record_id"], r["rule"]) for r in rows] == expected
     blocked = next(r for r in rows if r["rule"] == "in-use-without-review")
@@ -151,6 +153,58 @@ def test_the_page_renders_in_chromium(swept: dict[str, Any], tmp_path: Path) -> 
         "allow": (30, 132, 73),
     }.items():
         assert count_near(rows, rgb) > 3000, f"no {name} bar drawn"
+
+
+@pytest.fixture
+def swept_in_chinese(cli: Cli, tmp_path: Path) -> dict[str, Path]:
+    paths = {suffix: tmp_path / f"zh.{suffix}" for suffix in ("html", "csv")}
+    result = cli(
+        "sweep",
+        EXAMPLES,
+        *DEMO,
+        "--lang",
+        "zh-CN",
+        "--output",
+        tmp_path / "out.txt",
+        *(arg for path in paths.values() for arg in ("--report", path)),
+    )
+    assert result.code == 0, result.err
+    return paths
+
+
+def test_a_chinese_report_and_csv(swept_in_chinese: dict[str, Path]) -> None:
+    page = swept_in_chinese["html"].read_text("utf-8")
+    assert page.startswith("<!doctype html><html lang='zh-CN'>")
+    assert "<h1>网络安全审查：合规排查报告</h1>" in page
+    assert "Noto Sans CJK SC" in page and "Microsoft YaHei" in page  # the CJK font stack
+    assert "须申报网络安全审查" in page and "《网络安全审查办法》（2020年）第五条" in page
+    with open(swept_in_chinese["csv"], newline="", encoding="utf-8-sig") as stream:
+        rows = list(csv.DictReader(stream))
+    assert rows and all(row["message_localized"] for row in rows)
+    assert rows[0]["message"] != rows[0]["message_localized"]  # both: additive columns
+
+
+@pytest.mark.slow
+def test_the_chinese_report_is_drawn_with_chinese_glyphs(
+    swept_in_chinese: dict[str, Path], tmp_path: Path
+) -> None:
+    """The browser finds a Chinese font (fonts-noto-cjk or fonts-wqy-microhei, which
+    scripts/ensure_chromium.py installs) and draws the heading with it, not with
+    boxes: the printed page embeds that font, and the heading has ink."""
+    url = swept_in_chinese["html"].resolve().as_uri()
+    dom = headless("--dump-dom", url, profile=tmp_path / "p1").stdout
+    assert '<html lang="zh-CN">' in dom and "网络安全审查：合规排查报告" in dom
+    pdf = tmp_path / "zh.pdf"
+    headless(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url, profile=tmp_path / "p2")
+    fonts = set(re.findall(rb"/FontName\s*/[A-Z]{6}\+([A-Za-z0-9_-]+)", pdf.read_bytes()))
+    cjk = {f for f in fonts if re.search(rb"CJK|WenQuanYi|WQY|MicroHei|DroidSansFallback", f)}
+    assert cjk, f"no Chinese font drawn the page (fonts: {sorted(fonts)})"
+    shot = tmp_path / "zh.png"
+    headless("--window-size=1100,300", f"--screenshot={shot}", url, profile=tmp_path / "p3")
+    _, _, rows = pixels(shot)
+    heading = rows[25:65]  # the <h1>, 24px, at the top of the page
+    ink = sum(1 for row in heading for i in range(0, 3 * 500, 3) if row[i] < 80)
+    assert ink > 400, "the Chinese heading has no ink"
 
 
 def test_overdue_cases_kinds_operators_and_record_sections(swept: dict[str, Any]) -> None:

@@ -42,6 +42,8 @@ CSV_COLUMNS = (
     "product",
     "source",
 )
+#: more columns when a language other than English is asked (--lang zh-CN)
+LOCALIZED_COLUMNS = ("title_localized", "message_localized", "citations_localized")
 
 
 @dataclass
@@ -107,11 +109,17 @@ class Report:
         self._csv: list[Any] = []
         self._json: list[IO[str]] = []
         self._first_json = True
+        from ..i18n import current_lang
+
+        #: the findings' texts in the language asked, as two more columns (additive)
+        self.localized = current_lang() != "en"
         for path in paths:
-            stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            # CSV with a BOM: Excel (Chinese Windows above all) then reads it as UTF-8
+            encoding = "utf-8-sig" if path.suffix == ".csv" else "utf-8"
+            stream = open(path, "w", encoding=encoding, newline="")  # noqa: SIM115
             if path.suffix == ".csv":
                 writer = csv.writer(stream)
-                writer.writerow(CSV_COLUMNS)
+                writer.writerow(CSV_COLUMNS + (LOCALIZED_COLUMNS if self.localized else ()))
                 self._csv.append((stream, writer))
             elif path.suffix == ".json":
                 stream.write('{"findings": [')
@@ -191,8 +199,8 @@ class Report:
                 subject.system,
                 subject.product,
                 first["rule"],
-                first["message"],
-                first["citations"],
+                first.get("message_localized") or first["message"],
+                first.get("citations_localized") or first["citations"],
                 anchor,
             )
         )
@@ -214,7 +222,7 @@ class Report:
 
     def _rows(self, decided: Decided) -> None:
         for found in finding_rows(decided):
-            row = table_row(found)
+            row = table_row(found, self.localized)
             for _, writer in self._csv:
                 writer.writerow(
                     _as_text("; ".join(v) if isinstance(v, list) else "" if v is None else v)

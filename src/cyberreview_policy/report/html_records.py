@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import _
 from ..sweep.summary import CASE_OUTCOMES
 from .parts import deadline, e, n, pill, text_table
 
@@ -42,12 +43,12 @@ def listed_table(title: str, count: int, listed: list[Any], none: str) -> str:
 
 
 def warned(report: Report) -> str:
-    return listed_table("Warned", report.warned, report.warns, "No record is warned.")
+    return listed_table(_("Warned"), report.warned, report.warns, _("No record is warned."))
 
 
 def overdue(report: Report) -> str:
     """The review-overdue findings (waived ones say so): the same count as the rule's."""
-    head = f"<h2>Overdue review cases ({n(report.overdue_total)})</h2>"
+    head = "<h2>" + e(_("Overdue review cases")) + f" ({n(report.overdue_total)})</h2>"
     if not report.overdue:
         return head + "<p class='muted'>No statutory period has run out.</p>"
     rows = "".join(
@@ -64,7 +65,7 @@ def overdue(report: Report) -> str:
 
 
 def case_counts(report: Report) -> str:
-    head = "<h2>Cases, by kind</h2>"
+    head = "<h2>" + e(_("Cases, by kind")) + "</h2>"
     if not report.cases:
         return head + "<p class='muted'>No rule asked for a case.</p>"
     labels = ("opened", "already open", "closed for the same facts", "adopted (running)")
@@ -88,7 +89,7 @@ def _case_line(case: dict[str, Any]) -> str:
 def record_sections(report: Report) -> str:
     if not report.sections:
         return ""
-    parts = ["<h2>Records</h2>"]
+    parts = ["<h2>" + e(_("Records")) + "</h2>"]
     for sec in report.sections:
         subject = sec.subject
         cases = "".join(_case_line(case) for case in sec.cases) or "<li>no case</li>"

@@ -44,9 +44,10 @@ def section(anchor: str, decision: Decision, subject: Subject) -> RecordSection:
         {
             "rule": f["rule"],
             "outcome": f["outcome"],
-            "message": f["message"],
-            "citations": f["citations"],
-            "fix": f["remediation"],
+            # for people: in the language asked, when one was
+            "message": f.get("message_localized") or f["message"],
+            "citations": f.get("citations_localized") or f["citations"],
+            "fix": f.get("remediation_localized") or f["remediation"],
             "waived": f["waiver"]["id"] if f["waiver"] else None,
         }
         for f in decision["findings"]
