@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import typing
 from pathlib import Path
@@ -140,3 +141,20 @@ def test_the_demo_sweep_has_a_chinese_message_for_every_finding(as_of: dt.date) 
             assert not RAW.search(finding["message"]), (finding["rule"], finding["message"])
             assert not RAW.search(finding["remediation"] or ""), finding["rule"]
     assert seen > 100
+
+
+def test_cases_read_in_chinese(cli: Any) -> None:
+    assert cli("sweep", DEMO, "--as-of", "2021-06-01", "--output", os.devnull).code == 0
+    listed = cli("cases", "list", "--as-of", "2021-06-01", "--lang", "zh-CN").out
+    assert "网络安全审查  已申报（确定是否审查）" in listed
+    assert "确定是否需要审查，截至2021年6月4日" in listed
+    special = next(line for line in listed.splitlines() if "特别审查程序" in line).split()[0]
+    shown = cli("cases", "show", special, "--as-of", "2021-06-01", "--lang", "zh-CN").out
+    assert "状态           特别审查程序" in shown
+    assert "申报材料（《网络安全审查办法》（2020年）第七条）" in shown
+    assert "[x] 关于影响或者可能影响国家安全的分析报告" in shown
+    assert "待申报 → 已申报（确定是否审查）" in shown
+    assert re.search(r"成员单位意见\s+15个工作日", shown)
+    assert not RAW.search(shown.split("记录摘要值")[0])
+    english = cli("cases", "show", special, "--as-of", "2021-06-01").out
+    assert "state          special_review" in english  # English keeps its values
