@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import typing
 from pathlib import Path
@@ -144,7 +143,11 @@ def test_the_demo_sweep_has_a_chinese_message_for_every_finding(as_of: dt.date) 
 
 
 def test_cases_read_in_chinese(cli: Any) -> None:
-    assert cli("sweep", DEMO, "--as-of", "2021-06-01", "--output", os.devnull).code == 0
+    swept = cli("sweep", DEMO, "--as-of", "2021-06-01", "--lang", "zh-CN")
+    assert swept.code == 0
+    assert "已排查 240 条记录，判定日期 2021年6月1日" in swept.out
+    assert "  判定结果  阻止 87  警告 66  允许 87" in swept.out
+    assert "阻止   PO-2020-004102/1   risk-anticipation: East China Provincial Grid" in swept.out
     listed = cli("cases", "list", "--as-of", "2021-06-01", "--lang", "zh-CN").out
     assert "网络安全审查  已申报（确定是否审查）" in listed
     assert "确定是否需要审查，截至2021年6月4日" in listed

@@ -178,6 +178,11 @@ def test_a_chinese_report_and_csv(swept_in_chinese: dict[str, Path]) -> None:
     assert "<h1>网络安全审查：合规排查报告</h1>" in page
     assert "Noto Sans CJK SC" in page and "Microsoft YaHei" in page  # the CJK font stack
     assert "须申报网络安全审查" in page and "《网络安全审查办法》（2020年）第五条" in page
+    assert (
+        "<span>已判定记录</span>" in page
+        and "按现状不得投入使用。最常见的原因：须申报网络安全审查且尚未通过" in page
+    )
+    assert "万</b>" in page  # penalty exposure in 万 / 亿
     with open(swept_in_chinese["csv"], newline="", encoding="utf-8-sig") as stream:
         rows = list(csv.DictReader(stream))
     assert rows and all(row["message_localized"] for row in rows)

@@ -92,6 +92,8 @@ class Report:
         self.verdicts: Counter[str] = Counter()
         self.fired: Counter[tuple[str, str]] = Counter()  # (rule, outcome): records
         self.rules: dict[str, RuleInfo] = {}
+        #: rule -> (title, citations) in the language asked, for the HTML page
+        self.local_rules: dict[str, tuple[str, list[str]]] = {}
         self.by_operator: dict[str, Counter[str]] = defaultdict(Counter)
         self.by_system: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         #: (operator, currency) -> [low, high, findings]: never summed across operators
@@ -154,6 +156,11 @@ class Report:
                 info = self.rules[finding["rule"]] = RuleInfo(
                     finding["title"], finding["citations"], finding["pack"], finding["outcome"]
                 )
+                if "title_localized" in finding:
+                    self.local_rules[finding["rule"]] = (
+                        finding["title_localized"],
+                        finding.get("citations_localized") or finding["citations"],
+                    )
             info.count += 1
             if finding["rule"] == "review-overdue":
                 self.overdue_total += 1

@@ -101,6 +101,24 @@ def render(report: Report, summary: Summary, context: RunContext) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _title(report: Report, rule: str) -> str:
+    """A rule's title in the language asked (the English one without it)."""
+    local = report.local_rules.get(rule)
+    return local[0] if local else report.rules[rule].title
+
+
+def _cites(report: Report, rule: str) -> str:
+    local = report.local_rules.get(rule)
+    return "；".join(local[1]) if local else "; ".join(report.rules[rule].citations)
+
+
+def _verdict(value: str) -> str:
+    from ..i18n import word
+
+    lang = current_lang()
+    return value if lang == "en" else word("verdict", value, "zh-CN")
+
+
 def _html_lang() -> str:
     """The page's ``lang``: what the browser picks fonts and line breaks by."""
     lang = current_lang()
@@ -135,26 +153,41 @@ def _key_points(report: Report, summary: Summary, context: RunContext) -> str:
             ((n, rule) for (rule, outcome), n in report.fired.items() if outcome == "block"),
             reverse=True,
         )[:3]
-        why = "; ".join(f"{_e(report.rules[rule].title.lower())} ({_n(n)})" for n, rule in reasons)
+        lower = current_lang() == "en"
+        why = _("; ").join(
+            f"{_e(report.rules[rule].title.lower() if lower else _title(report, rule))} ({_n(n)})"
+            for n, rule in reasons
+        )
         points.append(
-            f"<b>{_n(blocked)}</b> of {_n(report.records)} products may not be put into use "
-            f"as they stand. Most often: {why}."
+            _(
+                "<b>{blocked}</b> of {records} products may not be put into use as they stand. "
+                "Most often: {why}."
+            ).format(blocked=_n(blocked), records=_n(report.records), why=why)
         )
     else:
-        points.append(f"None of the {_n(report.records)} products is blocked.")
+        points.append(
+            _("None of the {records} products is blocked.").format(records=_n(report.records))
+        )
     if warned_:
-        points.append(f"<b>{_n(warned_)}</b> need attention before use (warn).")
+        points.append(
+            _("<b>{count}</b> need attention before use (warn).").format(count=_n(warned_))
+        )
     opened = sum(counts["created"] for counts in report.cases.values())
     adopted = sum(counts["adopted"] for counts in report.cases.values())
     points.append(
-        f"This sweep opened <b>{_n(opened)}</b> case(s) and adopted <b>{_n(adopted)}</b> "
-        f"running review(s); <b>{_n(report.overdue_total)}</b> review(s) are past a "
-        "statutory deadline."
+        _(
+            "This sweep opened <b>{opened}</b> case(s) and adopted <b>{adopted}</b> running "
+            "review(s); <b>{overdue}</b> review(s) are past a statutory deadline."
+        ).format(opened=_n(opened), adopted=_n(adopted), overdue=_n(report.overdue_total))
     )
     for (operator, currency), (low, high, _count) in sorted(report.exposure.items())[:5]:
         points.append(
-            f"{_e(operator)}: products in use without a passed review expose it to fines of "
-            f"{_e(currency)} <b>{_money(low)} to {_money(high)}</b>."
+            _(
+                "{operator}: products in use without a passed review expose it to fines of "
+                "{currency} <b>{low} to {high}</b>."
+            ).format(
+                operator=_e(operator), currency=_e(currency), low=_money(low), high=_money(high)
+            )
         )
     items = "".join(f"<li>{p}</li>" for p in points)
     return "<h2>" + _e(_("In brief")) + f"</h2><ul class='brief'>{items}</ul>"
@@ -166,12 +199,12 @@ def _tiles(report: Report, summary: Summary) -> str:
     opened = sum(counts["created"] for counts in report.cases.values())
     still = sum(counts["already_open"] for counts in report.cases.values())
     tiles = [
-        ("", _n(report.records), "records decided"),
-        ("block", _n(d.get("block", 0)), "block"),
-        ("warn", _n(d.get("warn", 0)), "warn"),
-        ("allow", _n(d.get("allow", 0)), "allow"),
-        ("", _n(opened), f"cases opened ({_n(still)} already open)"),
-        ("", _n(exposed), "operators exposed to penalties"),
+        ("", _n(report.records), _("records decided")),
+        ("block", _n(d.get("block", 0)), _verdict("block")),
+        ("warn", _n(d.get("warn", 0)), _verdict("warn")),
+        ("allow", _n(d.get("allow", 0)), _verdict("allow")),
+        ("", _n(opened), _("cases opened ({count} already open)").format(count=_n(still))),
+        ("", _n(exposed), _("operators exposed to penalties")),
     ]
     body = "".join(
         f"<div class='tile {cls}'><b>{value}</b><span>{_e(label)}</span></div>"
@@ -235,8 +268,9 @@ def _blocks(report: Report) -> str:
 
 def _rules(report: Report, summary: Summary) -> str:
     rows = "".join(
-        f"<tr><td><b>{_e(rule)}</b><br>{_e(info.title)}</td><td>{_pill(info.outcome)}</td>"
-        f"<td class='n'>{_n(info.count)}</td><td class='cite'>{_e('; '.join(info.citations))}"
+        f"<tr><td><b>{_e(rule)}</b><br>{_e(_title(report, rule))}</td>"
+        f"<td>{_pill(info.outcome)}</td>"
+        f"<td class='n'>{_n(info.count)}</td><td class='cite'>{_e(_cites(report, rule))}"
         f"</td><td class='cite'>{_e(info.pack)}</td></tr>"
         for rule, info in sorted(report.rules.items(), key=lambda item: (-item[1].count, item[0]))
     )
