@@ -297,3 +297,29 @@ def test_a_waived_finding_is_waived_not_resolved(cli: Cli, tmp_path: Path, home:
     findings = second.lines()[-1]["summary"]["findings"]
     assert (findings["waived"], findings["resolved"], findings["new"]) == (1, 0, 0)
     assert "<b>1</b> waived, <b>0</b> resolved." in page.read_text("utf-8")
+
+
+def test_a_bilingual_report_puts_the_english_under_the_chinese(cli: Cli, tmp_path: Path) -> None:
+    page, data = tmp_path / "both.html", tmp_path / "both.json"
+    result = cli(
+        "sweep",
+        EXAMPLES,
+        *DEMO,
+        "--lang",
+        "zh-CN+en",
+        "--output",
+        tmp_path / "out.txt",
+        "--report",
+        page,
+        "--report",
+        data,
+    )
+    assert result.code == 0, result.err
+    html = page.read_text("utf-8")
+    assert "须申报网络安全审查（运营者判断影响或者可能影响国家安全：是；审查状态：未申报）" in html
+    assert "<br><span class='muted'>" in html and "needs a cybersecurity review" in html
+    listed = json.loads(data.read_text("utf-8"))["report"]["records_listed"]
+    finding = listed[0]["findings"][0]
+    assert finding["lang"] == "zh-CN+en"
+    assert not re.search("[\u4e00-\u9fff]", finding["message"])  # the English stays English
+    assert re.search("[\u4e00-\u9fff]", finding["message_localized"])

@@ -86,6 +86,25 @@ def _case_line(case: dict[str, Any]) -> str:
     return f"<li>{e(case['id'])} ({e(case['kind'])}): {e(case['state'])}{e(period)}</li>"
 
 
+def _text(finding: dict[str, Any], key: str) -> str:
+    """A finding's text for the page: in the language asked, with the English under it
+    in ``zh-CN+en`` (for foreign auditors)."""
+    local = finding.get(f"{key}_localized")
+    english = finding[key]
+    if local is None:
+        return e(english)
+    if finding.get("lang") == "zh-CN+en" and english and english != local:
+        return f"{e(local)}<br><span class='muted'>{e(english)}</span>"
+    return e(local)
+
+
+def _cites(finding: dict[str, Any]) -> str:
+    local = finding.get("citations_localized")
+    if local is None:
+        return e("; ".join(finding["citations"]))
+    return e("；".join(local))
+
+
 def record_sections(report: Report) -> str:
     if not report.sections:
         return ""
@@ -95,9 +114,9 @@ def record_sections(report: Report) -> str:
         cases = "".join(_case_line(case) for case in sec.cases) or "<li>no case</li>"
         findings = "".join(
             f"<tr><td>{pill(f['outcome'])}</td><td><b>{e(f['rule'])}</b>"
-            f"{' (waived: ' + e(f['waived']) + ')' if f['waived'] else ''}<br>{e(f['message'])}"
-            f"<br><span class='cite'>{e('; '.join(f['citations']))}</span></td>"
-            f"<td>{e(f['fix'])}</td></tr>"
+            f"{' (waived: ' + e(f['waived']) + ')' if f['waived'] else ''}<br>{_text(f, 'message')}"
+            f"<br><span class='cite'>{_cites(f)}</span></td>"
+            f"<td>{_text(f, 'fix')}</td></tr>"
             for f in sec.findings
         )
         parts.append(

@@ -44,15 +44,22 @@ def section(anchor: str, decision: Decision, subject: Subject) -> RecordSection:
         {
             "rule": f["rule"],
             "outcome": f["outcome"],
-            # for people: in the language asked, when one was
-            "message": f.get("message_localized") or f["message"],
-            "citations": f.get("citations_localized") or f["citations"],
-            "fix": f.get("remediation_localized") or f["remediation"],
+            "message": f["message"],
+            "citations": f["citations"],
+            "fix": f["remediation"],
             "waived": f["waiver"]["id"] if f["waiver"] else None,
         }
         for f in decision["findings"]
         if f["outcome"] != "advisory"
     ]
+    if "lang" in decision:  # the texts in the language asked, beside the English (additive)
+        for shown, f in zip(
+            findings, (f for f in decision["findings"] if f["outcome"] != "advisory"), strict=True
+        ):
+            shown["message_localized"] = f.get("message_localized", f["message"])
+            shown["citations_localized"] = f.get("citations_localized", f["citations"])
+            shown["fix_localized"] = f.get("remediation_localized", f["remediation"])
+            shown["lang"] = decision["lang"]
     return RecordSection(
         anchor,
         decision["record_id"],
