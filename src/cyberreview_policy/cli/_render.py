@@ -212,6 +212,8 @@ def _decision_text_local(
                 lines.append(style("dim", f"{indent}{printable(finding['message'])}"))
             citations = finding.get("citations_localized") or finding["citations"]
             lines.append(style("dim", f"{indent}{printable('；'.join(citations))}"))
+            if both:
+                lines.append(style("dim", f"{indent}{printable('; '.join(finding['citations']))}"))
             if finding["exposure"]:
                 lines.append(f"{indent}{printable(exposure_line(finding['exposure']))}")
             remediation = finding.get("remediation_localized") or finding["remediation"]
