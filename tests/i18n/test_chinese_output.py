@@ -161,3 +161,21 @@ def test_cases_read_in_chinese(cli: Any) -> None:
     assert not RAW.search(shown.split("记录摘要值")[0])
     english = cli("cases", "show", special, "--as-of", "2021-06-01").out
     assert "state          special_review" in english  # English keeps its values
+
+
+def test_ci_annotations_for_people_read_in_chinese(cli: Any) -> None:
+    result = cli(
+        "gate",
+        "--record",
+        PO_117,
+        "--as-of",
+        "2021-06-01",
+        "--no-cases",
+        "--lang",
+        "zh-CN",
+        "--ci",
+        "github",
+    )
+    annotation = next(line for line in result.out.splitlines() if line.startswith("::error"))
+    assert "title=review-required%3A 须申报网络安全审查且尚未通过" in annotation
+    assert "Cites: 《网络安全审查办法》（2020年）第二条" in annotation
