@@ -179,3 +179,12 @@ def test_ci_annotations_for_people_read_in_chinese(cli: Any) -> None:
     annotation = next(line for line in result.out.splitlines() if line.startswith("::error"))
     assert "title=review-required%3A 须申报网络安全审查且尚未通过" in annotation
     assert "Cites: 《网络安全审查办法》（2020年）第二条" in annotation
+
+
+def test_the_readme_shows_the_real_chinese_gate_output(cli: Any) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    command = "$ cyberreview gate --record examples/po-117.json --as-of 2021-06-01 --lang zh-CN\n"
+    assert command in readme
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    result = cli("gate", "--record", PO_117, "--as-of", "2021-06-01", "--lang", "zh-CN")
+    assert result.out == shown
