@@ -187,9 +187,6 @@ def test_an_expired_waiver_says_so_in_chinese_too(pack: Pack) -> None:
     expired = decision["findings"][0]
     assert expired["rule"] == "waiver-expired"  # ids never change with the language
     assert expired["title_localized"] == "豁免已过期"
-    assert expired[
-        "message_localized"
-    ] == "豁免 W-0001 已于 2022年1月3日 到期：该问题重新适用".replace(
-        "2022年1月3日", "2021年12月31日"
-    )
+    message = expired["message_localized"]
+    assert message == "豁免 W-0001 已于 2021年12月31日 到期：该问题重新适用"
     assert expired["remediation_localized"] == "重新审批后续期豁免，或者解决该问题。"
