@@ -1,12 +1,14 @@
-"""Install Debian's Chromium for the report-rendering test, if it is not there; with
-``--selenium`` also ChromeDriver and a CJK font, for the case board's browser tests.
+"""Install Debian's Chromium and a Chinese font for the report-rendering tests, if
+they are not there; with ``--selenium`` also ChromeDriver, for the case board's
+browser tests (tox -e ui-browser).
 
-Used by tox (``commands_pre``) so that a clean machine gets it from the
-project's own setup: ``apt-get install chromium`` (Debian's packages, as root),
-or nothing when ``$CHROMIUM`` or ``/usr/bin/chromium`` already runs (and, with
-``--selenium``, ``chromedriver`` is on the path and fontconfig knows a Chinese
-font: ``chromium-driver`` and ``fonts-noto-cjk``; without such a font Chinese
-pages are drawn as empty boxes).
+Used by tox (``commands_pre``) so that a clean machine gets them from the
+project's own setup: ``apt-get install chromium`` and ``fonts-noto-cjk``
+(Debian's packages, as root), and ``chromium-driver`` with ``--selenium``; or
+nothing when ``$CHROMIUM`` or ``/usr/bin/chromium`` already runs, fontconfig
+knows a font for Chinese (``fc-list :lang=zh``: Chinese pages must be drawn with
+real glyphs, not empty boxes) and, with ``--selenium``, ``chromedriver`` is on
+the path.
 """
 
 from __future__ import annotations
@@ -24,19 +26,21 @@ def found() -> str | None:
     return None
 
 
-def cjk_font() -> bool:
-    """Whether fontconfig has a font for Simplified Chinese."""
+def has_cjk_font() -> bool:
     if shutil.which("fc-list") is None:
         return False
-    done = subprocess.run(["fc-list", ":lang=zh-cn"], capture_output=True, text=True, check=False)
-    return bool(done.stdout.strip())
+    listed = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], check=False, capture_output=True, text=True
+    )
+    return bool(listed.stdout.strip())
 
 
 def missing(selenium: bool) -> list[str]:
     packages = [] if found() else ["chromium"]
-    if selenium:
-        packages += [] if shutil.which("chromedriver") else ["chromium-driver"]
-        packages += [] if cjk_font() else ["fonts-noto-cjk"]
+    if not has_cjk_font():
+        packages.append("fonts-noto-cjk")
+    if selenium and not shutil.which("chromedriver"):
+        packages.append("chromium-driver")
     return packages
 
 
@@ -47,13 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         sys.stderr.write(
-            f"ensure_chromium: {', '.join(packages)} missing and cannot be installed here "
-            "(needs apt-get as root); install them, or set $CHROMIUM\n"
+            f"ensure_chromium: {' and '.join(packages)} missing and cannot be installed "
+            "here (needs apt-get as root); install them (Chromium: or set $CHROMIUM)\n"
         )
         return 1
-    sys.stderr.write(
-        f"ensure_chromium: installing Debian's {', '.join(packages)} (a minute or two)\n"
-    )
+    sys.stderr.write(f"ensure_chromium: installing Debian's {', '.join(packages)} (minutes)\n")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *packages]):
         done = subprocess.run(command, env=env, check=False, capture_output=True, text=True)

@@ -140,3 +140,51 @@ def test_the_demo_sweep_has_a_chinese_message_for_every_finding(as_of: dt.date) 
             assert not RAW.search(finding["message"]), (finding["rule"], finding["message"])
             assert not RAW.search(finding["remediation"] or ""), finding["rule"]
     assert seen > 100
+
+
+def test_cases_read_in_chinese(cli: Any) -> None:
+    swept = cli("sweep", DEMO, "--as-of", "2021-06-01", "--lang", "zh-CN")
+    assert swept.code == 0
+    assert "已排查 240 条记录，判定日期 2021年6月1日" in swept.out
+    assert "  判定结果  阻止 87  警告 66  允许 87" in swept.out
+    assert "阻止   PO-2020-004102/1   risk-anticipation: East China Provincial Grid" in swept.out
+    listed = cli("cases", "list", "--as-of", "2021-06-01", "--lang", "zh-CN").out
+    assert "网络安全审查  已申报（确定是否审查）" in listed
+    assert "确定是否需要审查，截至2021年6月4日" in listed
+    special = next(line for line in listed.splitlines() if "特别审查程序" in line).split()[0]
+    shown = cli("cases", "show", special, "--as-of", "2021-06-01", "--lang", "zh-CN").out
+    assert "状态           特别审查程序" in shown
+    assert "申报材料（《网络安全审查办法》（2020年）第七条）" in shown
+    assert "[x] 关于影响或者可能影响国家安全的分析报告" in shown
+    assert "待申报 → 已申报（确定是否审查）" in shown
+    assert re.search(r"成员单位意见\s+15个工作日", shown)
+    assert not RAW.search(shown.split("记录摘要值")[0])
+    english = cli("cases", "show", special, "--as-of", "2021-06-01").out
+    assert "state          special_review" in english  # English keeps its values
+
+
+def test_ci_annotations_for_people_read_in_chinese(cli: Any) -> None:
+    result = cli(
+        "gate",
+        "--record",
+        PO_117,
+        "--as-of",
+        "2021-06-01",
+        "--no-cases",
+        "--lang",
+        "zh-CN",
+        "--ci",
+        "github",
+    )
+    annotation = next(line for line in result.out.splitlines() if line.startswith("::error"))
+    assert "title=review-required%3A 须申报网络安全审查且尚未通过" in annotation
+    assert "Cites: 《网络安全审查办法》（2020年）第二条" in annotation
+
+
+def test_the_readme_shows_the_real_chinese_gate_output(cli: Any) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    command = "$ cyberreview gate --record examples/po-117.json --as-of 2021-06-01 --lang zh-CN\n"
+    assert command in readme
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    result = cli("gate", "--record", PO_117, "--as-of", "2021-06-01", "--lang", "zh-CN")
+    assert result.out == shown

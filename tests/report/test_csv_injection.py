@@ -35,7 +35,7 @@ def test_formula_cells_are_written_as_text(cli: Any, tmp_path: Path, value: str)
         "--format", "jsonl",
     )  # fmt: skip
     assert result.code in (0, 2), result.err
-    with open(report, newline="", encoding="utf-8") as stream:
+    with open(report, newline="", encoding="utf-8-sig") as stream:
         rows = list(csv.DictReader(stream))
     assert rows
     for row in rows:
@@ -49,7 +49,7 @@ def test_ordinary_cells_are_left_alone(cli: Any, tmp_path: Path) -> None:
     source.write_text(json.dumps(with_changes(COVERED, id="PO-1")) + "\n", encoding="utf-8")
     report = tmp_path / "findings.csv"
     cli("sweep", source, "--as-of", "2021-06-01", "--no-cases", "--report", report)
-    with open(report, newline="", encoding="utf-8") as stream:
+    with open(report, newline="", encoding="utf-8-sig") as stream:
         rows = list(csv.DictReader(stream))
     assert {row["record_id"] for row in rows} == {"PO-1"}
     assert rows[0]["operator"] == "East Grid Power"

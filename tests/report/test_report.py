@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -71,7 +72,8 @@ def swept(cli: Cli, tmp_path: Path) -> dict[str, Any]:
 def test_csv_and_json_hold_every_finding(swept: dict[str, Any]) -> None:
     decisions = swept["result"].lines()[:-1]
     expected = [(d["record_id"], f["rule"]) for d in decisions for f in d["findings"]]
-    with open(swept["csv"], newline="", encoding="utf-8") as stream:
+    assert swept["csv"].read_bytes().startswith(b"\xef\xbb\xbfrecord_id,")  # BOM: Excel reads UTF-8
+    with open(swept["csv"], newline="", encoding="utf-8-sig") as stream:
         rows = list(csv.DictReader(stream))
     assert [(r["record_id"], r["rule"]) for r in rows] == expected
     blocked = next(r for r in rows if r["rule"] == "in-use-without-review")
@@ -152,6 +154,63 @@ def test_the_page_renders_in_chromium(swept: dict[str, Any], tmp_path: Path) -> 
         "allow": (30, 132, 73),
     }.items():
         assert count_near(rows, rgb) > 3000, f"no {name} bar drawn"
+
+
+@pytest.fixture
+def swept_in_chinese(cli: Cli, tmp_path: Path) -> dict[str, Path]:
+    paths = {suffix: tmp_path / f"zh.{suffix}" for suffix in ("html", "csv")}
+    result = cli(
+        "sweep",
+        EXAMPLES,
+        *DEMO,
+        "--lang",
+        "zh-CN",
+        "--output",
+        tmp_path / "out.txt",
+        *(arg for path in paths.values() for arg in ("--report", path)),
+    )
+    assert result.code == 0, result.err
+    return paths
+
+
+def test_a_chinese_report_and_csv(swept_in_chinese: dict[str, Path]) -> None:
+    page = swept_in_chinese["html"].read_text("utf-8")
+    assert page.startswith("<!doctype html><html lang='zh-CN'>")
+    assert "<h1>网络安全审查：合规排查报告</h1>" in page
+    assert "Noto Sans CJK SC" in page and "Microsoft YaHei" in page  # the CJK font stack
+    assert "须申报网络安全审查" in page and "《网络安全审查办法》（2020年）第五条" in page
+    assert (
+        "<span>已判定记录</span>" in page
+        and "按现状不得投入使用。最常见的原因：须申报网络安全审查且尚未通过" in page
+    )
+    assert "万</b>" in page  # penalty exposure in 万 / 亿
+    with open(swept_in_chinese["csv"], newline="", encoding="utf-8-sig") as stream:
+        rows = list(csv.DictReader(stream))
+    assert rows and all(row["message_localized"] for row in rows)
+    assert rows[0]["message"] != rows[0]["message_localized"]  # both: additive columns
+
+
+@pytest.mark.slow
+def test_the_chinese_report_is_drawn_with_chinese_glyphs(
+    swept_in_chinese: dict[str, Path], tmp_path: Path
+) -> None:
+    """The browser finds a Chinese font (fonts-noto-cjk or fonts-wqy-microhei, which
+    scripts/ensure_chromium.py installs) and draws the heading with it, not with
+    boxes: the printed page embeds that font, and the heading has ink."""
+    url = swept_in_chinese["html"].resolve().as_uri()
+    dom = headless("--dump-dom", url, profile=tmp_path / "p1").stdout
+    assert '<html lang="zh-CN">' in dom and "网络安全审查：合规排查报告" in dom
+    pdf = tmp_path / "zh.pdf"
+    headless(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url, profile=tmp_path / "p2")
+    fonts = set(re.findall(rb"/FontName\s*/[A-Z]{6}\+([A-Za-z0-9_-]+)", pdf.read_bytes()))
+    cjk = {f for f in fonts if re.search(rb"CJK|WenQuanYi|WQY|MicroHei|DroidSansFallback", f)}
+    assert cjk, f"no Chinese font drawn the page (fonts: {sorted(fonts)})"
+    shot = tmp_path / "zh.png"
+    headless("--window-size=1100,300", f"--screenshot={shot}", url, profile=tmp_path / "p3")
+    _, _, rows = pixels(shot)
+    heading = rows[25:65]  # the <h1>, 24px, at the top of the page
+    ink = sum(1 for row in heading for i in range(0, 3 * 500, 3) if row[i] < 80)
+    assert ink > 400, "the Chinese heading has no ink"
 
 
 def test_overdue_cases_kinds_operators_and_record_sections(swept: dict[str, Any]) -> None:
@@ -239,3 +298,29 @@ def test_a_waived_finding_is_waived_not_resolved(cli: Cli, tmp_path: Path, home:
     findings = second.lines()[-1]["summary"]["findings"]
     assert (findings["waived"], findings["resolved"], findings["new"]) == (1, 0, 0)
     assert "<b>1</b> waived, <b>0</b> resolved." in page.read_text("utf-8")
+
+
+def test_a_bilingual_report_puts_the_english_under_the_chinese(cli: Cli, tmp_path: Path) -> None:
+    page, data = tmp_path / "both.html", tmp_path / "both.json"
+    result = cli(
+        "sweep",
+        EXAMPLES,
+        *DEMO,
+        "--lang",
+        "zh-CN+en",
+        "--output",
+        tmp_path / "out.txt",
+        "--report",
+        page,
+        "--report",
+        data,
+    )
+    assert result.code == 0, result.err
+    html = page.read_text("utf-8")
+    assert "须申报网络安全审查（运营者判断影响或者可能影响国家安全：是；审查状态：未申报）" in html
+    assert "<br><span class='muted'>" in html and "needs a cybersecurity review" in html
+    listed = json.loads(data.read_text("utf-8"))["report"]["records_listed"]
+    finding = listed[0]["findings"][0]
+    assert finding["lang"] == "zh-CN+en"
+    assert not re.search("[\u4e00-\u9fff]", finding["message"])  # the English stays English
+    assert re.search("[\u4e00-\u9fff]", finding["message_localized"])

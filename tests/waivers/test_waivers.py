@@ -199,3 +199,14 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
         WaiverError, match=f"waiver id 'W-0001' is used twice \\(first at {first}:2\\)"
     ):
         load_all([first, second])
+
+
+def test_an_expired_waiver_says_so_in_chinese_too(pack: Pack) -> None:
+    engine = Engine([pack], WaiverSet([waiver()]), lang="zh-CN")
+    decision = engine.decide(Record.from_obj(GAP), D(2022, 1, 3))
+    expired = decision["findings"][0]
+    assert expired["rule"] == "waiver-expired"  # ids never change with the language
+    assert expired["title_localized"] == "豁免已过期"
+    message = expired["message_localized"]
+    assert message == "豁免 W-0001 已于 2021年12月31日 到期：该问题重新适用"
+    assert expired["remediation_localized"] == "重新审批后续期豁免，或者解决该问题。"

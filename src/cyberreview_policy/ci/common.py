@@ -51,13 +51,25 @@ class CiRun:
         return f"cyberreview {self.command} as of {self.as_of} under {packs}"
 
 
+def shown(finding: Finding) -> tuple[str, list[str], str | None, str]:
+    """A finding's message, citations, remediation and title for a person: in the
+    language asked when one was (``*_localized``), else the English."""
+    return (
+        finding.get("message_localized") or finding["message"],
+        finding.get("citations_localized") or finding["citations"],
+        finding.get("remediation_localized") or finding["remediation"],
+        finding.get("title_localized") or finding["title"],
+    )
+
+
 def finding_text(finding: Finding) -> str:
     """A finding in full, as a reader of a CI report needs it: what fired, on what
     grounds, and what to do (one line each)."""
-    lines = [f"{finding['outcome']} {finding['rule']}: {finding['message']}"]
-    lines.append("cites: " + "; ".join(finding["citations"]))
-    if finding["remediation"]:
-        lines.append("fix: " + finding["remediation"])
+    message, citations, remediation, _title = shown(finding)
+    lines = [f"{finding['outcome']} {finding['rule']}: {message}"]
+    lines.append("cites: " + "; ".join(citations))
+    if remediation:
+        lines.append("fix: " + remediation)
     waiver = finding["waiver"]
     if waiver is not None:
         lines.append(f"waived by {waiver['id']} until {waiver['expires']}")

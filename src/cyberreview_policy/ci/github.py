@@ -15,7 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
 from ..report.rows import finding_rows
-from .common import GITHUB_COMMAND, CiRun, repo_path
+from .common import GITHUB_COMMAND, CiRun, repo_path, shown
 
 if TYPE_CHECKING:
     from ..sweep.summary import Decided, Skip, Summary
@@ -64,17 +64,18 @@ class GitHubWriter:
             if row.waived or not self._room(kind):
                 continue
             where = repo_path(row.location, self.run.cwd)
-            lines = [f"{row.record_id}: {finding['message']}"]
-            lines.append("Cites: " + "; ".join(finding["citations"]))
-            if finding["remediation"]:
-                lines.append("Fix: " + finding["remediation"])
+            message, citations, remediation, title = shown(finding)
+            lines = [f"{row.record_id}: {message}"]
+            lines.append("Cites: " + "; ".join(citations))
+            if remediation:
+                lines.append("Fix: " + remediation)
             self.out.write(
                 command(
                     kind,
                     "\n".join(lines),
                     file=where[0] if where else None,
                     line=where[1] if where else None,
-                    title=f"{finding['rule']}: {finding['title']} ({row.record_id})",
+                    title=f"{finding['rule']}: {title} ({row.record_id})",
                 )
             )
 

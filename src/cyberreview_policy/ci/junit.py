@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..report.rows import finding_rows
 from .common import AtomicFile, CiRun, finding_text, repo_path, scratch
+from .common import shown as shown_texts
 
 if TYPE_CHECKING:
     from ..sweep.summary import Decided, Skip, Summary
@@ -78,7 +79,7 @@ class JUnitWriter:
             first = next(
                 (f for f in shown if f["outcome"] == verdict and f["waiver"] is None), shown[0]
             )
-            message = f"{first['rule']}: {first['message']}"
+            message = f"{first['rule']}: {shown_texts(first)[0]}"
             if verdict == "block" or self.run.fail_on_warn:
                 self.failures += 1
                 element = "failure"

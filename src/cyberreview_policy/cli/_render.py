@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..i18n.catalog import N_
 from ..policy.template import show
 
 if TYPE_CHECKING:
@@ -48,21 +49,44 @@ def money(value: Decimal | None) -> str:
     return "unknown" if value is None else show(value)
 
 
+#: what an exposure's basis is, in words (never the field path)
+_BASES = {"contract.amount": N_("the contract amount")}
+
+
 def exposure_line(exposure: Exposure) -> str:
+    """The penalty exposure in the language of this context: a range, never one figure."""
+    from ..i18n import _, amount, current_lang
+
+    lang = current_lang()
     currency = exposure["currency"]
     low, high = exposure["low"], exposure["high"]
-    factors = (
-        f"{show(exposure['factor_low'])}-{show(exposure['factor_high'])} x {exposure['basis']}"
-    )
-    if low is None or high is None:
-        text = f"exposure: {factors}, amount unknown"
-    else:
-        text = f"exposure: {currency} {money(low)} to {money(high)} ({factors})"
-    if exposure["individual_low"] is not None:
-        text += (
-            f"; responsible persons CNY {money(exposure['individual_low'])} "
-            f"to {money(exposure['individual_high'])}"
+    basis = _(_BASES.get(exposure["basis"], exposure["basis"]))
+    factors = f"{show(exposure['factor_low'])}-{show(exposure['factor_high'])} x {basis}"
+    if lang != "en":
+        factors = _("{low} to {high} times {basis}").format(
+            low=show(exposure["factor_low"]), high=show(exposure["factor_high"]), basis=basis
         )
+    if low is None or high is None:
+        text = _("exposure: {factors}, amount unknown").format(factors=factors)
+    elif lang == "en":
+        text = f"exposure: {currency} {money(low)} to {money(high)} ({factors})"
+    else:
+        text = _("exposure: {low} to {high} ({factors})").format(
+            low=amount(low, currency, "zh-CN"),
+            high=amount(high, currency, "zh-CN"),
+            factors=factors,
+        )
+    if exposure["individual_low"] is not None:
+        if lang == "en":
+            text += (
+                f"; responsible persons CNY {money(exposure['individual_low'])} "
+                f"to {money(exposure['individual_high'])}"
+            )
+        else:
+            text += _("; responsible persons {low} to {high}").format(
+                low=amount(exposure["individual_low"], "CNY", "zh-CN"),
+                high=amount(exposure["individual_high"], "CNY", "zh-CN"),
+            )
     return text
 
 
@@ -188,6 +212,8 @@ def _decision_text_local(
                 lines.append(style("dim", f"{indent}{printable(finding['message'])}"))
             citations = finding.get("citations_localized") or finding["citations"]
             lines.append(style("dim", f"{indent}{printable('；'.join(citations))}"))
+            if both:
+                lines.append(style("dim", f"{indent}{printable('; '.join(finding['citations']))}"))
             if finding["exposure"]:
                 lines.append(f"{indent}{printable(exposure_line(finding['exposure']))}")
             remediation = finding.get("remediation_localized") or finding["remediation"]

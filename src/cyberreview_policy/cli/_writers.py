@@ -94,35 +94,62 @@ class TextWriter:
 
 
 def summary_text(summary: Summary, style: Style) -> str:
+    """The sweep's summary, in the language of this context (words for the verdicts)."""
+    from ..i18n import _, current_lang, date, word
+
+    lang = current_lang()
+    english = lang == "en"
     packs = ", ".join(f"{p['id']} {p['version']}" for p in summary.packs)
     d = summary.decisions
+    on = summary.as_of if english else date(summary.as_of, lang)
+    head = _("Swept {records} records as of {date} under {packs}").format(
+        records=summary.records, date=on, packs=packs
+    )
+
+    def verdict(value: str) -> str:
+        return value if english else word("verdict", value, "zh-CN")
+
     lines = [
-        style("bold", f"Swept {summary.records} records as of {summary.as_of} under {packs}"),
-        "  decisions  "
-        + "  ".join(style(v, f"{v} {d.get(v, 0)}") for v in ("block", "warn", "allow")),
+        style("bold", head),
+        _("  decisions  ")
+        + "  ".join(style(v, f"{verdict(v)} {d.get(v, 0)}") for v in ("block", "warn", "allow")),
     ]
     if summary.rules:
         ranked = sorted(summary.rules.items(), key=lambda item: (-item[1], item[0]))
-        width = max(len(rule) for (rule, _), _ in ranked)
-        lines.append("  rules")
+        width = max(len(rule) for (rule, _o), _c in ranked)
+        lines.append(_("  rules"))
         for (rule, outcome), count in ranked:
-            lines.append(
-                f"    {rule.ljust(width)}  {str(count).rjust(7)}  {style(outcome, outcome)}"
-            )
+            shown = outcome if english else word("outcome", outcome, "zh-CN")
+            lines.append(f"    {rule.ljust(width)}  {str(count).rjust(7)}  {style(outcome, shown)}")
     cases = summary.cases_json()
     if any(cases[what] for what in ("created", "already_open", "closed", "adopted")):
-        line = f"  cases      {cases['created']} opened, {cases['already_open']} already open"
+        line = _("  cases      {opened} opened, {open} already open").format(
+            opened=cases["created"], open=cases["already_open"]
+        )
         if cases["closed"]:
-            line += f", {cases['closed']} closed for the same facts"
+            line += _(", {count} closed for the same facts").format(count=cases["closed"])
         if cases["adopted"]:
-            line += f", {cases['adopted']} running reviews adopted"
+            line += _(", {count} running reviews adopted").format(count=cases["adopted"])
         lines.append(line)
     for report in summary.sources:
-        state = "complete" if report.complete else style("block", f"INCOMPLETE: {report.error}")
-        held = f"{report.quarantined} held in quarantine, " if report.quarantined else ""
+        state = (
+            _("complete")
+            if report.complete
+            else style("block", _("INCOMPLETE: {error}").format(error=report.error))
+        )
+        held = (
+            _("{count} held in quarantine, ").format(count=report.quarantined)
+            if report.quarantined
+            else ""
+        )
         lines.append(
-            f"  source     {printable(report.name)}: {report.records} decided, "
-            f"{report.skipped} skipped, {held}{printable(state)}"
+            _("  source     {name}: {records} decided, {skipped} skipped, {held}{state}").format(
+                name=printable(report.name),
+                records=report.records,
+                skipped=report.skipped,
+                held=held,
+                state=printable(state),
+            )
         )
     if summary.with_problems:
         lines.append(

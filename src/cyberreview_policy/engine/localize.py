@@ -36,7 +36,7 @@ def localize(
     for finding in decision["findings"]:
         rule = rules.get((finding["pack"], finding["rule"]))
         local = rule.text_in(language) if rule is not None else None
-        if local is not None and finding["rule"] == rule.id:  # type: ignore[union-attr]
+        if local is not None:
             finding["title_localized"] = local.title
             finding["message_localized"] = local.message(record)
             remediation = local.remediation_on(decision["as_of"])
@@ -55,8 +55,14 @@ def _own(finding: Finding, lang: Lang) -> None:
     facts = finding["facts"]
     finding["title_localized"] = gettext_in(finding["title"], lang)
     if finding["rule"] == "waiver-expired":
+        import datetime as dt
+
+        from ..i18n.words import date
+
+        expires = facts.get("expires")
+        shown = date(dt.date.fromisoformat(expires), lang) if expires else expires
         finding["message_localized"] = gettext_in(_EXPIRED, lang).format(
-            waiver=facts.get("waiver"), expires=facts.get("expires")
+            waiver=facts.get("waiver"), expires=shown
         )
     else:
         finding["message_localized"] = finding["message"]

@@ -192,7 +192,11 @@ PRODUCT_TYPES: Final[_Table] = {
     "waf": ("web application firewall", "Web应用防火墙"),
 }
 #: fields that hold no enum but a value of a table (the path decides)
-PATH_KINDS: Final[dict[str, str]] = {"review.period": "period", "product.type": "product_type"}
+PATH_KINDS: Final[dict[str, str]] = {
+    "review.period": "period",
+    "product.type": "product_type",
+    "contract.currency": "currency",
+}
 
 #: every table by the kind ``word`` takes
 TABLES: Final[dict[str, _Table]] = {

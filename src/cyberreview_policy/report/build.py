@@ -42,6 +42,8 @@ CSV_COLUMNS = (
     "product",
     "source",
 )
+#: more columns when a language other than English is asked (--lang zh-CN)
+LOCALIZED_COLUMNS = ("title_localized", "message_localized", "citations_localized")
 
 
 @dataclass
@@ -90,6 +92,8 @@ class Report:
         self.verdicts: Counter[str] = Counter()
         self.fired: Counter[tuple[str, str]] = Counter()  # (rule, outcome): records
         self.rules: dict[str, RuleInfo] = {}
+        #: rule -> (title, citations) in the language asked, for the HTML page
+        self.local_rules: dict[str, tuple[str, list[str]]] = {}
         self.by_operator: dict[str, Counter[str]] = defaultdict(Counter)
         self.by_system: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         #: (operator, currency) -> [low, high, findings]: never summed across operators
@@ -107,11 +111,17 @@ class Report:
         self._csv: list[Any] = []
         self._json: list[IO[str]] = []
         self._first_json = True
+        from ..i18n import current_lang
+
+        #: the findings' texts in the language asked, as two more columns (additive)
+        self.localized = current_lang() != "en"
         for path in paths:
-            stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            # CSV with a BOM: Excel (Chinese Windows above all) then reads it as UTF-8
+            encoding = "utf-8-sig" if path.suffix == ".csv" else "utf-8"
+            stream = open(path, "w", encoding=encoding, newline="")  # noqa: SIM115
             if path.suffix == ".csv":
                 writer = csv.writer(stream)
-                writer.writerow(CSV_COLUMNS)
+                writer.writerow(CSV_COLUMNS + (LOCALIZED_COLUMNS if self.localized else ()))
                 self._csv.append((stream, writer))
             elif path.suffix == ".json":
                 stream.write('{"findings": [')
@@ -146,6 +156,11 @@ class Report:
                 info = self.rules[finding["rule"]] = RuleInfo(
                     finding["title"], finding["citations"], finding["pack"], finding["outcome"]
                 )
+                if "title_localized" in finding:
+                    self.local_rules[finding["rule"]] = (
+                        finding["title_localized"],
+                        finding.get("citations_localized") or finding["citations"],
+                    )
             info.count += 1
             if finding["rule"] == "review-overdue":
                 self.overdue_total += 1
@@ -191,8 +206,8 @@ class Report:
                 subject.system,
                 subject.product,
                 first["rule"],
-                first["message"],
-                first["citations"],
+                first.get("message_localized") or first["message"],
+                first.get("citations_localized") or first["citations"],
                 anchor,
             )
         )
@@ -214,7 +229,7 @@ class Report:
 
     def _rows(self, decided: Decided) -> None:
         for found in finding_rows(decided):
-            row = table_row(found)
+            row = table_row(found, self.localized)
             for _, writer in self._csv:
                 writer.writerow(
                     _as_text("; ".join(v) if isinstance(v, list) else "" if v is None else v)

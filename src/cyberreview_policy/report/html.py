@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..i18n import _, current_lang
 from .html_records import case_counts, listed_table, overdue, record_sections, warned
 from .parts import COLORS, e, money, n, pill, text_table
 from .svg import bar_chart, stacked_bar
@@ -20,8 +21,9 @@ TOP_SYSTEMS = 50
 
 CSS = """
 *{box-sizing:border-box}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC",
- sans-serif;color:#1c2833;margin:0;background:#f4f6f7}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC",
+ "Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",
+ "WenQuanYi Micro Hei",sans-serif;color:#1c2833;margin:0;background:#f4f6f7}
 main{max-width:1100px;margin:0 auto;padding:28px 32px 48px;background:#fff}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:17px;margin:32px 0 10px;border-bottom:2px solid
  #d5dbdb;padding-bottom:4px}.meta{color:#566573;font-size:13px}
@@ -57,20 +59,26 @@ def render(report: Report, summary: Summary, context: RunContext) -> str:
     shard = f" · shard {summary.shard}" if summary.shard else ""
     scope = f" · operator <b>{_e(report.operator)}</b> only" if report.operator else ""
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<!doctype html><html lang='{_html_lang()}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width,initial-scale=1'>",
-        f"<title>Cybersecurity review sweep, {summary.as_of}</title><style>{CSS}</style>",
+        "<title>"
+        + _e(_("Cybersecurity review sweep, {date}").format(date=summary.as_of))
+        + f"</title><style>{CSS}</style>",
         "</head><body><main>",
-        "<h1>Cybersecurity review: compliance sweep</h1>",
-        f"<div class='meta'>As of <b>{summary.as_of}</b> under {_e(packs)} · sources: "
-        f"{_e(sources)}{shard}{scope} · generated {_e(context.generated_at)}"
-        f"{' · run ' + _e(context.run_id) if context.run_id else ''}</div>",
+        "<h1>" + _e(_("Cybersecurity review: compliance sweep")) + "</h1>",
+        "<div class='meta'>"
+        + _("As of <b>{date}</b> under {packs} · sources: {sources}").format(
+            date=summary.as_of, packs=_e(packs), sources=_e(sources)
+        )
+        + f"{shard}{scope} · "
+        + _("generated {when}").format(when=_e(context.generated_at))
+        + f"{' · run ' + _e(context.run_id) if context.run_id else ''}</div>",
         _banner(summary),
         _tiles(report, summary),
         _key_points(report, summary, context),
-        "<div class='charts'><div><h2>Decisions</h2>",
+        "<div class='charts'><div><h2>" + _e(_("Decisions")) + "</h2>",
         stacked_bar([(v, d.get(v, 0), COLORS[v]) for v in ("block", "warn", "allow")]),
-        "</div><div><h2>Findings by rule</h2>",
+        "</div><div><h2>" + _e(_("Findings by rule")) + "</h2>",
         _rule_chart(report),
         "</div></div>",
         _changes(report, summary, context),
@@ -93,6 +101,30 @@ def render(report: Report, summary: Summary, context: RunContext) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _title(report: Report, rule: str) -> str:
+    """A rule's title in the language asked (the English one without it)."""
+    local = report.local_rules.get(rule)
+    return local[0] if local else report.rules[rule].title
+
+
+def _cites(report: Report, rule: str) -> str:
+    local = report.local_rules.get(rule)
+    return "；".join(local[1]) if local else "; ".join(report.rules[rule].citations)
+
+
+def _verdict(value: str) -> str:
+    from ..i18n import word
+
+    lang = current_lang()
+    return value if lang == "en" else word("verdict", value, "zh-CN")
+
+
+def _html_lang() -> str:
+    """The page's ``lang``: what the browser picks fonts and line breaks by."""
+    lang = current_lang()
+    return "en" if lang == "en" else "zh-CN"
+
+
 def _confidentiality(as_of: dt.date) -> str:
     from ..models.measures import measures_on
 
@@ -102,18 +134,14 @@ def _confidentiality(as_of: dt.date) -> str:
 
 def _banner(summary: Summary) -> str:
     if summary.complete:
-        return (
-            "<div class='banner ok'>Complete: every record of every source was read and "
-            "decided.</div>"
-        )
+        text = _("Complete: every record of every source was read and decided.")
+        return f"<div class='banner ok'>{_e(text)}</div>"
     reasons = [f"source {s.name}: {s.error}" for s in summary.sources if s.error]
     if summary.skipped:
         reasons.append(f"{summary.skipped:,} record(s) could not be read or decided")
     items = "".join(f"<li>{_e(r)}</li>" for r in reasons)
-    return (
-        "<div class='banner bad'>INCOMPLETE: this sweep did not see everything, so it is "
-        f"not an all-clear.<ul>{items}</ul></div>"
-    )
+    text = _("INCOMPLETE: this sweep did not see everything, so it is not an all-clear.")
+    return f"<div class='banner bad'>{_e(text)}<ul>{items}</ul></div>"
 
 
 def _key_points(report: Report, summary: Summary, context: RunContext) -> str:
@@ -125,29 +153,44 @@ def _key_points(report: Report, summary: Summary, context: RunContext) -> str:
             ((n, rule) for (rule, outcome), n in report.fired.items() if outcome == "block"),
             reverse=True,
         )[:3]
-        why = "; ".join(f"{_e(report.rules[rule].title.lower())} ({_n(n)})" for n, rule in reasons)
+        lower = current_lang() == "en"
+        why = _("; ").join(
+            f"{_e(report.rules[rule].title.lower() if lower else _title(report, rule))} ({_n(n)})"
+            for n, rule in reasons
+        )
         points.append(
-            f"<b>{_n(blocked)}</b> of {_n(report.records)} products may not be put into use "
-            f"as they stand. Most often: {why}."
+            _(
+                "<b>{blocked}</b> of {records} products may not be put into use as they stand. "
+                "Most often: {why}."
+            ).format(blocked=_n(blocked), records=_n(report.records), why=why)
         )
     else:
-        points.append(f"None of the {_n(report.records)} products is blocked.")
+        points.append(
+            _("None of the {records} products is blocked.").format(records=_n(report.records))
+        )
     if warned_:
-        points.append(f"<b>{_n(warned_)}</b> need attention before use (warn).")
+        points.append(
+            _("<b>{count}</b> need attention before use (warn).").format(count=_n(warned_))
+        )
     opened = sum(counts["created"] for counts in report.cases.values())
     adopted = sum(counts["adopted"] for counts in report.cases.values())
     points.append(
-        f"This sweep opened <b>{_n(opened)}</b> case(s) and adopted <b>{_n(adopted)}</b> "
-        f"running review(s); <b>{_n(report.overdue_total)}</b> review(s) are past a "
-        "statutory deadline."
+        _(
+            "This sweep opened <b>{opened}</b> case(s) and adopted <b>{adopted}</b> running "
+            "review(s); <b>{overdue}</b> review(s) are past a statutory deadline."
+        ).format(opened=_n(opened), adopted=_n(adopted), overdue=_n(report.overdue_total))
     )
-    for (operator, currency), (low, high, _) in sorted(report.exposure.items())[:5]:
+    for (operator, currency), (low, high, _count) in sorted(report.exposure.items())[:5]:
         points.append(
-            f"{_e(operator)}: products in use without a passed review expose it to fines of "
-            f"{_e(currency)} <b>{_money(low)} to {_money(high)}</b>."
+            _(
+                "{operator}: products in use without a passed review expose it to fines of "
+                "{currency} <b>{low} to {high}</b>."
+            ).format(
+                operator=_e(operator), currency=_e(currency), low=_money(low), high=_money(high)
+            )
         )
     items = "".join(f"<li>{p}</li>" for p in points)
-    return f"<h2>In brief</h2><ul class='brief'>{items}</ul>"
+    return "<h2>" + _e(_("In brief")) + f"</h2><ul class='brief'>{items}</ul>"
 
 
 def _tiles(report: Report, summary: Summary) -> str:
@@ -156,12 +199,12 @@ def _tiles(report: Report, summary: Summary) -> str:
     opened = sum(counts["created"] for counts in report.cases.values())
     still = sum(counts["already_open"] for counts in report.cases.values())
     tiles = [
-        ("", _n(report.records), "records decided"),
-        ("block", _n(d.get("block", 0)), "block"),
-        ("warn", _n(d.get("warn", 0)), "warn"),
-        ("allow", _n(d.get("allow", 0)), "allow"),
-        ("", _n(opened), f"cases opened ({_n(still)} already open)"),
-        ("", _n(exposed), "operators exposed to penalties"),
+        ("", _n(report.records), _("records decided")),
+        ("block", _n(d.get("block", 0)), _verdict("block")),
+        ("warn", _n(d.get("warn", 0)), _verdict("warn")),
+        ("allow", _n(d.get("allow", 0)), _verdict("allow")),
+        ("", _n(opened), _("cases opened ({count} already open)").format(count=_n(still))),
+        ("", _n(exposed), _("operators exposed to penalties")),
     ]
     body = "".join(
         f"<div class='tile {cls}'><b>{value}</b><span>{_e(label)}</span></div>"
@@ -185,7 +228,7 @@ def _rule_chart(report: Report) -> str:
 
 
 def _changes(report: Report, summary: Summary, context: RunContext) -> str:
-    head = "<h2>Since the previous sweep</h2>"
+    head = "<h2>" + _e(_("Since the previous sweep")) + "</h2>"
     if not summary.tracked:
         return head + "<p class='muted'>Not tracked: this sweep ran without the case store.</p>"
     previous = context.previous
@@ -220,18 +263,19 @@ def _changes(report: Report, summary: Summary, context: RunContext) -> str:
 
 
 def _blocks(report: Report) -> str:
-    return listed_table("Blocked", report.blocked, report.blocks, "Nothing is blocked.")
+    return listed_table(_("Blocked"), report.blocked, report.blocks, _("Nothing is blocked."))
 
 
 def _rules(report: Report, summary: Summary) -> str:
     rows = "".join(
-        f"<tr><td><b>{_e(rule)}</b><br>{_e(info.title)}</td><td>{_pill(info.outcome)}</td>"
-        f"<td class='n'>{_n(info.count)}</td><td class='cite'>{_e('; '.join(info.citations))}"
+        f"<tr><td><b>{_e(rule)}</b><br>{_e(_title(report, rule))}</td>"
+        f"<td>{_pill(info.outcome)}</td>"
+        f"<td class='n'>{_n(info.count)}</td><td class='cite'>{_e(_cites(report, rule))}"
         f"</td><td class='cite'>{_e(info.pack)}</td></tr>"
         for rule, info in sorted(report.rules.items(), key=lambda item: (-item[1].count, item[0]))
     )
     return (
-        "<h2>Findings by rule</h2><table><tr><th>rule</th><th>outcome</th>"
+        "<h2>" + _e(_("Findings by rule")) + f"</h2><table><tr><th>rule</th><th>outcome</th>"
         f"<th class='n'>records</th><th>citations</th><th>pack</th></tr>{rows}</table>"
     )
 
@@ -253,15 +297,16 @@ def _operators(report: Report) -> str:
     more = len(ranked) - TOP_SYSTEMS
     note = f"<p class='muted'>… and {more} more systems.</p>" if more > 0 else ""
     head = "<th class='n'>block</th><th class='n'>warn</th><th class='n'>allow</th>"
+    by_operator, by_system = _("By operator"), _("By system")
     return (
-        f"<h2>By operator</h2><table><tr><th>operator</th>{head}</tr>{ops}</table>"
-        f"<h2>By system</h2><table><tr><th>operator</th><th>system</th>{head}</tr>"
+        f"<h2>{_e(by_operator)}</h2><table><tr><th>operator</th>{head}</tr>{ops}</table>"
+        f"<h2>{_e(by_system)}</h2><table><tr><th>operator</th><th>system</th>{head}</tr>"
         f"{systems}</table>{note}"
     )
 
 
 def _exposure(report: Report) -> str:
-    head = "<h2>Penalty exposure, by operator</h2>"
+    head = "<h2>" + _e(_("Penalty exposure, by operator")) + "</h2>"
     if not report.exposure:
         return head + "<p class='muted'>No finding carries a penalty exposure.</p>"
     rows = "".join(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import _
 from ..sweep.summary import CASE_OUTCOMES
 from .parts import deadline, e, n, pill, text_table
 
@@ -42,12 +43,12 @@ def listed_table(title: str, count: int, listed: list[Any], none: str) -> str:
 
 
 def warned(report: Report) -> str:
-    return listed_table("Warned", report.warned, report.warns, "No record is warned.")
+    return listed_table(_("Warned"), report.warned, report.warns, _("No record is warned."))
 
 
 def overdue(report: Report) -> str:
     """The review-overdue findings (waived ones say so): the same count as the rule's."""
-    head = f"<h2>Overdue review cases ({n(report.overdue_total)})</h2>"
+    head = "<h2>" + e(_("Overdue review cases")) + f" ({n(report.overdue_total)})</h2>"
     if not report.overdue:
         return head + "<p class='muted'>No statutory period has run out.</p>"
     rows = "".join(
@@ -64,7 +65,7 @@ def overdue(report: Report) -> str:
 
 
 def case_counts(report: Report) -> str:
-    head = "<h2>Cases, by kind</h2>"
+    head = "<h2>" + e(_("Cases, by kind")) + "</h2>"
     if not report.cases:
         return head + "<p class='muted'>No rule asked for a case.</p>"
     labels = ("opened", "already open", "closed for the same facts", "adopted (running)")
@@ -85,18 +86,37 @@ def _case_line(case: dict[str, Any]) -> str:
     return f"<li>{e(case['id'])} ({e(case['kind'])}): {e(case['state'])}{e(period)}</li>"
 
 
+def _text(finding: dict[str, Any], key: str) -> str:
+    """A finding's text for the page: in the language asked, with the English under it
+    in ``zh-CN+en`` (for foreign auditors)."""
+    local = finding.get(f"{key}_localized")
+    english = finding[key]
+    if local is None:
+        return e(english)
+    if finding.get("lang") == "zh-CN+en" and english and english != local:
+        return f"{e(local)}<br><span class='muted'>{e(english)}</span>"
+    return e(local)
+
+
+def _cites(finding: dict[str, Any]) -> str:
+    local = finding.get("citations_localized")
+    if local is None:
+        return e("; ".join(finding["citations"]))
+    return e("；".join(local))
+
+
 def record_sections(report: Report) -> str:
     if not report.sections:
         return ""
-    parts = ["<h2>Records</h2>"]
+    parts = ["<h2>" + e(_("Records")) + "</h2>"]
     for sec in report.sections:
         subject = sec.subject
         cases = "".join(_case_line(case) for case in sec.cases) or "<li>no case</li>"
         findings = "".join(
             f"<tr><td>{pill(f['outcome'])}</td><td><b>{e(f['rule'])}</b>"
-            f"{' (waived: ' + e(f['waived']) + ')' if f['waived'] else ''}<br>{e(f['message'])}"
-            f"<br><span class='cite'>{e('; '.join(f['citations']))}</span></td>"
-            f"<td>{e(f['fix'])}</td></tr>"
+            f"{' (waived: ' + e(f['waived']) + ')' if f['waived'] else ''}<br>{_text(f, 'message')}"
+            f"<br><span class='cite'>{_cites(f)}</span></td>"
+            f"<td>{_text(f, 'fix')}</td></tr>"
             for f in sec.findings
         )
         parts.append(

@@ -23,7 +23,15 @@ def pill(outcome: str) -> str:
 
 
 def money(value: Decimal) -> str:
-    """Large amounts as people say them: 53.9M, 1.2B."""
+    """Large amounts as people say them: 53.9M, 1.2B (in Chinese: 5390万, 12亿)."""
+    from ..i18n import current_lang
+
+    lang = current_lang()
+    if lang != "en":
+        from ..i18n import number
+
+        step = Decimal(10) ** (6 if abs(value) >= 10**8 else 2 if abs(value) >= 10**4 else 0)
+        return number((value / step).quantize(Decimal(1)) * step, lang)
     for size, unit in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k")):
         if abs(value) >= size:
             return f"{value / size:,.1f}{unit}"

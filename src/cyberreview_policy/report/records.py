@@ -52,6 +52,14 @@ def section(anchor: str, decision: Decision, subject: Subject) -> RecordSection:
         for f in decision["findings"]
         if f["outcome"] != "advisory"
     ]
+    if "lang" in decision:  # the texts in the language asked, beside the English (additive)
+        for shown, f in zip(
+            findings, (f for f in decision["findings"] if f["outcome"] != "advisory"), strict=True
+        ):
+            shown["message_localized"] = f.get("message_localized", f["message"])
+            shown["citations_localized"] = f.get("citations_localized", f["citations"])
+            shown["fix_localized"] = f.get("remediation_localized", f["remediation"])
+            shown["lang"] = decision["lang"]
     return RecordSection(
         anchor,
         decision["record_id"],

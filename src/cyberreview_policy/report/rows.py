@@ -54,8 +54,9 @@ def finding_rows(decided: Decided) -> Iterator[FindingRow]:
         )
 
 
-def table_row(row: FindingRow) -> dict[str, Any]:
-    """The CSV and JSON report columns (``report.build.CSV_COLUMNS``) of a row."""
+def table_row(row: FindingRow, localized: bool = False) -> dict[str, Any]:
+    """The CSV and JSON report columns (``report.build.CSV_COLUMNS``) of a row, and
+    with ``localized`` the texts in the language asked (``LOCALIZED_COLUMNS``)."""
     finding = row.finding
     exposure: dict[str, Any] = dict(finding["exposure"] or {})
     subject = row.subject
@@ -77,4 +78,12 @@ def table_row(row: FindingRow) -> dict[str, Any]:
         "system": subject.system,
         "product": subject.product,
         "source": row.adapter,
-    }
+    } | (
+        {
+            "title_localized": finding.get("title_localized", finding["title"]),
+            "message_localized": finding.get("message_localized", finding["message"]),
+            "citations_localized": finding.get("citations_localized", finding["citations"]),
+        }
+        if localized
+        else {}
+    )
