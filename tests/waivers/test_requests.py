@@ -223,7 +223,10 @@ def test_waivers_granted_before_migrate_as_approved(
 ) -> None:
     """A store of the version before: its waivers become approved by their approver,
     asked by whoever stored them, and still agree with their audit trail."""
-    monkeypatch.setattr(sqlstore, "MIGRATIONS", sqlstore.MIGRATIONS[:-1])
+    from cyberreview_policy.cases.waiverstate import DECISION_MIGRATION
+
+    before = sqlstore.MIGRATIONS[: sqlstore.MIGRATIONS.index(DECISION_MIGRATION)]
+    monkeypatch.setattr(sqlstore, "MIGRATIONS", before)  # not [:-1]: later ones follow it
     old = open_store(store_url)
     waiver = asked("PO-1", id="W-0001")
     with old._write():
