@@ -48,11 +48,15 @@ def test_a_500_on_page_3_of_5_makes_the_sweep_incomplete_and_a_rerun_completes(
     assert broken.summary["records"] == FIRST_TEN  # what was read before it is decided
     error = broken.events()["source.finished"]["error"]
     assert "A_PurchaseOrder?" in error and "$skip=10" in error and "HTTP 500" in error
-    opened = len(operator.cases())
+    opened = broken.summary["cases"]
+    assert opened["created"] + opened["adopted"] == len(operator.cases())
     rerun = operator.sweep("--since", "last")  # no checkpoint was stored: everything
     assert rerun.code == 0, rerun.err
     assert rerun.summary["complete"] is True and rerun.summary["records"] == READABLE
-    assert rerun.summary["cases"]["already_open"] == opened
+    again = rerun.summary["cases"]  # the first ten orders' cases are not opened twice
+    assert again["already_open"] == opened["created"]
+    assert len(operator.cases()) == len({(c["record_id"], c["kind"]) for c in operator.cases()})
+    assert len(operator.cases()) == sum(opened[k] + again[k] for k in ("created", "adopted"))
     pages = [r.query["$skip"][0] for r in own_s4.requests if is_order_page(r)]
     assert pages == ["0", "5", "10", "10", "0", "5", "10", "15", "20", "25"]  # and the empty one
     assert operator.sweep("--since", "last").summary["records"] == 0
@@ -144,7 +148,11 @@ def test_a_purchase_order_changed_mid_read_is_decided_by_the_next_sweep(
     second = operator.sweep("--since", "last")
     assert second.code == 0
     assert {"4500000011/10", "4500000002/10"} <= set(second.decisions)
-    assert second.decisions["4500000002/10"]["decision"] == "allow"  # assessed: no impact
+    assessed = second.decisions["4500000002/10"]  # no impact: no block (the router's
+    assert assessed["decision"] == "warn"  # catalogue type is still unknown: a warn)
+    assert {f["rule"] for f in assessed["findings"] if f["outcome"] != "advisory"} == {
+        "catalogue-type-unknown"
+    }
     assert operator.sweep("--since", "last").summary["records"] == 0
 
 

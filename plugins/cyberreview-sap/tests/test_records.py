@@ -203,6 +203,30 @@ def test_net_value(changes: dict[str, Any], amount: Decimal | int | None) -> Non
     assert net_value({**ITEM, **changes}) == amount
 
 
+AMOUNT_INPUTS = [
+    "OrderQuantity",
+    "NetPriceAmount",
+    "NetPriceQuantity",
+    "PurchaseOrderQuantityUnit",
+    "OrderPriceUnit",
+    "OrderPriceUnitToOrderUnitNmrtr",
+    "OrdPriceUnitToOrderUnitDnmntr",
+]
+
+
+@pytest.mark.parametrize("how", ["left out", "empty"])
+@pytest.mark.parametrize("missing", AMOUNT_INPUTS)
+def test_the_amount_is_unknown_without_any_of_its_inputs(missing: str, how: str) -> None:
+    """Never a default for what decides the penalty exposure (1-10 x the amount): a price
+    unit of 1, or "the same unit", assumed for a value SAP always fills but did not send."""
+    item = {k: v for k, v in ITEM.items() if k != missing} if how == "left out" else {}
+    item = item or {**ITEM, missing: ""}
+    assert record(HEADER, ITEM, HUAWEI, [], [])["contract"]["amount"] == "2560000.00"
+    made = record(HEADER, item, HUAWEI, [], [])
+    assert made["contract"]["amount"] is None
+    assert made["contract"]["currency"] == "CNY"  # what is known stays
+
+
 # -- suppliers ----------------------------------------------------------------------------
 
 
