@@ -30,6 +30,7 @@ class SapContract(SourceContract):
     def system(cls) -> Iterator[FakeS4HANA]:
         with FakeS4HANA() as s4:  # East Grid Power's purchasing
             yield s4
+            s4.server.assert_no_errors()
 
     def add_record(self, system: FakeS4HANA) -> str:
         po = system.add_order(
