@@ -242,3 +242,25 @@ def test_the_kit_names_a_leak_without_repeating_it(
     shown = result.stdout.str() + result.stderr.str()
     assert message in shown
     assert "buyly-token-7f3a9c" not in shown
+
+
+@pytest.mark.slow
+def test_the_proxy_reports_its_own_failure(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``change_record`` that raises while the kit's proxy serves a page (the kit calls
+    it from its page hook) is the test's own failure: the proxy answers 500 and the test
+    errors with what failed, not with a dropped connection blamed on the connector."""
+    root = _copy_tutorial(pytester, monkeypatch)
+    tests = root / TESTS
+    text = tests.read_text()
+    assert "system.change_item(ref)" in text, "the tutorial changed: update this test"
+    tests.write_text(
+        text.replace("system.change_item(ref)", 'raise LookupError(f"no item {ref} to change")')
+    )
+    result = _run(pytester, root, "test_record_changed_during_the_read")
+    result.assert_outcomes(failed=1, errors=1)
+    shown = result.stdout.str()
+    assert "the FaultServer failed to serve" in shown, shown[-3000:]
+    assert "LookupError: no item" in shown
+    assert "ConnectionError" not in shown

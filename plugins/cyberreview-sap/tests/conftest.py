@@ -54,6 +54,7 @@ def s4() -> Iterator[FakeS4HANA]:
     """East Grid Power's S/4HANA, for a module (tests may add and change orders)."""
     with FakeS4HANA() as system:
         yield system
+        system.server.assert_no_errors()  # the fake's own failures are not SAP's 500s
 
 
 @pytest.fixture
@@ -61,6 +62,7 @@ def own_s4() -> Iterator[FakeS4HANA]:
     """A system for one test, which may break it."""
     with FakeS4HANA() as system:
         yield system
+        system.server.assert_no_errors()
 
 
 @pytest.fixture(scope="session")

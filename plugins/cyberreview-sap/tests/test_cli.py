@@ -26,6 +26,17 @@ ROUTER = "4500000017/10"  # a backbone router for the dispatch WAN, never declar
 OPTICS = "4500000017/20"  # optical modules (spare parts): allow
 ZTE = "4500000002/10"  # an aggregation router nobody assessed: risk-anticipation
 PASSED = "4500000001/10"  # a core router whose review passed
+#: what table v2 (docs/domain.md) and the 2023 catalogue decide on 2026-11-29 for CIIO East
+#: Grid Power: block what has not been assessed for CII use (risk-anticipation: 2, 6, 21),
+#: what may affect national security or is under the Office's review and has not passed
+#: (review-required: 4, 5, 9, 10, 17, 20), and the failed review (25)
+BLOCKED = {f"45000000{n:02d}/10" for n in (2, 4, 5, 6, 9, 10, 17, 20, 21, 25)}
+#: allow what is no network product (14, 15, 17/20, 23, 24), and network products of no
+#: catalogue type that may not affect national security (8, 12) or go into no CII system
+#: (19); everything else warns: a passed or not-required review whose contract lacks
+#: the Art. 6 commitments (1, 7, 16, 22), a catalogue category without its type (1, 3,
+#: 5/20, 11, 13, 18, 22/20)
+ALLOWED = {f"45000000{n:02d}/10" for n in (8, 12, 14, 15, 19, 23, 24)} | {OPTICS}
 
 
 class Operator(cli.Operator):
@@ -127,12 +138,26 @@ def test_sweep_decides_every_item_and_opens_cases_once(
     assert decisions[ZTE]["decision"] == "block"
     assert "risk-anticipation" in {f["rule"] for f in decisions[ZTE]["findings"]}
     assert decisions[PASSED]["decision"] != "block"
-    assert summary["decisions"] == {"block": 10, "warn": 5, "allow": 15}
-    created = summary["cases"]["created"]
-    assert created == len(operator.cases()) > 0
+    by_decision: dict[str, set[str]] = {}
+    for record_id, decided in decisions.items():
+        by_decision.setdefault(decided["decision"], set()).add(record_id)
+    assert by_decision["block"] == BLOCKED
+    assert by_decision["allow"] == ALLOWED
+    assert len(by_decision["warn"]) == READABLE - len(BLOCKED) - len(ALLOWED) == 12
+    assert summary["decisions"] == {"block": 10, "warn": 12, "allow": 8}
+    rules = {
+        rid: {f["rule"] for f in d["findings"] if f["outcome"] == "warn"}
+        for rid, d in decisions.items()
+    }
+    assert rules["4500000007/10"] == {"commitments"}  # v2: "may affect" binds, CII or not
+    assert rules["4500000011/10"] == {"catalogue-type-unknown"}  # a firewall, no type
+    created, adopted = summary["cases"]["created"], summary["cases"]["adopted"]
+    assert adopted == 3  # the reviews S/4HANA says are running: 4500000004, -10 and -20
+    assert created + adopted == len(operator.cases()) > adopted
 
     again = operator.sweep()
-    assert again.summary["cases"] == {"created": 0, "already_open": created}
+    cases = again.summary["cases"]
+    assert (cases["created"], cases["already_open"], cases["adopted"]) == (0, created, 0)
     assert operator.sweep("--since", "last").summary["records"] == 0
 
     own_s4.change("4500000002", "10", YY1_NatSecImpact_PDI="N")  # assessed: no impact
@@ -146,7 +171,11 @@ def test_sweep_decides_every_item_and_opens_cases_once(
     newer = operator.sweep("--since", "last")
     assert newer.code == 0, newer.err
     assert sorted(newer.decisions) == [ZTE, f"{po}/10"]
-    assert newer.decisions[ZTE]["decision"] == "allow"
+    assessed = newer.decisions[ZTE]  # no block; its catalogue type is still unknown
+    assert assessed["decision"] == "warn"
+    assert {f["rule"] for f in assessed["findings"] if f["outcome"] != "advisory"} == {
+        "catalogue-type-unknown"
+    }
     assert newer.decisions[f"{po}/10"]["decision"] == "block"
     assert newer.summary["cases"]["created"] == 1
     assert operator.sweep("--since", "last").summary["records"] == 0

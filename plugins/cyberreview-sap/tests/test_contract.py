@@ -30,6 +30,7 @@ class SapContract(SourceContract):
     def system(cls) -> Iterator[FakeS4HANA]:
         with FakeS4HANA() as s4:  # East Grid Power's purchasing
             yield s4
+            s4.server.assert_no_errors()
 
     def add_record(self, system: FakeS4HANA) -> str:
         po = system.add_order(
@@ -46,6 +47,14 @@ class SapContract(SourceContract):
             ],
         )
         return f"{po}/10"
+
+    def change_record(self, system: FakeS4HANA, ref: str) -> None:
+        """A buyer orders one more (ME22N, or the Manage Purchase Orders app): the item's
+        quantity, so its amount, changes, and S/4HANA stamps the order's
+        ``LastChangeDateTime``, which incremental reads follow."""
+        po, item = ref.split("/")
+        quantity = system.item(po, item)["OrderQuantity"]
+        system.change(po, item, OrderQuantity=quantity + 1)
 
     def is_page(self, request: Request) -> bool:
         return is_page(request)

@@ -5,6 +5,7 @@ read or within one millisecond, tokens that expire or are revoked."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,10 @@ from fake_s4hana import TOKEN_PATH, FakeS4HANA, at_skip, is_order_page
 from s4_odata import sap_error
 from test_cli import Operator
 
-from conftest import oauth, open_source, read_all
+from conftest import basic, oauth, open_source, read_all
 from cyberreview_policy.errors import SourceError
 from cyberreview_policy.plugin.types import SourceType
-from cyberreview_policy.testing import Fault, Request
+from cyberreview_policy.testing import Fault, FaultServer, Request
 
 #: items of the first ten purchase orders (two pages of five)
 FIRST_TEN = 13
@@ -48,11 +49,15 @@ def test_a_500_on_page_3_of_5_makes_the_sweep_incomplete_and_a_rerun_completes(
     assert broken.summary["records"] == FIRST_TEN  # what was read before it is decided
     error = broken.events()["source.finished"]["error"]
     assert "A_PurchaseOrder?" in error and "$skip=10" in error and "HTTP 500" in error
-    opened = len(operator.cases())
+    opened = broken.summary["cases"]
+    assert opened["created"] + opened["adopted"] == len(operator.cases())
     rerun = operator.sweep("--since", "last")  # no checkpoint was stored: everything
     assert rerun.code == 0, rerun.err
     assert rerun.summary["complete"] is True and rerun.summary["records"] == READABLE
-    assert rerun.summary["cases"]["already_open"] == opened
+    again = rerun.summary["cases"]  # the first ten orders' cases are not opened twice
+    assert again["already_open"] == opened["created"]
+    assert len(operator.cases()) == len({(c["record_id"], c["kind"]) for c in operator.cases()})
+    assert len(operator.cases()) == sum(opened[k] + again[k] for k in ("created", "adopted"))
     pages = [r.query["$skip"][0] for r in own_s4.requests if is_order_page(r)]
     assert pages == ["0", "5", "10", "10", "0", "5", "10", "15", "20", "25"]  # and the empty one
     assert operator.sweep("--since", "last").summary["records"] == 0
@@ -94,6 +99,81 @@ def test_answers_split_by_the_server_are_followed(kind: SourceType) -> None:
             "A_PurchaseOrder",
             "A_PurchaseOrderItem",
         }
+
+
+SERVICE = "/sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV"
+
+
+def _next_links(proxy: FaultServer, rewrite: Callable[[str], str]) -> list[str]:
+    """Rewrite the ``__next`` of every purchase order page the proxy passes on; the
+    links as rewritten."""
+    served: list[str] = []
+
+    def hook(request: Request, body: Any) -> Any:
+        d = body.get("d") if isinstance(body, dict) else None
+        if is_order_page(request) and isinstance(d, dict) and d.get("__next"):
+            d["__next"] = rewrite(d["__next"])
+            served.append(d["__next"])
+        return body
+
+    proxy.page_hook = hook
+    return served
+
+
+#: where a rewritten ``__next`` leads (from a link and the other server's URL), and what
+#: the read's error says
+ELSEWHERE: dict[str, tuple[Callable[[str, str], str], str]] = {
+    "another host": (
+        lambda link, other: other + link[link.index("/sap/") :],
+        r"another server \(http://127\.0\.0\.1:\d+\)",
+    ),
+    "another scheme": (
+        lambda link, other: link.replace("http://", "https://"),
+        r"another server \(https://127\.0\.0\.1:\d+\)",
+    ),
+    "another collection": (
+        lambda link, other: link.replace(
+            f"{SERVICE}/A_PurchaseOrder?", "/sap/opu/odata/sap/API_BUSINESS_PARTNER/A_Supplier?"
+        ),
+        r"another collection \(/sap/opu/odata/sap/API_BUSINESS_PARTNER/A_Supplier, not ",
+    ),
+}
+
+
+@pytest.mark.parametrize("where", sorted(ELSEWHERE))
+def test_a_next_link_that_leads_elsewhere_is_not_followed(kind: SourceType, where: str) -> None:
+    """A hostile (or misconfigured) ``__next`` must not take the credentials to another
+    server, nor read another collection as this one: the read fails, naming where the
+    link led, and nothing is asked of the other server."""
+    with (
+        FakeS4HANA(max_page=2) as s4,  # every page of 5 is split: __next on each
+        FaultServer() as elsewhere,
+        FaultServer(upstream=s4.url) as proxy,
+    ):
+        rewrite, message = ELSEWHERE[where]
+        links = _next_links(proxy, lambda link: rewrite(link, elsewhere.url))
+        source = open_source(kind, s4, auth=lambda s: basic(s, proxy.url), page_size=5)
+        with pytest.raises(SourceError, match=f"leads to {message}.*: not followed"):
+            read_all(source)
+        assert len(links) == 1  # the first link was refused, not followed
+        assert elsewhere.requests == []
+        assert [r for r in s4.requests if "$skiptoken" in r.query and is_order_page(r)] == []
+        assert source.checkpoint is None
+        proxy.assert_no_errors()
+
+
+@pytest.mark.parametrize("relative_to", ["the service", "the server"])
+def test_a_relative_next_link_is_followed_from_the_collection(
+    kind: SourceType, relative_to: str
+) -> None:
+    with FakeS4HANA(max_page=2) as s4, FaultServer(upstream=s4.url) as proxy:
+        cut = f"{proxy.url}{SERVICE}/" if relative_to == "the service" else proxy.url
+        links = _next_links(proxy, lambda link: link.removeprefix(cut))
+        read = read_all(open_source(kind, s4, auth=lambda s: basic(s, proxy.url), page_size=5))
+        assert len(read.records) == READABLE
+        assert links and all(not link.startswith("http") for link in links)
+        assert len([r for r in s4.requests if "$skiptoken" in r.query and is_order_page(r)]) > 5
+        proxy.assert_no_errors()
 
 
 # -- changes during a read ----------------------------------------------------------------
@@ -144,7 +224,11 @@ def test_a_purchase_order_changed_mid_read_is_decided_by_the_next_sweep(
     second = operator.sweep("--since", "last")
     assert second.code == 0
     assert {"4500000011/10", "4500000002/10"} <= set(second.decisions)
-    assert second.decisions["4500000002/10"]["decision"] == "allow"  # assessed: no impact
+    assessed = second.decisions["4500000002/10"]  # no impact: no block (the router's
+    assert assessed["decision"] == "warn"  # catalogue type is still unknown: a warn)
+    assert {f["rule"] for f in assessed["findings"] if f["outcome"] != "advisory"} == {
+        "catalogue-type-unknown"
+    }
     assert operator.sweep("--since", "last").summary["records"] == 0
 
 

@@ -4,6 +4,7 @@ No server: the connector's pure parts."""
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -104,6 +105,43 @@ def test_sap_error_body_and_envelope() -> None:
     assert odata.inspect(None, [1, 2]) == 'SAP answered without OData\'s {"d": ...}'
 
 
+ASKED = "https://s4h.example:443/sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV/A_PurchaseOrder"
+
+
+@pytest.mark.parametrize(
+    ("link", "followed"),
+    [
+        (f"{ASKED}?$skip=0&$top=5&$skiptoken=2", f"{ASKED}?$skip=0&$top=5&$skiptoken=2"),
+        (  # the default port named or not: the same server
+            "https://S4H.example/sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV/A_PurchaseOrder?$skiptoken=2",
+            "https://S4H.example/sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV/A_PurchaseOrder?$skiptoken=2",
+        ),
+        ("A_PurchaseOrder?$skiptoken=2", f"{ASKED}?$skiptoken=2"),
+        ("/sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV/A_PurchaseOrder?$skiptoken=2",
+         f"{ASKED}?$skiptoken=2"),
+        ("https://s4h.example:44300/sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV/A_PurchaseOrder",
+         None),  # another port
+        ("http://s4h.example/sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV/A_PurchaseOrder",
+         None),  # another scheme: the credentials in the clear
+        ("https://user:pw@evil.example/sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV/A_PurchaseOrder",
+         None),
+        ("A_PurchaseOrderItem?$skiptoken=2", None),  # another collection
+        ("https://s4h.example:99999/x", None),  # no port at all
+    ],
+)  # fmt: skip
+def test_next_links_are_followed_on_the_collection_asked_only(
+    link: str, followed: str | None
+) -> None:
+    d = {"results": [], "__next": link}
+    problem = odata.inspect(SimpleNamespace(url=f"{ASKED}?$skip=0&$top=5"), {"d": d})
+    if followed is None:
+        assert problem is not None and problem.endswith(": not followed")
+        assert "pw" not in problem and "skiptoken" not in problem
+    else:
+        assert problem is None
+        assert d["__next"] == followed
+
+
 # -- ids ----------------------------------------------------------------------------------
 
 
@@ -201,6 +239,30 @@ def test_item_of_another_order_is_refused() -> None:
 )
 def test_net_value(changes: dict[str, Any], amount: Decimal | int | None) -> None:
     assert net_value({**ITEM, **changes}) == amount
+
+
+AMOUNT_INPUTS = [
+    "OrderQuantity",
+    "NetPriceAmount",
+    "NetPriceQuantity",
+    "PurchaseOrderQuantityUnit",
+    "OrderPriceUnit",
+    "OrderPriceUnitToOrderUnitNmrtr",
+    "OrdPriceUnitToOrderUnitDnmntr",
+]
+
+
+@pytest.mark.parametrize("how", ["left out", "empty"])
+@pytest.mark.parametrize("missing", AMOUNT_INPUTS)
+def test_the_amount_is_unknown_without_any_of_its_inputs(missing: str, how: str) -> None:
+    """Never a default for what decides the penalty exposure (1-10 x the amount): a price
+    unit of 1, or "the same unit", assumed for a value SAP always fills but did not send."""
+    item = {k: v for k, v in ITEM.items() if k != missing} if how == "left out" else {}
+    item = item or {**ITEM, missing: ""}
+    assert record(HEADER, ITEM, HUAWEI, [], [])["contract"]["amount"] == "2560000.00"
+    made = record(HEADER, item, HUAWEI, [], [])
+    assert made["contract"]["amount"] is None
+    assert made["contract"]["currency"] == "CNY"  # what is known stays
 
 
 # -- suppliers ----------------------------------------------------------------------------

@@ -106,8 +106,12 @@ class ContractBase:
 
     @pytest.fixture
     def proxy(self, system: Any) -> Iterator[FaultServer]:
+        """The fault-injecting proxy in front of the system.  If it failed to forward a
+        request (the system unreachable, a page hook or ``change_record`` that raised),
+        the test errors with the proxy's own message: the connector only saw a 500."""
         with FaultServer(upstream=self.system_url(system)) as server:
             yield server
+            server.assert_no_errors()
 
     @pytest.fixture(scope="class")
     @classmethod

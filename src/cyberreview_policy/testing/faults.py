@@ -12,6 +12,11 @@
   client's timeout, malformed JSON, an error body with HTTP 200, a dropped
   connection (before the request is served, or after: a lost answer).
   ``requests`` records what arrived.
+
+The server's own failures (a handler or a ``page_hook`` that raises, an upstream
+that cannot be reached) are answered ``500`` and kept in ``errors``: a test
+asserts it empty (``assert_no_errors()``), so that the server's failure is not
+mistaken for the client's.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import json
 import re
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -143,6 +149,9 @@ class FaultServer:
         self.faults: list[tuple[Match | None, Reply]] = []
         self.requests: list[Request] = []
         self.page_hook: PageHook | None = None
+        #: the server's own failures, each answered 500: ``METHOD /path: Error: message
+        #: (at file:line)``
+        self.errors: list[str] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -210,11 +219,33 @@ class FaultServer:
         fault = self._next_fault(request)
         if fault is not None and fault.status != -1:
             return fault
-        reply = self._forward(request) if self.upstream else self._route(request)
+        try:
+            reply = self._forward(request) if self.upstream else self._route(request)
+        except Exception as exc:  # the server's failure, not the client's: say so
+            reply = self._failed(request, exc)
         if fault is not None:
             reply.delay = fault.delay
             reply.drop = reply.drop or fault.drop
         return reply
+
+    def _failed(self, request: Request, exc: Exception) -> Reply:
+        """Answer 500 for a request the server could not serve, and keep why."""
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+        error = f"{request.method} {request.path}: {type(exc).__name__}: {exc}{where}"
+        with self._lock:
+            self.errors.append(error)
+        return Reply(500, {"error": f"the FaultServer failed: {error}"})
+
+    def assert_no_errors(self) -> None:
+        """Fail if the server itself failed (a handler, a ``page_hook``, the upstream)."""
+        with self._lock:
+            errors = list(self.errors)
+        if errors:
+            raise AssertionError(
+                f"the FaultServer failed to serve {len(errors)} request(s), answering 500: "
+                + "; ".join(errors[:5])
+            )
 
     def _route(self, request: Request) -> Reply:
         handler = self.routes.get((request.method, request.path))

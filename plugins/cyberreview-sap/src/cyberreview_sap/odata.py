@@ -8,7 +8,8 @@
   milliseconds, though the property may hold 100 ns (``Precision="7"``);
 - ``Edm.Decimal`` is a string (``"1200.000"``), a Boolean ``true``/``false``; an
   empty CHAR field is ``""``, an empty date ``null``;
-- an error is ``{"error": {"code", "message": {"lang", "value"}, "innererror"}}``.
+- an error is ``{"error": {"code", "message": {"lang", "value"}, "innererror"}}``;
+- ``__next`` is followed on the collection asked for, at the server asked, only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from cyberreview_policy.errors import CyberreviewError
 
@@ -113,13 +115,54 @@ def error_text(error: Any) -> str:
 
 
 def inspect(response: Any, body: Any) -> str | None:
-    """The ``error_hook`` of the connector's HTTP client: SAP's error body, or an answer
-    without OData's ``d``, is an error even with HTTP 200."""
+    """The ``error_hook`` of the connector's HTTP client: SAP's error body, an answer
+    without OData's ``d``, or a ``__next`` that leads elsewhere is an error even with
+    HTTP 200."""
     if isinstance(body, dict) and "error" in body:
         return error_text(body["error"])
     if not isinstance(body, dict) or not isinstance(body.get("d"), dict):
         return 'SAP answered without OData\'s {"d": ...}'
+    if body["d"].get("__next") is not None and response is not None:
+        return follow(str(response.url), body["d"])
     return None
+
+
+def follow(asked: str, d: dict[str, Any]) -> str | None:
+    """Why ``d["__next"]`` is not to be followed, or ``None``.  The next page is the
+    collection asked for (``asked``, the URL of the answer), on its scheme, host and
+    port: a link to another server would take the credentials there, and a link to
+    another collection would read it as this one.  A relative link is made absolute
+    (in ``d``), against ``asked``."""
+    link = urljoin(asked, str(d["__next"]))
+    here, there = urlsplit(asked), urlsplit(link)
+    if _origin(here) != _origin(there):
+        return f"the next page's link leads to another server ({_shown(there)}): not followed"
+    if unquote(here.path).rstrip("/") != unquote(there.path).rstrip("/"):
+        return (
+            f"the next page's link leads to another collection ({unquote(there.path)}, "
+            f"not {unquote(here.path)}): not followed"
+        )
+    d["__next"] = link
+    return None
+
+
+def _origin(parts: SplitResult) -> tuple[str, str, int | None]:
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:  # a port that is no number
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _shown(parts: SplitResult) -> str:
+    """Scheme, host and port of a link, without anything else it may carry."""
+    host = parts.hostname or ""
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ":?"
+    return f"{parts.scheme}://{host}{port}"
 
 
 def results(body: Any) -> list[Any]:

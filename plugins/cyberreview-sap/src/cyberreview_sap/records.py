@@ -113,17 +113,24 @@ def raw(row: Mapping[str, Any], fields: list[str]) -> dict[str, Any]:
 def net_value(item: Mapping[str, Any]) -> Decimal | None:
     """The item's net value: quantity x net price / price unit, where SAP's item says
     so plainly (the order price unit is the order unit, or converts 1:1); else unknown.
-    SAP's EKPO net value (NETWR) is not in API_PURCHASEORDER_PROCESS_SRV's item."""
+    SAP's EKPO net value (NETWR) is not in API_PURCHASEORDER_PROCESS_SRV's item.
+
+    Unknown too when any of its inputs is missing (SAP always fills them: a missing
+    one is an answer cut short, not a default of 1 or "the same unit")."""
     quantity = odata.decimal(item.get("OrderQuantity"))
     price = odata.decimal(item.get("NetPriceAmount"))
     per = odata.decimal(item.get("NetPriceQuantity"))
-    per = Decimal(1) if per is None else per
-    if quantity is None or price is None or per <= 0:
+    numerator = odata.decimal(item.get("OrderPriceUnitToOrderUnitNmrtr"))
+    denominator = odata.decimal(item.get("OrdPriceUnitToOrderUnitDnmntr"))
+    unit = odata.text(item.get("PurchaseOrderQuantityUnit"))
+    price_unit = odata.text(item.get("OrderPriceUnit"))
+    if quantity is None or price is None or unit is None or price_unit is None:
         return None
-    unit, price_unit = item.get("PurchaseOrderQuantityUnit"), item.get("OrderPriceUnit")
-    numerator = odata.decimal(item.get("OrderPriceUnitToOrderUnitNmrtr")) or Decimal(1)
-    denominator = odata.decimal(item.get("OrdPriceUnitToOrderUnitDnmntr")) or Decimal(1)
-    if price_unit and unit and price_unit != unit and numerator != denominator:
+    if per is None or numerator is None or denominator is None:
+        return None
+    if per <= 0 or numerator <= 0 or denominator <= 0:
+        return None
+    if price_unit != unit and numerator != denominator:
         return None  # a conversion between units: not guessed
     return quantity * price / per
 
