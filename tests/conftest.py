@@ -77,6 +77,19 @@ def with_changes(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
+def _forget_secrets() -> Iterator[None]:
+    """Secrets a test registered are forgotten after it: the set is the process's, and a
+    word such as ``nope`` masked in a later test's file name fails it by the order."""
+    from cyberreview_policy import env
+
+    before = set(env._secrets)
+    yield
+    with env._lock:
+        env._secrets.clear()
+        env._secrets.update(before)
+
+
+@pytest.fixture(autouse=True)
 def home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own CYBERREVIEW_HOME (case store, pack cache)."""
     path = tmp_path_factory.mktemp("home")
