@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CalendarError, LocatedError, Location
+from ..i18n.catalog import _
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -165,5 +166,5 @@ def calendar_for(path: Path | None) -> WorkCalendar:
     if path is None or not path.exists():
         return WorkCalendar()
     if not path.is_file():
-        raise CalendarError("not a file", Location(path))
+        raise CalendarError(_("not a file"), Location(path))
     return WorkCalendar(load_calendar(path))

@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-from .lang import DEFAULT_LANG, Lang, primary
+from .tags import DEFAULT_LANG, Lang, primary
 
 DOMAIN = "cyberreview"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"

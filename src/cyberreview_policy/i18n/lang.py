@@ -7,14 +7,23 @@ Stdlib only: the gate path imports this.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
 from ..errors import ConfigError
+from .tags import DEFAULT_LANG, LANGS, Lang, is_english, primary
 
-Lang = Literal["en", "zh-CN", "zh-CN+en"]
-#: every language the tool speaks; ``zh-CN+en`` is Chinese with English side by side
-LANGS: tuple[Lang, ...] = ("en", "zh-CN", "zh-CN+en")
-DEFAULT_LANG: Lang = "en"
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "LANG_ENV",
+    "Lang",
+    "check_lang",
+    "is_english",
+    "normalize_lang",
+    "parse_accept_language",
+    "primary",
+    "resolve_lang",
+]
+
 LANG_ENV = "CYBERREVIEW_LANG"
 #: the locale variables gettext reads, in its order (``LANGUAGE`` first, a list)
 LOCALE_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -110,12 +119,3 @@ def parse_accept_language(header: str | None) -> Lang | None:
     if not ranked:
         return None
     return min(ranked)[2]
-
-
-def primary(lang: Lang) -> Lang:
-    """The language a text is written in first: ``zh-CN`` for ``zh-CN+en``."""
-    return "zh-CN" if lang == "zh-CN+en" else lang
-
-
-def is_english(lang: Lang) -> bool:
-    return lang == "en"

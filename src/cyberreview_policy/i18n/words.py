@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Final
 
-from .lang import Lang, primary
+from .tags import Lang, primary
 
 #: value -> (English, Chinese)
 _Table = dict[str, tuple[str, str]]
@@ -382,3 +382,12 @@ def width(text: str) -> int:
 def pad(text: str, columns: int) -> str:
     """``text`` padded with spaces to ``columns`` terminal columns (CJK counted as two)."""
     return text + " " * max(0, columns - width(text))
+
+
+def with_value(kind: str, value: str, lang: Lang) -> str:
+    """A value an error message names, as a command takes it: the value itself in
+    English (``special_review``), its word with the value after it in Chinese
+    (特别审查程序（special_review）), so that the reader knows what to type."""
+    if primary(lang) == "en":
+        return value
+    return f"{word(kind, value, 'zh-CN')}（{value}）"

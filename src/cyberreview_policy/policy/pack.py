@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import Check
 from ..errors import CompileError, Location, PathError, PolicyError, TemplateError, dotted
+from ..i18n.catalog import _
 from ..models.outcomes import SEVERITY, CaseKind
 from ..models.paths import getter
 from . import cache
@@ -224,10 +225,15 @@ def _files(root: Path, entries: Iterable[str], where: Location) -> list[Path]:
             out.extend(found)
         elif target.is_file():
             if target.suffix not in _YAML:
-                raise PolicyError(f"{entry!r}: a rule file is YAML (.yaml or .yml)", where)
+                raise PolicyError(
+                    _("{entry}: a rule file is YAML (.yaml or .yml)").format(entry=repr(entry)),
+                    where,
+                )
             out.append(target)
         else:
-            raise PolicyError(f"{entry!r} does not exist in {root}", where)
+            raise PolicyError(
+                _("{entry} does not exist in {root}").format(entry=repr(entry), root=root), where
+            )
     return out
 
 
@@ -240,7 +246,12 @@ def _inside(home: Path, target: Path, entry: str, where: Location) -> None:
     except (OSError, RuntimeError):  # a link loop
         inside = False
     if not inside:
-        raise PolicyError(f"{entry!r} is outside the pack: a pack reads only its own files", where)
+        raise PolicyError(
+            _("{entry} is outside the pack: a pack reads only its own files").format(
+                entry=repr(entry)
+            ),
+            where,
+        )
 
 
 def _manifest_data(path: Path) -> dict[str, Any]:
@@ -249,15 +260,17 @@ def _manifest_data(path: Path) -> dict[str, Any]:
 
     file = path / MANIFEST
     if not file.is_file():
-        raise PolicyError(f"not a policy pack: no {MANIFEST}", Location(path))
+        raise PolicyError(
+            _("not a policy pack: no {MANIFEST}").format(MANIFEST=MANIFEST), Location(path)
+        )
     data, lines = load(file)
     if not isinstance(data, dict):
-        raise PolicyError("a manifest must be a mapping", lines.location())
+        raise PolicyError(_("a manifest must be a mapping"), lines.location())
     manifest = validate(s.Manifest, data, lines)
     end = manifest.effective_to
     if end is not None and end < manifest.effective_from:
         raise PolicyError(
-            "effective_to is before effective_from", lines.location(("effective_to",))
+            _("effective_to is before effective_from"), lines.location(("effective_to",))
         )
     return manifest.model_dump()
 
@@ -270,7 +283,7 @@ def _rule_files_data(path: Path, manifest: Mapping[str, Any]) -> list[dict[str, 
 
     files = _files(path, manifest["rules"], Location(path / MANIFEST))
     if not files:
-        raise PolicyError("the pack has no rule files", Location(path / MANIFEST))
+        raise PolicyError(_("the pack has no rule files"), Location(path / MANIFEST))
     out = []
     for file in files:
         data, lines = load(file)
@@ -484,7 +497,9 @@ def _compile(
             if name in definitions:
                 first = lines.location(definitions[name][2], ("definitions", name))
                 raise PolicyError(
-                    f"definition {name!r} is defined twice (first at {first})",
+                    _("definition {name} is defined twice (first at {first})").format(
+                        name=repr(name), first=first
+                    ),
                     lines.location(entry["file"], ("definitions", name)),
                 )
             definitions[name] = (body, ("definitions", name), entry["file"])
@@ -492,7 +507,10 @@ def _compile(
             here = lines.location(entry["file"], ("rules", index))
             if rule["id"] in seen:
                 raise PolicyError(
-                    f"duplicate rule id (first at {seen[rule['id']]})", here, "id", rule["id"]
+                    _("duplicate rule id (first at {seen})").format(seen=seen[rule["id"]]),
+                    here,
+                    "id",
+                    rule["id"],
                 )
             seen[rule["id"]] = here
     compiler = Compiler(definitions, checks)
@@ -511,7 +529,7 @@ def _compile(
         for entry in files
         for index, rule in enumerate(entry.get("rules", ()))
     )
-    for name, (_, _loc, file) in definitions.items():  # an unused definition must compile too
+    for name, (_tree, _loc, file) in definitions.items():  # an unused definition must compile too
         try:
             compiler.definition(name)
         except CompileError as exc:

@@ -33,6 +33,7 @@ from ..errors import (
     UnknownCaseError,
     UnknownMaterialError,
 )
+from ..i18n.catalog import _
 from .auth import Principal, Tokens, store_loader
 from .decisions import RequestDecider
 from .engines import Engines
@@ -103,7 +104,11 @@ class Service:
         (``method`` and ``headers``: :func:`.origin.check_anonymous`)."""
         who = await self._principal(token, method, headers)
         if not who.may(permission):
-            raise Refusal(403, "forbidden", f"role {who.role} may not {permission}")
+            raise Refusal(
+                403,
+                "forbidden",
+                _("role {role} may not {permission}").format(role=who.role, permission=permission),
+            )
         return who
 
     async def _principal(
@@ -114,15 +119,17 @@ class Service:
             if role and method is not None:
                 check_anonymous(method, headers or {}, self.hosts)
                 return Principal("anonymous", role)
-            raise Refusal(401, "unauthenticated", "a bearer token is required")
+            raise Refusal(401, "unauthenticated", _("a bearer token is required"))
         found = self.tokens.cached(token)
         if found is None:
             try:
                 found = await self.workers.run(self.tokens.find, token)
             except AuthUnavailable as exc:
-                raise Refusal(503, "store_unavailable", f"cannot check tokens: {exc}") from None
+                raise Refusal(
+                    503, "store_unavailable", _("cannot check tokens: {exc}").format(exc=exc)
+                ) from None
         if found is None:
-            raise Refusal(401, "unauthenticated", "unknown or revoked token")
+            raise Refusal(401, "unauthenticated", _("unknown or revoked token"))
         return Principal(found.name, found.role, found.id, found.allow_as_of)
 
     async def known(self, credentials: HTTPAuthorizationCredentials) -> bool:
@@ -141,7 +148,7 @@ class Service:
         started = time.perf_counter()
         key = key or None
         if key is not None and not 0 < len(key) <= 200:
-            raise Refusal(400, "invalid_request", "Idempotency-Key: 1 to 200 characters")
+            raise Refusal(400, "invalid_request", _("Idempotency-Key: 1 to 200 characters"))
         status = 400
         try:
             status, text = await self.workers.run(self.decider.handle, body, who, key, lang)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import CaseStoreError, CyberreviewError, PluginUnavailable, Refusal, SourceError
+from ..i18n.catalog import _
 from ..models.jsonout import compact
 from ..runtime import Runtime
 from .auth import Principal
@@ -62,12 +63,12 @@ def _problems(
 ) -> list[dict[str, str]]:
     """The problems of a validation error as ``{path, message}``; a lone surrogate
     escape is found in ``text`` and named by its field, as files name it."""
-    from ..errors import dotted, problems
+    from ..errors import dotted, is_invalid_json, problems
     from ..models.validate import SURROGATE, shown, surrogate_in
     from .schemas import SHAPE_TAGS
 
     found = problems(exc, drop=SHAPE_TAGS)
-    if found and found[0].message.startswith("invalid JSON"):
+    if found and is_invalid_json(exc):
         surrogate = surrogate_in(text)
         if surrogate is not None:
             return [{"path": shown((*prefix, *surrogate)), "message": SURROGATE}]
@@ -101,7 +102,7 @@ def parse(body: bytes, today: dt.date) -> Parsed:
     from .schemas import FetchRequest, RawRecordsRequest, parse_adapter
 
     if not body.strip():
-        raise Refusal(400, "invalid_request", "the body is empty: send a record as JSON", [])
+        raise Refusal(400, "invalid_request", _("the body is empty: send a record as JSON"), [])
     check_body(body)
     if body.lstrip()[:1] == b"{":
         try:  # the common case, a record: straight to the one validator
@@ -134,7 +135,11 @@ def check_body(body: bytes) -> None:
 
     found = unfit(body)
     if found is not None:
-        message = found.message if found.line is None else f"invalid JSON: {found.parse_error}"
+        message = (
+            found.message
+            if found.line is None
+            else _("invalid JSON: {error}").format(error=found.parse_error)
+        )
         raise invalid_request([{"path": dotted(found.loc) or "(body)", "message": message}])
 
 
@@ -201,7 +206,9 @@ class RequestDecider:
             raise Refusal(
                 400,
                 "unknown_source",
-                f"source: no source {source!r} is configured (configured: {known})",
+                _("source: no source {source} is configured (configured: {known})").format(
+                    source=repr(source), known=known
+                ),
                 [{"path": "source", "message": f"not configured (configured: {known})"}],
             )
         try:
@@ -288,15 +295,18 @@ class RequestDecider:
             raise Refusal(
                 403,
                 "as_of_not_allowed",
-                f"as_of {parsed.as_of}: this token decides under the law in force today "
-                f"({today}); choosing another date needs a token created with --allow-as-of",
+                _(
+                    "as_of {as_of}: this token decides under the law in force today "
+                    "({today}); choosing another date needs a token created with "
+                    "--allow-as-of"
+                ).format(as_of=parsed.as_of, today=today),
                 [{"path": "as_of", "message": "not allowed for this token"}],
             )
         if key and parsed.request_id and key != parsed.request_id:
             raise Refusal(
                 400,
                 "invalid_request",
-                "request_id differs from the Idempotency-Key header: send one of them",
+                _("request_id differs from the Idempotency-Key header: send one of them"),
                 [{"path": "request_id", "message": "differs from the Idempotency-Key header"}],
             )
         key = key or parsed.request_id
@@ -328,7 +338,9 @@ class RequestDecider:
                     raise Refusal(
                         422,
                         "idempotency_key_reused",
-                        f"Idempotency-Key {key!r} was used before for a different request",
+                        _("Idempotency-Key {key} was used before for a different request").format(
+                            key=repr(key)
+                        ),
                     )
                 if not kept.pending:
                     return kept.status, kept.body
@@ -336,7 +348,9 @@ class RequestDecider:
                     raise Refusal(
                         409,
                         "request_in_progress",
-                        f"a request with Idempotency-Key {key!r} is still being decided",
+                        _("a request with Idempotency-Key {key} is still being decided").format(
+                            key=repr(key)
+                        ),
                     )
                 time.sleep(0.02)  # a duplicate in flight: its answer comes in milliseconds
         except CaseStoreError:

@@ -31,7 +31,7 @@ def bearer_token(header: str | None) -> str | None:
     (without auto_error) reads it: ``None`` for none or another scheme."""
     if not header:
         return None
-    scheme, _, token = header.partition(" ")
+    scheme, _sep, token = header.partition(" ")
     if not scheme or not token or scheme.lower() != "bearer":
         return None
     return token
