@@ -73,6 +73,15 @@ class Runtime:
         set_lang(lang)
         return lang
 
+    def service_lang(self, explicit: str | None) -> Lang:
+        """The language a service speaks to a request that names none: ``explicit``
+        (``serve --lang``), else ``$CYBERREVIEW_LANG``, else ``lang:`` of the
+        configuration, else English (the server's locale is not its clients')."""
+        from .i18n import LANG_ENV, resolve_lang
+
+        environ = {LANG_ENV: os.environ[LANG_ENV]} if os.environ.get(LANG_ENV) else {}
+        return resolve_lang(explicit, self._configured("lang"), environ)
+
     @cached_property
     def config(self) -> Config:
         """``cyberreview.yaml`` (``--config``, ``$CYBERREVIEW_CONFIG``, or in the home)."""

@@ -172,6 +172,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         trusted_proxies=tuple(args.trusted_proxy),
         max_body=args.max_body,
         threads=args.threads,
+        lang=getattr(args, "lang", None),
     )
     _check_store(rt, settings.store)
     os.environ[SETTINGS_ENV] = settings.to_env()

@@ -34,11 +34,13 @@ from ..errors import (
     UnknownMaterialError,
 )
 from ..i18n.catalog import _
+from ..i18n.lang import Lang
 from .auth import Principal, Tokens, store_loader
 from .decisions import RequestDecider
 from .engines import Engines
 from .fastpath import FastDecisions
 from .groupcommit import GroupCommit
+from .language import RequestLanguage, http_detail
 from .limits import BodyLimit
 from .metrics import Metrics
 from .openapi import describe, json_body
@@ -78,6 +80,8 @@ class Service:
 
         self.settings = settings
         self.rt = settings.runtime()
+        #: the language of a request that names none (``serve --lang``, the config's ``lang:``)
+        self.default_lang: Lang = self.rt.service_lang(settings.lang)
         self.store_url = self.rt.store_url_in_use()
         register_secrets(url_secrets(self.store_url))
         self.hosts = served_hosts(settings.host, settings.allowed_hosts)
@@ -205,6 +209,7 @@ def create_app(settings: Settings) -> FastAPI:
         limit=settings.max_body,
         larger=(UPLOADS, max(UPLOAD_LIMIT, settings.max_body)),
     )
+    app.add_middleware(RequestLanguage, default=service.default_lang)  # outermost: all answers
     return app
 
 
@@ -235,20 +240,21 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        from ..errors import dotted
+        from ..errors import dotted, message_of
 
         problems = [
-            {"path": dotted([p for p in e["loc"] if p != "body"]), "message": str(e["msg"])}
+            {"path": dotted([p for p in e["loc"] if p != "body"]), "message": message_of(e)}
             for e in exc.errors()
         ]
-        first = problems[0] if problems else {"path": "", "message": "invalid"}
+        first = problems[0] if problems else {"path": "", "message": _("invalid")}
         message = f"{first['path']}: {first['message']}"
         return _error(400, "invalid_request", message, problems=problems)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed"}
-        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        code = codes.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, http_detail(str(exc.detail)))
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -304,11 +310,13 @@ def _decision_routes(app: FastAPI, service: Service) -> None:
         gate does.  A source or store the service cannot reach gives ``block`` with an
         ``error`` code (HTTP 200): never ``allow``.  Same ``Idempotency-Key`` header (or
         ``request_id``), same answer, on every replica."""
-        from .fastpath import request_lang
+        from .language import request_lang
 
         body = await request.body()
         key = request.headers.get("idempotency-key")
-        lang = request_lang(request.url.query, request.headers.get("accept-language"))
+        lang = request_lang(
+            request.url.query, request.headers.get("accept-language"), service.default_lang
+        )
         status, text = await service.decide_request(body, who, key, lang)
         return Response(text, status_code=status, media_type="application/json")
 

@@ -48,7 +48,7 @@ def invalid_request(found: list[dict[str, str]]) -> Refusal:
     """400 naming every problem's path in the body, the first in the message."""
     first = found[0]
     message = f"{first['path']}: {first['message']}" + (
-        f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        _(" (and {count} more)").format(count=len(found) - 1) if len(found) > 1 else ""
     )
     return Refusal(400, "invalid_request", message, found)
 
@@ -209,7 +209,12 @@ class RequestDecider:
                 _("source: no source {source} is configured (configured: {known})").format(
                     source=repr(source), known=known
                 ),
-                [{"path": "source", "message": f"not configured (configured: {known})"}],
+                [
+                    {
+                        "path": "source",
+                        "message": _("not configured (configured: {known})").format(known=known),
+                    }
+                ],
             )
         try:
             item = self.rt.configured_source(source).fetch(record_id)
@@ -300,14 +305,14 @@ class RequestDecider:
                     "({today}); choosing another date needs a token created with "
                     "--allow-as-of"
                 ).format(as_of=parsed.as_of, today=today),
-                [{"path": "as_of", "message": "not allowed for this token"}],
+                [{"path": "as_of", "message": _("not allowed for this token")}],
             )
         if key and parsed.request_id and key != parsed.request_id:
             raise Refusal(
                 400,
                 "invalid_request",
                 _("request_id differs from the Idempotency-Key header: send one of them"),
-                [{"path": "request_id", "message": "differs from the Idempotency-Key header"}],
+                [{"path": "request_id", "message": _("differs from the Idempotency-Key header")}],
             )
         key = key or parsed.request_id
         if key is None:
