@@ -138,12 +138,15 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
     entries = sorted(
         rt.catalog.entries.values(), key=lambda e: (e.manifest.family or "", e.manifest.id)
     )
+    from ..i18n import pad
+
     for entry in entries:
         m = entry.manifest
         sys.stdout.write(
-            f"{m.id:<16} {m.version:<8} {entry.validity:<28} {m.family or '-':<8} {m.title}\n"
+            f"{m.id:<16} {m.version:<8} {pad(entry.validity, 28)} {m.family or '-':<8} {m.title}\n"
         )
-        sys.stdout.write(f"{'':<16} from {entry.plugin}: {entry.path}\n")
+        where = _("from {plugin}: {path}").format(plugin=entry.plugin, path=entry.path)
+        sys.stdout.write(f"{'':<16} {where}\n")
     for plugin, error in rt.catalog.errors:
         note(
             _("error: pack registered by plugin {plugin}: {error}").format(

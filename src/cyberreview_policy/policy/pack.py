@@ -68,7 +68,15 @@ class PackInfo:
 
     @property
     def validity(self) -> str:
-        return f"{self.effective_from} to {self.effective_to or 'open end'}"
+        """When the pack is in force, as the language of this context writes dates."""
+        from ..i18n.catalog import current_lang
+        from ..i18n.words import date
+
+        lang = current_lang()
+        start = date(self.effective_from, lang)
+        if self.effective_to is None:
+            return _("{start} to open end").format(start=start)
+        return _("{start} to {end}").format(start=start, end=date(self.effective_to, lang))
 
 
 @dataclass(frozen=True)
