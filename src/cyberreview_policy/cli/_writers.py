@@ -110,7 +110,7 @@ def summary_text(summary: Summary, style: Style) -> str:
     )
 
     def verdict(value: str) -> str:
-        return value if english else word("verdict", value, "zh-CN")
+        return value if english else word("verdict", value, lang)
 
     lines = [
         style("bold", head),
@@ -122,7 +122,7 @@ def summary_text(summary: Summary, style: Style) -> str:
         width = max(len(rule) for (rule, _o), _c in ranked)
         lines.append(_("  rules"))
         for (rule, outcome), count in ranked:
-            shown = outcome if english else word("outcome", outcome, "zh-CN")
+            shown = outcome if english else word("outcome", outcome, lang)
             lines.append(f"    {rule.ljust(width)}  {str(count).rjust(7)}  {style(outcome, shown)}")
     cases = summary.cases_json()
     if any(cases[what] for what in ("created", "already_open", "closed", "adopted")):

@@ -78,6 +78,18 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(lang).ngettext(singular, plural, n)
 
 
+def bilingual(message: str, separator: str = " / ") -> str:
+    """A heading or label in the language of this context; in ``zh-CN+en`` the Chinese
+    with the English after it (the side-by-side outputs for foreign auditors)."""
+    lang = _current.get()
+    if lang == "en":
+        return message
+    text = translation(lang).gettext(message)
+    if lang == "zh-CN+en" and text != message:
+        return f"{text}{separator}{message}"
+    return text
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction; it is translated where it is shown."""
     return message

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..i18n import N_, _, current_lang
+from ..i18n import N_, _, bilingual, current_lang
 from .html_records import case_counts, listed_table, overdue, record_sections, warned
 from .parts import COLORS, e, money, n, pill, text_table
 from .svg import bar_chart, stacked_bar
@@ -71,7 +71,7 @@ def render(report: Report, summary: Summary, context: RunContext) -> str:
         + _e(_("Cybersecurity review sweep, {date}").format(date=as_of))
         + f"</title><style>{CSS}</style>",
         "</head><body><main>",
-        "<h1>" + _e(_("Cybersecurity review: compliance sweep")) + "</h1>",
+        "<h1>" + _e(bilingual("Cybersecurity review: compliance sweep")) + "</h1>",
         "<div class='meta'>"
         + _("As of <b>{date}</b> under {packs} · sources: {sources}").format(
             date=_e(as_of), packs=_e(packs), sources=_e(sources)
@@ -82,9 +82,9 @@ def render(report: Report, summary: Summary, context: RunContext) -> str:
         _banner(summary),
         _tiles(report, summary),
         _key_points(report, summary, context),
-        "<div class='charts'><div><h2>" + _e(_("Decisions")) + "</h2>",
+        "<div class='charts'><div><h2>" + _e(bilingual("Decisions")) + "</h2>",
         stacked_bar([(v, d.get(v, 0), COLORS[v]) for v in ("block", "warn", "allow")]),
-        "</div><div><h2>" + _e(_("Findings by rule")) + "</h2>",
+        "</div><div><h2>" + _e(bilingual("Findings by rule")) + "</h2>",
         _rule_chart(report),
         "</div></div>",
         _changes(report, summary, context),
@@ -134,7 +134,7 @@ def _verdict(value: str) -> str:
     from ..i18n import word
 
     lang = current_lang()
-    return value if lang == "en" else word("verdict", value, "zh-CN")
+    return value if lang == "en" else word("verdict", value, lang)
 
 
 def _html_lang() -> str:
@@ -222,7 +222,7 @@ def _key_points(report: Report, summary: Summary, context: RunContext) -> str:
             )
         )
     items = "".join(f"<li>{p}</li>" for p in points)
-    return "<h2>" + _e(_("In brief")) + f"</h2><ul class='brief'>{items}</ul>"
+    return "<h2>" + _e(bilingual("In brief")) + f"</h2><ul class='brief'>{items}</ul>"
 
 
 def _tiles(report: Report, summary: Summary) -> str:
@@ -231,12 +231,12 @@ def _tiles(report: Report, summary: Summary) -> str:
     opened = sum(counts["created"] for counts in report.cases.values())
     still = sum(counts["already_open"] for counts in report.cases.values())
     tiles = [
-        ("", _n(report.records), _("records decided")),
+        ("", _n(report.records), bilingual("records decided")),
         ("block", _n(d.get("block", 0)), _verdict("block")),
         ("warn", _n(d.get("warn", 0)), _verdict("warn")),
         ("allow", _n(d.get("allow", 0)), _verdict("allow")),
         ("", _n(opened), _("cases opened ({count} already open)").format(count=_n(still))),
-        ("", _n(exposed), _("operators exposed to penalties")),
+        ("", _n(exposed), bilingual("operators exposed to penalties")),
     ]
     body = "".join(
         f"<div class='tile {cls}'><b>{value}</b><span>{_e(label)}</span></div>"
@@ -260,7 +260,7 @@ def _rule_chart(report: Report) -> str:
 
 
 def _changes(report: Report, summary: Summary, context: RunContext) -> str:
-    head = "<h2>" + _e(_("Since the previous sweep")) + "</h2>"
+    head = "<h2>" + _e(bilingual("Since the previous sweep")) + "</h2>"
     if not summary.tracked:
         text = _("Not tracked: this sweep ran without the case store.")
         return head + f"<p class='muted'>{_e(text)}</p>"
@@ -305,7 +305,9 @@ def _changes(report: Report, summary: Summary, context: RunContext) -> str:
 
 
 def _blocks(report: Report) -> str:
-    return listed_table(_("Blocked"), report.blocked, report.blocks, _("Nothing is blocked."))
+    return listed_table(
+        bilingual("Blocked"), report.blocked, report.blocks, _("Nothing is blocked.")
+    )
 
 
 def _rules(report: Report, summary: Summary) -> str:
@@ -317,13 +319,15 @@ def _rules(report: Report, summary: Summary) -> str:
         for rule, info in sorted(report.rules.items(), key=lambda item: (-item[1].count, item[0]))
     )
     head = _heads(("rule", ""), ("outcome", ""), ("records", "n"), ("citations", ""), ("pack", ""))
-    return "<h2>" + _e(_("Findings by rule")) + f"</h2><table><tr>{head}</tr>{rows}</table>"
+    return "<h2>" + _e(bilingual("Findings by rule")) + f"</h2><table><tr>{head}</tr>{rows}</table>"
 
 
 def _heads(*columns: tuple[str, str]) -> str:
     """Table header cells: each column's name in the language asked, and its class."""
     return "".join(
-        f"<th class='{cls}'>{_e(_(name))}</th>" if cls else f"<th>{_e(_(name))}</th>"
+        f"<th class='{cls}'>{_e(bilingual(name))}</th>"
+        if cls
+        else f"<th>{_e(bilingual(name))}</th>"
         for name, cls in columns
     )
 
@@ -368,7 +372,7 @@ def _operators(report: Report) -> str:
         else ""
     )
     head = "".join(f"<th class='n'>{_e(_verdict(v))}</th>" for v in ("block", "warn", "allow"))
-    by_operator, by_system = _("By operator"), _("By system")
+    by_operator, by_system = bilingual("By operator"), bilingual("By system")
     operator, system = _heads(("operator", "")), _heads(("system", ""))
     return (
         f"<h2>{_e(by_operator)}</h2><table><tr>{operator}{head}</tr>{ops}</table>"
@@ -378,7 +382,7 @@ def _operators(report: Report) -> str:
 
 
 def _exposure(report: Report) -> str:
-    head = "<h2>" + _e(_("Penalty exposure, by operator")) + "</h2>"
+    head = "<h2>" + _e(bilingual("Penalty exposure, by operator")) + "</h2>"
     if not report.exposure:
         text = _("No finding carries a penalty exposure.")
         return head + f"<p class='muted'>{_e(text)}</p>"
@@ -401,9 +405,9 @@ def _exposure(report: Report) -> str:
 def _skipped(summary: Summary) -> str:
     if not summary.skipped:
         return ""
-    title = _("Skipped ({count})").format(count=_n(summary.skipped))
+    title = bilingual("Skipped ({count})").format(count=_n(summary.skipped))
     return f"<h2>{_e(title)}</h2>" + _text_table(
-        (_("where"), _("record"), _("why")),
+        (bilingual("where"), bilingual("record"), bilingual("why")),
         ((s.location, s.record_id, s.message) for s in summary.skips),
     )
 
@@ -411,11 +415,12 @@ def _skipped(summary: Summary) -> str:
 def _problems(summary: Summary) -> str:
     if not summary.with_problems:
         return ""
-    title = _("Data problems ({count})").format(count=_n(summary.with_problems))
+    title = bilingual("Data problems ({count})").format(count=_n(summary.with_problems))
     text = _(
         "These records were decided with the values below left unknown (their type was "
         "wrong in the source); fix them in the source system."
     )
     return f"<h2>{_e(title)}</h2><p>{_e(text)}</p>" + _text_table(
-        (_("record"), _("what was wrong")), ((p.record_id, p.message) for p in summary.problems)
+        (bilingual("record"), bilingual("what was wrong")),
+        ((p.record_id, p.message) for p in summary.problems),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import _, current_lang
+from ..i18n import _, bilingual, current_lang
 from ..sweep.summary import CASE_OUTCOMES
 from .parts import deadline, e, n, pill, text_table
 
@@ -55,17 +55,23 @@ def listed_table(title: str, count: int, listed: list[Any], none: str) -> str:
         if more
         else ""
     )
-    heads = _heads(_("record"), _("operator · system"), _("product"), _("reason"), _("citations"))
+    heads = _heads(
+        bilingual("record"),
+        bilingual("operator · system"),
+        bilingual("product"),
+        bilingual("reason"),
+        bilingual("citations"),
+    )
     return f"{head}<table><tr>{heads}</tr>{rows}</table>{tail}"
 
 
 def warned(report: Report) -> str:
-    return listed_table(_("Warned"), report.warned, report.warns, _("No record is warned."))
+    return listed_table(bilingual("Warned"), report.warned, report.warns, _("No record is warned."))
 
 
 def overdue(report: Report) -> str:
     """The review-overdue findings (waived ones say so): the same count as the rule's."""
-    head = "<h2>" + e(_("Overdue review cases")) + f" ({n(report.overdue_total)})</h2>"
+    head = "<h2>" + e(bilingual("Overdue review cases")) + f" ({n(report.overdue_total)})</h2>"
     if not report.overdue:
         return head + "<p class='muted'>" + e(_("No statutory period has run out.")) + "</p>"
     rows = "".join(
@@ -76,7 +82,14 @@ def overdue(report: Report) -> str:
         f"<td>{e(_waived(row['waived']))}</td></tr>"
         for row in report.overdue
     )
-    heads = _heads(_("case"), _("record"), _("state"), _("period"), _("deadline"), "")
+    heads = _heads(
+        bilingual("case"),
+        bilingual("record"),
+        bilingual("state"),
+        bilingual("period"),
+        bilingual("deadline"),
+        "",
+    )
     return f"{head}<table><tr>{heads}</tr>{rows}</table>"
 
 
@@ -85,17 +98,17 @@ def _waived(waiver: str | None) -> str:
 
 
 def case_counts(report: Report) -> str:
-    head = "<h2>" + e(_("Cases, by kind")) + "</h2>"
+    head = "<h2>" + e(bilingual("Cases, by kind")) + "</h2>"
     if not report.cases:
         return head + "<p class='muted'>" + e(_("No rule asked for a case.")) + "</p>"
     labels = (
-        _("opened"),
-        _("already open"),
-        _("closed for the same facts"),
-        _("adopted (running)"),
+        bilingual("opened"),
+        bilingual("already open"),
+        bilingual("closed for the same facts"),
+        bilingual("adopted (running)"),
     )
     return head + text_table(
-        (_("kind"), *labels),
+        (bilingual("kind"), *labels),
         (
             (_word("case_kind", kind), *(counts[what] for what in CASE_OUTCOMES))
             for kind, counts in sorted(report.cases.items())
@@ -142,7 +155,7 @@ def _waived_note(waiver: str | None) -> str:
 def record_sections(report: Report) -> str:
     if not report.sections:
         return ""
-    parts = ["<h2>" + e(_("Records")) + "</h2>"]
+    parts = ["<h2>" + e(bilingual("Records")) + "</h2>"]
     for sec in report.sections:
         subject = sec.subject
         cases = "".join(_case_line(case) for case in sec.cases) or (
@@ -156,7 +169,7 @@ def record_sections(report: Report) -> str:
             for f in sec.findings
         )
         planned = _("planned go-live {date}").format(date=subject.planned or _("not recorded"))
-        heads = _heads(_("outcome"), _("finding"), _("fix"))
+        heads = _heads(bilingual("outcome"), bilingual("finding"), bilingual("fix"))
         parts.append(
             f"<section class='record' id='{sec.anchor}'><h3>{e(sec.record_id)} "
             f"{pill(sec.verdict)}</h3><p>{e(subject.operator)} · {e(subject.system)} · "
