@@ -267,9 +267,9 @@ def decision_line(decision: Decision, style: Style, id_width: int = 18) -> str:
     if lang == "en":
         shown = verdict.ljust(6)
     else:
-        from ..i18n import pad, word
+        from ..i18n import check_lang, pad, word
 
-        shown = pad(word("verdict", verdict, lang), 14 if both else 6)
+        shown = pad(word("verdict", verdict, check_lang(lang)), 14 if both else 6)
     record = printable(decision["record_id"]).ljust(id_width)
     head = f"{style(verdict, shown)} {record}"
     first = worst(decision["findings"])

@@ -232,6 +232,23 @@ class RequestDecider:
     def decide(self, parsed: Parsed, principal: Principal, lang: str = "en") -> Any:
         """Decision data for the request (one decision, or a list); in a language other
         than English the findings also carry their ``*_localized`` texts."""
+        data, engine, records = self._decided(parsed, principal)
+        return self._localized(data, engine, records, lang)
+
+    def _localized(self, data: Any, engine: Any, records: list[Any], lang: str) -> Any:
+        """``data`` (decided, in English) with its findings' texts in ``lang`` too, from
+        ``records`` (each decision's record, in order); refused decisions stay as they are."""
+        if lang == "en" or engine is None:
+            return data
+        for decision, record in zip(
+            data if isinstance(data, list) else [data], records, strict=True
+        ):
+            if "error" not in decision and not isinstance(record, str):
+                engine.localized(decision, record, lang)
+        return data
+
+    def _decided(self, parsed: Parsed, principal: Principal) -> tuple[Any, Any, list[Any]]:
+        """The request decided, in English: the data, the engine and the records decided."""
         refs: list[dict[str, str]] = []
         engine = None
         failed: tuple[str, str] | None = None
@@ -263,11 +280,9 @@ class RequestDecider:
                 decision = refused_decision(rid, parsed.as_of, refs, code, message)
             else:
                 decision = self._one(engine, record, parsed.as_of, principal, refs)
-                if lang != "en" and "error" not in decision:
-                    engine.localized(decision, record, lang)
             self.metrics.decided(decision["decision"], decision.get("error"))
             out.append(decision)
-        return out[0] if parsed.single else out
+        return (out[0] if parsed.single else out), engine, records
 
     def _one(
         self, engine: Any, record: Any, as_of: dt.date, who: Principal, refs: list[dict[str, str]]
@@ -317,12 +332,15 @@ class RequestDecider:
         key = key or parsed.request_id
         if key is None:
             return 200, answer(self.decide(parsed, principal, lang))
-        return self._idempotent(body, parsed, principal, key)
+        return self._idempotent(body, parsed, principal, key, lang)
 
     def _idempotent(
-        self, body: bytes, parsed: Parsed, principal: Principal, key: str
+        self, body: bytes, parsed: Parsed, principal: Principal, key: str, lang: str
     ) -> tuple[int, str]:
-        """The stored answer to ``key``, or a new one (this request claimed the key)."""
+        """The stored answer to ``key``, or a new one (this request claimed the key).
+
+        The answer is kept in English; each request, the first and every replay, gets
+        it in its own language (:meth:`_replayed`)."""
         from ..cases.servestate import serve_store
 
         scoped = scoped_key(principal, key)
@@ -348,7 +366,7 @@ class RequestDecider:
                         ),
                     )
                 if not kept.pending:
-                    return kept.status, kept.body
+                    return kept.status, self._replayed(kept.body, parsed, lang)
                 if time.monotonic() > deadline:
                     raise Refusal(
                         409,
@@ -358,23 +376,53 @@ class RequestDecider:
                         ),
                     )
                 time.sleep(0.02)  # a duplicate in flight: its answer comes in milliseconds
-        except CaseStoreError:
-            return 200, answer(self.decide(parsed, principal))  # store_unavailable: not kept
-        return self._answer_claimed(parsed, principal, scoped)
+        except CaseStoreError:  # store_unavailable: not kept
+            return 200, answer(self.decide(parsed, principal, lang))
+        return self._answer_claimed(parsed, principal, scoped, lang)
 
-    def _answer_claimed(self, parsed: Parsed, principal: Principal, scoped: str) -> tuple[int, str]:
-        """Decide the request whose key this one claimed, and keep the answer; a
-        fail-closed block is not kept (the claim is released: the next try decides)."""
+    def _replayed(self, text: str, parsed: Parsed, lang: str) -> str:
+        """A kept answer (English) in ``lang``: the findings' texts localized anew from
+        the request's records (the body is the same, so are they; a fetched record is
+        fetched again). When that cannot be done (the source or the store does not
+        answer) the kept answer is given as it is, in English: no ``lang`` says so."""
+        if lang == "en":
+            return text
+        import json
+
+        data = json.loads(text)
+        records = parsed.records
+        if parsed.fetch is not None:
+            got = self._fetch(*parsed.fetch)
+            if isinstance(got, tuple):
+                return text
+            records = [got]
+        try:
+            with self.workers.store() as store:
+                engine = self.engines.for_date(parsed.as_of, store)
+        except CyberreviewError:
+            return text
+        for decision in data if isinstance(data, list) else [data]:
+            decision["as_of"] = dt.date.fromisoformat(decision["as_of"])
+        return answer(self._localized(data, engine, records, lang))
+
+    def _answer_claimed(
+        self, parsed: Parsed, principal: Principal, scoped: str, lang: str
+    ) -> tuple[int, str]:
+        """Decide the request whose key this one claimed, and keep the answer (in
+        English); a fail-closed block is not kept (the claim is released: the next try
+        decides)."""
         from ..cases.servestate import serve_store
 
         completed = False
         try:
-            data = self.decide(parsed, principal)
+            data, engine, records = self._decided(parsed, principal)
             text = answer(data)
             if not any("error" in d for d in (data if isinstance(data, list) else [data])):
                 with contextlib.suppress(CaseStoreError), self.workers.store() as store:
                     serve_store(store).complete_response(scoped, 200, text)
                     completed = True
+            if lang != "en":
+                text = answer(self._localized(data, engine, records, lang))
             return 200, text
         finally:
             if not completed:
