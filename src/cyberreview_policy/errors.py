@@ -18,12 +18,34 @@ from pathlib import Path
 from typing import Any
 
 
+class Wording:
+    """How errors word their messages: English, until :mod:`.i18n.catalog` (imported by
+    whatever chooses another language) has :func:`speak` install its translation.
+    Error messages are prose; their codes and field paths are not translated."""
+
+    @staticmethod
+    def gettext(message: str) -> str:
+        return message
+
+    @staticmethod
+    def word(kind: str, value: object) -> str:
+        return str(value)
+
+
+#: the wording in use (one: a list to replace it in)
+_wording: list[Wording] = [Wording()]
+
+
+def speak(wording: Wording) -> None:
+    """Word error messages with ``wording`` from now on (:mod:`.i18n.catalog` calls it:
+    the errors need not import the catalogs, which import the errors)."""
+    _wording[0] = wording
+
+
 def _(message: str) -> str:
     """``message`` in the language of this context (the CLI's ``--lang``, an HTTP
-    request's): error messages are prose, their codes and field paths are not."""
-    from .i18n.catalog import _ as translate
-
-    return translate(message)
+    request's)."""
+    return _wording[0].gettext(message)
 
 
 def dotted(loc: Sequence[str | int]) -> str:
@@ -407,11 +429,8 @@ def message_of(error: Any) -> str:
     if kind == "json_invalid":
         return _("invalid JSON: {error}").format(error=ctx.get("error", error["msg"]))
     if kind == "product_required":
-        from .i18n.catalog import current_lang
-        from .i18n.words import word
-
         return _("required for a record of kind {kind}").format(
-            kind=word("record_kind", ctx.get("kind"), current_lang())
+            kind=_wording[0].word("record_kind", ctx.get("kind"))
         )
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))

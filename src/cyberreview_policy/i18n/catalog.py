@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
+from ..errors import Wording, speak
 from .tags import DEFAULT_LANG, Lang, primary
 
 DOMAIN = "cyberreview"
@@ -93,3 +94,24 @@ def bilingual(message: str, separator: str = " / ") -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for extraction; it is translated where it is shown."""
     return message
+
+
+class _ErrorWording(Wording):
+    """Error messages in the language of this context (installed on import: a context
+    speaks another language only through this module)."""
+
+    @staticmethod
+    def gettext(message: str) -> str:
+        return _(message)
+
+    @staticmethod
+    def word(kind: str, value: object) -> str:
+        lang = _current.get()
+        if lang == "en":
+            return str(value)
+        from .words import word
+
+        return word(kind, value, lang)
+
+
+speak(_ErrorWording())

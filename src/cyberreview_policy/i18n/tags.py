@@ -1,7 +1,7 @@
 """The languages the tool speaks, as tags: ``en``, ``zh-CN`` and ``zh-CN+en``.
 
-Imports nothing of the package, so that every module may translate its messages
-(:mod:`.catalog`), :mod:`cyberreview_policy.errors` among them.
+Imports nothing: the catalogs (:mod:`.catalog`) and the values' words (:mod:`.words`)
+need them without what :mod:`.lang` brings (the configuration's errors).
 """
 
 from __future__ import annotations
