@@ -29,20 +29,9 @@ from typing import Any
 
 from ..errors import TransitionError
 from ..i18n.catalog import _
+from ..models.outcomes import CASE_STATES
 
-STATES = (
-    "open",
-    "declared",
-    "under_review",
-    "special_review",
-    "supplementing",
-    "not_required",
-    "passed",
-    "failed",
-    "assessed",
-    "remediated",
-    "withdrawn",
-)
+STATES = CASE_STATES
 ENDED_STATES = ("not_required", "passed", "failed", "withdrawn", "assessed", "remediated")
 #: The ended states before 0.7 (the first version of the one-open-case index).
 ENDED_STATES_V1 = ("not_required", "passed", "failed", "withdrawn")
