@@ -32,7 +32,6 @@ and its audit extract; an index (目录) and a manifest with the SHA-256 of ever
 file.  Give the case's record (a file, or --source NAME to fetch it) to fill the
 form from it and to list the rules' findings; without it, the form is filled
 from what the case keeps (names) and the rest is left blank.  Chinese unless
-from ..i18n.catalog import _
 --lang en.  The file is written owner-only and never over an existing one;
 building it is recorded in the audit trail.  Needs python-docx: pip install
 'cyberreview-policy[dossier]'.
