@@ -44,7 +44,8 @@ def speak(wording: Wording) -> None:
 
 def _(message: str) -> str:
     """``message`` in the language of this context (the CLI's ``--lang``, an HTTP
-    request's)."""
+    request's): gettext for the modules the catalogs import (``models``), which
+    cannot import them."""
     return _wording[0].gettext(message)
 
 

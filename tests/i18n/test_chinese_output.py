@@ -179,7 +179,10 @@ def test_ci_annotations_for_people_read_in_chinese(cli: Any) -> None:
     )
     annotation = next(line for line in result.out.splitlines() if line.startswith("::error"))
     assert "title=review-required%3A 须申报网络安全审查且尚未通过" in annotation
-    assert "%0A依据：《网络安全审查办法》（2020年）第二条；《网络安全审查办法》（2020年）第五条" in annotation
+    assert (
+        "%0A依据：《网络安全审查办法》（2020年）第二条；《网络安全审查办法》（2020年）第五条"
+        in annotation
+    )
     assert "%0A处理建议：尚未申报的" in annotation and "Cites:" not in annotation
 
 

@@ -13,6 +13,7 @@ import pytest
 from cyberreview_policy.errors import Location, PolicyError, problems
 from cyberreview_policy.i18n import use_lang
 from cyberreview_policy.models.validate import ValidationError, from_obj
+from tests.policy.test_loading import make_pack, rule_with
 
 ROOT = Path(__file__).resolve().parents[2]
 PO_117 = ROOT / "examples" / "po-117.json"
@@ -149,3 +150,41 @@ def test_sweep_skips_in_chinese_point_at_the_same_place(cli: Any, home: Path) ->
     assert f"skip   {bad}:2:2: invalid JSON: expected ident" in en.out
     assert "  跳过      2 条记录：" in zh.out
     assert "skip " not in zh.out and "record(s)" not in zh.out
+
+
+@pytest.mark.parametrize(
+    ("rules", "english", "chinese"),
+    [
+        (
+            rule_with(when="{field: operator.cio, is_true: true}"),
+            "unknown field path 'operator.cio': 'operator' has no field 'cio' (did you mean",
+            "未知的字段路径 'operator.cio'：'operator'没有字段 'cio'（是否应为",
+        ),
+        (
+            rule_with(when="{check: vendor_blacklisted}"),
+            "unknown check 'vendor_blacklisted'",
+            "未知的检查 'vendor_blacklisted'",
+        ),
+        (
+            rule_with(when="{field: operator.ciio, less_than: 3}"),
+            "rules[0].when.less_than: unknown operator 'less_than' (did you mean 'lt'?)",
+            "rules[0].when.less_than: 未知的运算符 'less_than'（是否应为 'lt'？）",
+        ),
+        (
+            rule_with(when="{field: operator.ciio, lt: 3}"),
+            "rules[0].when.lt: 'lt' compares numbers or dates; operator.ciio is a boolean",
+            "rules[0].when.lt: 'lt' 比较数字或日期；operator.ciio 是布尔值",
+        ),
+    ],
+)
+def test_a_pack_compile_error_in_chinese_keeps_file_line_and_path(
+    cli: Any, home: Path, rules: str, english: str, chinese: str
+) -> None:
+    pack = make_pack(home, rules)
+    en = cli("gate", "--record", PO_117, "--pack", pack, "--as-of", "2021-06-01")
+    zh = cli("gate", "--record", PO_117, "--pack", pack, "--as-of", "2021-06-01", "--lang", "zh-CN")
+    assert en.code == zh.code == 3
+    assert english in en.err, en.err
+    assert chinese in zh.err, zh.err
+    where = en.err.removeprefix("cyberreview: error: ").split(": ", 1)[0]
+    assert zh.err.startswith(f"cyberreview：错误：{where}: ")  # file:line:col unchanged

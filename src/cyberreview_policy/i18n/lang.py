@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..errors import ConfigError
+from .catalog import _
 from .tags import DEFAULT_LANG, LANGS, Lang, is_english, primary
 
 __all__ = [
@@ -58,7 +59,11 @@ def check_lang(value: str, where: str = "--lang") -> Lang:
     """``value`` as a :data:`Lang`, or a :class:`ConfigError` naming ``where`` it came from."""
     lang = normalize_lang(value)
     if lang is None:
-        raise ConfigError(f"{where}: unknown language {value!r} (use one of {', '.join(LANGS)})")
+        raise ConfigError(
+            _("{where}: unknown language {value} (use one of {value2})").format(
+                where=where, value=repr(value), value2=", ".join(LANGS)
+            )
+        )
     return lang
 
 
@@ -104,10 +109,10 @@ def parse_accept_language(header: str | None) -> Lang | None:
         return None
     ranked: list[tuple[float, int, Lang]] = []
     for position, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
+        tag, _sep, params = part.strip().partition(";")
         quality = 1.0
         for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
+            key, _eq, value = param.strip().partition("=")
             if key.strip().lower() == "q":
                 try:
                     quality = float(value)

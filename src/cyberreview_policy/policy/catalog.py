@@ -96,7 +96,7 @@ class Catalog:
 
     def describe(self) -> str:
         if not self.entries:
-            return "no packs are registered"
+            return _("no packs are registered")
         return "; ".join(f"{pid} ({entry.validity})" for pid, entry in sorted(self.entries.items()))
 
     def entry(self, pin: str) -> PackEntry:

@@ -407,7 +407,7 @@ def _compile_rule(
         except PathError as exc:
             raise fail((*loc, "exposure"), str(exc)) from None
     if fixed_when is not None and not rule["overridable"]:
-        raise fail((*loc, "not_overridable_when"), "the rule is not overridable at all")
+        raise fail((*loc, "not_overridable_when"), _("the rule is not overridable at all"))
     remediation, dated = remediations(rule)
     _check_translations(rule, languages, fail, loc)
     return CompiledRule(
@@ -446,7 +446,9 @@ def _check_translations(
         if lang not in languages:
             raise fail(
                 (*loc, "translations", lang),
-                f"a {lang} translation, but the pack declares languages: {', '.join(languages)}",
+                _("a {lang} translation, but the pack declares languages: {value}").format(
+                    lang=lang, value=", ".join(languages)
+                ),
             )
     for lang in languages:
         if lang == "en":
@@ -455,8 +457,10 @@ def _check_translations(
         if text is None:
             raise fail(
                 (*loc, "id"),
-                f"no {lang} translation (the pack declares languages: {', '.join(languages)}); "
-                f"add translations: {{{lang}: {{title, message, remediation}}}}",
+                _(
+                    "no {lang} translation (the pack declares languages: {value}); add "
+                    "translations: {{{lang}: {{title, message, remediation}}}}"
+                ).format(lang=lang, value=", ".join(languages)),
             )
         where = (*loc, "translations", lang)
         wanted, got = placeholders(rule["message"]), placeholders(text["message"])
@@ -465,8 +469,10 @@ def _check_translations(
             extra = ", ".join(sorted(f"{{{p}}}" for p, _ in got - wanted)) or "none"
             raise fail(
                 (*where, "message"),
-                f"the {lang} message inserts other facts than the English "
-                f"(missing: {missing}; not in the English: {extra})",
+                _(
+                    "the {lang} message inserts other facts than the English (missing: "
+                    "{missing}; not in the English: {extra})"
+                ).format(lang=lang, missing=missing, extra=extra),
             )
         try:
             parse_template(text["message"])
@@ -476,7 +482,9 @@ def _check_translations(
         if (english is None) != (local is None):
             raise fail(
                 (*where, "remediation") if local is not None else where,
-                f"the {lang} remediation must be given exactly when the English one is",
+                _("the {lang} remediation must be given exactly when the English one is").format(
+                    lang=lang
+                ),
             )
         if isinstance(english, list) or isinstance(local, list):
             dates = [entry.get("from") for entry in english] if isinstance(english, list) else []
@@ -484,7 +492,9 @@ def _check_translations(
             if sorted(map(str, dates)) != sorted(map(str, others)):
                 raise fail(
                     (*where, "remediation"),
-                    f"the {lang} remediation must change on the dates of the English one",
+                    _("the {lang} remediation must change on the dates of the English one").format(
+                        lang=lang
+                    ),
                 )
 
 
