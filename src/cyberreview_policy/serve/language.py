@@ -35,8 +35,8 @@ def request_lang(query: str, accept_language: str | None, default: Lang = "en") 
 def spoken_lang(scope: Scope, default: Lang) -> Lang:
     """The language to word a request's messages in: as :func:`request_lang`, with an
     unknown ``?lang=`` falling back (the route that reads it refuses it, in this one)."""
-    query = scope.get("query_string", b"").decode("latin-1")
-    asked = parse_qs(query).get("lang")
+    query = scope.get("query_string", b"")
+    asked = parse_qs(query.decode("latin-1")).get("lang") if query else None
     if asked:
         lang = normalize_lang(asked[0])
         if lang is not None:
