@@ -36,9 +36,7 @@ def test_accept_language_and_lang_parameter(serve: Any, covered: dict[str, Any])
 ZH = {"Accept-Language": "zh-CN"}
 
 
-def test_refusals_are_worded_in_the_request_language(
-    serve: Any, covered: dict[str, Any]
-) -> None:
+def test_refusals_are_worded_in_the_request_language(serve: Any, covered: dict[str, Any]) -> None:
     service = serve()
     unauthenticated = service.post("/v1/decisions", covered, role=None, headers=ZH)
     assert unauthenticated.status_code == 401
