@@ -85,7 +85,7 @@ def test_validation_frames_in_both_languages(
 
 
 def test_a_config_error_in_chinese(cli: Any, home: Path) -> None:
-    missing = home / "nope.yaml"
+    missing = home / "absent-config-file.yaml"  # (a short name may be a secret masked)
     zh = cli("gate", "--record", PO_117, "--config", missing, "--lang", "zh-CN")
     assert zh.code == 3
     assert zh.err == f"cyberreview：错误：{missing}: 配置文件不存在\n"
