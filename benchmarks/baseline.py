@@ -84,15 +84,15 @@ EMPTY: dict[str, Any] = {}
 
 
 def show(value: Any) -> str:
-    """A fact as a message shows it: ``unknown`` for null, ``true``/``false``."""
+    """A fact as a message shows it: ``unknown`` for null, ``yes``/``no``."""
     if type(value) is str:
         return value
     if value is None:
         return "unknown"
     if value is True:
-        return "true"
+        return "yes"
     if value is False:
-        return "false"
+        return "no"
     return str(value)
 
 

@@ -144,9 +144,9 @@ flagged_names := concat("", [pair[1] | some pair in factor_names; flag_shown(pai
 
 show(x) := "unknown" if x == null
 
-show(x) := "true" if x == true
+show(x) := "yes" if x == true
 
-show(x) := "false" if x == false
+show(x) := "no" if x == false
 
 show(x) := x if is_string(x)
 

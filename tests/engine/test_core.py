@@ -69,7 +69,7 @@ def test_message_says_unknown_for_missing_facts(decide: Decide) -> None:
     finding = decide(operator__ciio=None)["findings"][0]
     assert finding["rule"] == "scope-unknown"
     assert (
-        "East Grid Power identified as CIIO: unknown; Dispatch WAN is CII: true"
+        "East Grid Power identified as CIIO: unknown; Dispatch WAN is CII: yes"
         in finding["message"]
     )
 

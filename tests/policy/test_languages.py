@@ -80,7 +80,7 @@ def test_chinese_words_only_when_asked(tmp_path: Path) -> None:
     english = Engine([pack]).decide(record, on)
     finding = english["findings"][0]
     assert "message_localized" not in finding and "lang" not in english
-    assert finding["message"] == "East Grid Power buys core network equipment (CII: true)"
+    assert finding["message"] == "East Grid Power buys core network equipment (CII: yes)"
     chinese = Engine([pack], lang="zh-CN").decide(record, on)
     local = chinese["findings"][0]
     assert local["message"] == finding["message"]  # the English stays as it is

@@ -69,25 +69,20 @@ def run_request(args: argparse.Namespace, rt: Runtime) -> int:
     return EXIT_OK
 
 
-def run_approve(args: argparse.Namespace, rt: Runtime) -> int:
-    from ..waivers.admin import approve_waiver
+def run_decide(args: argparse.Namespace, rt: Runtime) -> int:
+    """``waivers approve`` and ``waivers reject`` (``args.approve`` tells which)."""
+    from ..waivers.admin import approve_waiver, reject_waiver
 
+    decide = approve_waiver if args.approve else reject_waiver
     with _store(rt) as store:
-        waiver = approve_waiver(store, args.waiver_id, actor=_actor(args), note=args.note)
-    said = (
-        f"{waiver.id}: approved by {waiver.approver} (requested by {waiver.requested_by}): "
-        f"{waiver.rule} waived for {waiver.scope.describe()} until {waiver.expires}"
-    )
-    sys.stdout.write(printable(said) + "\n")
-    return EXIT_OK
-
-
-def run_reject(args: argparse.Namespace, rt: Runtime) -> int:
-    from ..waivers.admin import reject_waiver
-
-    with _store(rt) as store:
-        waiver = reject_waiver(store, args.waiver_id, actor=_actor(args), note=args.note)
-    said = f"{waiver.id}: rejected by {waiver.decided_by} (requested by {waiver.requested_by})"
+        waiver = decide(store, args.waiver_id, actor=_actor(args), note=args.note)
+    if args.approve:
+        said = (
+            f"{waiver.id}: approved by {waiver.approver} (requested by {waiver.requested_by}): "
+            f"{waiver.rule} waived for {waiver.scope.describe()} until {waiver.expires}"
+        )
+    else:
+        said = f"{waiver.id}: rejected by {waiver.decided_by} (requested by {waiver.requested_by})"
     sys.stdout.write(printable(said) + "\n")
     return EXIT_OK
 

@@ -12,11 +12,10 @@ from ..waivers.admin import EXPIRING_DAYS
 from ._common import add_actor_option, add_command, add_store_options, iso_date
 from ._waivers_run import (
     run_add,
-    run_approve,
+    run_decide,
     run_export,
     run_import,
     run_list,
-    run_reject,
     run_request,
     run_revoke,
 )
@@ -93,7 +92,7 @@ def _decide_parser(verbs: argparse._SubParsersAction, verb: str, help: str) -> N
     )
     add_store_options(p)
     add_actor_option(p)
-    p.set_defaults(run=run_approve if approve else run_reject)
+    p.set_defaults(run=run_decide, approve=approve)
 
 
 def _request_options(p: argparse.ArgumentParser, *, required: bool) -> None:

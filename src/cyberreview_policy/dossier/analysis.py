@@ -223,8 +223,9 @@ def analysis_report(facts: Facts) -> Doc:
 
 def _findings(doc: Doc, facts: Facts) -> None:
     lang = facts.lang
-    doc.heading(t(facts, "三、合规检查发现", "3. What the rules found"))
+    heading = t(facts, "三、合规检查发现", "3. What the rules found")
     if facts.findings is None:
+        doc.heading(heading)
         doc.para(
             t(
                 facts,
@@ -233,10 +234,8 @@ def _findings(doc: Doc, facts: Facts) -> None:
             )
         )
         return
-    if not facts.findings:
-        doc.para(t(facts, "规则检查未发现问题。", "The rules found nothing."))
-        return
-    doc.table(
+    doc.section(
+        heading,
         (
             t(facts, "规则", "Rule"),
             t(facts, "结果", "Outcome"),
@@ -244,6 +243,7 @@ def _findings(doc: Doc, facts: Facts) -> None:
             t(facts, "依据", "Citations"),
         ),
         [_finding_row(finding, lang) for finding in facts.findings],
+        t(facts, "规则检查未发现问题。", "The rules found nothing."),
     )
 
 

@@ -68,6 +68,16 @@ class Doc:
     def table(self, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
         self.blocks.append(Table((header, *rows), header=True))
 
+    def section(
+        self, heading: str, header: tuple[str, ...], rows: list[tuple[str, ...]], empty: str
+    ) -> None:
+        """A heading, then the rows as a table, or the sentence ``empty`` when there are none."""
+        self.heading(heading)
+        if rows:
+            self.table(header, rows)
+        else:
+            self.para(empty)
+
     def texts(self) -> list[str]:
         """Every piece of text, in order (what a reader of the document reads)."""
         out = [self.title, self.subtitle]

@@ -38,42 +38,38 @@ def timeline_doc(
         ),
         [_event_row(event, lang) for event in case.events],
     )
-    doc.heading(t(facts, "二、网络安全审查办公室通知", "2. Notices of the Office"))
-    if notices:
-        doc.table(
+    doc.section(
+        t(facts, "二、网络安全审查办公室通知", "2. Notices of the Office"),
+        (
+            t(facts, "日期", "Date"),
+            t(facts, "类型", "Kind"),
+            t(facts, "文号", "Reference"),
+            t(facts, "答复材料", "Answered by"),
+        ),
+        [
             (
-                t(facts, "日期", "Date"),
-                t(facts, "类型", "Kind"),
-                t(facts, "文号", "Reference"),
-                t(facts, "答复材料", "Answered by"),
-            ),
-            [
-                (
-                    L.date(n["on"], lang),
-                    L.word("notice", n["kind"], lang),
-                    str(n["ref"]),
-                    ", ".join(n["answered_by"]) or "-",
-                )
-                for n in notices
-            ],
-        )
-    else:
-        doc.para(t(facts, "尚无通知。", "None yet."))
-    doc.heading(t(facts, "三、法定期限（工作日）", "3. Statutory periods (working days)"))
-    if clocks:
-        doc.table(
-            (
-                t(facts, "阶段", "Period"),
-                t(facts, "天数", "Days"),
-                t(facts, "依据", "Basis"),
-                t(facts, "起算日", "From"),
-                t(facts, "届满日", "Until"),
-                t(facts, "状态", "Status"),
-            ),
-            [_clock_row(clock, facts) for clock in clocks],
-        )
-    else:
-        doc.para(t(facts, "尚未进入法定期限。", "No statutory period has started."))
+                L.date(n["on"], lang),
+                L.word("notice", n["kind"], lang),
+                str(n["ref"]),
+                ", ".join(n["answered_by"]) or "-",
+            )
+            for n in notices
+        ],
+        t(facts, "尚无通知。", "None yet."),
+    )
+    doc.section(
+        t(facts, "三、法定期限（工作日）", "3. Statutory periods (working days)"),
+        (
+            t(facts, "阶段", "Period"),
+            t(facts, "天数", "Days"),
+            t(facts, "依据", "Basis"),
+            t(facts, "起算日", "From"),
+            t(facts, "届满日", "Until"),
+            t(facts, "状态", "Status"),
+        ),
+        [_clock_row(clock, facts) for clock in clocks],
+        t(facts, "尚未进入法定期限。", "No statutory period has started."),
+    )
     doc.heading(t(facts, "四、审计摘录", "4. Audit extract"))
     doc.table(
         (

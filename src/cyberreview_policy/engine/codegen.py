@@ -234,7 +234,7 @@ def source(pack: Pack) -> tuple[str, list[Callable[..., Any]]]:
     lines = [
         f"# pack {pack.id} {pack.version}",
         "def make(as_of, R, K, ctx, waive, show, exposure_of):",
-        "    SHOWN = {True: 'true', False: 'false', None: 'unknown'}",
+        "    SHOWN = {True: 'yes', False: 'no', None: 'unknown'}",
         "    C = [rule.citations_on(as_of) for rule in R]",
         "    RM = [rule.remediation_on(as_of) for rule in R]",
         "    def run(r, findings, actions, kinds):",

@@ -40,7 +40,7 @@ def show(value: Any) -> str:
     if value is None:
         return "unknown"
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "yes" if value else "no"
     if isinstance(value, Decimal):
         return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
     if isinstance(value, dt.date):
