@@ -30,7 +30,8 @@ def test_policy_explain_in_chinese(cli: Any) -> None:
     lines = zh.out.splitlines()
     assert lines[0] == "cn-csr-2020 review-required: 触发（阻止） -- 须申报网络安全审查且尚未通过"
     assert lines[1] == "  [是] 同时满足："
-    assert "[是] operator.ciio is_true  （取值：true）" in zh.out  # the condition as written
+    assert "[是] operator.ciio is_true  （取值：是）" in zh.out  # the condition as written
+    assert "review.status eq failed  （取值：none）" in zh.out  # a value as the operand is
     en = cli(*args, "--rule", "review-required")
     assert en.out.splitlines()[0].startswith("cn-csr-2020 review-required: FIRES (block) -- ")
     assert "  [yes] all of:" in en.out

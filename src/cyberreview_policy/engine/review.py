@@ -48,7 +48,7 @@ def _node_line(node: dict[str, Any]) -> str:
     form = node["form"]
     if form == "field":
         operand = "" if node["op"] in _UNARY else f" {show(node['operand'])}"
-        value = _("(value: {value})").format(value=show(node.get("value")))
+        value = _("(value: {value})").format(value=_value(node.get("value"), node["field"]))
         return f"{node['field']} {node['op']}{operand}  {value}"
     if form == "check":
         reads = ", ".join(
@@ -58,6 +58,17 @@ def _node_line(node: dict[str, Any]) -> str:
     if form == "ref":
         return f"{node['name']}:"
     return _(_GROUPS[form])
+
+
+def _value(value: Any, path: str) -> str:
+    """A condition's value as the language of this context reads it: 是/否/未知 and
+    dates in Chinese; a value of a fixed set as written, like the condition's operand."""
+    lang = current_lang()
+    if lang == "en" or isinstance(value, str):
+        return show(value)
+    from ..i18n.words import localized_value
+
+    return localized_value(value, None, path, lang)
 
 
 _UNARY = {"exists", "missing", "is_null", "is_true", "is_false"}
