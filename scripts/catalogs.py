@@ -29,7 +29,14 @@ LOCALE = PACKAGE / "locale"
 DOMAIN = "cyberreview"
 TEMPLATE = LOCALE / f"{DOMAIN}.pot"
 LOCALES = ("zh_CN",)
-KEYWORDS = {"_": None, "N_": None, "gettext_in": (1,), "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "_n": None,
+    "bilingual": (1,),
+    "gettext_in": (1,),
+    "ngettext": (1, 2),
+}
 #: {name} and %s/%(name)s placeholders
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[sdr]|%[sdr]")
 

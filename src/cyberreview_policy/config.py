@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from .env import CONFIG_ENV, CONFIG_FILE
 from .errors import ConfigError, Location, PolicyError, dotted
+from .i18n.catalog import _
 
 FILE_NAME = CONFIG_FILE
 
@@ -159,13 +160,16 @@ def config_path(explicit: Path | None, home: Path) -> Path | None:
     """The configuration file to use, or ``None`` when there is none (the default)."""
     if explicit is not None:
         if not explicit.is_file():
-            raise ConfigError("no such configuration file", Location(explicit))
+            raise ConfigError(_("no such configuration file"), Location(explicit))
         return explicit
     configured = os.environ.get(CONFIG_ENV)
     if configured:
         path = Path(configured)
         if not path.is_file():
-            raise ConfigError(f"no such configuration file (from ${CONFIG_ENV})", Location(path))
+            raise ConfigError(
+                _("no such configuration file (from ${CONFIG_ENV})").format(CONFIG_ENV=CONFIG_ENV),
+                Location(path),
+            )
         return path
     default = home / FILE_NAME
     return default if default.is_file() else None
@@ -198,7 +202,9 @@ def _resolve(value: Any, where: Location | None, key: str) -> str:
     if isinstance(value, dict) and set(value) == {"env"}:
         name = str(value["env"])
         if name not in os.environ:
-            raise ConfigError(f"environment variable {name} is not set", where, key)
+            raise ConfigError(
+                _("environment variable {name} is not set").format(name=name), where, key
+            )
         return os.environ[name]
     if isinstance(value, dict) and set(value) == {"file"}:
         path = Path(str(value["file"])).expanduser()
@@ -206,10 +212,14 @@ def _resolve(value: Any, where: Location | None, key: str) -> str:
             return path.read_text(encoding="utf-8").rstrip("\n")
         except OSError as exc:
             raise ConfigError(
-                f"cannot read secret file {path}: {exc.strerror}", where, key
+                _("cannot read secret file {path}: {strerror}").format(
+                    path=path, strerror=exc.strerror
+                ),
+                where,
+                key,
             ) from None
     raise ConfigError(
-        "a secret comes from {env: NAME} or {file: PATH}, never from the file itself", where, key
+        _("a secret comes from {env: NAME} or {file: PATH}, never from the file itself"), where, key
     )
 
 

@@ -18,6 +18,37 @@ from pathlib import Path
 from typing import Any
 
 
+class Wording:
+    """How errors word their messages: English, until :mod:`.i18n.catalog` (imported by
+    whatever chooses another language) has :func:`speak` install its translation.
+    Error messages are prose; their codes and field paths are not translated."""
+
+    @staticmethod
+    def gettext(message: str) -> str:
+        return message
+
+    @staticmethod
+    def word(kind: str, value: object) -> str:
+        return str(value)
+
+
+#: the wording in use (one: a list to replace it in)
+_wording: list[Wording] = [Wording()]
+
+
+def speak(wording: Wording) -> None:
+    """Word error messages with ``wording`` from now on (:mod:`.i18n.catalog` calls it:
+    the errors need not import the catalogs, which import the errors)."""
+    _wording[0] = wording
+
+
+def _(message: str) -> str:
+    """``message`` in the language of this context (the CLI's ``--lang``, an HTTP
+    request's): gettext for the modules the catalogs import (``models``), which
+    cannot import them."""
+    return _wording[0].gettext(message)
+
+
 def dotted(loc: Sequence[str | int]) -> str:
     """``('rules', 2, 'when')`` -> ``rules[2].when``."""
     out = ""
@@ -99,7 +130,7 @@ class PolicyError(LocatedError):
     def __str__(self) -> str:
         text = f"{self.field}: {self.message}" if self.field else self.message
         if self.rule:
-            text = f"rule {self.rule}: {text}"
+            text = _("rule {rule}: {text}").format(rule=self.rule, text=text)
         return f"{self.location}: {text}" if self.location else text
 
 
@@ -113,7 +144,9 @@ class PluginError(CyberreviewError):
     def __init__(self, plugin: str, message: str):
         self.plugin = plugin
         self.message = message
-        super().__init__(f"plugin {plugin!r}: {message}")
+        super().__init__(
+            _("plugin {plugin}: {message}").format(plugin=repr(plugin), message=message)
+        )
 
 
 class PluginUnavailable(PluginError):
@@ -123,12 +156,14 @@ class PluginUnavailable(PluginError):
     def __init__(self, plugin: str, message: str, others: int = 0):
         self.plugin = plugin
         self.message = message
-        more = f" (and {others} more broken plugins)" if others else ""
+        more = _(" (and {count} more broken plugins)").format(count=others) if others else ""
         CyberreviewError.__init__(
             self,
-            f"plugin {plugin!r} is unavailable: {message}{more}; what it would decide is "
-            f"unknown: fix it, or disable it by name (plugins: disabled: [{plugin}] in "
-            "cyberreview.yaml)",
+            _(
+                "plugin {plugin} is unavailable: {message}{more}; what it would decide is "
+                "unknown: fix it, or disable it by name (plugins: disabled: [{name}] in "
+                "cyberreview.yaml)"
+            ).format(plugin=repr(plugin), message=message, more=more, name=plugin),
         )
 
 
@@ -138,11 +173,15 @@ class SourceError(CyberreviewError):
     def __init__(self, source: str, message: str):
         self.source = source
         self.message = message
-        super().__init__(f"source {source}: {message}")
+        super().__init__(_("source {source}: {message}").format(source=source, message=message))
 
 
 class CaseStoreError(CyberreviewError):
     """The case store cannot be reached, or refuses an operation."""
+
+
+class UnknownStoreError(CaseStoreError):
+    """No plugin serves the store URL's scheme (a configuration mistake, not an outage)."""
 
 
 class UnknownCaseError(CaseStoreError):
@@ -160,7 +199,9 @@ class ChangeSystemError(CyberreviewError):
     def __init__(self, system: str, message: str):
         self.system = system
         self.message = message
-        super().__init__(f"change system {system}: {message}")
+        super().__init__(
+            _("change system {system}: {message}").format(system=system, message=message)
+        )
 
 
 class ConfigError(LocatedError):
@@ -325,9 +366,9 @@ class Problem:
 
 def _shown(value: Any) -> str:
     if isinstance(value, dict):
-        return "an object"
+        return _("an object")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if value is None:
         return "null"
     text = repr(value)
@@ -340,41 +381,68 @@ def _expected_literals(error: Any) -> str:
     return ", ".join(items) if items else expected
 
 
-def _message(error: Any) -> str:
+def _n(message: str) -> str:
+    """Mark ``message`` for the catalog (it is translated where it is shown)."""
+    return message
+
+
+#: pydantic error types the tool words alike: the message, ``{value}`` the input shown
+_WORDED: dict[str, str] = {
+    "missing": _n("required field is missing"),
+    "extra_forbidden": _n("unknown field"),
+    "string_too_short": _n("must not be empty"),
+    "bool_parsing": _n("{value} is not a boolean (true, false or null)"),
+    "bool_type": _n("{value} is not a boolean (true, false or null)"),
+    "string_type": _n("expected a string, got {value}"),
+    "model_type": _n("expected an object, got {value}"),
+    "dict_type": _n("expected an object, got {value}"),
+    "model_attributes_type": _n("expected an object, got {value}"),
+    "list_type": _n("expected a list, got {value}"),
+}
+
+
+def message_of(error: Any) -> str:
+    """One error of a pydantic ``ValidationError.errors()`` as the tool words it, in the
+    language of this context (pydantic's own words for what the tool does not know)."""
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field"
+    if kind in _WORDED:
+        return _(_WORDED[kind]).format(value=_shown(value))
     if kind == "literal_error":
-        return f"{_shown(value)} is not one of {_expected_literals(error)}"
-    if kind in {"bool_parsing", "bool_type"}:
-        return f"{_shown(value)} is not a boolean (true, false or null)"
+        return _("{value} is not one of {expected}").format(
+            value=_shown(value), expected=_expected_literals(error)
+        )
     if kind.startswith(("date_", "datetime_")) or (
         kind == "value_error" and "YYYY-MM-DD" in str(ctx.get("error", ""))
     ):
-        return f"{_shown(value)} is not a valid date (expected YYYY-MM-DD)"
+        return _("{value} is not a valid date (expected YYYY-MM-DD)").format(value=_shown(value))
     if kind.startswith(("int_", "float_", "decimal_")):
-        return f"{_shown(value)} is not a number"
+        return _("{value} is not a number").format(value=_shown(value))
     if kind in {"greater_than_equal", "greater_than"}:
-        return f"{_shown(value)} must be at least {ctx.get('ge', ctx.get('gt'))}"
+        return _("{value} must be at least {minimum}").format(
+            value=_shown(value), minimum=ctx.get("ge", ctx.get("gt"))
+        )
     if kind == "string_pattern_mismatch":
-        return f"{_shown(value)} does not match {ctx.get('pattern')}"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_type":
-        return f"expected a string, got {_shown(value)}"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"expected an object, got {_shown(value)}"
-    if kind == "list_type":
-        return f"expected a list, got {_shown(value)}"
+        return _("{value} does not match {pattern}").format(
+            value=_shown(value), pattern=ctx.get("pattern")
+        )
     if kind == "json_invalid":
-        return f"invalid JSON: {ctx.get('error', error['msg'])}"
+        return _("invalid JSON: {error}").format(error=ctx.get("error", error["msg"]))
+    if kind == "product_required":
+        return _("required for a record of kind {kind}").format(
+            kind=_wording[0].word("record_kind", ctx.get("kind"))
+        )
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return str(error["msg"])
+
+
+def is_invalid_json(exc: Any) -> bool:
+    """Whether validation error ``exc`` is text that is not JSON (its first problem),
+    whatever the language its message is worded in."""
+    errors = exc.errors(include_url=False)
+    return bool(errors) and errors[0]["type"] == "json_invalid"
 
 
 def _loc(error: Any) -> tuple[str | int, ...]:
@@ -394,7 +462,7 @@ def problems(exc: Any, *, drop: Sequence[str] = ()) -> list[Problem]:
     out: list[Problem] = []
     for error in exc.errors(include_url=False):
         loc = tuple(part for part in _loc(error) if part not in drop)
-        out.append(Problem(loc, _message(error)))
+        out.append(Problem(loc, message_of(error)))
     return out
 
 
@@ -402,7 +470,7 @@ def summarize(found: Sequence[Problem], limit: int = 3) -> str:
     """One line for a list of problems: the first few, then how many more."""
     text = "; ".join(str(p) for p in found[:limit])
     if len(found) > limit:
-        text += f" (and {len(found) - limit} more)"
+        text += _(" (and {count} more)").format(count=len(found) - limit)
     return text
 
 
@@ -421,5 +489,5 @@ def located(
     found = problems(exc, drop=drop)
     first = found[0]
     location, field_loc = where(first.loc)
-    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    more = _(" (and {count} more)").format(count=len(found) - 1) if len(found) > 1 else ""
     return first.message + more, location, dotted(field_loc) or None

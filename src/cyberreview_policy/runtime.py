@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .env import CALENDAR_ENV, STORE_ENV, default_store_url, home_dir, redact_url
-from .errors import CaseStoreError, ConfigError, CyberreviewError, SourceError, UsageError
+from .errors import (
+    ConfigError,
+    CyberreviewError,
+    SourceError,
+    UnknownStoreError,
+    UsageError,
+)
+from .i18n.catalog import _
 from .plugin.manager import PluginHost, make_host
 from .policy.catalog import Catalog
 
@@ -57,6 +64,7 @@ class Runtime:
         from .i18n import resolve_lang, set_lang
 
         lang = resolve_lang(explicit, None, os.environ)
+        set_lang(lang)  # a broken configuration file is reported in this language
         if explicit is None and not os.environ.get("CYBERREVIEW_LANG"):
             configured = self._configured("lang")
             if configured:
@@ -64,6 +72,15 @@ class Runtime:
         self.lang = lang
         set_lang(lang)
         return lang
+
+    def service_lang(self, explicit: str | None) -> Lang:
+        """The language a service speaks to a request that names none: ``explicit``
+        (``serve --lang``), else ``$CYBERREVIEW_LANG``, else ``lang:`` of the
+        configuration, else English (the server's locale is not its clients')."""
+        from .i18n import LANG_ENV, resolve_lang
+
+        environ = {LANG_ENV: os.environ[LANG_ENV]} if os.environ.get(LANG_ENV) else {}
+        return resolve_lang(explicit, self._configured("lang"), environ)
 
     @cached_property
     def config(self) -> Config:
@@ -98,14 +115,18 @@ class Runtime:
         law = [Path(item.obj) for item in registry.items["law"].values()]
         for root in self.policy_dirs:
             if not root.is_dir():
-                raise UsageError(f"--policy-dir {root}: not a directory")
+                raise UsageError(_("--policy-dir {root}: not a directory").format(root=root))
             found = (
                 [root]
                 if (root / "pack.yaml").is_file()
                 else sorted(child for child in root.iterdir() if (child / "pack.yaml").is_file())
             )
             if not found and not (root / "law.yaml").is_file():
-                raise UsageError(f"--policy-dir {root}: no pack.yaml in it or in its directories")
+                raise UsageError(
+                    _("--policy-dir {root}: no pack.yaml in it or in its directories").format(
+                        root=root
+                    )
+                )
             dirs.update({path: f"--policy-dir {root}" for path in found})
             if (root / "law.yaml").is_file():
                 law.append(root / "law.yaml")
@@ -124,8 +145,15 @@ class Runtime:
             if note is not None and pins and not pack.in_force(as_of):
                 end = pack.manifest.effective_to or "open end"
                 note(
-                    f"note: pack {pack.id} is not in force on {as_of} "
-                    f"(in force {pack.manifest.effective_from} to {end}); deciding as pinned"
+                    _(
+                        "note: pack {id} is not in force on {as_of} (in force {effective_from} "
+                        "to {end}); deciding as pinned"
+                    ).format(
+                        id=pack.id,
+                        as_of=as_of,
+                        effective_from=pack.manifest.effective_from,
+                        end=end,
+                    )
                 )
         return packs
 
@@ -152,10 +180,20 @@ class Runtime:
         types = self.host.registry.objects("sources")
         if source_type not in types:
             known = ", ".join(sorted(types)) or "none"
-            raise SourceError(target, f"no source type {source_type!r} (registered: {known})")
+            raise SourceError(
+                target,
+                _("no source type {source_type} (registered: {known})").format(
+                    source_type=repr(source_type), known=known
+                ),
+            )
         opener = types[source_type].open
         if opener is None:
-            raise SourceError(target, f"source type {source_type!r} reads configured sources only")
+            raise SourceError(
+                target,
+                _("source type {source_type} reads configured sources only").format(
+                    source_type=repr(source_type)
+                ),
+            )
         source: Source = opener(target, **options)
         return source
 
@@ -212,8 +250,10 @@ class Runtime:
         stores = self.host.registry.objects("case_stores")
         if scheme not in stores:
             known = ", ".join(sorted(stores)) or "none"
-            raise CaseStoreError(
-                f"no case store for {redact_url(url)!r}: registered schemes are {known}"
+            raise UnknownStoreError(
+                _("no case store for {value}: registered schemes are {known}").format(
+                    value=repr(redact_url(url)), known=known
+                )
             )
         store: CaseStore = stores[scheme].open(url)
         return store
@@ -227,7 +267,12 @@ class Runtime:
         if name not in sources:
             known = ", ".join(sorted(sources)) or "none"
             where = str(self.config.path) if self.config.path else "no configuration file"
-            raise SourceError(name, f"not configured (configured sources: {known}; {where})")
+            raise SourceError(
+                name,
+                _("not configured (configured sources: {known}; {where})").format(
+                    known=known, where=where
+                ),
+            )
         kind = kind_of(
             self,
             "sources",
@@ -264,7 +309,9 @@ def kind_of(
     if kind is None or not usable(kind):
         available = ", ".join(sorted(k for k, v in kinds.items() if usable(v))) or "none"
         raise ConfigError(
-            f"no plugin provides {what} type {type_name!r} (installed: {available})",
+            _("no plugin provides {what} type {type_name} (installed: {available})").format(
+                what=what, type_name=repr(type_name), available=available
+            ),
             rt.config.where(section, name, "type"),
             f"{section}.{name}.type",
         )

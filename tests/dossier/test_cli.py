@@ -70,7 +70,7 @@ def test_english_and_a_wrong_record(cli: Cli, tmp_path: Path) -> None:
     assert "case CR-000001 is about record PO-2021-0117/1, not PO-9" in wrong.err
     assert not (tmp_path / "x.zip").exists()
     both = cli("cases", "dossier", "CR-000001", "-o", tmp_path / "z.zip", "--lang", "zh-CN+en")
-    assert "a dossier is in one language, zh-CN or en" in both.err
+    assert "申报材料包只用一种语言，zh-CN 或 en" in both.err  # asked in Chinese (and English)
     assert not (tmp_path / "z.zip").exists()
     missing = cli("cases", "dossier", "CR-000077", "-o", tmp_path / "y.zip")
     assert missing.code != 0 and "CR-000077" in missing.err

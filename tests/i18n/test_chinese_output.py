@@ -46,7 +46,7 @@ def test_the_gate_reads_in_chinese(cli: Any) -> None:
     )
     assert "《网络安全审查办法》（2020年）第五条" in out
     assert "《中华人民共和国网络安全法》第三十五条" in out
-    assert "处理建议：尚未申报的，按第七条提交材料" in out
+    assert "处理建议：尚未申报的，按照《网络安全审查办法》第七条提交材料" in out
     assert "案件 CR-000001（网络安全审查，规则 review-required）：已立案" in out
     assert not RAW.search(out)
     for word in ("block", "advisory", "true", "none", "Measures", "CSL", "fix:"):
@@ -57,8 +57,9 @@ def test_from_2026_it_cites_article_37(cli: Any) -> None:
     result = cli("gate", "--record", PO_117, "--as-of", "2026-03-01", "--lang", "zh-CN")
     assert "《中华人民共和国网络安全法》第三十七条" in result.out
     assert "第三十五条" not in result.out
-    assert "《网络安全审查办法》第八条" not in result.out  # Art. 8 is in the fix, not cited
-    assert "按第八条提交材料" in result.out
+    cited = next(line for line in result.out.splitlines() if "第三十七条" in line)
+    assert "《网络安全审查办法》第八条" not in cited  # Art. 8 is in the fix, not cited
+    assert "处理建议：尚未申报的，按照《网络安全审查办法》第八条提交材料" in result.out
 
 
 def test_json_keys_and_ids_do_not_change_and_texts_are_added(cli: Any) -> None:
@@ -178,7 +179,11 @@ def test_ci_annotations_for_people_read_in_chinese(cli: Any) -> None:
     )
     annotation = next(line for line in result.out.splitlines() if line.startswith("::error"))
     assert "title=review-required%3A 须申报网络安全审查且尚未通过" in annotation
-    assert "Cites: 《网络安全审查办法》（2020年）第二条" in annotation
+    assert (
+        "%0A依据：《网络安全审查办法》（2020年）第二条；《网络安全审查办法》（2020年）第五条"
+        in annotation
+    )
+    assert "%0A处理建议：尚未申报的" in annotation and "Cites:" not in annotation
 
 
 def test_the_readme_shows_the_real_chinese_gate_output(cli: Any) -> None:

@@ -43,6 +43,13 @@ def test_every_value_has_a_word_in_both_languages(kind: str, values: tuple[str, 
         assert any("\u4e00" <= char <= "\u9fff" for char in chinese), (kind, value, chinese)
 
 
+def test_the_state_tables_are_keyed_by_the_one_list_of_states() -> None:
+    assert tuple(w.CASE_STATES) == lifecycle.STATES
+    assert tuple(w.REVIEW_STATUSES) == typing.get_args(record.ReviewStatus)
+    assert w.REVIEW_STATUSES["special_review"] == w.CASE_STATES["special_review"]
+    assert w.REVIEW_STATUSES["none"] == ("not declared", "未申报")
+
+
 def test_the_review_states_read_as_the_measures_name_them() -> None:
     expected = {
         "open": "待申报",

@@ -190,6 +190,64 @@ def test_a_chinese_report_and_csv(swept_in_chinese: dict[str, Path]) -> None:
     assert rows[0]["message"] != rows[0]["message_localized"]  # both: additive columns
 
 
+def test_the_chinese_report_heads_its_columns_and_notes_in_chinese(
+    swept_in_chinese: dict[str, Path],
+) -> None:
+    page = swept_in_chinese["html"].read_text("utf-8")
+    for head in (
+        "规则",
+        "结果",
+        "记录数",
+        "依据",
+        "规则包",
+        "运营者 · 系统",
+        "原因",
+        "问题",
+        "处理建议",
+    ):
+        assert f"<th>{head}</th>" in page or f"<th class='n'>{head}</th>" in page, head
+    for head in ("币种", "下限", "上限", "期间", "期限"):
+        assert head in page, head
+    assert "<footer>由 cyberreview-policy" in page
+    assert "《网络安全审查办法》" in page.split("<footer>")[1]  # the confidentiality article
+    assert "计划上线" in page
+    text = re.sub(r"<style>.*?</style>|<svg.*?</svg>|<[^>]+>", "\n", page, flags=re.S)
+    english = {
+        "rule",
+        "outcome",
+        "records",
+        "citations",
+        "pack",
+        "operator",
+        "reason",
+        "finding",
+        "fix",
+        "currency",
+        "low",
+        "high",
+        "findings",
+        "deadline",
+        "period",
+        "state",
+        "case",
+        "planned go-live",
+        "Made by",
+        "Compared with",
+        "not recorded",
+        "no case",
+        "provisional",
+        "Products in use",
+        "OVERDUE",
+        "block",
+        "warn",
+        "allow",
+        "advisory",
+    }
+    lines = {line.strip() for line in text.splitlines()}
+    assert not english & lines
+    assert not [line for line in lines if line.startswith(tuple(english - {"case"}))]
+
+
 @pytest.mark.slow
 def test_the_chinese_report_is_drawn_with_chinese_glyphs(
     swept_in_chinese: dict[str, Path], tmp_path: Path

@@ -65,3 +65,19 @@ def test_nothing_secret_in_the_service_logs(
     text = caplog.text
     for secret in (*service.tokens.values(), "crp_x", "secret-note-4711", "East Grid Power"):
         assert secret not in text
+
+
+def test_serve_lang_is_the_services_default(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, home: Any
+) -> None:
+    import uvicorn
+
+    from cyberreview_policy.serve.settings import SETTINGS_ENV, Settings
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setenv(SETTINGS_ENV, "")  # what serve sets there is undone after the test
+    assert cli("serve", "--lang", "zh-CN", "--port", "1").code == 0
+    assert Settings.from_env().lang == "zh-CN"
+    refused = cli("serve", "--store", "mysql://db/cases", "--lang", "zh-CN")
+    assert refused.code == 3
+    assert refused.err.startswith("cyberreview：错误：没有适用于 'mysql://db/cases' 的案件库")

@@ -136,3 +136,28 @@ def test_a_new_token_of_a_revoked_ones_name_does_not_get_its_answers(
     store.close()
     again = service.post("/v1/decisions", body, role="ci").json()
     assert again[0]["actions"][0]["created"] is False  # decided anew: the case was open
+
+
+def test_a_replay_speaks_the_replaying_request_language(
+    serve: Any, covered: dict[str, Any]
+) -> None:
+    service = serve()
+    body = {"records": [covered], "as_of": "2021-06-01"}
+    key = {"Idempotency-Key": "CHG-LANG-1"}
+    first = service.post("/v1/decisions?lang=zh-CN", body, headers=key)
+    assert first.status_code == 200
+    chinese = first.json()[0]
+    assert chinese["lang"] == "zh-CN"
+    assert "须申报网络安全审查" in chinese["findings"][0]["message_localized"]
+    english = service.post("/v1/decisions", body, headers=key)
+    assert english.status_code == 200
+    replayed = english.json()[0]
+    assert "lang" not in replayed
+    assert all("message_localized" not in f for f in replayed["findings"])
+    assert replayed["actions"] == chinese["actions"]  # the same answer, not decided again
+    assert replayed["findings"][0]["message"] == chinese["findings"][0]["message"]
+    again = service.post("/v1/decisions", body, headers={**key, "Accept-Language": "zh-CN"})
+    assert again.json() == first.json()  # localized anew, to the same texts
+    both = service.post("/v1/decisions?lang=zh-CN%2Ben", body, headers=key).json()[0]
+    assert both["lang"] == "zh-CN+en"
+    assert _audit_actions(service).count("gate.decision") == 1

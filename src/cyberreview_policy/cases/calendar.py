@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CalendarError, LocatedError, Location
+from ..i18n.catalog import _
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -100,7 +101,7 @@ def _in_pause(day: dt.date, paused: Iterable[tuple[dt.date, dt.date]]) -> bool:
 
 def _dates(value: Any, loc: tuple[str | int, ...], fail: Any) -> set[dt.date]:
     if not isinstance(value, list):
-        raise fail(loc, "a list of dates or {from: DATE, to: DATE} ranges")
+        raise fail(loc, _("a list of dates or {from: DATE, to: DATE} ranges"))
     out: set[dt.date] = set()
     for index, item in enumerate(value):
         if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
@@ -108,13 +109,16 @@ def _dates(value: Any, loc: tuple[str | int, ...], fail: Any) -> set[dt.date]:
         elif isinstance(item, dict) and set(item) == {"from", "to"}:
             first, last = item["from"], item["to"]
             if not (isinstance(first, dt.date) and isinstance(last, dt.date)) or last < first:
-                raise fail((*loc, index), "a range needs dates with from <= to")
+                raise fail((*loc, index), _("a range needs dates with from <= to"))
             day = first
             while day <= last:
                 out.add(day)
                 day += ONE_DAY
         else:
-            raise fail((*loc, index), f"{item!r} is not a date (YYYY-MM-DD) or a from/to range")
+            raise fail(
+                (*loc, index),
+                _("{item} is not a date (YYYY-MM-DD) or a from/to range").format(item=repr(item)),
+            )
     return out
 
 
@@ -134,28 +138,34 @@ def load_calendar(path: Path) -> dict[int, YearSchedule]:
         return CalendarError(message, lines.location(loc), field or None)
 
     if not isinstance(data, dict):
-        raise fail((), "a calendar file maps years to {holidays: [...], workdays: [...]}")
+        raise fail((), _("a calendar file maps years to {holidays: [...], workdays: [...]}"))
     years: dict[int, YearSchedule] = {}
     for year, body in data.items():
         if not isinstance(year, int) or not 2000 <= year <= 2200:
-            raise fail((year,), f"{year!r} is not a year")
+            raise fail((year,), _("{year} is not a year").format(year=repr(year)))
         if not isinstance(body, dict) or not set(body) <= {"holidays", "workdays"}:
-            raise fail((year,), "a year has 'holidays' and 'workdays' lists, nothing else")
+            raise fail((year,), _("a year has 'holidays' and 'workdays' lists, nothing else"))
         holidays = _dates(body.get("holidays", []), (year, "holidays"), fail)
         workdays = _dates(body.get("workdays", []), (year, "workdays"), fail)
         for name, days in (("holidays", holidays), ("workdays", workdays)):
             stray = sorted(day for day in days if day.year != year)
             if stray:
-                raise fail((year, name), f"{stray[0]} is not in {year}")
+                raise fail(
+                    (year, name), _("{stray} is not in {year}").format(stray=stray[0], year=year)
+                )
         weekday_makeups = sorted(day for day in workdays if day.weekday() < 5)
         if weekday_makeups:
             raise fail(
                 (year, "workdays"),
-                f"{weekday_makeups[0]} is a weekday: make-up days are weekend days",
+                _("{weekday_makeups} is a weekday: make-up days are weekend days").format(
+                    weekday_makeups=weekday_makeups[0]
+                ),
             )
         both = sorted(holidays & workdays)
         if both:
-            raise fail((year,), f"{both[0]} is both a holiday and a working day")
+            raise fail(
+                (year,), _("{both} is both a holiday and a working day").format(both=both[0])
+            )
         years[year] = YearSchedule(frozenset(holidays), frozenset(workdays))
     return years
 
@@ -165,5 +175,5 @@ def calendar_for(path: Path | None) -> WorkCalendar:
     if path is None or not path.exists():
         return WorkCalendar()
     if not path.is_file():
-        raise CalendarError("not a file", Location(path))
+        raise CalendarError(_("not a file"), Location(path))
     return WorkCalendar(load_calendar(path))

@@ -28,20 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import TransitionError
+from ..i18n.catalog import _
+from ..models.outcomes import CASE_STATES
 
-STATES = (
-    "open",
-    "declared",
-    "under_review",
-    "special_review",
-    "supplementing",
-    "not_required",
-    "passed",
-    "failed",
-    "assessed",
-    "remediated",
-    "withdrawn",
-)
+STATES = CASE_STATES
 ENDED_STATES = ("not_required", "passed", "failed", "withdrawn", "assessed", "remediated")
 #: The ended states before 0.7 (the first version of the one-open-case index).
 ENDED_STATES_V1 = ("not_required", "passed", "failed", "withdrawn")
@@ -167,12 +157,18 @@ def check_date(case_id: str, on: dt.date, events: Sequence[Event], today: dt.dat
     """A dated step: not before the case's last step, not after today."""
     if on > today:
         raise TransitionError(
-            f"case {case_id}: {on} is after today ({today}); a step is dated when it "
-            "happened (a step still to come can be recorded as planned)"
+            _(
+                "case {case_id}: {on} is after today ({today}); a step is dated when it "
+                "happened (a step still to come can be recorded as planned)"
+            ).format(case_id=case_id, on=on, today=today)
         )
     last = max((e.on for e in events if e.kind in STEPS and not e.planned), default=None)
     if last is not None and on < last:
-        raise TransitionError(f"case {case_id}: {on} is before its last step, on {last}")
+        raise TransitionError(
+            _("case {case_id}: {on} is before its last step, on {last}").format(
+                case_id=case_id, on=on, last=last
+            )
+        )
 
 
 #: what a closing state needs: (field, its values, what it says)
@@ -196,21 +192,48 @@ def _check_closing(case_id: str, kind: str, step: Step) -> None:
         given = getattr(step, name)
         if to_state == state and given not in values:
             raise TransitionError(
-                f"case {case_id}: {state} needs a {name}, {' or '.join(values)} ({meaning})"
+                _("case {case_id}: {state} needs a {name}, {value} ({meaning})").format(
+                    case_id=case_id,
+                    state=state,
+                    name=name,
+                    value=" or ".join(values),
+                    meaning=meaning,
+                )
             )
         if given is not None and to_state != state:
-            raise TransitionError(f"a {name} goes with {state}")
+            raise TransitionError(_("a {name} goes with {state}").format(name=name, state=state))
     if to_state == "remediated" and not (step.note or "").strip():
         raise TransitionError(
-            f"case {case_id}: remediated needs a note saying how (use stopped, or reviewed)"
+            _(
+                "case {case_id}: remediated needs a note saying how (use stopped, or reviewed)"
+            ).format(case_id=case_id)
         )
     if step.planned and to_state in ENDED_STATES:
         raise TransitionError(
-            f"case {case_id}: a case is closed by what happened, not by a plan: "
-            f"{to_state} cannot be planned"
+            _(
+                "case {case_id}: a case is closed by what happened, not by a plan: "
+                "{to_state} cannot be planned"
+            ).format(case_id=case_id, to_state=shown_state(to_state))
         )
     if step.complex_review and to_state != "under_review":
-        raise TransitionError("complex marks a review as complex: only with under_review")
+        raise TransitionError(_("complex marks a review as complex: only with under_review"))
+
+
+def shown_state(state: str) -> str:
+    """A case state as an error message names it (:func:`..i18n.words.with_value`)."""
+    from ..i18n.catalog import current_lang
+    from ..i18n.words import with_value
+
+    return with_value("case_state", state, current_lang())
+
+
+def shown_kind(kind: str) -> str:
+    """A case kind as an error message names it: the value in English, the word in Chinese."""
+    from ..i18n.catalog import current_lang
+    from ..i18n.words import word
+
+    lang = current_lang()
+    return kind if lang == "en" else word("case_kind", kind, "zh-CN")
 
 
 def check_transition(
@@ -225,35 +248,57 @@ def check_transition(
     """Raise :class:`TransitionError` unless ``step`` is allowed from ``state`` now."""
     to_state = step.to_state
     if to_state not in STATES:
-        raise TransitionError(f"unknown state {to_state!r}; states: {', '.join(STATES)}")
+        raise TransitionError(
+            _("unknown state {to_state}; states: {value}").format(
+                to_state=repr(to_state), value=", ".join(STATES)
+            )
+        )
     plan = pending_plan(events)
     confirming = plan is not None and plan.to_state == to_state == state and not step.planned
     allowed = next_states(kind, state, events)
     if to_state not in allowed and not confirming:
-        where = f"{', '.join(allowed)}" if allowed else "nowhere: it is closed"
+        where = (
+            _(", ").join(shown_state(s) for s in allowed) if allowed else _("nowhere: it is closed")
+        )
         raise TransitionError(
-            f"case {case_id} ({kind}) is {state}: it can go to {where}, not {to_state}"
+            _("case {case_id} ({kind}) is {state}: it can go to {where}, not {to_state}").format(
+                case_id=case_id,
+                kind=shown_kind(kind),
+                state=shown_state(state),
+                where=where,
+                to_state=shown_state(to_state),
+            )
         )
     _check_closing(case_id, kind, step)
     if step.planned:
         if step.on <= today:
             raise TransitionError(
-                f"case {case_id}: a planned step is one still to come; {step.on} is not "
-                f"after today ({today})"
+                _(
+                    "case {case_id}: a planned step is one still to come; {on} is not after "
+                    "today ({today})"
+                ).format(case_id=case_id, on=step.on, today=today)
             )
         if step.on - today > MAX_AHEAD:
             raise TransitionError(
-                f"case {case_id}: {step.on} is too far ahead: a step may be planned at most "
-                f"{MAX_AHEAD.days} days after today ({today})"
+                _(
+                    "case {case_id}: {on} is too far ahead: a step may be planned at most "
+                    "{days} days after today ({today})"
+                ).format(case_id=case_id, on=step.on, days=MAX_AHEAD.days, today=today)
             )
         last = max((e.on for e in events if e.kind in STEPS), default=None)
         if last is not None and step.on < last:
-            raise TransitionError(f"case {case_id}: {step.on} is before its last step, on {last}")
+            raise TransitionError(
+                _("case {case_id}: {on} is before its last step, on {last}").format(
+                    case_id=case_id, on=step.on, last=last
+                )
+            )
         return
     history = [e for e in events if e is not plan] if confirming else list(events)
     if plan is not None and not confirming and step.on < plan.on:
         raise TransitionError(
-            f"case {case_id}: its {plan.to_state} is planned for {plan.on}; confirm it "
-            f"(the same transition, dated) before a later step"
+            _(
+                "case {case_id}: its {to_state} is planned for {on}; confirm it (the "
+                "same transition, dated) before a later step"
+            ).format(case_id=case_id, to_state=shown_state(plan.to_state or ""), on=plan.on)
         )
     check_date(case_id, step.on, history, today)

@@ -14,8 +14,9 @@ import hashlib
 from collections.abc import Iterator
 
 from ..errors import MaterialError, TransitionError, UnknownMaterialError
+from ..i18n.catalog import _
 from .base import MATERIAL_KINDS, MAX_MATERIAL_BYTES, Case, Material
-from .lifecycle import check_date
+from .lifecycle import check_date, shown_state
 from .sqlparts import SqlPart, case_id, parse_case_id
 
 #: versions of a kind; the Office request a file answers
@@ -36,11 +37,17 @@ _COLUMNS = "kind, filename, size, sha256, attached_on, actor, version, answers"
 
 def parse_name(name: str) -> tuple[str, int | None]:
     """``KIND`` (the newest version) or ``KIND@VERSION``."""
-    kind, _, version = name.partition("@")
+    kind, _sep, version = name.partition("@")
     if kind not in MATERIAL_KINDS:
-        raise MaterialError(f"unknown material kind {kind!r}; kinds: {', '.join(MATERIAL_KINDS)}")
+        raise MaterialError(
+            _("unknown material kind {kind}; kinds: {value}").format(
+                kind=repr(kind), value=", ".join(MATERIAL_KINDS)
+            )
+        )
     if version and not (version.isdigit() and int(version) > 0):
-        raise MaterialError(f"{name!r}: a version is a number, as in {kind}@2")
+        raise MaterialError(
+            _("{name}: a version is a number, as in {kind}@2").format(name=repr(name), kind=kind)
+        )
     return kind, int(version) if version else None
 
 
@@ -62,12 +69,20 @@ class MaterialState(SqlPart):
         its audit entry."""
         if kind not in MATERIAL_KINDS:
             raise MaterialError(
-                f"unknown material kind {kind!r}; kinds: {', '.join(MATERIAL_KINDS)}"
+                _("unknown material kind {kind}; kinds: {value}").format(
+                    kind=repr(kind), value=", ".join(MATERIAL_KINDS)
+                )
             )
         if not content:
-            raise MaterialError(f"{filename} is empty: attach the file with its content")
+            raise MaterialError(
+                _("{filename} is empty: attach the file with its content").format(filename=filename)
+            )
         if len(content) > MAX_MATERIAL_BYTES:
-            raise MaterialError(f"{filename} is larger than {MAX_MATERIAL_BYTES // 2**20} MB")
+            raise MaterialError(
+                _("{filename} is larger than {value} MB").format(
+                    filename=filename, value=MAX_MATERIAL_BYTES // 2**20
+                )
+            )
         sha = hashlib.sha256(content).hexdigest()
         seq = parse_case_id(case.id)
         rows = self._execute(
@@ -75,7 +90,11 @@ class MaterialState(SqlPart):
         ).fetchall()
         same = [version for version, digest in rows if digest == sha]
         if same:
-            raise MaterialError(f"case {case.id}: this file is on file already as {kind}@{same[0]}")
+            raise MaterialError(
+                _("case {id}: this file is on file already as {kind}@{same}").format(
+                    id=case.id, kind=kind, same=same[0]
+                )
+            )
         version = max((row[0] for row in rows), default=0) + 1
         self._execute(
             f"INSERT INTO materials (case_seq, {_COLUMNS}, content) "
@@ -122,8 +141,10 @@ class MaterialState(SqlPart):
             case = self._locked(case_id)
             if not case.is_open:
                 raise TransitionError(
-                    f"case {case.id} is {case.state}: material is attached to open cases "
-                    "(record the Office's letters with cases notice)"
+                    _(
+                        "case {id} is {state}: material is attached to open cases (record the "
+                        "Office's letters with cases notice)"
+                    ).format(id=case.id, state=shown_state(case.state))
                 )
             check_date(case.id, on, [], self._today())
             if answers is not None:
@@ -135,8 +156,10 @@ class MaterialState(SqlPart):
                 if answers not in asked:
                     known = ", ".join(sorted(str(ref) for ref in asked)) or "none on file"
                     raise MaterialError(
-                        f"case {case.id}: no supplement request {answers!r} "
-                        f"(the Office's requests: {known})"
+                        _(
+                            "case {id}: no supplement request {answers} (the Office's requests: "
+                            "{known})"
+                        ).format(id=case.id, answers=repr(answers), known=known)
                     )
             return self._insert_material(
                 case, kind, filename, content, on=on, actor=actor, answers=answers
@@ -165,14 +188,18 @@ class MaterialState(SqlPart):
         kind, version = parse_name(name)
         versions = self.material(case_id, kind)
         if not versions:
-            raise UnknownMaterialError(f"case {case_id} has no {kind} on file")
+            raise UnknownMaterialError(
+                _("case {case_id} has no {kind} on file").format(case_id=case_id, kind=kind)
+            )
         if version is None:
             return versions[-1]
         for material, content in versions:
             if material.version == version:
                 return material, content
         raise UnknownMaterialError(
-            f"case {case_id} has {kind} versions 1 to {len(versions)}, not {version}"
+            _("case {case_id} has {kind} versions 1 to {count}, not {version}").format(
+                case_id=case_id, kind=kind, count=len(versions), version=version
+            )
         )
 
     def material_digests(self) -> Iterator[tuple[str, str, str, str]]:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import CaseStoreError
+from ..i18n.catalog import _
 from .base import Adopted, Case, CaseRequest
 from .lifecycle import ENDED_STATES
 from .sqlparts import SqlPart, case_id, dumps, now
@@ -107,7 +108,9 @@ class OpenState(SqlPart):
                     return self._case(row), True
             row = self._open_row(request)
             if row is None:  # the winner's case cannot vanish: cases are never deleted
-                raise CaseStoreError(f"case store {self.name}: the open case disappeared")
+                raise CaseStoreError(
+                    _("case store {name}: the open case disappeared").format(name=self.name)
+                )
             return self._case(row), False
 
     def _record_facts(self, closed: Sequence[Any], request: CaseRequest, actor: str) -> None:
@@ -167,7 +170,7 @@ class OpenState(SqlPart):
         """Open a review case already in the state the source says, with its steps:
         ``None`` when the record has a live case of the kind (someone was quicker)."""
         if not steps:
-            raise CaseStoreError("adopting a review needs the state it is in")
+            raise CaseStoreError(_("adopting a review needs the state it is in"))
         with self._guard("adopting a review"), self._write():
             if self._open_row(request) is not None:
                 return None

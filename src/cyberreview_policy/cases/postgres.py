@@ -19,6 +19,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from ..errors import CaseStoreError
+from ..i18n.catalog import _
 from .sqlstore import SqlStore, store_timeout
 
 #: The advisory lock writers share (any fixed 64-bit number; this spells "cyberrev").
@@ -41,7 +42,10 @@ class PostgresStore(SqlStore):
             import psycopg
         except ImportError:
             raise CaseStoreError(
-                "the PostgreSQL store needs psycopg: pip install 'cyberreview-policy[postgresql]'"
+                _(
+                    "the PostgreSQL store needs psycopg: pip install "
+                    "'cyberreview-policy[postgresql]'"
+                )
             ) from None
         self.url = url
         self.name = _redacted(url)
@@ -51,7 +55,9 @@ class PostgresStore(SqlStore):
             self._db = psycopg.connect(url, autocommit=True, connect_timeout=connect_timeout)
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CaseStoreError(f"cannot reach case store {self.name}: {reason}") from None
+            raise CaseStoreError(
+                _("cannot reach case store {name}: {reason}").format(name=self.name, reason=reason)
+            ) from None
         try:
             self._bounded()
             self._migrate()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol, cast
 
 from ..errors import CaseStoreError, TokenError
+from ..i18n.catalog import _
 from .sqlparts import SqlPart
 
 MIGRATION = """
@@ -139,8 +140,10 @@ def serve_store(store: Any) -> ServeStore:
     """``store`` as a :class:`ServeStore`; a store plugin without tokens is an error."""
     if not hasattr(store, "active_tokens"):
         raise CaseStoreError(
-            f"the case store {getattr(store, 'url', '?')} cannot hold API tokens and stored "
-            "responses: cyberreview serve needs the SQLite or PostgreSQL store"
+            _(
+                "the case store {value} cannot hold API tokens and stored responses: "
+                "cyberreview serve needs the SQLite or PostgreSQL store"
+            ).format(value=getattr(store, "url", "?"))
         )
     return cast(ServeStore, store)
 
@@ -159,11 +162,15 @@ class ServeState(SqlPart):
         """A new token (returned once, here) for ``name`` with ``role``; audited.
         ``allow_as_of``: a gate token that may choose the date of the law."""
         if role not in ROLES:
-            raise TokenError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+            raise TokenError(
+                _("unknown role {role}; roles: {value}").format(
+                    role=repr(role), value=", ".join(ROLES)
+                )
+            )
         if not name.strip():
-            raise TokenError("a token needs a name (who or what uses it)")
+            raise TokenError(_("a token needs a name (who or what uses it)"))
         if allow_as_of and role != "gate":
-            raise TokenError("--allow-as-of is for gate tokens (only they ask for decisions)")
+            raise TokenError(_("--allow-as-of is for gate tokens (only they ask for decisions)"))
         token = new_token()
         item = ApiToken(
             "tok-" + secrets.token_hex(4), name, role, _now(), actor, allow_as_of=allow_as_of
@@ -173,7 +180,11 @@ class ServeState(SqlPart):
                 "SELECT id FROM api_tokens WHERE name = ? AND revoked_at IS NULL", (name,)
             ).fetchone()
             if taken is not None:
-                raise TokenError(f"a token named {name!r} exists ({taken[0]}): revoke it first")
+                raise TokenError(
+                    _("a token named {name} exists ({taken}): revoke it first").format(
+                        name=repr(name), taken=taken[0]
+                    )
+                )
             self._execute(
                 "INSERT INTO api_tokens "
                 "(id, name, role, hash, created_at, created_by, allow_as_of) "
@@ -199,7 +210,11 @@ class ServeState(SqlPart):
                 (name_or_id, name_or_id),
             ).fetchone()
             if row is None:
-                raise TokenError(f"no active token named or numbered {name_or_id!r}")
+                raise TokenError(
+                    _("no active token named or numbered {name_or_id}").format(
+                        name_or_id=repr(name_or_id)
+                    )
+                )
             item = ApiToken.from_row(row)
             now = _now()
             self._execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", (now, item.id))

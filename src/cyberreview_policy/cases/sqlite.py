@@ -21,6 +21,7 @@ from typing import Any
 
 from ..env import private_dir
 from ..errors import CaseStoreError
+from ..i18n.catalog import _
 from .sqlstore import SqlStore, store_timeout
 
 
@@ -28,7 +29,7 @@ def path_from_url(url: str) -> Path:
     """As SQLAlchemy reads them: ``sqlite:////abs/cases.db`` (absolute),
     ``sqlite:///rel/cases.db`` (relative); also plain ``sqlite:cases.db``."""
     if not url.startswith("sqlite:"):
-        raise CaseStoreError(f"not a SQLite URL: {url!r}")
+        raise CaseStoreError(_("not a SQLite URL: {url}").format(url=repr(url)))
     rest = url[len("sqlite:") :]
     return Path(rest[3:] if rest.startswith("///") else rest)
 
@@ -91,14 +92,18 @@ class SqliteStore(SqlStore):
         except (sqlite3.Error, OSError) as exc:
             if self._busy(exc):
                 raise self._failure("opening it", exc) from None
-            raise CaseStoreError(f"cannot open case store {path}: {exc}") from None
+            raise CaseStoreError(
+                _("cannot open case store {path}: {exc}").format(path=path, exc=exc)
+            ) from None
         try:
             self._migrate()
         except sqlite3.Error as exc:
             self._db.close()
             if self._busy(exc):
                 raise self._failure("opening it", exc) from None
-            raise CaseStoreError(f"cannot open case store {path}: {exc}") from None
+            raise CaseStoreError(
+                _("cannot open case store {path}: {exc}").format(path=path, exc=exc)
+            ) from None
         except BaseException:
             self._db.close()
             raise

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UnknownCaseError
+from ..i18n.catalog import _
 
 if TYPE_CHECKING:
     from .base import Case
@@ -28,7 +29,9 @@ def parse_case_id(text: str) -> int:
     match = _CASE_ID.fullmatch(text)
     if match is None:
         shown = text if len(text) <= 40 else text[:40] + "..."
-        raise UnknownCaseError(f"no case {shown!r}: case ids look like CR-000001")
+        raise UnknownCaseError(
+            _("no case {shown}: case ids look like CR-000001").format(shown=repr(shown))
+        )
     return int(match.group(1))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..env import DEFAULT_STORE_TIMEOUT, STORE_TIMEOUT_ENV
 from ..errors import CaseStoreError, UnknownCaseError
+from ..i18n.catalog import _
 from .auditstate import MIGRATION as AUDIT_SUBJECT_MIGRATION
 from .auditstate import AuditState
 from .base import Case, Material
@@ -159,7 +160,9 @@ def store_timeout() -> float:
         seconds = float("nan")
     if not 0 < seconds <= 3600:  # NaN is refused too
         raise CaseStoreError(
-            f"{STORE_TIMEOUT_ENV}={text!r}: give seconds, more than 0 and at most 3600"
+            _("{STORE_TIMEOUT_ENV}={text}: give seconds, more than 0 and at most 3600").format(
+                STORE_TIMEOUT_ENV=STORE_TIMEOUT_ENV, text=repr(text)
+            )
         )
     return seconds
 
@@ -210,8 +213,10 @@ class SqlStore(
             version = row[0] if row else 0
             if version > len(MIGRATIONS):
                 raise CaseStoreError(
-                    f"case store {self.name} has schema {version}, newer than this version "
-                    f"of cyberreview knows ({len(MIGRATIONS)}): upgrade cyberreview"
+                    _(
+                        "case store {name} has schema {version}, newer than this version of "
+                        "cyberreview knows ({count}): upgrade cyberreview"
+                    ).format(name=self.name, version=version, count=len(MIGRATIONS))
                 )
             for script in MIGRATIONS[version:]:
                 sql = script.replace("{serial}", self.serial).replace("{blob}", self.blob)
@@ -239,10 +244,19 @@ class SqlStore(
     def _failure(self, what: str, exc: BaseException) -> CaseStoreError:
         if self._busy(exc):
             return CaseStoreError(
-                f"case store {self.name} is busy: another process has held its lock for "
-                f"more than {self.timeout:g} s ({STORE_TIMEOUT_ENV}); gave up {what}"
+                _(
+                    "case store {name} is busy: another process has held its lock for more "
+                    "than {timeout:g} s ({STORE_TIMEOUT_ENV}); gave up {what}"
+                ).format(
+                    name=self.name,
+                    timeout=self.timeout,
+                    STORE_TIMEOUT_ENV=STORE_TIMEOUT_ENV,
+                    what=what,
+                )
             )
-        return CaseStoreError(f"case store {self.name}: {what}: {exc}")
+        return CaseStoreError(
+            _("case store {name}: {what}: {exc}").format(name=self.name, what=what, exc=exc)
+        )
 
     # -- reading --------------------------------------------------------------
 
@@ -318,7 +332,11 @@ class SqlStore(
                 f"SELECT {_CASE_COLUMNS} FROM cases WHERE seq = ?", (seq,)
             ).fetchone()
             if row is None:
-                raise UnknownCaseError(f"no case {case_id_text!r} in {self.name}")
+                raise UnknownCaseError(
+                    _("no case {case_id_text} in {name}").format(
+                        case_id_text=repr(case_id_text), name=self.name
+                    )
+                )
             return self._full([row])[0]
 
     def list_cases(
@@ -393,7 +411,11 @@ class SqlStore(
         seq = parse_case_id(case_id_text)
         row = self._execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE seq = ?", (seq,)).fetchone()
         if row is None:
-            raise UnknownCaseError(f"no case {case_id_text!r} in {self.name}")
+            raise UnknownCaseError(
+                _("no case {case_id_text} in {name}").format(
+                    case_id_text=repr(case_id_text), name=self.name
+                )
+            )
         return self._full([row])[0]
 
     def _note_resolved(self, change: FindingChange, on: dt.date, actor: str) -> None:

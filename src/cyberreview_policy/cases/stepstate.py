@@ -9,9 +9,18 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TransitionError
+from ..i18n.catalog import _
 from .base import NOTICE_KINDS, Case, Notice
 from .clocks import case_clocks
-from .lifecycle import Step, check_date, check_transition, paused_state, pending_plan
+from .lifecycle import (
+    Step,
+    check_date,
+    check_transition,
+    paused_state,
+    pending_plan,
+    shown_kind,
+    shown_state,
+)
 from .materialstate import MaterialState
 from .sqlparts import now, parse_case_id
 
@@ -90,20 +99,24 @@ class StepState(MaterialState):
         calendar: WorkCalendar | None = None,
     ) -> Case:
         if days <= 0:
-            raise TransitionError("an extension is a positive number of working days")
+            raise TransitionError(_("an extension is a positive number of working days"))
         with self._guard("extending a case"), self._write():
             case = self._locked(case_id)
             if case.state != "special_review":
                 raise TransitionError(
-                    f"case {case.id} is {case.state}: only a special review can be extended"
+                    _("case {id} is {state}: only a special review can be extended").format(
+                        id=case.id, state=shown_state(case.state)
+                    )
                 )
             check_date(case.id, on, case.events, self._today())
             if calendar is not None:
                 clock = self._running(case, on, calendar, "special review")
                 if clock is not None and on > clock.deadline:
                     raise TransitionError(
-                        f"case {case.id}: its special review ran out on {clock.deadline}; "
-                        "a period that has ended cannot be extended"
+                        _(
+                            "case {id}: its special review ran out on {deadline}; a period "
+                            "that has ended cannot be extended"
+                        ).format(id=case.id, deadline=clock.deadline)
                     )
             self._step(case, "extend", on, actor, note=note, details={"days": days})
         return self.get(case_id)
@@ -116,17 +129,21 @@ class StepState(MaterialState):
             state = paused_state(case.events) if case.state == "supplementing" else case.state
             if case.kind != "review" or state != "under_review":
                 raise TransitionError(
-                    f"case {case.id} ({case.kind}) is {case.state}: only a review under "
-                    "preliminary review can be marked complex"
+                    _(
+                        "case {id} ({kind}) is {state}: only a review under preliminary review "
+                        "can be marked complex"
+                    ).format(id=case.id, kind=shown_kind(case.kind), state=shown_state(case.state))
                 )
             check_date(case.id, on, case.events, self._today())
             clock = self._running(case, on, calendar, "preliminary review")
             if clock is None or clock.days > 30:
-                raise TransitionError(f"case {case.id} is marked complex already")
+                raise TransitionError(_("case {id} is marked complex already").format(id=case.id))
             if on > clock.deadline:
                 raise TransitionError(
-                    f"case {case.id}: its preliminary review ran out on {clock.deadline}; "
-                    "a review is marked complex before then"
+                    _(
+                        "case {id}: its preliminary review ran out on {deadline}; a review is "
+                        "marked complex before then"
+                    ).format(id=case.id, deadline=clock.deadline)
                 )
             self._step(case, "complex", on, actor, note=note, details={"extra_days": 15})
         return self.get(case_id)
@@ -134,19 +151,25 @@ class StepState(MaterialState):
     def notice(self, case_id: str, notice: Notice, *, actor: str) -> Case:
         if notice.kind not in NOTICE_KINDS:
             raise TransitionError(
-                f"unknown notice kind {notice.kind!r}; kinds: {', '.join(NOTICE_KINDS)}"
+                _("unknown notice kind {kind}; kinds: {value}").format(
+                    kind=repr(notice.kind), value=", ".join(NOTICE_KINDS)
+                )
             )
         ref = notice.ref.strip()
         if not ref:
-            raise TransitionError("a notice needs the Office's reference number")
+            raise TransitionError(_("a notice needs the Office's reference number"))
         with self._guard("recording a notice"), self._write():
             case = self._locked(case_id)
             if notice.on > self._today():
                 raise TransitionError(
-                    f"case {case.id}: {notice.on} is after today ({self._today()})"
+                    _("case {id}: {on} is after today ({value})").format(
+                        id=case.id, on=notice.on, value=self._today()
+                    )
                 )
             if any(e.details.get("ref") == ref for e in case.notices()):
-                raise TransitionError(f"case {case.id}: notice {ref} is on file already")
+                raise TransitionError(
+                    _("case {id}: notice {ref} is on file already").format(id=case.id, ref=ref)
+                )
             details: dict[str, Any] = {"notice": notice.kind, "ref": ref}
             if notice.content is not None:
                 material = self._insert_material(

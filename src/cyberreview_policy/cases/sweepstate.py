@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SweepBusyError
+from ..i18n.catalog import _
 from .sqlparts import SqlPart
 
 MIGRATION = """
@@ -344,8 +345,16 @@ class SweepState(SqlPart):
                     )
                 else:
                     raise SweepBusyError(
-                        f"another sweep of {scope} is running: run {held_by} by {held_owner}, "
-                        f"since {started} (last heartbeat {beat}); wait for it, or use --wait"
+                        _(
+                            "another sweep of {scope} is running: run {held_by} by {held_owner}, "
+                            "since {started} (last heartbeat {beat}); wait for it, or use --wait"
+                        ).format(
+                            scope=scope,
+                            held_by=held_by,
+                            held_owner=held_owner,
+                            started=started,
+                            beat=beat,
+                        )
                     )
             for scope in scopes:
                 self._execute("DELETE FROM sweep_locks WHERE scope = ?", (scope,))

@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 
 from ..errors import TokenError
+from ..i18n.catalog import _
 from .sqlparts import SqlPart
 
 MIGRATION = """
@@ -71,9 +72,11 @@ class UiState(SqlPart):
                 (token_hash,),
             ).fetchone()
             if row is None:
-                raise TokenError("unknown or revoked token")
+                raise TokenError(_("unknown or revoked token"))
             if row[2] not in UI_ROLES:
-                raise TokenError(f"a {row[2]} token cannot sign in to the case board")
+                raise TokenError(
+                    _("a {row} token cannot sign in to the case board").format(row=row[2])
+                )
             self._execute(
                 "INSERT INTO ui_sessions (id, token_id, csrf, lang, created_at, expires_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import ChangeSystemError, CyberreviewError, UsageError
+from ..i18n.catalog import _
 from .api import AffectedCI, Change, ChangeContext, ChangeSystem, Mode, closer
 from .report import CiResult, Report, build, find_marker, posted_keys
 
@@ -66,22 +67,33 @@ def connect(rt: Runtime, name: str | None) -> Connected:
     if name is None:
         if not configured:
             raise UsageError(
-                f"no change system is configured (add one under changes:, docs/changes.md; {where})"
+                _(
+                    "no change system is configured (add one under changes:, "
+                    "docs/changes.md; {where})"
+                ).format(where=where)
             )
         if len(configured) != 1:
             known = ", ".join(sorted(configured)) or "none"
             raise UsageError(
-                f"name a change system with --system (configured under changes: {known}; {where})"
+                _(
+                    "name a change system with --system (configured under changes: {known}; "
+                    "{where})"
+                ).format(known=known, where=where)
             )
         name = next(iter(configured))
     if name not in configured:
         known = ", ".join(sorted(configured)) or "none"
-        raise ChangeSystemError(name, f"not configured (configured: {known}; {where})")
+        raise ChangeSystemError(
+            name,
+            _("not configured (configured: {known}; {where})").format(known=known, where=where),
+        )
     config = configured[name]
     kind = kind_of(rt, "change_systems", ("changes", name), config.type, "change system")
     if config.source not in rt.config.file.sources:
         raise ConfigError(
-            f"no source {config.source!r} is configured to fetch the change's CIs",
+            _("no source {source} is configured to fetch the change's CIs").format(
+                source=repr(config.source)
+            ),
             rt.config.where("changes", name, "source"),
             f"changes.{name}.source",
         )
@@ -90,7 +102,11 @@ def connect(rt: Runtime, name: str | None) -> Connected:
     )
     context = ChangeContext(name, settings, config.mode, config.approver, http, logger)
     system = started(
-        kind, context, lambda failure: ChangeSystemError(name, f"the plugin failed: {failure}")
+        kind,
+        context,
+        lambda failure: ChangeSystemError(
+            name, _("the plugin failed: {failure}").format(failure=failure)
+        ),
     )
     return Connected(name, config, system)
 
@@ -130,7 +146,10 @@ def handle(connected: Connected, ref: str, decide: ChangeDecider, run_id: str) -
         return Outcome(report, posted=False, by_run=latest[1])
     if not change.open:
         raise ChangeSystemError(
-            name, f"{change.number}: cannot report: {change.why_closed}; nothing posted"
+            name,
+            _("{number}: cannot report: {why_closed}; nothing posted").format(
+                number=change.number, why_closed=change.why_closed
+            ),
         )
     return Outcome(deliver(connected, ref, report), posted=True, by_run=run_id)
 
@@ -151,7 +170,8 @@ def deliver(connected: Connected, ref: str, report: Report) -> Report:
         except HttpError as exc:
             if exc.status is not None and exc.status not in RETRY_STATUS:
                 raise ChangeSystemError(
-                    connected.name, f"{change.number}: {exc}; nothing posted"
+                    connected.name,
+                    _("{number}: {exc}; nothing posted").format(number=change.number, exc=exc),
                 ) from None
             failure = exc
         change = read(connected, ref)  # did it land?
@@ -161,7 +181,9 @@ def deliver(connected: Connected, ref: str, report: Report) -> Report:
             break
     raise ChangeSystemError(
         connected.name,
-        f"{report.change.number}: could not post after {attempt} attempt(s): {failure}",
+        _("{number}: could not post after {attempt} attempt(s): {failure}").format(
+            number=report.change.number, attempt=attempt, failure=failure
+        ),
     )
 
 
@@ -172,7 +194,9 @@ def read(connected: Connected, ref: str) -> Change:
     try:
         return connected.system.change(ref)
     except HttpError as exc:
-        raise ChangeSystemError(connected.name, f"{ref}: cannot read the change: {exc}") from None
+        raise ChangeSystemError(
+            connected.name, _("{ref}: cannot read the change: {exc}").format(ref=ref, exc=exc)
+        ) from None
 
 
 def pending(connected: Connected) -> list[str]:
@@ -182,4 +206,6 @@ def pending(connected: Connected) -> list[str]:
     try:
         return connected.system.pending()
     except HttpError as exc:
-        raise ChangeSystemError(connected.name, f"cannot list pending changes: {exc}") from None
+        raise ChangeSystemError(
+            connected.name, _("cannot list pending changes: {exc}").format(exc=exc)
+        ) from None

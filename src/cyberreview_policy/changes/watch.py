@@ -23,6 +23,7 @@ from typing import Any
 
 from ..env import private_dir
 from ..errors import ChangeSystemError
+from ..i18n.catalog import _
 
 
 @dataclass
@@ -40,7 +41,8 @@ class Checkpoint:
             return cls(path)
         except (OSError, ValueError) as exc:
             raise ChangeSystemError(
-                path.stem, f"cannot read the watch checkpoint {path}: {exc}"
+                path.stem,
+                _("cannot read the watch checkpoint {path}: {exc}").format(path=path, exc=exc),
             ) from None
         return cls(path, dict(data.get("handled") or {}))
 

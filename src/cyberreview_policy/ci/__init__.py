@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import UsageError
+from ..i18n.catalog import _
 from .common import AtomicFile, CiRun
 
 if TYPE_CHECKING:
@@ -40,11 +41,17 @@ def parse_spec(text: str) -> tuple[str, str | None]:
     fmt, sep, path = text.partition("=")
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
-        raise UsageError(f"--ci {text}: the format is one of {', '.join(FORMATS)}")
+        raise UsageError(
+            _("--ci {text}: the format is one of {value}").format(
+                text=text, value=", ".join(FORMATS)
+            )
+        )
     if sep and not path:
-        raise UsageError(f"--ci {text}: give a file after '='")
+        raise UsageError(_("--ci {text}: give a file after '='").format(text=text))
     if fmt in NEEDS_FILE and not path:
-        raise UsageError(f"--ci {text}: {fmt} goes to a file: --ci {fmt}=FILE")
+        raise UsageError(
+            _("--ci {text}: {fmt} goes to a file: --ci {fmt}=FILE").format(text=text, fmt=fmt)
+        )
     return fmt, path or None
 
 
@@ -86,7 +93,7 @@ def open_outputs(specs: list[str], run: CiRun, stdout_taken: str | None = None) 
     chosen = [parse_spec(text) for text in specs]
     paths = [path for _, path in chosen if path]
     if len(set(paths)) != len(paths):
-        raise UsageError("--ci: each output needs a file of its own")
+        raise UsageError(_("--ci: each output needs a file of its own"))
     writers: list[CiWriter] = []
     try:
         for fmt, path in chosen:
@@ -103,18 +110,28 @@ def _writer(fmt: str, path: str | None, run: CiRun, stdout_taken: str | None) ->
     if path is None:  # github on stdout
         if stdout_taken:
             raise UsageError(
-                f"--ci github writes to standard output, {stdout_taken}: --ci github=FILE"
+                _("--ci github writes to standard output, {stdout_taken}: --ci github=FILE").format(
+                    stdout_taken=stdout_taken
+                )
             )
         return GitHubWriter(sys.stdout, run)
     target = Path(path)
     if not target.parent.is_dir():
-        raise UsageError(f"--ci {fmt}={path}: no directory {target.parent}")
+        raise UsageError(
+            _("--ci {fmt}={path}: no directory {parent}").format(
+                fmt=fmt, path=path, parent=target.parent
+            )
+        )
     try:
         if fmt == "github":
             return GitHubWriter(open(target, "w", encoding="utf-8"), run, close=True)
         file = AtomicFile(target)
     except OSError as exc:
-        raise UsageError(f"--ci {fmt}={path}: cannot write: {exc.strerror or exc}") from None
+        raise UsageError(
+            _("--ci {fmt}={path}: cannot write: {value}").format(
+                fmt=fmt, path=path, value=exc.strerror or exc
+            )
+        ) from None
     if fmt == "junit":
         from .junit import JUnitWriter
 

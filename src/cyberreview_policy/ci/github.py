@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
+from ..i18n.catalog import _
 from ..report.rows import finding_rows
 from .common import GITHUB_COMMAND, CiRun, repo_path, shown
 
@@ -66,9 +67,9 @@ class GitHubWriter:
             where = repo_path(row.location, self.run.cwd)
             message, citations, remediation, title = shown(finding)
             lines = [f"{row.record_id}: {message}"]
-            lines.append("Cites: " + "; ".join(citations))
+            lines.append(_("Cites: {citations}").format(citations=_("; ").join(citations)))
             if remediation:
-                lines.append("Fix: " + remediation)
+                lines.append(_("Fix: {text}").format(text=remediation))
             self.out.write(
                 command(
                     kind,

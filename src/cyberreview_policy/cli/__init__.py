@@ -103,9 +103,9 @@ def _main(args: argparse.Namespace) -> int:
                 policy_dirs=getattr(args, "policy_dir", None) or (),
                 config_path=getattr(args, "config", None),
             )
+            runtime.choose_lang(getattr(args, "lang", None))
             if getattr(args, "config", None) is not None:
                 runtime.config  # noqa: B018  (a file named on the command line is always checked)
-            runtime.choose_lang(getattr(args, "lang", None))
             code: int = args.run(args, runtime)
         return code
     except CyberreviewError as exc:
@@ -116,7 +116,9 @@ def _main(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return EXIT_ERROR
     except KeyboardInterrupt:
-        sys.stderr.write("cyberreview: interrupted\n")
+        from ..i18n import _
+
+        sys.stderr.write(_("cyberreview: interrupted") + "\n")
         return EXIT_ERROR
     except Exception as exc:  # a bug: still fail closed, one line
         if os.environ.get("CYBERREVIEW_DEBUG"):

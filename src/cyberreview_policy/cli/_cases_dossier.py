@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from ..errors import UsageError
+from ..i18n.catalog import _
 from ..runtime import Runtime
 from ._common import (
     EXIT_OK,
@@ -69,7 +70,7 @@ def _record(args: argparse.Namespace, rt: Runtime, record_id: str) -> Any:
     from .gate import fetch_one, read_one
 
     if args.record and args.source:
-        raise UsageError("give --record FILE or --source NAME, not both")
+        raise UsageError(_("give --record FILE or --source NAME, not both"))
     if args.source:
         return fetch_one(args.source, record_id, rt)
     return read_one(args.record, rt) if args.record else None
@@ -99,9 +100,11 @@ def _create(path: str) -> int:
     try:
         return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise UsageError(f"--output {path} exists: give a new file") from None
+        raise UsageError(_("--output {path} exists: give a new file").format(path=path)) from None
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise UsageError(
+            _("cannot write {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
 
 
 def _build(args: argparse.Namespace, rt: Runtime, as_of: dt.date) -> Any:
@@ -147,5 +150,9 @@ def _lang(args: argparse.Namespace) -> str:
         return "zh-CN"
     lang = check_lang(explicit)
     if lang not in ("zh-CN", "en"):
-        raise UsageError(f"--lang {explicit}: a dossier is in one language, zh-CN or en")
+        raise UsageError(
+            _("--lang {explicit}: a dossier is in one language, zh-CN or en").format(
+                explicit=explicit
+            )
+        )
     return lang

@@ -301,9 +301,15 @@ def run_material(args: argparse.Namespace, rt: Runtime) -> int:
     try:  # owner-only, and never over a file that exists (confidential, Art. 16)
         fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise UsageError(f"--output {args.output} exists: give a new file") from None
+        raise UsageError(
+            _("--output {output} exists: give a new file").format(output=args.output)
+        ) from None
     except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        raise UsageError(
+            _("cannot write {output}: {value}").format(
+                output=args.output, value=exc.strerror or exc
+            )
+        ) from None
     with os.fdopen(fd, "wb") as stream:
         stream.write(content)
     sys.stdout.write(

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..env import current_actor
 from ..errors import UsageError
+from ..i18n.catalog import _
 from ..runtime import Runtime
 from ._common import EXIT_OK, note, select_packs
 from ._render import printable
@@ -24,7 +25,9 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise UsageError(
+            _("cannot read {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
 
 
 def _tail(case: Any, rt: Runtime, on: dt.date) -> str:
@@ -89,7 +92,7 @@ def run_transition(args: argparse.Namespace, rt: Runtime) -> int:
     )
     warning = missing_notice(case)
     if warning:
-        note(f"warning: {warning}")
+        note(_("warning: {warning}").format(warning=warning))
     return EXIT_OK
 
 

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from ..i18n.catalog import _
+
 if TYPE_CHECKING:
     from ..policy.pack import Pack
     from ..runtime import Runtime
@@ -89,7 +91,11 @@ def log_level(args: argparse.Namespace) -> str | None:
 
     chosen = getattr(args, "log_level", None) or os.environ.get(LOG_LEVEL_ENV) or None
     if chosen is not None and chosen.lower() not in LOG_LEVELS:
-        raise UsageError(f"{LOG_LEVEL_ENV}={chosen}: choose one of {', '.join(LOG_LEVELS)}")
+        raise UsageError(
+            _("{LOG_LEVEL_ENV}={chosen}: choose one of {value}").format(
+                LOG_LEVEL_ENV=LOG_LEVEL_ENV, chosen=chosen, value=", ".join(LOG_LEVELS)
+            )
+        )
     return chosen.lower() if chosen else None
 
 
@@ -129,7 +135,9 @@ def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(
+            _("{text} is not a date (expected YYYY-MM-DD)").format(text=repr(text))
+        ) from None
 
 
 def add_policy_dir_option(parser: argparse.ArgumentParser) -> None:

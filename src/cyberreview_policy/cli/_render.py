@@ -182,7 +182,7 @@ def _decision_text_local(
     decision: Decision, style: Style, summary: dict[str, Any] | None, chosen: bool, lang: str
 ) -> str:
     """:func:`decision_text` in Chinese (``zh-CN``), or Chinese with English (``zh-CN+en``)."""
-    from ..i18n import _, date, pad, word
+    from ..i18n import _, bilingual, date, pad, word
 
     both = lang == "zh-CN+en"
     verdict = decision["decision"]
@@ -216,6 +216,12 @@ def _decision_text_local(
                 lines.append(style("dim", f"{indent}{printable('; '.join(finding['citations']))}"))
             if finding["exposure"]:
                 lines.append(f"{indent}{printable(exposure_line(finding['exposure']))}")
+                if both:
+                    from ..i18n import use_lang
+
+                    with use_lang("en"):
+                        english = exposure_line(finding["exposure"])
+                    lines.append(style("dim", f"{indent}{printable(english)}"))
             remediation = finding.get("remediation_localized") or finding["remediation"]
             if outcome != "advisory" and remediation:
                 fix = _("fix: {text}").format(text=printable(remediation))
@@ -224,7 +230,7 @@ def _decision_text_local(
                     lines.append(style("dim", f"{indent}fix: {printable(finding['remediation'])}"))
     else:
         lines.append("")
-        lines.append("  " + _("no rule applies"))
+        lines.append("  " + bilingual("no rule applies"))
     lines.extend(_case_lines(decision))
     return "\n".join(lines) + "\n"
 
@@ -257,13 +263,15 @@ def decision_line(decision: Decision, style: Style, id_width: int = 18) -> str:
     (in Chinese when the findings carry Chinese texts)."""
     verdict = decision["decision"]
     lang = decision.get("lang", "en")
+    both = lang == "zh-CN+en"
     if lang == "en":
         shown = verdict.ljust(6)
     else:
-        from ..i18n import pad, word
+        from ..i18n import check_lang, pad, word
 
-        shown = pad(word("verdict", verdict, "zh-CN"), 6)
-    head = f"{style(verdict, shown)} {printable(decision['record_id']).ljust(id_width)}"
+        shown = pad(word("verdict", verdict, check_lang(lang)), 14 if both else 6)
+    record = printable(decision["record_id"]).ljust(id_width)
+    head = f"{style(verdict, shown)} {record}"
     first = worst(decision["findings"])
     if first is None:
         return head.rstrip() + "\n"
@@ -277,4 +285,10 @@ def decision_line(decision: Decision, style: Style, id_width: int = 18) -> str:
         from ..i18n import gettext_in
 
         more = style("dim", gettext_in("  (+{count} more)", "zh-CN").format(count=others))
-    return f"{head} {first['rule']}: {printable(message)}{more}\n"
+    line = f"{head} {first['rule']}: {printable(message)}{more}\n"
+    if both and message != first["message"]:  # the English under the Chinese, aligned
+        from ..i18n import width
+
+        indent = " " * (width(shown) + 1 + len(record) + 1 + len(first["rule"]) + 2)
+        line += style("dim", f"{indent}{printable(first['message'])}") + "\n"
+    return line

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..i18n.catalog import _
 from ..sweep.summary import short
 
 if TYPE_CHECKING:
@@ -39,7 +40,9 @@ class WriterOutput:
         try:
             writer, close = open_writer(fmt, path)
         except OSError as exc:
-            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise UsageError(
+                _("cannot write {path}: {value}").format(path=path, value=exc.strerror or exc)
+            ) from None
         return cls(writer, close, fmt, path)
 
     def decided(self, event: Decided) -> None:

@@ -86,8 +86,11 @@ class TextWriter:
         self.out.write(decision_line(decision, self.style))
 
     def skip(self, skip: Skip) -> None:
+        from ..i18n import _
+
         skipped = printable(f"{skip.location}: {skip.message}")
-        self.out.write(f"{self.style('dim', 'skip  ')} {skipped}\n")
+        label = _("skip  ")
+        self.out.write(f"{self.style('dim', label)} {skipped}\n")
 
     def finish(self, summary: Summary) -> None:
         self.out.write("\n" + summary_text(summary, self.style))
@@ -107,7 +110,7 @@ def summary_text(summary: Summary, style: Style) -> str:
     )
 
     def verdict(value: str) -> str:
-        return value if english else word("verdict", value, "zh-CN")
+        return value if english else word("verdict", value, lang)
 
     lines = [
         style("bold", head),
@@ -119,7 +122,7 @@ def summary_text(summary: Summary, style: Style) -> str:
         width = max(len(rule) for (rule, _o), _c in ranked)
         lines.append(_("  rules"))
         for (rule, outcome), count in ranked:
-            shown = outcome if english else word("outcome", outcome, "zh-CN")
+            shown = outcome if english else word("outcome", outcome, lang)
             lines.append(f"    {rule.ljust(width)}  {str(count).rjust(7)}  {style(outcome, shown)}")
     cases = summary.cases_json()
     if any(cases[what] for what in ("created", "already_open", "closed", "adopted")):
@@ -153,21 +156,32 @@ def summary_text(summary: Summary, style: Style) -> str:
         )
     if summary.with_problems:
         lines.append(
-            style("warn", f"  data       {summary.with_problems} record(s) decided with values ")
-            + "of the wrong type left unknown:"
+            style(
+                "warn",
+                _(
+                    "  data       {count} record(s) decided with values of the wrong type "
+                    "left unknown:"
+                ).format(count=summary.with_problems),
+            )
         )
         for problem in summary.problems[:20]:
             lines.append(printable(f"    {problem.record_id}: {problem.message}"))
         if summary.with_problems > 20:
             lines.append(
-                f"    ... and {summary.with_problems - 20} more (--format json lists them)"
+                _("    ... and {count} more (--format json lists them)").format(
+                    count=summary.with_problems - 20
+                )
             )
     if summary.skipped:
-        lines.append(style("warn", f"  skipped    {summary.skipped} record(s):"))
+        lines.append(
+            style("warn", _("  skipped    {count} record(s):").format(count=summary.skipped))
+        )
         for skip in summary.skips:
             lines.append(printable(f"    {skip.location}: {skip.message}"))
         if summary.skipped > len(summary.skips):
-            lines.append(f"    ... and {summary.skipped - len(summary.skips)} more")
+            lines.append(
+                _("    ... and {count} more").format(count=summary.skipped - len(summary.skips))
+            )
     return "\n".join(lines) + "\n"
 
 

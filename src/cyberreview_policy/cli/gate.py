@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Location, RecordError, SourceError, UsageError
+from ..i18n.catalog import _
 from ..runtime import Runtime
 from ._common import (
     EXIT_BLOCK,
@@ -98,7 +99,7 @@ def read_text(target: str) -> str:
     except OSError as exc:
         raise SourceError(target, exc.strerror or str(exc)) from None
     except UnicodeDecodeError as exc:
-        raise SourceError(target, f"not UTF-8 text: {exc.reason}") from None
+        raise SourceError(target, _("not UTF-8 text: {reason}").format(reason=exc.reason)) from None
 
 
 def read_one(target: str, rt: Runtime) -> Any:
@@ -118,13 +119,13 @@ def read_located(target: str, rt: Runtime) -> tuple[Any, int]:
             raise item.error
         if found is not None:
             raise RecordError(
-                "holds more than one record; the gate decides one (use cyberreview sweep)",
+                _("holds more than one record; the gate decides one (use cyberreview sweep)"),
                 item.location,
             )
         found = item.record
         line = item.location.line or 1
     if found is None:
-        raise SourceError(source.name, "the file holds no records")
+        raise SourceError(source.name, _("the file holds no records"))
     return found, line
 
 
@@ -133,9 +134,9 @@ def _overrides(args: argparse.Namespace, record: Any, packs: Any, as_of: dt.date
     from .. import waivers
 
     if args.override and (not args.reason or not args.approver):
-        raise UsageError("--override needs --reason and --approver")
+        raise UsageError(_("--override needs --reason and --approver"))
     if args.override and args.no_cases:
-        raise UsageError("--override is recorded in the audit trail: not with --no-cases")
+        raise UsageError(_("--override is recorded in the audit trail: not with --no-cases"))
     return [
         waivers.override(
             rule, record, reason=args.reason, approver=args.approver, on=as_of, packs=packs
@@ -156,12 +157,16 @@ def record_location(args: argparse.Namespace, text_start: int | None) -> Locatio
 def fetch_one(source: str, record_id: str | None, rt: Runtime) -> Any:
     """The record ``record_id`` of a configured source."""
     if not record_id:
-        raise UsageError("--source needs --id: the record's id in that source")
+        raise UsageError(_("--source needs --id: the record's id in that source"))
     item = rt.configured_source(source).fetch(record_id)
     if item.error is not None:
         raise item.error
     for problem in item.problems:
-        note(f"warning: {record_id}: decided with this value left unknown: {problem}")
+        note(
+            _("warning: {record_id}: decided with this value left unknown: {problem}").format(
+                record_id=record_id, problem=problem
+            )
+        )
     return item.record
 
 
@@ -169,7 +174,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     from ..models.jsonout import dumps
 
     if args.id and not args.source:
-        raise UsageError("--id goes with --source NAME (with --record, the file holds the id)")
+        raise UsageError(_("--id goes with --source NAME (with --record, the file holds the id)"))
     as_of = args.as_of or dt.date.today()
     if args.source:
         record, start = fetch_one(args.source, args.id, rt), None
@@ -184,7 +189,11 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         if args.format == "json":
             sys.stdout.write(dumps(decision, indent=2) + "\n")
             if chosen:
-                note(f"decided as of {as_of} (--as-of), not today: the law in force then")
+                note(
+                    _("decided as of {as_of} (--as-of), not today: the law in force then").format(
+                        as_of=as_of
+                    )
+                )
         else:
             from ..models.identity import record_summary
             from ._render import Style, decision_text

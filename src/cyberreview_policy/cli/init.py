@@ -9,6 +9,7 @@ from typing import Any
 
 from ..env import home_dir, private_dir
 from ..errors import UsageError
+from ..i18n.catalog import _
 from ..runtime import Runtime
 from ._common import EXIT_OK, add_command
 from .commands import COMMANDS
@@ -137,7 +138,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace, rt: Runtime) -> int:
     path: Path = args.config or home_dir() / "cyberreview.yaml"
     if path.exists():
-        raise UsageError(f"{path} exists: cyberreview init never overwrites a configuration")
+        raise UsageError(
+            _("{path} exists: cyberreview init never overwrites a configuration").format(path=path)
+        )
     text = HEAD.format(name=args.operator, ciio="null", sector="null")
     for name, item in sorted(rt.host.registry.items["sources"].items()):
         if item.obj.config is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CyberreviewError
+from ..i18n.catalog import _
 from ..policy.catalog import PackEntry
 from ..runtime import Runtime
 from ._common import (
@@ -125,7 +126,11 @@ def _entries(rt: Runtime, pins: list[str]) -> list[PackEntry]:
     if pins:
         return [rt.catalog.entry(pin) for pin in pins]
     for plugin, error in rt.catalog.errors:
-        raise CyberreviewError(f"pack registered by plugin {plugin!r}: {error}")
+        raise CyberreviewError(
+            _("pack registered by plugin {plugin}: {error}").format(
+                plugin=repr(plugin), error=error
+            )
+        )
     return list(rt.catalog.entries.values())
 
 
@@ -133,16 +138,23 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
     entries = sorted(
         rt.catalog.entries.values(), key=lambda e: (e.manifest.family or "", e.manifest.id)
     )
+    from ..i18n import pad
+
     for entry in entries:
         m = entry.manifest
         sys.stdout.write(
-            f"{m.id:<16} {m.version:<8} {entry.validity:<28} {m.family or '-':<8} {m.title}\n"
+            f"{m.id:<16} {m.version:<8} {pad(entry.validity, 28)} {m.family or '-':<8} {m.title}\n"
         )
-        sys.stdout.write(f"{'':<16} from {entry.plugin}: {entry.path}\n")
+        where = _("from {plugin}: {path}").format(plugin=entry.plugin, path=entry.path)
+        sys.stdout.write(f"{'':<16} {where}\n")
     for plugin, error in rt.catalog.errors:
-        note(f"error: pack registered by plugin {plugin!r}: {error}")
+        note(
+            _("error: pack registered by plugin {plugin}: {error}").format(
+                plugin=repr(plugin), error=error
+            )
+        )
     if not entries:
-        note("no packs are registered")
+        note(_("no packs are registered"))
     return EXIT_ERROR if rt.catalog.errors else EXIT_OK
 
 
@@ -169,7 +181,7 @@ def run_test(args: argparse.Namespace, rt: Runtime) -> int:
     status = EXIT_OK
     entries = _entries(rt, args.packs)
     if not entries:
-        note("error: no packs to test: none is registered")
+        note(_("error: no packs to test: none is registered"))
         return EXIT_WARN
     for entry in entries:
         pack = rt.catalog.load(entry)
@@ -209,7 +221,9 @@ def run_explain(args: argparse.Namespace, rt: Runtime) -> int:
     if args.rule:
         unknown = sorted(set(args.rule) - {item["rule"] for item in explained})
         if unknown:
-            raise CyberreviewError(f"no rule {', '.join(unknown)} in the packs used")
+            raise CyberreviewError(
+                _("no rule {value} in the packs used").format(value=", ".join(unknown))
+            )
         explained = [item for item in explained if item["rule"] in args.rule]
     if args.fired:
         explained = [item for item in explained if item["fired"]]
@@ -258,7 +272,7 @@ def run_diff(args: argparse.Namespace, rt: Runtime) -> int:
     else:
         sys.stdout.write(_diff_text(before, after, as_of, summary, changes))
     for reason in skipped:
-        note(f"error: skipped {reason}")
+        note(_("error: skipped {reason}").format(reason=reason))
     if skipped:
         return EXIT_ERROR
     return EXIT_WARN if changes else EXIT_OK

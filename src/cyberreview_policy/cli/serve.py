@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ..errors import UsageError
+from ..i18n.catalog import _
 from ..runtime import Runtime
 from ._common import add_command, add_policy_dir_option, add_store_options, log_level
 from .commands import COMMANDS
@@ -50,10 +51,10 @@ def _size(text: str) -> int:
         value = int(number) * scale
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a size (e.g. 1048576, 512k, 1m)"
+            _("{text} is not a size (e.g. 1048576, 512k, 1m)").format(text=repr(text))
         ) from None
     if value <= 0:
-        raise argparse.ArgumentTypeError("the size must be positive")
+        raise argparse.ArgumentTypeError(_("the size must be positive"))
     return value
 
 
@@ -114,15 +115,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def _check_store(rt: Runtime, url: str | None) -> None:
     """A store URL no plugin serves is an error now; a store that does not answer yet is
     not: the service starts, /v1/healthz says 503 and decisions block until it answers."""
-    from ..errors import CaseStoreError
+    from ..errors import CaseStoreError, UnknownStoreError
     from ._common import note
 
     try:
         rt.store(url).close()
+    except UnknownStoreError:
+        raise
     except CaseStoreError as exc:
-        if str(exc).startswith("no case store for"):
-            raise
-        note(f"warning: {exc}; serving anyway: decisions block until the store answers")
+        note(
+            _("warning: {exc}; serving anyway: decisions block until the store answers").format(
+                exc=exc
+            )
+        )
 
 
 def _http() -> dict[str, Any]:
@@ -142,9 +147,13 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
 
     missing = missing_stack()
     if missing is not None:
-        raise UsageError(f"cyberreview serve needs {missing}: {EXTRA_HINT}")
+        raise UsageError(
+            _("cyberreview serve needs {missing}: {EXTRA_HINT}").format(
+                missing=missing, EXTRA_HINT=EXTRA_HINT
+            )
+        )
     if args.workers < 1 or args.threads < 1:
-        raise UsageError("--workers and --threads must be at least 1")
+        raise UsageError(_("--workers and --threads must be at least 1"))
     import os
 
     import uvicorn
@@ -163,6 +172,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         trusted_proxies=tuple(args.trusted_proxy),
         max_body=args.max_body,
         threads=args.threads,
+        lang=getattr(args, "lang", None),
     )
     _check_store(rt, settings.store)
     os.environ[SETTINGS_ENV] = settings.to_env()

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..i18n.catalog import _
 from ..runtime import Runtime
 from ._common import (
     EXIT_BLOCK,
@@ -154,11 +155,11 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     from ..sweep.run import SweepOptions, SweepRun
 
     if args.workers < 0:
-        raise UsageError("--workers: give a number of processes, 0 or more")
+        raise UsageError(_("--workers: give a number of processes, 0 or more"))
     if args.no_cases and args.wait:
-        raise UsageError("--wait waits for another sweep's lock, which --no-cases does not take")
+        raise UsageError(_("--wait waits for another sweep's lock, which --no-cases does not take"))
     if args.no_cases and args.sync_trackers:
-        raise UsageError("--sync-trackers mirrors the case store, which --no-cases leaves alone")
+        raise UsageError(_("--sync-trackers mirrors the case store, which --no-cases leaves alone"))
     options = SweepOptions(
         files=args.sources,
         sources=args.configured,
@@ -228,7 +229,7 @@ def open_outputs(args: argparse.Namespace, packs: list[Any], as_of: dt.date) -> 
         if ci is not None:
             outputs.append(CiOutput(ci, args.ci))
         if args.operator and not args.report:
-            raise UsageError("--operator scopes the --report files: give --report FILE")
+            raise UsageError(_("--operator scopes the --report files: give --report FILE"))
         report = open_report(args.report, args.operator)
         if report is not None:
             outputs.append(ReportOutput(report))

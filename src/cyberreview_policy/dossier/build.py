@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DossierError
+from ..i18n.catalog import _
 from . import labels as L
 from .analysis import analysis_report
 from .document import Doc, render
@@ -60,7 +61,9 @@ def build_dossier(
     case = store.get(case_id)
     if record is not None and record.id != case.record_id:
         raise DossierError(
-            f"case {case.id} is about record {case.record_id}, not {record.id}: give its record"
+            _("case {id} is about record {record_id}, not {id2}: give its record").format(
+                id=case.id, record_id=case.record_id, id2=record.id
+            )
         )
     others = store.cases_for(case.record_key)
     facts = Facts(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import DossierError
+from ..i18n.catalog import _
 
 EXTRA_HINT = "pip install 'cyberreview-policy[dossier]'"
 #: the body font for Chinese text (Word's and WPS's default for official forms); a
@@ -93,7 +94,9 @@ def _docx() -> Any:
         import docx
     except ImportError:
         raise DossierError(
-            f"the dossier's documents are written with python-docx: {EXTRA_HINT}"
+            _("the dossier's documents are written with python-docx: {EXTRA_HINT}").format(
+                EXTRA_HINT=EXTRA_HINT
+            )
         ) from None
     return docx
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import DossierError
+from ..i18n.catalog import _
 from .document import fixed_info
 
 #: what one dossier may hold, uncompressed (its material is at most 50 MiB a file)
@@ -75,12 +76,14 @@ def zipped(entries: list[Entry], meta: Mapping[str, object]) -> bytes:
     """The entries, then the manifest and the sums of them, in one ZIP (order kept)."""
     paths = [e.path for e in entries]
     if len(set(paths)) != len(paths):
-        raise DossierError("two files of the dossier have the same name")  # a bug of ours
+        raise DossierError(_("two files of the dossier have the same name"))  # a bug of ours
     total = sum(len(e.content) for e in entries)
     if total > MAX_DOSSIER_BYTES:
         raise DossierError(
-            f"the dossier would hold {total} bytes, more than {MAX_DOSSIER_BYTES}: export "
-            "the largest material on its own (cases material)"
+            _(
+                "the dossier would hold {total} bytes, more than {MAX_DOSSIER_BYTES}: "
+                "export the largest material on its own (cases material)"
+            ).format(total=total, MAX_DOSSIER_BYTES=MAX_DOSSIER_BYTES)
         )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CyberreviewError, EvaluationError
+from ..i18n.catalog import _
 from ..models.identity import source_info
 from ..models.outcomes import SEVERITY, VERDICTS
 from ..policy.conditions import Ctx
@@ -106,7 +107,7 @@ class Engine:
         law: Law | None = None,
     ):
         if not packs:
-            raise ValueError("an engine needs at least one pack")
+            raise ValueError(_("an engine needs at least one pack"))
         self.packs = tuple(packs)
         self._refs = [pack.ref for pack in self.packs]
         # Rules in severity order (stable), so findings come out blocks first
@@ -188,8 +189,9 @@ class Engine:
                     raise
                 except Exception as exc:  # a named check is plugin code
                     raise EvaluationError(
-                        f"rule {rule.id} of pack {pack.id} failed on record {record.id}: "
-                        f"{type(exc).__name__}: {exc}"
+                        _("rule {id} of pack {id2} failed on record {id3}: {name}: {exc}").format(
+                            id=rule.id, id2=pack.id, id3=record.id, name=type(exc).__name__, exc=exc
+                        )
                     ) from exc
                 if self.waivers is not None and finding["overridable"]:
                     waiver, expired = self.waivers.find(rule.pack, rule.id, record, as_of)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvaluationError, Location, PolicyError, problems, summarize
+from ..i18n.catalog import _
 from ..models.validate import ValidationError, from_obj
 from ..policy import schema as s
 from ..policy.pack import Pack
@@ -83,14 +84,18 @@ def build_record(case: s.PackCase, fixtures: dict[str, dict[str, Any]]) -> dict[
     if case.from_ is not None:
         if case.from_ not in fixtures:
             known = ", ".join(fixtures) or "none"
-            raise ValueError(f"unknown fixture {case.from_!r} (fixtures: {known})")
+            raise ValueError(
+                _("unknown fixture {from_} (fixtures: {known})").format(
+                    from_=repr(case.from_), known=known
+                )
+            )
         data = copy.deepcopy(fixtures[case.from_])
         if case.record:
             data.update(copy.deepcopy(case.record))
     elif case.record is not None:
         data = copy.deepcopy(case.record)
     else:
-        raise ValueError("a case needs 'record' or 'from'")
+        raise ValueError(_("a case needs 'record' or 'from'"))
     for path, value in case.set.items():
         _set_path(data, path, value)
     for path in case.unset:
@@ -152,7 +157,9 @@ def run_pack_tests(pack: Pack, files: list[Path] | None = None) -> PackTestRepor
             unknown = sorted({rule for rule in named if rule not in rule_ids})
             if unknown:
                 raise PolicyError(
-                    f"case {case.name!r} names rules the pack does not have: {', '.join(unknown)}",
+                    _("case {name} names rules the pack does not have: {value}").format(
+                        name=repr(case.name), value=", ".join(unknown)
+                    ),
                     where,
                 )
             try:

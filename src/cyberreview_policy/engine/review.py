@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n.catalog import N_, _, current_lang
 from ..policy.conditions import Ctx
 from ..policy.pack import Pack
 from ..policy.template import show
@@ -17,22 +18,29 @@ from .core import Engine
 
 
 def explain(packs: Sequence[Pack], record: Any, as_of: dt.date) -> list[dict[str, Any]]:
-    """Every rule of ``packs`` on ``record``: fired or not, and each condition's value."""
+    """Every rule of ``packs`` on ``record``: fired or not, and each condition's value;
+    in a language other than English each rule also has its ``title_localized``."""
+    from ..i18n.tags import primary
+
+    lang = current_lang()
     out = []
     for pack in packs:
         ctx = Ctx(as_of, pack.memo_size)
         for rule in pack.rules:
             tree = rule.node.explain(record, ctx)
-            out.append(
-                {
-                    "pack": pack.id,
-                    "rule": rule.id,
-                    "title": rule.title,
-                    "outcome": rule.outcome,
-                    "fired": tree["held"],
-                    "condition": tree,
-                }
-            )
+            item = {
+                "pack": pack.id,
+                "rule": rule.id,
+                "title": rule.title,
+                "outcome": rule.outcome,
+                "fired": tree["held"],
+                "condition": tree,
+            }
+            if lang != "en":
+                local = rule.text_in(primary(lang))
+                item["title_localized"] = local.title if local is not None else rule.title
+                item["lang"] = lang
+            out.append(item)
     return out
 
 
@@ -40,32 +48,57 @@ def _node_line(node: dict[str, Any]) -> str:
     form = node["form"]
     if form == "field":
         operand = "" if node["op"] in _UNARY else f" {show(node['operand'])}"
-        return f"{node['field']} {node['op']}{operand}  (value: {show(node.get('value'))})"
+        value = _("(value: {value})").format(value=_value(node.get("value"), node["field"]))
+        return f"{node['field']} {node['op']}{operand}  {value}"
     if form == "check":
         reads = ", ".join(
             f"{path} = {show(value)}" for path, value in node.get("reads", {}).items()
         )
-        return f"check {node['name']}" + (f"  ({reads})" if reads else "")
+        return _("check {name}").format(name=node["name"]) + (f"  ({reads})" if reads else "")
     if form == "ref":
         return f"{node['name']}:"
-    return {"all": "all of:", "any": "any of:", "not": "not:"}[form]
+    return _(_GROUPS[form])
+
+
+def _value(value: Any, path: str) -> str:
+    """A condition's value as the language of this context reads it: 是/否/未知 and
+    dates in Chinese; a value of a fixed set as written, like the condition's operand."""
+    lang = current_lang()
+    if lang == "en" or isinstance(value, str):
+        return show(value)
+    from ..i18n.words import localized_value
+
+    return localized_value(value, None, path, lang)
 
 
 _UNARY = {"exists", "missing", "is_null", "is_true", "is_false"}
+#: how a group of conditions reads (the conditions themselves are the pack's: as written)
+_GROUPS = {"all": N_("all of:"), "any": N_("any of:"), "not": N_("not:")}
 
 
 def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
-    mark = "yes" if node["held"] else "no "
+    mark = _("yes") if node["held"] else _("no ")
     lines.append(f"{'  ' * depth}[{mark}] {_node_line(node)}")
     for child in node.get("children", ()):
         _tree(child, depth + 1, lines)
 
 
 def explain_text(explained: Iterable[dict[str, Any]]) -> str:
+    """What ``policy explain`` prints: each rule, whether it fires, its condition tree;
+    the frames and the rule's title in the language of this context."""
+    from ..i18n import word
+
+    lang = current_lang()
     lines: list[str] = []
     for item in explained:
-        verdict = f"FIRES ({item['outcome']})" if item["fired"] else "does not fire"
-        lines.append(f"{item['pack']} {item['rule']}: {verdict} -- {item['title']}")
+        outcome = item["outcome"] if lang == "en" else word("outcome", item["outcome"], lang)
+        verdict = (
+            _("FIRES ({outcome})").format(outcome=outcome) if item["fired"] else _("does not fire")
+        )
+        title = item.get("title_localized") or item["title"]
+        if lang == "zh-CN+en" and title != item["title"]:
+            title = f"{title}（{item['title']}）"
+        lines.append(f"{item['pack']} {item['rule']}: {verdict} -- {title}")
         _tree(item["condition"], 1, lines)
         lines.append("")
     return "\n".join(lines)

@@ -10,7 +10,16 @@ See ``docs/languages.md``.
 
 from __future__ import annotations
 
-from .catalog import N_, _, current_lang, gettext_in, ngettext, set_lang, use_lang
+from .catalog import (
+    N_,
+    _,
+    bilingual,
+    current_lang,
+    gettext_in,
+    ngettext,
+    set_lang,
+    use_lang,
+)
 from .lang import (
     DEFAULT_LANG,
     LANG_ENV,
@@ -33,6 +42,7 @@ __all__ = [
     "Lang",
     "_",
     "amount",
+    "bilingual",
     "check_lang",
     "chinese_numeral",
     "current_lang",

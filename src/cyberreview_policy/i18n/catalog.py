@@ -15,7 +15,8 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-from .lang import DEFAULT_LANG, Lang, primary
+from ..errors import Wording, speak
+from .tags import DEFAULT_LANG, Lang, primary
 
 DOMAIN = "cyberreview"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -78,6 +79,39 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(lang).ngettext(singular, plural, n)
 
 
+def bilingual(message: str, separator: str = " / ") -> str:
+    """A heading or label in the language of this context; in ``zh-CN+en`` the Chinese
+    with the English after it (the side-by-side outputs for foreign auditors)."""
+    lang = _current.get()
+    if lang == "en":
+        return message
+    text = translation(lang).gettext(message)
+    if lang == "zh-CN+en" and text != message:
+        return f"{text}{separator}{message}"
+    return text
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction; it is translated where it is shown."""
     return message
+
+
+class _ErrorWording(Wording):
+    """Error messages in the language of this context (installed on import: a context
+    speaks another language only through this module)."""
+
+    @staticmethod
+    def gettext(message: str) -> str:
+        return _(message)
+
+    @staticmethod
+    def word(kind: str, value: object) -> str:
+        lang = _current.get()
+        if lang == "en":
+            return str(value)
+        from .words import word
+
+        return word(kind, value, lang)
+
+
+speak(_ErrorWording())

@@ -7,14 +7,24 @@ Stdlib only: the gate path imports this.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
 from ..errors import ConfigError
+from .catalog import _
+from .tags import DEFAULT_LANG, LANGS, Lang, is_english, primary
 
-Lang = Literal["en", "zh-CN", "zh-CN+en"]
-#: every language the tool speaks; ``zh-CN+en`` is Chinese with English side by side
-LANGS: tuple[Lang, ...] = ("en", "zh-CN", "zh-CN+en")
-DEFAULT_LANG: Lang = "en"
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "LANG_ENV",
+    "Lang",
+    "check_lang",
+    "is_english",
+    "normalize_lang",
+    "parse_accept_language",
+    "primary",
+    "resolve_lang",
+]
+
 LANG_ENV = "CYBERREVIEW_LANG"
 #: the locale variables gettext reads, in its order (``LANGUAGE`` first, a list)
 LOCALE_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -49,7 +59,11 @@ def check_lang(value: str, where: str = "--lang") -> Lang:
     """``value`` as a :data:`Lang`, or a :class:`ConfigError` naming ``where`` it came from."""
     lang = normalize_lang(value)
     if lang is None:
-        raise ConfigError(f"{where}: unknown language {value!r} (use one of {', '.join(LANGS)})")
+        raise ConfigError(
+            _("{where}: unknown language {value} (use one of {value2})").format(
+                where=where, value=repr(value), value2=", ".join(LANGS)
+            )
+        )
     return lang
 
 
@@ -95,10 +109,10 @@ def parse_accept_language(header: str | None) -> Lang | None:
         return None
     ranked: list[tuple[float, int, Lang]] = []
     for position, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
+        tag, _sep, params = part.strip().partition(";")
         quality = 1.0
         for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
+            key, _eq, value = param.strip().partition("=")
             if key.strip().lower() == "q":
                 try:
                     quality = float(value)
@@ -110,12 +124,3 @@ def parse_accept_language(header: str | None) -> Lang | None:
     if not ranked:
         return None
     return min(ranked)[2]
-
-
-def primary(lang: Lang) -> Lang:
-    """The language a text is written in first: ``zh-CN`` for ``zh-CN+en``."""
-    return "zh-CN" if lang == "zh-CN+en" else lang
-
-
-def is_english(lang: Lang) -> bool:
-    return lang == "en"

@@ -3,7 +3,8 @@ the CSL and the CII Regulations; ``docs/glossary.md``).
 
 Prose never shows a raw enum value or a field path: it shows ``word(kind, value, lang)``.
 A test keeps every table complete against the enums of ``models/`` and ``cases/``.
-Stdlib only, imported lazily: English output of the gate path need not load it.
+Stdlib only (and the vocabulary of :mod:`..models.outcomes`, whose values key the
+tables), imported lazily: English output of the gate path need not load it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from decimal import Decimal
 from functools import cache
 from typing import Final
 
-from .lang import Lang, primary
+from ..models import outcomes
+from .tags import Lang, primary
 
 #: value -> (English, Chinese)
 _Table = dict[str, tuple[str, str]]
 
-CASE_STATES: Final[_Table] = {
+#: the words of each case state, keyed by the states of models.outcomes (one list: a
+#: state without words fails at import, and tests/i18n/test_words.py says which)
+_CASE_STATE_WORDS: Final[_Table] = {
     "open": ("not yet declared", "待申报"),
     "declared": ("declared (the Office decides whether to review)", "已申报（确定是否审查）"),
     "under_review": ("under review", "初步审查"),
@@ -31,21 +35,11 @@ CASE_STATES: Final[_Table] = {
     "remediated": ("remediated", "已整改"),
     "withdrawn": ("withdrawn", "撤回"),
 }
-#: the record's ``review.status`` (``none``: nothing declared yet)
+CASE_STATES: Final[_Table] = {state: _CASE_STATE_WORDS[state] for state in outcomes.CASE_STATES}
+#: the record's ``review.status``: a review case's state, or ``none`` (nothing declared yet)
 REVIEW_STATUSES: Final[_Table] = {
-    "none": ("not declared", "未申报"),
-    **{
-        key: CASE_STATES[key]
-        for key in (
-            "declared",
-            "under_review",
-            "special_review",
-            "supplementing",
-            "not_required",
-            "passed",
-            "failed",
-        )
-    },
+    status: ("not declared", "未申报") if status == "none" else CASE_STATES[status]
+    for status in outcomes.REVIEW_STATUSES
 }
 PERIODS: Final[_Table] = {
     "determination": ("determination whether to review", "确定是否需要审查"),
@@ -382,3 +376,12 @@ def width(text: str) -> int:
 def pad(text: str, columns: int) -> str:
     """``text`` padded with spaces to ``columns`` terminal columns (CJK counted as two)."""
     return text + " " * max(0, columns - width(text))
+
+
+def with_value(kind: str, value: str, lang: Lang) -> str:
+    """A value an error message names, as a command takes it: the value itself in
+    English (``special_review``), its word with the value after it in Chinese
+    (特别审查程序（special_review）), so that the reader knows what to type."""
+    if primary(lang) == "en":
+        return value
+    return f"{word(kind, value, 'zh-CN')}（{value}）"

@@ -15,7 +15,7 @@ from functools import cache
 from operator import attrgetter
 from typing import Any, Literal
 
-from ..errors import PathError
+from ..errors import PathError, _
 
 FieldKind = Literal["bool", "str", "enum", "number", "date", "datetime", "list", "object", "any"]
 Getter = Callable[[Any], Any]
@@ -34,13 +34,13 @@ class FieldType:
     nullable_on_the_way: bool = False  # an object before the leaf may be None
 
     def describe(self) -> str:
+        """What the field holds, as an error message says it (in its language)."""
         if self.kind == "enum":
-            return "one of " + ", ".join(self.choices)
+            return _("one of {choices}").format(choices=", ".join(self.choices))
         if self.kind == "list" and self.choices:
-            return "a list of " + ", ".join(self.choices)
-        return {"bool": "a boolean", "number": "a number", "date": "a date"}.get(
-            self.kind, f"a {self.kind}"
-        )
+            return _("a list of {choices}").format(choices=", ".join(self.choices))
+        kinds = {"bool": _("a boolean"), "number": _("a number"), "date": _("a date")}
+        return kinds.get(self.kind) or _("a {kind}").format(kind=self.kind)
 
 
 _NUMBER = {"int", "float", "decimal"}
@@ -89,7 +89,7 @@ def _entry(field: dict[str, Any]) -> _Entry:
     if kind == "enum":
         return _Entry(kind, nullable, bare, tuple(str(c) for c in bare["expected"]))
     if kind == "list":
-        items, _ = _bare(bare["items_schema"])
+        items, _rest = _bare(bare["items_schema"])
         choices = tuple(str(c) for c in items.get("expected", ()))
         return _Entry(kind, nullable, bare, choices, _kind(items))
     return _Entry(kind, nullable, bare)
@@ -118,7 +118,7 @@ def _root() -> dict[str, Any]:
 
 def _suggest(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {name}?)").format(name=repr(close[0])) if close else ""
 
 
 @cache
@@ -126,7 +126,7 @@ def resolve(path: str) -> FieldType:
     """Resolve ``path`` against the canonical record, or raise :class:`PathError`."""
     parts = path.split(".")
     if not all(parts):
-        raise PathError(f"{path!r} is not a dotted field path")
+        raise PathError(_("{path} is not a dotted field path").format(path=repr(path)))
     model = _root()
     attrs: list[str] = []
     broken = False
@@ -134,9 +134,11 @@ def resolve(path: str) -> FieldType:
         fields = _fields(model)
         if part not in fields:
             prefix = ".".join(attrs)
-            where = f"{prefix!r}" if prefix else "the record"
+            where = f"{prefix!r}" if prefix else _("the record")
             raise PathError(
-                f"unknown field path {path!r}: {where} has no field {part!r}"
+                _("unknown field path {path}: {where} has no field {part}").format(
+                    path=repr(path), where=where, part=repr(part)
+                )
                 + _suggest(part, list(fields))
             )
         attrs.append(part)
@@ -150,7 +152,11 @@ def resolve(path: str) -> FieldType:
         if kind == "any" and rest:
             return FieldType(path, "any", attrs=tuple(attrs), keys=tuple(rest))
         if rest:
-            raise PathError(f"unknown field path {path!r}: {'.'.join(attrs)!r} is {kind}")
+            raise PathError(
+                _("unknown field path {path}: {value} is {kind}").format(
+                    path=repr(path), value=repr(".".join(attrs)), kind=kind
+                )
+            )
         return FieldType(
             path, kind, entry.choices, entry.item, tuple(attrs), nullable_on_the_way=broken
         )

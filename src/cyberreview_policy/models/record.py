@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
+from .outcomes import ReviewStatus
 from .validate import KINDS_WITHOUT_PRODUCT
 
 if TYPE_CHECKING:
@@ -57,16 +58,6 @@ Sector = Literal[
     "other",
 ]
 RecordKind = Literal["purchase", "asset", "listing", "data_processing"]
-ReviewStatus = Literal[
-    "none",
-    "declared",
-    "under_review",
-    "special_review",
-    "supplementing",
-    "not_required",
-    "passed",
-    "failed",
-]
 Material = Literal[
     "declaration", "impact_analysis", "procurement_documents", "listing_documents", "other"
 ]

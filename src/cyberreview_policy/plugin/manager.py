@@ -29,6 +29,7 @@ from typing import Any
 import pluggy
 
 from ..errors import PluginError
+from ..i18n.catalog import _
 from . import spec
 from .spec import PROJECT
 
@@ -97,8 +98,9 @@ class Registry:
         if existing is not None:
             raise PluginError(
                 plugin,
-                f"{_SINGULAR.get(kind, kind)} {key!r} is already registered "
-                f"by plugin {existing.plugin!r}",
+                _("{value} {key} is already registered by plugin {plugin}").format(
+                    value=_SINGULAR.get(kind, kind), key=repr(key), plugin=repr(existing.plugin)
+                ),
             )
         self.items[kind][key] = Registered(key, obj, plugin)
 

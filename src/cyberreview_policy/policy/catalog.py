@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..checks import Check
 from ..errors import Location, PolicyError, UnknownPackError
+from ..i18n.catalog import _
 from .law import Law, Version, check_families, merged
 from .pack import MANIFEST, Pack, PackInfo, load_pack, read_manifest
 
@@ -65,8 +66,9 @@ class Catalog:
                 (
                     plugin,
                     PolicyError(
-                        f"pack id {manifest.id!r} is also registered by {other.plugin!r} "
-                        f"({other.path})",
+                        _("pack id {id} is also registered by {plugin} ({path})").format(
+                            id=repr(manifest.id), plugin=repr(other.plugin), path=other.path
+                        ),
                         Location(path / MANIFEST),
                     ),
                 )
@@ -94,24 +96,27 @@ class Catalog:
 
     def describe(self) -> str:
         if not self.entries:
-            return "no packs are registered"
+            return _("no packs are registered")
         return "; ".join(f"{pid} ({entry.validity})" for pid, entry in sorted(self.entries.items()))
 
     def entry(self, pin: str) -> PackEntry:
         """A pack by id (optionally ``ID@VERSION``), or by the path of a pack directory."""
-        pack_id, _, version = pin.partition("@")
+        pack_id, _sep, version = pin.partition("@")
         if pack_id in self.entries:
             entry = self.entries[pack_id]
             if version and version != entry.manifest.version:
                 raise UnknownPackError(
-                    f"pack {pack_id} is registered in version {entry.manifest.version}, "
-                    f"not {version}"
+                    _("pack {pack_id} is registered in version {version}, not {version2}").format(
+                        pack_id=pack_id, version=entry.manifest.version, version2=version
+                    )
                 )
             return entry
         path = Path(pin)
         if path.exists():  # a directory: a pack, or an error saying why not
             return PackEntry(path, read_manifest(path), "--pack")
-        raise UnknownPackError(f"unknown pack {pin!r}; available: {self.describe()}")
+        raise UnknownPackError(
+            _("unknown pack {pin}; available: {value}").format(pin=repr(pin), value=self.describe())
+        )
 
     def load(self, entry: PackEntry) -> Pack:
         pack = self._loaded.get(entry.path)
@@ -132,8 +137,10 @@ class Catalog:
             ]
             if not versions:
                 raise UnknownPackError(
-                    f"family {family.id} ({family.title}) applies on {on}, but no version "
-                    "of it is registered for that date"
+                    _(
+                        "family {id} ({title}) applies on {on}, but no version of it is "
+                        "registered for that date"
+                    ).format(id=family.id, title=family.title, on=on)
                 )
             chosen.extend(versions)
         chosen.extend(
@@ -155,11 +162,15 @@ class Catalog:
         else:
             if self.errors:
                 plugin, error = self.errors[0]
-                raise PolicyError(f"registered by {plugin!r}: {error}")
+                raise PolicyError(
+                    _("registered by {plugin}: {error}").format(plugin=repr(plugin), error=error)
+                )
             entries = self.in_force(on)
             if not entries:
                 raise UnknownPackError(
-                    f"no policy pack is in force on {on}; registered: {self.describe()} "
-                    "(use --as-of or --pack)"
+                    _(
+                        "no policy pack is in force on {on}; registered: {value} (use --as-of or "
+                        "--pack)"
+                    ).format(on=on, value=self.describe())
                 )
         return [self.load(entry) for entry in entries]

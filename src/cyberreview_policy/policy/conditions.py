@@ -16,6 +16,7 @@ from typing import Any
 
 from ..checks import Check
 from ..errors import CompileError, OperandError, PathError
+from ..i18n.catalog import _
 from ..models.paths import getter, resolve
 from .leaves import build_test
 from .operators import OPERATORS
@@ -151,7 +152,7 @@ def _leaf(test: Mapping[str, Any], loc: tuple[str | int, ...]) -> LeafNode:
     path = test["field"]
     ops = [key for key in test if key in OPERATORS]
     if len(ops) != 1 or len(test) != 2:
-        raise CompileError(loc, "a field test needs 'field' and exactly one operator")
+        raise CompileError(loc, _("a field test needs 'field' and exactly one operator"))
     op = ops[0]
     try:
         ftype = resolve(path)
@@ -193,8 +194,10 @@ class Compiler:
         if name not in self._compiled:
             if name in self._stack:
                 cycle = " -> ".join([*self._stack[self._stack.index(name) :], name])
-                _, loc, file = self._source[name]
-                raise CompileError(loc, f"definitions refer in a cycle: {cycle}", file)
+                _node, loc, file = self._source[name]
+                raise CompileError(
+                    loc, _("definitions refer in a cycle: {cycle}").format(cycle=cycle), file
+                )
             self._stack.append(name)
             body, loc, file = self._source[name]
             try:
@@ -208,7 +211,7 @@ class Compiler:
     def compile(self, cond: Any, loc: tuple[str | int, ...]) -> Node:
         """Compile one condition, given as validated plain data (see ``schema``)."""
         if not isinstance(cond, Mapping):
-            raise CompileError(loc, f"not a condition: {cond!r}")
+            raise CompileError(loc, _("not a condition: {cond}").format(cond=repr(cond)))
         for key in ("all", "any"):
             if key in cond:
                 return self._many(key, cond[key], loc)
@@ -222,7 +225,7 @@ class Compiler:
             return self._check(cond["check"], cond.get("args") or {}, loc)
         if "field" in cond:
             return _leaf(cond, loc)
-        raise CompileError(loc, f"not a condition: {cond!r}")
+        raise CompileError(loc, _("not a condition: {cond}").format(cond=repr(cond)))
 
     def _many(self, key: str, parts: list[Any], loc: tuple[str | int, ...]) -> Node:
         kids = [self.compile(child, (*loc, key, i)) for i, child in enumerate(parts)]
@@ -248,7 +251,12 @@ class Compiler:
     def _ref(self, name: str, loc: tuple[str | int, ...]) -> Node:
         if name not in self._index:
             known = ", ".join(self._index) or "none defined"
-            raise CompileError(loc, f"unknown definition {name!r} (definitions: {known})")
+            raise CompileError(
+                loc,
+                _("unknown definition {name} (definitions: {known})").format(
+                    name=repr(name), known=known
+                ),
+            )
         body = self.definition(name)
         slot, inner = self._index[name], body.test
 
@@ -266,15 +274,21 @@ class Compiler:
         if check is None:
             known = ", ".join(sorted(self._checks)) or "none registered"
             raise CompileError(
-                (*loc, "check"), f"unknown check {name!r} (registered checks: {known})"
+                (*loc, "check"),
+                _("unknown check {name} (registered checks: {known})").format(
+                    name=repr(name), known=known
+                ),
             )
         if check.args is not None:
             extra = sorted(set(call_args) - set(check.args))
             if extra:
                 raise CompileError(
                     (*loc, "args"),
-                    f"check {check.name!r} takes no argument {', '.join(extra)} "
-                    f"(it takes: {', '.join(check.args) or 'none'})",
+                    _("check {name} takes no argument {value} (it takes: {value2})").format(
+                        name=repr(check.name),
+                        value=", ".join(extra),
+                        value2=", ".join(check.args) or "none",
+                    ),
                 )
         args = dict(call_args)
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, PolicyError
+from ..i18n.catalog import _
 
 ONE_DAY = dt.timedelta(days=1)
 _BEFORE = re.compile(r" \(numbering before (?P<on>[0-9]{4}-[0-9]{2}-[0-9]{2})\)$")
@@ -70,11 +71,16 @@ class Law:
         for name, family in other.families.items():
             if name in self.families and self.families[name] != family:
                 first = self.families[name].location
-                raise PolicyError(f"family {name!r} is declared twice (first at {first})", where)
+                raise PolicyError(
+                    _("family {name} is declared twice (first at {first})").format(
+                        name=repr(name), first=first
+                    ),
+                    where,
+                )
             self.families[name] = family
         for name, text in other.texts.items():
             if name in self.texts and self.texts[name] != text:
-                raise PolicyError(f"text {name!r} is declared twice", where)
+                raise PolicyError(_("text {name} is declared twice").format(name=repr(name)), where)
             self.texts[name] = text
 
     def _steps(
@@ -219,8 +225,10 @@ def check_families(versions: Sequence[Version], law: Law) -> list[PolicyError]:
             known = ", ".join(sorted(law.families)) or "none"
             problems.append(
                 PolicyError(
-                    f"pack {version.id} names unknown family {version.family!r} "
-                    f"(known families: {known}; declare it in a law.yaml)",
+                    _(
+                        "pack {id} names unknown family {family} (known families: {known}; "
+                        "declare it in a law.yaml)"
+                    ).format(id=version.id, family=repr(version.family), known=known),
                     version.location,
                     "family",
                 )
@@ -240,8 +248,15 @@ def _sequence_problems(family: Family, ordered: list[Version]) -> list[PolicyErr
     if first.effective_from > family.starts:
         out.append(
             PolicyError(
-                f"family {family.id} starts on {family.starts} but its first version, "
-                f"{first.id}, only on {first.effective_from}: a gap in validity",
+                _(
+                    "family {id} starts on {starts} but its first version, {id2}, only on "
+                    "{effective_from}: a gap in validity"
+                ).format(
+                    id=family.id,
+                    starts=family.starts,
+                    id2=first.id,
+                    effective_from=first.effective_from,
+                ),
                 first.location,
                 "effective_from",
             )
@@ -251,9 +266,16 @@ def _sequence_problems(family: Family, ordered: list[Version]) -> list[PolicyErr
         if end is None or end >= after.effective_from:
             out.append(
                 PolicyError(
-                    f"packs {before.id} and {after.id} of family {family.id} overlap: "
-                    f"{before.id} is in force until {end or 'further notice'}, "
-                    f"{after.id} from {after.effective_from}",
+                    _(
+                        "packs {id} and {id2} of family {id3} overlap: {id} is in force until "
+                        "{value}, {id2} from {effective_from}"
+                    ).format(
+                        id=before.id,
+                        id2=after.id,
+                        id3=family.id,
+                        value=end or "further notice",
+                        effective_from=after.effective_from,
+                    ),
                     after.location,
                     "effective_from",
                 )
@@ -261,9 +283,16 @@ def _sequence_problems(family: Family, ordered: list[Version]) -> list[PolicyErr
         elif end + ONE_DAY < after.effective_from:
             out.append(
                 PolicyError(
-                    f"family {family.id} has no version in force from {end + ONE_DAY} to "
-                    f"{after.effective_from - ONE_DAY}: a gap in validity between "
-                    f"{before.id} and {after.id}",
+                    _(
+                        "family {id} has no version in force from {value} to {value2}: a gap in "
+                        "validity between {id2} and {id3}"
+                    ).format(
+                        id=family.id,
+                        value=end + ONE_DAY,
+                        value2=after.effective_from - ONE_DAY,
+                        id2=before.id,
+                        id3=after.id,
+                    ),
                     after.location,
                     "effective_from",
                 )
@@ -272,8 +301,15 @@ def _sequence_problems(family: Family, ordered: list[Version]) -> list[PolicyErr
     if last.effective_to is not None and last.effective_to != family.ends:
         out.append(
             PolicyError(
-                f"family {family.id} runs until {family.ends or 'further notice'} but its last "
-                f"version, {last.id}, ends on {last.effective_to}: a gap in validity",
+                _(
+                    "family {id} runs until {value} but its last version, {id2}, ends on "
+                    "{effective_to}: a gap in validity"
+                ).format(
+                    id=family.id,
+                    value=family.ends or "further notice",
+                    id2=last.id,
+                    effective_to=last.effective_to,
+                ),
                 last.location,
                 "effective_to",
             )

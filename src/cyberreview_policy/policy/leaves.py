@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OperandError
+from ..i18n.catalog import _
 from ..models.paths import FieldType, Getter
 
 if TYPE_CHECKING:
@@ -36,15 +37,31 @@ def _fits(value: Any, ftype: FieldType, kind: str | None = None) -> None:
         return
     if kind == "enum" or (kind == "list" and ftype.choices):
         if value not in ftype.choices:
-            raise OperandError(f"{value!r} is not one of {', '.join(ftype.choices)}")
+            raise OperandError(
+                _("{value} is not one of {value2}").format(
+                    value=repr(value), value2=", ".join(ftype.choices)
+                )
+            )
         return
     allowed = _TYPES.get(kind)
     if allowed is None:
-        raise OperandError(f"{ftype.path} is {ftype.describe()} and cannot be compared")
+        raise OperandError(
+            _("{path} is {value} and cannot be compared").format(
+                path=ftype.path, value=ftype.describe()
+            )
+        )
     if isinstance(value, bool) and bool not in allowed:
-        raise OperandError(f"{value!r} is a boolean but {ftype.path} is {ftype.describe()}")
+        raise OperandError(
+            _("{value} is a boolean but {path} is {value2}").format(
+                value=repr(value), path=ftype.path, value2=ftype.describe()
+            )
+        )
     if not isinstance(value, allowed) or (kind == "date" and isinstance(value, dt.datetime)):
-        raise OperandError(f"{value!r} does not fit {ftype.path}, which is {ftype.describe()}")
+        raise OperandError(
+            _("{value} does not fit {path}, which is {value2}").format(
+                value=repr(value), path=ftype.path, value2=ftype.describe()
+            )
+        )
 
 
 def _equality(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
@@ -95,12 +112,18 @@ def normalized(text: str) -> str:
 
 def _normalized_membership(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
     if ftype.kind not in ("str", "enum", "any"):
-        raise OperandError(f"'{op}' compares text; {ftype.path} is {ftype.describe()}")
+        raise OperandError(
+            _("'{op}' compares text; {path} is {value}").format(
+                op=op, path=ftype.path, value=ftype.describe()
+            )
+        )
     names: set[str] = set()
     for item in operand:
         key = normalized(item) if isinstance(item, str) else ""
         if not key:
-            raise OperandError(f"{item!r} has no letters or digits to compare")
+            raise OperandError(
+                _("{item} has no letters or digits to compare").format(item=repr(item))
+            )
         names.add(key)
     choices = frozenset(names)
 
@@ -121,7 +144,11 @@ _ORDER: dict[str, Callable[[Any, Any], bool]] = {
 
 def _ordering(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
     if ftype.kind not in ("number", "date", "datetime", "any"):
-        raise OperandError(f"'{op}' compares numbers or dates; {ftype.path} is {ftype.describe()}")
+        raise OperandError(
+            _("'{op}' compares numbers or dates; {path} is {value}").format(
+                op=op, path=ftype.path, value=ftype.describe()
+            )
+        )
     _fits(operand, ftype)
     compare = _ORDER[op]
 
@@ -141,9 +168,13 @@ def _contains(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
     if ftype.kind == "list":
         _fits(operand, ftype, ftype.item_kind)
     elif ftype.kind == "str" and not isinstance(operand, str):
-        raise OperandError(f"{operand!r} is not text")
+        raise OperandError(_("{operand} is not text").format(operand=repr(operand)))
     elif ftype.kind not in ("list", "str", "any"):
-        raise OperandError(f"'contains' needs a list or text; {ftype.path} is {ftype.describe()}")
+        raise OperandError(
+            _("'contains' needs a list or text; {path} is {value}").format(
+                path=ftype.path, value=ftype.describe()
+            )
+        )
 
     def test(r: Any, c: Any) -> bool:
         v = get(r)
@@ -156,11 +187,15 @@ def _contains(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
 
 def _matches(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
     if ftype.kind not in ("str", "enum", "any"):
-        raise OperandError(f"'matches' needs text; {ftype.path} is {ftype.describe()}")
+        raise OperandError(
+            _("'matches' needs text; {path} is {value}").format(
+                path=ftype.path, value=ftype.describe()
+            )
+        )
     try:
         pattern = re.compile(operand)
     except re.error as exc:
-        raise OperandError(f"invalid regular expression: {exc}") from None
+        raise OperandError(_("invalid regular expression: {exc}").format(exc=exc)) from None
 
     def test(r: Any, c: Any) -> bool:
         v = get(r)
@@ -171,7 +206,11 @@ def _matches(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
 
 def _truth(op: str, operand: Any, ftype: FieldType, get: Getter) -> Test:
     if ftype.kind not in ("bool", "any"):
-        raise OperandError(f"'{op}' needs a boolean field; {ftype.path} is {ftype.describe()}")
+        raise OperandError(
+            _("'{op}' needs a boolean field; {path} is {value}").format(
+                op=op, path=ftype.path, value=ftype.describe()
+            )
+        )
     truth = op == "is_true"
 
     def test(r: Any, c: Any) -> bool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import Check
 from ..errors import CompileError, Location, PathError, PolicyError, TemplateError, dotted
+from ..i18n.catalog import _
 from ..models.outcomes import SEVERITY, CaseKind
 from ..models.paths import getter
 from . import cache
@@ -67,7 +68,15 @@ class PackInfo:
 
     @property
     def validity(self) -> str:
-        return f"{self.effective_from} to {self.effective_to or 'open end'}"
+        """When the pack is in force, as the language of this context writes dates."""
+        from ..i18n.catalog import current_lang
+        from ..i18n.words import date
+
+        lang = current_lang()
+        start = date(self.effective_from, lang)
+        if self.effective_to is None:
+            return _("{start} to open end").format(start=start)
+        return _("{start} to {end}").format(start=start, end=date(self.effective_to, lang))
 
 
 @dataclass(frozen=True)
@@ -224,10 +233,15 @@ def _files(root: Path, entries: Iterable[str], where: Location) -> list[Path]:
             out.extend(found)
         elif target.is_file():
             if target.suffix not in _YAML:
-                raise PolicyError(f"{entry!r}: a rule file is YAML (.yaml or .yml)", where)
+                raise PolicyError(
+                    _("{entry}: a rule file is YAML (.yaml or .yml)").format(entry=repr(entry)),
+                    where,
+                )
             out.append(target)
         else:
-            raise PolicyError(f"{entry!r} does not exist in {root}", where)
+            raise PolicyError(
+                _("{entry} does not exist in {root}").format(entry=repr(entry), root=root), where
+            )
     return out
 
 
@@ -240,7 +254,12 @@ def _inside(home: Path, target: Path, entry: str, where: Location) -> None:
     except (OSError, RuntimeError):  # a link loop
         inside = False
     if not inside:
-        raise PolicyError(f"{entry!r} is outside the pack: a pack reads only its own files", where)
+        raise PolicyError(
+            _("{entry} is outside the pack: a pack reads only its own files").format(
+                entry=repr(entry)
+            ),
+            where,
+        )
 
 
 def _manifest_data(path: Path) -> dict[str, Any]:
@@ -249,15 +268,17 @@ def _manifest_data(path: Path) -> dict[str, Any]:
 
     file = path / MANIFEST
     if not file.is_file():
-        raise PolicyError(f"not a policy pack: no {MANIFEST}", Location(path))
+        raise PolicyError(
+            _("not a policy pack: no {MANIFEST}").format(MANIFEST=MANIFEST), Location(path)
+        )
     data, lines = load(file)
     if not isinstance(data, dict):
-        raise PolicyError("a manifest must be a mapping", lines.location())
+        raise PolicyError(_("a manifest must be a mapping"), lines.location())
     manifest = validate(s.Manifest, data, lines)
     end = manifest.effective_to
     if end is not None and end < manifest.effective_from:
         raise PolicyError(
-            "effective_to is before effective_from", lines.location(("effective_to",))
+            _("effective_to is before effective_from"), lines.location(("effective_to",))
         )
     return manifest.model_dump()
 
@@ -270,7 +291,7 @@ def _rule_files_data(path: Path, manifest: Mapping[str, Any]) -> list[dict[str, 
 
     files = _files(path, manifest["rules"], Location(path / MANIFEST))
     if not files:
-        raise PolicyError("the pack has no rule files", Location(path / MANIFEST))
+        raise PolicyError(_("the pack has no rule files"), Location(path / MANIFEST))
     out = []
     for file in files:
         data, lines = load(file)
@@ -386,7 +407,7 @@ def _compile_rule(
         except PathError as exc:
             raise fail((*loc, "exposure"), str(exc)) from None
     if fixed_when is not None and not rule["overridable"]:
-        raise fail((*loc, "not_overridable_when"), "the rule is not overridable at all")
+        raise fail((*loc, "not_overridable_when"), _("the rule is not overridable at all"))
     remediation, dated = remediations(rule)
     _check_translations(rule, languages, fail, loc)
     return CompiledRule(
@@ -425,7 +446,9 @@ def _check_translations(
         if lang not in languages:
             raise fail(
                 (*loc, "translations", lang),
-                f"a {lang} translation, but the pack declares languages: {', '.join(languages)}",
+                _("a {lang} translation, but the pack declares languages: {value}").format(
+                    lang=lang, value=", ".join(languages)
+                ),
             )
     for lang in languages:
         if lang == "en":
@@ -434,8 +457,10 @@ def _check_translations(
         if text is None:
             raise fail(
                 (*loc, "id"),
-                f"no {lang} translation (the pack declares languages: {', '.join(languages)}); "
-                f"add translations: {{{lang}: {{title, message, remediation}}}}",
+                _(
+                    "no {lang} translation (the pack declares languages: {value}); add "
+                    "translations: {{{lang}: {{title, message, remediation}}}}"
+                ).format(lang=lang, value=", ".join(languages)),
             )
         where = (*loc, "translations", lang)
         wanted, got = placeholders(rule["message"]), placeholders(text["message"])
@@ -444,8 +469,10 @@ def _check_translations(
             extra = ", ".join(sorted(f"{{{p}}}" for p, _ in got - wanted)) or "none"
             raise fail(
                 (*where, "message"),
-                f"the {lang} message inserts other facts than the English "
-                f"(missing: {missing}; not in the English: {extra})",
+                _(
+                    "the {lang} message inserts other facts than the English (missing: "
+                    "{missing}; not in the English: {extra})"
+                ).format(lang=lang, missing=missing, extra=extra),
             )
         try:
             parse_template(text["message"])
@@ -455,7 +482,9 @@ def _check_translations(
         if (english is None) != (local is None):
             raise fail(
                 (*where, "remediation") if local is not None else where,
-                f"the {lang} remediation must be given exactly when the English one is",
+                _("the {lang} remediation must be given exactly when the English one is").format(
+                    lang=lang
+                ),
             )
         if isinstance(english, list) or isinstance(local, list):
             dates = [entry.get("from") for entry in english] if isinstance(english, list) else []
@@ -463,7 +492,9 @@ def _check_translations(
             if sorted(map(str, dates)) != sorted(map(str, others)):
                 raise fail(
                     (*where, "remediation"),
-                    f"the {lang} remediation must change on the dates of the English one",
+                    _("the {lang} remediation must change on the dates of the English one").format(
+                        lang=lang
+                    ),
                 )
 
 
@@ -484,7 +515,9 @@ def _compile(
             if name in definitions:
                 first = lines.location(definitions[name][2], ("definitions", name))
                 raise PolicyError(
-                    f"definition {name!r} is defined twice (first at {first})",
+                    _("definition {name} is defined twice (first at {first})").format(
+                        name=repr(name), first=first
+                    ),
                     lines.location(entry["file"], ("definitions", name)),
                 )
             definitions[name] = (body, ("definitions", name), entry["file"])
@@ -492,7 +525,10 @@ def _compile(
             here = lines.location(entry["file"], ("rules", index))
             if rule["id"] in seen:
                 raise PolicyError(
-                    f"duplicate rule id (first at {seen[rule['id']]})", here, "id", rule["id"]
+                    _("duplicate rule id (first at {seen})").format(seen=seen[rule["id"]]),
+                    here,
+                    "id",
+                    rule["id"],
                 )
             seen[rule["id"]] = here
     compiler = Compiler(definitions, checks)
@@ -511,7 +547,7 @@ def _compile(
         for entry in files
         for index, rule in enumerate(entry.get("rules", ()))
     )
-    for name, (_, _loc, file) in definitions.items():  # an unused definition must compile too
+    for name, (_tree, _loc, file) in definitions.items():  # an unused definition must compile too
         try:
             compiler.definition(name)
         except CompileError as exc:

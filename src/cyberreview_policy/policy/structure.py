@@ -11,6 +11,7 @@ import difflib
 from typing import Any
 
 from ..errors import PolicyError, dotted
+from ..i18n.catalog import _
 from .operators import FORMS, OPERATORS, UNARY
 from .yamlsrc import LineMap, Loc
 
@@ -35,25 +36,37 @@ _ALIASES = {
 def _suggest(word: str, known: tuple[str, ...] | list[str]) -> str:
     alias = _ALIASES.get(word.lower())
     if alias in known:
-        return f" (did you mean {alias!r}?)"
+        return _(" (did you mean {name}?)").format(name=repr(alias))
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {name}?)").format(name=repr(close[0])) if close else ""
 
 
 def check_condition(node: Any, loc: Loc, lines: LineMap, rule: str | None = None) -> None:
     """Raise :class:`PolicyError` unless ``node`` has the shape of one condition."""
     if not isinstance(node, dict):
-        raise _fail(lines, loc, "a condition must be a mapping", rule)
+        raise _fail(lines, loc, _("a condition must be a mapping"), rule)
     forms = [key for key in node if key in FORMS]
     if forms:
         if len(node) != 1 and not (forms == ["check"] and set(node) <= {"check", "args"}):
             others = ", ".join(sorted(str(k) for k in node if k != forms[0]))
-            raise _fail(lines, loc, f"'{forms[0]}' cannot be combined with {others}", rule)
+            raise _fail(
+                lines,
+                loc,
+                _("'{forms}' cannot be combined with {others}").format(
+                    forms=forms[0], others=others
+                ),
+                rule,
+            )
         form = forms[0]
         body = node[form]
         if form in ("all", "any"):
             if not isinstance(body, list) or not body:
-                raise _fail(lines, (*loc, form), f"'{form}' takes a non-empty list", rule)
+                raise _fail(
+                    lines,
+                    (*loc, form),
+                    _("'{form}' takes a non-empty list").format(form=form),
+                    rule,
+                )
             for index, child in enumerate(body):
                 check_condition(child, (*loc, form, index), lines, rule)
         elif form == "not":
@@ -64,7 +77,9 @@ def check_condition(node: Any, loc: Loc, lines: LineMap, rule: str | None = None
         raise _fail(
             lines,
             loc,
-            f"a condition needs 'field' and an operator, or one of {', '.join(FORMS)}; got {keys}",
+            _("a condition needs 'field' and an operator, or one of {value}; got {keys}").format(
+                value=", ".join(FORMS), keys=keys
+            ),
             rule,
         )
     ops = [key for key in node if key != "field"]
@@ -74,17 +89,22 @@ def check_condition(node: Any, loc: Loc, lines: LineMap, rule: str | None = None
         raise _fail(
             lines,
             (*loc, key),
-            f"unknown operator {key!r}{_suggest(key, list(OPERATORS))}; "
-            f"operators: {', '.join(OPERATORS)}",
+            _("unknown operator {key}{value}; operators: {value2}").format(
+                key=repr(key), value=_suggest(key, list(OPERATORS)), value2=", ".join(OPERATORS)
+            ),
             rule,
         )
     if not ops:
-        raise _fail(lines, loc, f"field {node['field']!r} has no operator", rule)
+        raise _fail(
+            lines, loc, _("field {node} has no operator").format(node=repr(node["field"])), rule
+        )
     if len(ops) > 1:
         raise _fail(
             lines,
             loc,
-            f"one operator per test, got {', '.join(ops)}: combine tests with all/any",
+            _("one operator per test, got {value}: combine tests with all/any").format(
+                value=", ".join(ops)
+            ),
             rule,
         )
     op = ops[0]
@@ -92,7 +112,7 @@ def check_condition(node: Any, loc: Loc, lines: LineMap, rule: str | None = None
         raise _fail(
             lines,
             (*loc, op),
-            f"'{op}' takes no operand: write '{op}: true' (negate with 'not')",
+            _("'{op}' takes no operand: write '{op}: true' (negate with 'not')").format(op=op),
             rule,
         )
 
@@ -100,32 +120,35 @@ def check_condition(node: Any, loc: Loc, lines: LineMap, rule: str | None = None
 def check_rule_file(data: Any, lines: LineMap) -> None:
     """The structural pass over a whole rule file."""
     if not isinstance(data, dict):
-        raise _fail(lines, (), "a rule file must be a mapping with 'definitions' and/or 'rules'")
+        raise _fail(lines, (), _("a rule file must be a mapping with 'definitions' and/or 'rules'"))
     for key in data:
         if key not in _TOP_KEYS:
             raise _fail(
                 lines,
                 (key,),
-                f"unknown top-level key{_suggest(str(key), _TOP_KEYS)}; "
-                f"expected {' and/or '.join(_TOP_KEYS)}",
+                _("unknown top-level key{value}; expected {value2}").format(
+                    value=_suggest(str(key), _TOP_KEYS), value2=" and/or ".join(_TOP_KEYS)
+                ),
             )
     definitions = data.get("definitions") or {}
     if not isinstance(definitions, dict):
-        raise _fail(lines, ("definitions",), "'definitions' must be a mapping of name: condition")
+        raise _fail(
+            lines, ("definitions",), _("'definitions' must be a mapping of name: condition")
+        )
     for name, body in definitions.items():
         check_condition(body, ("definitions", name), lines)
     rules = data.get("rules") or []
     if not isinstance(rules, list):
-        raise _fail(lines, ("rules",), "'rules' must be a list of rules")
+        raise _fail(lines, ("rules",), _("'rules' must be a list of rules"))
     for index, rule in enumerate(rules):
         loc: Loc = ("rules", index)
         if not isinstance(rule, dict):
-            raise _fail(lines, loc, "a rule must be a mapping")
+            raise _fail(lines, loc, _("a rule must be a mapping"))
         rule_id = rule.get("id")
         if not isinstance(rule_id, str) or not rule_id:
-            raise _fail(lines, loc, "a rule needs an 'id'")
+            raise _fail(lines, loc, _("a rule needs an 'id'"))
         if "when" not in rule:
-            raise _fail(lines, loc, "a rule needs a 'when' condition", rule_id)
+            raise _fail(lines, loc, _("a rule needs a 'when' condition"), rule_id)
         check_condition(rule["when"], (*loc, "when"), lines, rule_id)
         for where, condition in _other_conditions(rule, loc):
             check_condition(condition, where, lines, rule_id)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import TemplateError
+from ..i18n.catalog import _
 from ..i18n.lang import Lang
 from ..i18n.words import PATH_KINDS, kind_for_choices, localized_value, word
 from ..models.paths import FieldType, getter, resolve
@@ -69,28 +70,42 @@ def _piece(body: str) -> Callable[[Any], Any]:
     """One ``{...}``: a getter, or a function of the record giving the text to insert."""
     match = _PIECE.match(body)
     if match is None:
-        raise TemplateError(f"{{{body}}} is not {{path}}, {{path|text}} or {{path?text}}")
+        raise TemplateError(
+            _("{{{body}}} is not {{path}}, {{path|text}} or {{path?text}}").format(body=body)
+        )
     path, eq, kind, text = match["path"], match["eq"], match["kind"], match["text"]
     field = resolve(path)  # raises PathError, a ValueError, for an unknown field
     get = getter(path)
     if kind is None:
         if eq is not None:
-            raise TemplateError(f"{{{body}}}: '=' needs the text to insert, as {{path=value?text}}")
+            raise TemplateError(
+                _("{{{body}}}: '=' needs the text to insert, as {{path=value?text}}").format(
+                    body=body
+                )
+            )
         return get
     if kind == "|":
         if eq is not None:
-            raise TemplateError(f"{{{body}}}: write {{path|text}} or {{path=value?text}}")
+            raise TemplateError(
+                _("{{{body}}}: write {{path|text}} or {{path=value?text}}").format(body=body)
+            )
         shown = _as_words(field, get) or get
         return lambda record: _or(shown(record), text)
     if eq is None:
         if field.kind not in ("bool", "any"):
             raise TemplateError(
-                f"{{{body}}}: {path} is not a yes/no fact; write {{path=value?text}}"
+                _("{{{body}}}: {path} is not a yes/no fact; write {{path=value?text}}").format(
+                    body=body, path=path
+                )
             )
         return lambda record: text if get(record) is True else ""
     wanted = eq.strip()
     if field.kind == "enum" and wanted not in field.choices:
-        raise TemplateError(f"{{{body}}}: {wanted!r} is not one of {', '.join(field.choices)}")
+        raise TemplateError(
+            _("{{{body}}}: {wanted} is not one of {value}").format(
+                body=body, wanted=repr(wanted), value=", ".join(field.choices)
+            )
+        )
     return lambda record: text if _shown(get(record)) == wanted else ""
 
 
@@ -121,7 +136,9 @@ def parse_template(text: str) -> tuple[Piece, ...]:
             parts.append(token[0])
         elif token in ("{", "}"):
             raise TemplateError(
-                f"unbalanced {token!r} at position {match.start()} (write {token * 2})"
+                _("unbalanced {token} at position {value} (write {value2})").format(
+                    token=repr(token), value=match.start(), value2=token * 2
+                )
             )
         else:
             body = match.group(1)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from ..errors import Location, PolicyError, located
+from ..i18n.catalog import _
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -90,7 +91,9 @@ def _walk(
             line = key_node.start_mark.line + 1
             if key in seen:
                 raise PolicyError(
-                    f"duplicate key {key!r} (first on line {seen[key]})",
+                    _("duplicate key {key} (first on line {seen})").format(
+                        key=repr(key), seen=seen[key]
+                    ),
                     Location(lines.file, line),
                 )
             seen[key] = line
@@ -109,7 +112,7 @@ def _text(node: yaml.Node, file: str) -> None:
         what = "a NUL character" if bad.group() == "\0" else "a lone UTF-16 surrogate"
         mark = node.start_mark
         raise PolicyError(
-            f"{what} ({bad.group()!a}) is not text: fix the text",
+            _("{what} ({value}) is not text: fix the text").format(what=what, value=bad.group()),
             Location(file, mark.line + 1, mark.column + 1),
         )
 
@@ -129,7 +132,7 @@ def _expanded(node: yaml.Node, file: str) -> None:
         if key in active:
             mark = item.start_mark
             raise PolicyError(
-                "an alias refers to itself (a structure without end)",
+                _("an alias refers to itself (a structure without end)"),
                 Location(file, mark.line + 1, mark.column + 1),
             )
         active.add(key)
@@ -144,11 +147,13 @@ def _expanded(node: yaml.Node, file: str) -> None:
         return total
 
     if size(node) - len(sizes) > MAX_ALIASED:
-        _, anchor = max(largest, key=lambda pair: pair[0])
+        _size, anchor = max(largest, key=lambda pair: pair[0])
         mark = anchor.start_mark
         raise PolicyError(
-            f"YAML aliases expand this file by more than {MAX_ALIASED:,} values: "
-            "write the values out (the most repeated is anchored here)",
+            _(
+                "YAML aliases expand this file by more than {MAX_ALIASED:,} values: "
+                "write the values out (the most repeated is anchored here)"
+            ).format(MAX_ALIASED=MAX_ALIASED),
             Location(file, mark.line + 1, mark.column + 1),
         )
 
@@ -178,7 +183,7 @@ def load(path: Path) -> tuple[Any, LineMap]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"cannot read: {exc}", Location(path)) from None
+        raise PolicyError(_("cannot read: {exc}").format(exc=exc), Location(path)) from None
     return loads(text, path)
 
 
@@ -188,7 +193,7 @@ def loads(text: str, file: Path | str) -> tuple[Any, LineMap]:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise PolicyError("the file is empty", Location(file, 1))
+            raise PolicyError(_("the file is empty"), Location(file, 1))
         lines.set((), node.start_mark.line + 1)
         _expanded(node, str(file))
         _walk(node, (), lines, loader)
@@ -198,14 +203,18 @@ def loads(text: str, file: Path | str) -> tuple[Any, LineMap]:
             loader.constructed_objects, loader.recursive_objects = {}, {}
             bad = _bad_scalar(loader, node) or node
             where = Location(file, bad.start_mark.line + 1, bad.start_mark.column + 1)
-            raise PolicyError(f"invalid value {bad.value!r}: {exc}", where) from None
+            raise PolicyError(
+                _("invalid value {value}: {exc}").format(value=repr(bad.value), exc=exc), where
+            ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise PolicyError(f"YAML syntax error: {problem}", where) from None
+        raise PolicyError(
+            _("YAML syntax error: {problem}").format(problem=problem), where
+        ) from None
     except yaml.YAMLError as exc:
-        raise PolicyError(f"YAML error: {exc}", Location(file)) from None
+        raise PolicyError(_("YAML error: {exc}").format(exc=exc), Location(file)) from None
     finally:
         loader.dispose()
     return data, lines

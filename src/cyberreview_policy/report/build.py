@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..i18n.catalog import _
 from ..models.jsonout import json_default
 from .records import Changes, RecordSection, overdue_row, section
 from .rows import finding_rows, table_row
@@ -230,7 +231,7 @@ class Report:
     def _rows(self, decided: Decided) -> None:
         for found in finding_rows(decided):
             row = table_row(found, self.localized)
-            for _, writer in self._csv:
+            for _stream, writer in self._csv:
                 writer.writerow(
                     _as_text("; ".join(v) if isinstance(v, list) else "" if v is None else v)
                     for v in row.values()
@@ -245,7 +246,7 @@ class Report:
     def finish(self, summary: Summary, context: RunContext) -> None:
         from .html import render
 
-        for stream, _ in self._csv:
+        for stream, _writer in self._csv:
             stream.close()
         for stream in self._json:
             stream.write("\n],\n" if not self._first_json else "],\n")
@@ -260,7 +261,7 @@ class Report:
                 path.write_text(render(self, summary, context), encoding="utf-8")
 
     def close(self) -> None:
-        for stream, _ in self._csv:
+        for stream, _writer in self._csv:
             stream.close()
         for stream in self._json:
             stream.close()
@@ -310,13 +311,17 @@ def open_report(paths: list[str], operator: str | None = None) -> Report | None:
         path = Path(text)
         if path.suffix.lower() not in SUFFIXES:
             raise UsageError(
-                f"--report {text}: the suffix says the format: .html (a page), "
-                ".csv or .json (every finding)"
+                _(
+                    "--report {text}: the suffix says the format: .html (a page), .csv or "
+                    ".json (every finding)"
+                ).format(text=text)
             )
         if not path.parent.is_dir():
-            raise UsageError(f"--report {text}: no directory {path.parent}")
+            raise UsageError(
+                _("--report {text}: no directory {parent}").format(text=text, parent=path.parent)
+            )
         chosen.append(path)
     try:
         return Report(chosen, operator)
     except OSError as exc:
-        raise UsageError(f"--report: cannot write: {exc}") from None
+        raise UsageError(_("--report: cannot write: {exc}").format(exc=exc)) from None

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..i18n import _, current_lang
+from ..i18n import N_, _, bilingual, current_lang
 from .html_records import case_counts, listed_table, overdue, record_sections, warned
 from .parts import COLORS, e, money, n, pill, text_table
 from .svg import bar_chart, stacked_bar
@@ -55,30 +55,36 @@ _e, _n, _pill, _money, _text_table = e, n, pill, money, text_table
 def render(report: Report, summary: Summary, context: RunContext) -> str:
     d = report.verdicts
     packs = ", ".join(f"{p['id']} {p['version']}" for p in summary.packs)
-    sources = ", ".join(s.name for s in summary.sources) or "none"
-    shard = f" · shard {summary.shard}" if summary.shard else ""
-    scope = f" · operator <b>{_e(report.operator)}</b> only" if report.operator else ""
+    sources = ", ".join(s.name for s in summary.sources) or _("none")
+    shard = _(" · shard {shard}").format(shard=summary.shard) if summary.shard else ""
+    scope = (
+        _(" · operator <b>{operator}</b> only").format(operator=_e(report.operator))
+        if report.operator
+        else ""
+    )
+    run = _(" · run {run}").format(run=_e(context.run_id)) if context.run_id else ""
+    as_of = _date(summary.as_of)
     parts = [
         f"<!doctype html><html lang='{_html_lang()}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width,initial-scale=1'>",
         "<title>"
-        + _e(_("Cybersecurity review sweep, {date}").format(date=summary.as_of))
+        + _e(_("Cybersecurity review sweep, {date}").format(date=as_of))
         + f"</title><style>{CSS}</style>",
         "</head><body><main>",
-        "<h1>" + _e(_("Cybersecurity review: compliance sweep")) + "</h1>",
+        "<h1>" + _e(bilingual("Cybersecurity review: compliance sweep")) + "</h1>",
         "<div class='meta'>"
         + _("As of <b>{date}</b> under {packs} · sources: {sources}").format(
-            date=summary.as_of, packs=_e(packs), sources=_e(sources)
+            date=_e(as_of), packs=_e(packs), sources=_e(sources)
         )
         + f"{shard}{scope} · "
         + _("generated {when}").format(when=_e(context.generated_at))
-        + f"{' · run ' + _e(context.run_id) if context.run_id else ''}</div>",
+        + f"{run}</div>",
         _banner(summary),
         _tiles(report, summary),
         _key_points(report, summary, context),
-        "<div class='charts'><div><h2>" + _e(_("Decisions")) + "</h2>",
+        "<div class='charts'><div><h2>" + _e(bilingual("Decisions")) + "</h2>",
         stacked_bar([(v, d.get(v, 0), COLORS[v]) for v in ("block", "warn", "allow")]),
-        "</div><div><h2>" + _e(_("Findings by rule")) + "</h2>",
+        "</div><div><h2>" + _e(bilingual("Findings by rule")) + "</h2>",
         _rule_chart(report),
         "</div></div>",
         _changes(report, summary, context),
@@ -92,10 +98,15 @@ def render(report: Report, summary: Summary, context: RunContext) -> str:
         record_sections(report),
         _skipped(summary),
         _problems(summary),
-        "<footer>Made by cyberreview-policy "
-        f"{__version__}. Holds decisions and findings only: no review material "
-        f"(confidential under {_confidentiality(summary.as_of)}) and no contract amounts "
-        "beyond the summed exposure. Penalty ranges are indicative, not legal advice.</footer>",
+        "<footer>"
+        + _e(
+            _(
+                "Made by cyberreview-policy {version}. Holds decisions and findings only: "
+                "no review material (confidential under {law}) and no contract amounts "
+                "beyond the summed exposure. Penalty ranges are indicative, not legal advice."
+            ).format(version=__version__, law=_confidentiality(summary.as_of))
+        )
+        + "</footer>",
         "</main></body></html>",
     ]
     return "\n".join(parts) + "\n"
@@ -112,11 +123,18 @@ def _cites(report: Report, rule: str) -> str:
     return "；".join(local[1]) if local else "; ".join(report.rules[rule].citations)
 
 
+def _date(value: dt.date) -> str:
+    """A date as the language asked writes it (2026年12月5日)."""
+    from ..i18n import date
+
+    return date(value, current_lang())
+
+
 def _verdict(value: str) -> str:
     from ..i18n import word
 
     lang = current_lang()
-    return value if lang == "en" else word("verdict", value, "zh-CN")
+    return value if lang == "en" else word("verdict", value, lang)
 
 
 def _html_lang() -> str:
@@ -129,16 +147,30 @@ def _confidentiality(as_of: dt.date) -> str:
     from ..models.measures import measures_on
 
     which = measures_on(as_of)
-    return which.cite(which.confidentiality)
+    cited = which.cite(which.confidentiality)
+    lang = current_lang()
+    if lang == "en":
+        return cited
+    from ..builtin.packs import shipped_packs_root
+    from ..policy.law import load_law
+
+    root = shipped_packs_root()  # the Measures' Chinese titles are the shipped law's
+    return load_law(root / "law.yaml").cite_in(cited, lang) if root is not None else cited
 
 
 def _banner(summary: Summary) -> str:
     if summary.complete:
         text = _("Complete: every record of every source was read and decided.")
         return f"<div class='banner ok'>{_e(text)}</div>"
-    reasons = [f"source {s.name}: {s.error}" for s in summary.sources if s.error]
+    reasons = [
+        _("source {source}: {message}").format(source=s.name, message=s.error)
+        for s in summary.sources
+        if s.error
+    ]
     if summary.skipped:
-        reasons.append(f"{summary.skipped:,} record(s) could not be read or decided")
+        reasons.append(
+            _("{count} record(s) could not be read or decided").format(count=_n(summary.skipped))
+        )
     items = "".join(f"<li>{_e(r)}</li>" for r in reasons)
     text = _("INCOMPLETE: this sweep did not see everything, so it is not an all-clear.")
     return f"<div class='banner bad'>{_e(text)}<ul>{items}</ul></div>"
@@ -190,7 +222,7 @@ def _key_points(report: Report, summary: Summary, context: RunContext) -> str:
             )
         )
     items = "".join(f"<li>{p}</li>" for p in points)
-    return "<h2>" + _e(_("In brief")) + f"</h2><ul class='brief'>{items}</ul>"
+    return "<h2>" + _e(bilingual("In brief")) + f"</h2><ul class='brief'>{items}</ul>"
 
 
 def _tiles(report: Report, summary: Summary) -> str:
@@ -199,12 +231,12 @@ def _tiles(report: Report, summary: Summary) -> str:
     opened = sum(counts["created"] for counts in report.cases.values())
     still = sum(counts["already_open"] for counts in report.cases.values())
     tiles = [
-        ("", _n(report.records), _("records decided")),
+        ("", _n(report.records), bilingual("records decided")),
         ("block", _n(d.get("block", 0)), _verdict("block")),
         ("warn", _n(d.get("warn", 0)), _verdict("warn")),
         ("allow", _n(d.get("allow", 0)), _verdict("allow")),
         ("", _n(opened), _("cases opened ({count} already open)").format(count=_n(still))),
-        ("", _n(exposed), _("operators exposed to penalties")),
+        ("", _n(exposed), bilingual("operators exposed to penalties")),
     ]
     body = "".join(
         f"<div class='tile {cls}'><b>{value}</b><span>{_e(label)}</span></div>"
@@ -223,21 +255,26 @@ def _rule_chart(report: Report) -> str:
         key=lambda item: -item[2],
     )[:12]
     if not ranked:
-        return "<p class='muted'>No warn or block findings.</p>"
+        return "<p class='muted'>" + _e(_("No warn or block findings.")) + "</p>"
     return bar_chart([(rule, n, COLORS[outcome]) for rule, outcome, n in ranked])
 
 
 def _changes(report: Report, summary: Summary, context: RunContext) -> str:
-    head = "<h2>" + _e(_("Since the previous sweep")) + "</h2>"
+    head = "<h2>" + _e(bilingual("Since the previous sweep")) + "</h2>"
     if not summary.tracked:
-        return head + "<p class='muted'>Not tracked: this sweep ran without the case store.</p>"
+        text = _("Not tracked: this sweep ran without the case store.")
+        return head + f"<p class='muted'>{_e(text)}</p>"
     previous = context.previous
     when = (
-        f"the last complete sweep of these sources as of {_e(previous['as_of'])} "
-        f"(run {_e(previous['id'])})"
+        _("the last complete sweep of these sources as of {date} (run {run})").format(
+            date=_e(_date(dt.date.fromisoformat(str(previous["as_of"])))),
+            run=_e(previous["id"]),
+        )
         if previous
-        else "no earlier complete sweep of these sources under the same as-of date: every "
-        "finding is new"
+        else _(
+            "no earlier complete sweep of these sources under the same as-of date: every "
+            "finding is new"
+        )
     )
     changes = report.changes
     rows = "".join(
@@ -250,20 +287,27 @@ def _changes(report: Report, summary: Summary, context: RunContext) -> str:
         for rule in changes.rules()
     )
     table = (
-        "<table><tr><th>rule</th><th class='n'>new</th><th class='n'>waived</th>"
-        f"<th class='n'>resolved</th></tr>{rows}</table>"
+        f"<table><tr>{_heads(('rule', ''), ('new', 'n'), ('waived', 'n'), ('resolved', 'n'))}"
+        f"</tr>{rows}</table>"
         if rows
         else ""
     )
-    return (
-        f"{head}<p>Compared with {when}: <b>{_n(changes.total('new'))}</b> new finding(s), "
-        f"<b>{_n(changes.total('waived'))}</b> waived, "
-        f"<b>{_n(changes.total('resolved'))}</b> resolved.</p>{table}"
+    compared = _(
+        "Compared with {when}: <b>{new}</b> new finding(s), <b>{waived}</b> waived, "
+        "<b>{resolved}</b> resolved."
+    ).format(
+        when=when,
+        new=_n(changes.total("new")),
+        waived=_n(changes.total("waived")),
+        resolved=_n(changes.total("resolved")),
     )
+    return f"{head}<p>{compared}</p>{table}"
 
 
 def _blocks(report: Report) -> str:
-    return listed_table(_("Blocked"), report.blocked, report.blocks, _("Nothing is blocked."))
+    return listed_table(
+        bilingual("Blocked"), report.blocked, report.blocks, _("Nothing is blocked.")
+    )
 
 
 def _rules(report: Report, summary: Summary) -> str:
@@ -274,10 +318,37 @@ def _rules(report: Report, summary: Summary) -> str:
         f"</td><td class='cite'>{_e(info.pack)}</td></tr>"
         for rule, info in sorted(report.rules.items(), key=lambda item: (-item[1].count, item[0]))
     )
-    return (
-        "<h2>" + _e(_("Findings by rule")) + f"</h2><table><tr><th>rule</th><th>outcome</th>"
-        f"<th class='n'>records</th><th>citations</th><th>pack</th></tr>{rows}</table>"
+    head = _heads(("rule", ""), ("outcome", ""), ("records", "n"), ("citations", ""), ("pack", ""))
+    return "<h2>" + _e(bilingual("Findings by rule")) + f"</h2><table><tr>{head}</tr>{rows}</table>"
+
+
+def _heads(*columns: tuple[str, str]) -> str:
+    """Table header cells: each column's name in the language asked, and its class."""
+    return "".join(
+        f"<th class='{cls}'>{_e(bilingual(name))}</th>"
+        if cls
+        else f"<th>{_e(bilingual(name))}</th>"
+        for name, cls in columns
     )
+
+
+# the column names _heads translates, for the catalog
+_COLUMNS = (
+    N_("rule"),
+    N_("outcome"),
+    N_("records"),
+    N_("citations"),
+    N_("pack"),
+    N_("operator"),
+    N_("system"),
+    N_("currency"),
+    N_("low"),
+    N_("high"),
+    N_("findings"),
+    N_("new"),
+    N_("waived"),
+    N_("resolved"),
+)
 
 
 def _counts(counts: Any) -> str:
@@ -295,49 +366,61 @@ def _operators(report: Report) -> str:
         for (op, system), c in ranked[:TOP_SYSTEMS]
     )
     more = len(ranked) - TOP_SYSTEMS
-    note = f"<p class='muted'>… and {more} more systems.</p>" if more > 0 else ""
-    head = "<th class='n'>block</th><th class='n'>warn</th><th class='n'>allow</th>"
-    by_operator, by_system = _("By operator"), _("By system")
+    note = (
+        "<p class='muted'>" + _e(_("… and {count} more systems.").format(count=_n(more))) + "</p>"
+        if more > 0
+        else ""
+    )
+    head = "".join(f"<th class='n'>{_e(_verdict(v))}</th>" for v in ("block", "warn", "allow"))
+    by_operator, by_system = bilingual("By operator"), bilingual("By system")
+    operator, system = _heads(("operator", "")), _heads(("system", ""))
     return (
-        f"<h2>{_e(by_operator)}</h2><table><tr><th>operator</th>{head}</tr>{ops}</table>"
-        f"<h2>{_e(by_system)}</h2><table><tr><th>operator</th><th>system</th>{head}</tr>"
+        f"<h2>{_e(by_operator)}</h2><table><tr>{operator}{head}</tr>{ops}</table>"
+        f"<h2>{_e(by_system)}</h2><table><tr>{operator}{system}{head}</tr>"
         f"{systems}</table>{note}"
     )
 
 
 def _exposure(report: Report) -> str:
-    head = "<h2>" + _e(_("Penalty exposure, by operator")) + "</h2>"
+    head = "<h2>" + _e(bilingual("Penalty exposure, by operator")) + "</h2>"
     if not report.exposure:
-        return head + "<p class='muted'>No finding carries a penalty exposure.</p>"
+        text = _("No finding carries a penalty exposure.")
+        return head + f"<p class='muted'>{_e(text)}</p>"
     rows = "".join(
         f"<tr><td>{_e(operator)}</td><td>{_e(currency)}</td><td class='n'>{_n(low)}</td>"
         f"<td class='n'>{_n(high)}</td><td class='n'>{_n(int(count))}</td></tr>"
         for (operator, currency), (low, high, count) in sorted(report.exposure.items())
     )
-    return (
-        f"{head}<p>Products in use without a passed review: the Cybersecurity Law fines the "
-        "operator 1 to 10 times the purchase amount. Each operator's own exposure, summed "
-        "over its findings, as ranges (never added across operators):</p>"
-        "<table><tr><th>operator</th><th>currency</th><th class='n'>low</th>"
-        f"<th class='n'>high</th><th class='n'>findings</th></tr>{rows}</table>"
+    text = _(
+        "Products in use without a passed review: the Cybersecurity Law fines the operator "
+        "1 to 10 times the purchase amount. Each operator's own exposure, summed over its "
+        "findings, as ranges (never added across operators):"
     )
+    columns = _heads(
+        ("operator", ""), ("currency", ""), ("low", "n"), ("high", "n"), ("findings", "n")
+    )
+    return f"{head}<p>{_e(text)}</p><table><tr>{columns}</tr>{rows}</table>"
 
 
 def _skipped(summary: Summary) -> str:
     if not summary.skipped:
         return ""
-    return f"<h2>Skipped ({_n(summary.skipped)})</h2>" + _text_table(
-        ("where", "record", "why"), ((s.location, s.record_id, s.message) for s in summary.skips)
+    title = bilingual("Skipped ({count})").format(count=_n(summary.skipped))
+    return f"<h2>{_e(title)}</h2>" + _text_table(
+        (bilingual("where"), bilingual("record"), bilingual("why")),
+        ((s.location, s.record_id, s.message) for s in summary.skips),
     )
 
 
 def _problems(summary: Summary) -> str:
     if not summary.with_problems:
         return ""
-    return (
-        f"<h2>Data problems ({_n(summary.with_problems)})</h2><p>These records were decided "
-        "with the values below left unknown (their type was wrong in the source); fix them "
-        "in the source system.</p>"
-    ) + _text_table(
-        ("record", "what was wrong"), ((p.record_id, p.message) for p in summary.problems)
+    title = bilingual("Data problems ({count})").format(count=_n(summary.with_problems))
+    text = _(
+        "These records were decided with the values below left unknown (their type was "
+        "wrong in the source); fix them in the source system."
+    )
+    return f"<h2>{_e(title)}</h2><p>{_e(text)}</p>" + _text_table(
+        (bilingual("record"), bilingual("what was wrong")),
+        ((p.record_id, p.message) for p in summary.problems),
     )

@@ -6,12 +6,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import _
+from ..i18n import _, bilingual, current_lang
 from ..sweep.summary import CASE_OUTCOMES
 from .parts import deadline, e, n, pill, text_table
 
 if TYPE_CHECKING:
     from .build import Report
+
+
+def _word(kind: str, value: Any) -> str:
+    """A case state, kind or period as the language asked reads it (the value in English)."""
+    if value is None or current_lang() == "en":
+        return "" if value is None else str(value)
+    from ..i18n import word
+
+    return word(kind, value, current_lang())
+
+
+def _heads(*names: str) -> str:
+    return "".join(f"<th>{e(name)}</th>" for name in names)
 
 
 def _link(record_id: str, anchor: str | None) -> str:
@@ -32,47 +45,72 @@ def listed_table(title: str, count: int, listed: list[Any], none: str) -> str:
     )
     more = count - len(listed)
     tail = (
-        f"<p class='muted'>… and {n(more)} more: every finding is in the CSV or JSON report.</p>"
+        "<p class='muted'>"
+        + e(
+            _("… and {count} more: every finding is in the CSV or JSON report.").format(
+                count=n(more)
+            )
+        )
+        + "</p>"
         if more
         else ""
     )
-    return (
-        f"{head}<table><tr><th>record</th><th>operator · system</th><th>product</th>"
-        f"<th>reason</th><th>citations</th></tr>{rows}</table>{tail}"
+    heads = _heads(
+        bilingual("record"),
+        bilingual("operator · system"),
+        bilingual("product"),
+        bilingual("reason"),
+        bilingual("citations"),
     )
+    return f"{head}<table><tr>{heads}</tr>{rows}</table>{tail}"
 
 
 def warned(report: Report) -> str:
-    return listed_table(_("Warned"), report.warned, report.warns, _("No record is warned."))
+    return listed_table(bilingual("Warned"), report.warned, report.warns, _("No record is warned."))
 
 
 def overdue(report: Report) -> str:
     """The review-overdue findings (waived ones say so): the same count as the rule's."""
-    head = "<h2>" + e(_("Overdue review cases")) + f" ({n(report.overdue_total)})</h2>"
+    head = "<h2>" + e(bilingual("Overdue review cases")) + f" ({n(report.overdue_total)})</h2>"
     if not report.overdue:
-        return head + "<p class='muted'>No statutory period has run out.</p>"
+        return head + "<p class='muted'>" + e(_("No statutory period has run out.")) + "</p>"
     rows = "".join(
         f"<tr><td>{e(row['case'])}</td><td>{_link(row['record_id'], row['anchor'])}</td>"
-        f"<td>{e(row['state'])}</td><td>{e(row['period'])}</td>"
+        f"<td>{e(_word('case_state', row['state']))}</td>"
+        f"<td>{e(_word('period', row['period']))}</td>"
         f"<td>{e(deadline(row['deadline'], row['provisional']))}</td>"
-        f"<td>{e('waived: ' + row['waived'] if row['waived'] else '')}</td></tr>"
+        f"<td>{e(_waived(row['waived']))}</td></tr>"
         for row in report.overdue
     )
-    return (
-        f"{head}<table><tr><th>case</th><th>record</th><th>state</th><th>period</th>"
-        f"<th>deadline</th><th></th></tr>{rows}</table>"
+    heads = _heads(
+        bilingual("case"),
+        bilingual("record"),
+        bilingual("state"),
+        bilingual("period"),
+        bilingual("deadline"),
+        "",
     )
+    return f"{head}<table><tr>{heads}</tr>{rows}</table>"
+
+
+def _waived(waiver: str | None) -> str:
+    return _("waived: {waiver}").format(waiver=waiver) if waiver else ""
 
 
 def case_counts(report: Report) -> str:
-    head = "<h2>" + e(_("Cases, by kind")) + "</h2>"
+    head = "<h2>" + e(bilingual("Cases, by kind")) + "</h2>"
     if not report.cases:
-        return head + "<p class='muted'>No rule asked for a case.</p>"
-    labels = ("opened", "already open", "closed for the same facts", "adopted (running)")
+        return head + "<p class='muted'>" + e(_("No rule asked for a case.")) + "</p>"
+    labels = (
+        bilingual("opened"),
+        bilingual("already open"),
+        bilingual("closed for the same facts"),
+        bilingual("adopted (running)"),
+    )
     return head + text_table(
-        ("kind", *labels),
+        (bilingual("kind"), *labels),
         (
-            (kind, *(counts[what] for what in CASE_OUTCOMES))
+            (_word("case_kind", kind), *(counts[what] for what in CASE_OUTCOMES))
             for kind, counts in sorted(report.cases.items())
         ),
     )
@@ -81,9 +119,14 @@ def case_counts(report: Report) -> str:
 def _case_line(case: dict[str, Any]) -> str:
     period = ""
     if case["period"]:
-        late = " — OVERDUE" if case["overdue"] else ""
-        period = f", {case['period']} until {deadline(case['deadline'], case['provisional'])}{late}"
-    return f"<li>{e(case['id'])} ({e(case['kind'])}): {e(case['state'])}{e(period)}</li>"
+        late = _(" — OVERDUE") if case["overdue"] else ""
+        period = _(", {period} until {deadline}{late}").format(
+            period=_word("period", case["period"]),
+            deadline=deadline(case["deadline"], case["provisional"]),
+            late=late,
+        )
+    kind, state = _word("case_kind", case["kind"]), _word("case_state", case["state"])
+    return f"<li>{e(case['id'])} ({e(kind)}): {e(state)}{e(period)}</li>"
 
 
 def _text(finding: dict[str, Any], key: str) -> str:
@@ -105,25 +148,32 @@ def _cites(finding: dict[str, Any]) -> str:
     return e("；".join(local))
 
 
+def _waived_note(waiver: str | None) -> str:
+    return " (" + e(_waived(waiver)) + ")" if waiver else ""
+
+
 def record_sections(report: Report) -> str:
     if not report.sections:
         return ""
-    parts = ["<h2>" + e(_("Records")) + "</h2>"]
+    parts = ["<h2>" + e(bilingual("Records")) + "</h2>"]
     for sec in report.sections:
         subject = sec.subject
-        cases = "".join(_case_line(case) for case in sec.cases) or "<li>no case</li>"
+        cases = "".join(_case_line(case) for case in sec.cases) or (
+            "<li>" + e(_("no case")) + "</li>"
+        )
         findings = "".join(
             f"<tr><td>{pill(f['outcome'])}</td><td><b>{e(f['rule'])}</b>"
-            f"{' (waived: ' + e(f['waived']) + ')' if f['waived'] else ''}<br>{_text(f, 'message')}"
+            f"{_waived_note(f['waived'])}<br>{_text(f, 'message')}"
             f"<br><span class='cite'>{_cites(f)}</span></td>"
             f"<td>{_text(f, 'fix')}</td></tr>"
             for f in sec.findings
         )
+        planned = _("planned go-live {date}").format(date=subject.planned or _("not recorded"))
+        heads = _heads(bilingual("outcome"), bilingual("finding"), bilingual("fix"))
         parts.append(
             f"<section class='record' id='{sec.anchor}'><h3>{e(sec.record_id)} "
             f"{pill(sec.verdict)}</h3><p>{e(subject.operator)} · {e(subject.system)} · "
-            f"{e(subject.product)} · planned go-live {e(subject.planned or 'not recorded')}</p>"
-            f"<ul class='cases'>{cases}</ul><table><tr><th>outcome</th><th>finding</th>"
-            f"<th>fix</th></tr>{findings}</table></section>"
+            f"{e(subject.product)} · {e(planned)}</p>"
+            f"<ul class='cases'>{cases}</ul><table><tr>{heads}</tr>{findings}</table></section>"
         )
     return "".join(parts)

@@ -19,7 +19,16 @@ def n(value: int | Decimal) -> str:
 
 
 def pill(outcome: str) -> str:
-    return f'<span class="pill" style="background:{COLORS[outcome]}">{e(outcome)}</span>'
+    """An outcome or verdict as a coloured label, as the language asked words it."""
+    from ..i18n import current_lang
+
+    lang = current_lang()
+    label = outcome
+    if lang != "en":
+        from ..i18n import word
+
+        label = word("verdict" if outcome == "allow" else "outcome", outcome, lang)
+    return f'<span class="pill" style="background:{COLORS[outcome]}">{e(label)}</span>'
 
 
 def money(value: Decimal) -> str:
@@ -49,4 +58,6 @@ def deadline(value: Any, provisional: Any) -> str:
     """A deadline as the page shows it: provisional past the known official calendar."""
     if value is None:
         return "–"
-    return f"{value} (provisional)" if provisional else str(value)
+    from ..i18n import _
+
+    return _("{date} (provisional)").format(date=value) if provisional else str(value)

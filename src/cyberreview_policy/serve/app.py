@@ -33,11 +33,14 @@ from ..errors import (
     UnknownCaseError,
     UnknownMaterialError,
 )
+from ..i18n.catalog import _
+from ..i18n.lang import Lang
 from .auth import Principal, Tokens, store_loader
 from .decisions import RequestDecider
 from .engines import Engines
 from .fastpath import FastDecisions
 from .groupcommit import GroupCommit
+from .language import RequestLanguage, http_detail
 from .limits import BodyLimit
 from .metrics import Metrics
 from .openapi import describe, json_body
@@ -77,6 +80,8 @@ class Service:
 
         self.settings = settings
         self.rt = settings.runtime()
+        #: the language of a request that names none (``serve --lang``, the config's ``lang:``)
+        self.default_lang: Lang = self.rt.service_lang(settings.lang)
         self.store_url = self.rt.store_url_in_use()
         register_secrets(url_secrets(self.store_url))
         self.hosts = served_hosts(settings.host, settings.allowed_hosts)
@@ -103,7 +108,11 @@ class Service:
         (``method`` and ``headers``: :func:`.origin.check_anonymous`)."""
         who = await self._principal(token, method, headers)
         if not who.may(permission):
-            raise Refusal(403, "forbidden", f"role {who.role} may not {permission}")
+            raise Refusal(
+                403,
+                "forbidden",
+                _("role {role} may not {permission}").format(role=who.role, permission=permission),
+            )
         return who
 
     async def _principal(
@@ -114,15 +123,17 @@ class Service:
             if role and method is not None:
                 check_anonymous(method, headers or {}, self.hosts)
                 return Principal("anonymous", role)
-            raise Refusal(401, "unauthenticated", "a bearer token is required")
+            raise Refusal(401, "unauthenticated", _("a bearer token is required"))
         found = self.tokens.cached(token)
         if found is None:
             try:
                 found = await self.workers.run(self.tokens.find, token)
             except AuthUnavailable as exc:
-                raise Refusal(503, "store_unavailable", f"cannot check tokens: {exc}") from None
+                raise Refusal(
+                    503, "store_unavailable", _("cannot check tokens: {exc}").format(exc=exc)
+                ) from None
         if found is None:
-            raise Refusal(401, "unauthenticated", "unknown or revoked token")
+            raise Refusal(401, "unauthenticated", _("unknown or revoked token"))
         return Principal(found.name, found.role, found.id, found.allow_as_of)
 
     async def known(self, credentials: HTTPAuthorizationCredentials) -> bool:
@@ -141,7 +152,7 @@ class Service:
         started = time.perf_counter()
         key = key or None
         if key is not None and not 0 < len(key) <= 200:
-            raise Refusal(400, "invalid_request", "Idempotency-Key: 1 to 200 characters")
+            raise Refusal(400, "invalid_request", _("Idempotency-Key: 1 to 200 characters"))
         status = 400
         try:
             status, text = await self.workers.run(self.decider.handle, body, who, key, lang)
@@ -198,6 +209,7 @@ def create_app(settings: Settings) -> FastAPI:
         limit=settings.max_body,
         larger=(UPLOADS, max(UPLOAD_LIMIT, settings.max_body)),
     )
+    app.add_middleware(RequestLanguage, default=service.default_lang)  # outermost: all answers
     return app
 
 
@@ -228,20 +240,21 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        from ..errors import dotted
+        from ..errors import dotted, message_of
 
         problems = [
-            {"path": dotted([p for p in e["loc"] if p != "body"]), "message": str(e["msg"])}
+            {"path": dotted([p for p in e["loc"] if p != "body"]), "message": message_of(e)}
             for e in exc.errors()
         ]
-        first = problems[0] if problems else {"path": "", "message": "invalid"}
+        first = problems[0] if problems else {"path": "", "message": _("invalid")}
         message = f"{first['path']}: {first['message']}"
         return _error(400, "invalid_request", message, problems=problems)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed"}
-        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        code = codes.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, http_detail(str(exc.detail)))
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -297,11 +310,13 @@ def _decision_routes(app: FastAPI, service: Service) -> None:
         gate does.  A source or store the service cannot reach gives ``block`` with an
         ``error`` code (HTTP 200): never ``allow``.  Same ``Idempotency-Key`` header (or
         ``request_id``), same answer, on every replica."""
-        from .fastpath import request_lang
+        from .language import request_lang
 
         body = await request.body()
         key = request.headers.get("idempotency-key")
-        lang = request_lang(request.url.query, request.headers.get("accept-language"))
+        lang = request_lang(
+            request.url.query, request.headers.get("accept-language"), service.default_lang
+        )
         status, text = await service.decide_request(body, who, key, lang)
         return Response(text, status_code=status, media_type="application/json")
 

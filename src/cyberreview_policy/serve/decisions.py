@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import CaseStoreError, CyberreviewError, PluginUnavailable, Refusal, SourceError
+from ..i18n.catalog import _
 from ..models.jsonout import compact
 from ..runtime import Runtime
 from .auth import Principal
@@ -47,7 +48,7 @@ def invalid_request(found: list[dict[str, str]]) -> Refusal:
     """400 naming every problem's path in the body, the first in the message."""
     first = found[0]
     message = f"{first['path']}: {first['message']}" + (
-        f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        _(" (and {count} more)").format(count=len(found) - 1) if len(found) > 1 else ""
     )
     return Refusal(400, "invalid_request", message, found)
 
@@ -62,12 +63,12 @@ def _problems(
 ) -> list[dict[str, str]]:
     """The problems of a validation error as ``{path, message}``; a lone surrogate
     escape is found in ``text`` and named by its field, as files name it."""
-    from ..errors import dotted, problems
+    from ..errors import dotted, is_invalid_json, problems
     from ..models.validate import SURROGATE, shown, surrogate_in
     from .schemas import SHAPE_TAGS
 
     found = problems(exc, drop=SHAPE_TAGS)
-    if found and found[0].message.startswith("invalid JSON"):
+    if found and is_invalid_json(exc):
         surrogate = surrogate_in(text)
         if surrogate is not None:
             return [{"path": shown((*prefix, *surrogate)), "message": SURROGATE}]
@@ -101,7 +102,7 @@ def parse(body: bytes, today: dt.date) -> Parsed:
     from .schemas import FetchRequest, RawRecordsRequest, parse_adapter
 
     if not body.strip():
-        raise Refusal(400, "invalid_request", "the body is empty: send a record as JSON", [])
+        raise Refusal(400, "invalid_request", _("the body is empty: send a record as JSON"), [])
     check_body(body)
     if body.lstrip()[:1] == b"{":
         try:  # the common case, a record: straight to the one validator
@@ -134,7 +135,11 @@ def check_body(body: bytes) -> None:
 
     found = unfit(body)
     if found is not None:
-        message = found.message if found.line is None else f"invalid JSON: {found.parse_error}"
+        message = (
+            found.message
+            if found.line is None
+            else _("invalid JSON: {error}").format(error=found.parse_error)
+        )
         raise invalid_request([{"path": dotted(found.loc) or "(body)", "message": message}])
 
 
@@ -201,8 +206,15 @@ class RequestDecider:
             raise Refusal(
                 400,
                 "unknown_source",
-                f"source: no source {source!r} is configured (configured: {known})",
-                [{"path": "source", "message": f"not configured (configured: {known})"}],
+                _("source: no source {source} is configured (configured: {known})").format(
+                    source=repr(source), known=known
+                ),
+                [
+                    {
+                        "path": "source",
+                        "message": _("not configured (configured: {known})").format(known=known),
+                    }
+                ],
             )
         try:
             item = self.rt.configured_source(source).fetch(record_id)
@@ -220,6 +232,23 @@ class RequestDecider:
     def decide(self, parsed: Parsed, principal: Principal, lang: str = "en") -> Any:
         """Decision data for the request (one decision, or a list); in a language other
         than English the findings also carry their ``*_localized`` texts."""
+        data, engine, records = self._decided(parsed, principal)
+        return self._localized(data, engine, records, lang)
+
+    def _localized(self, data: Any, engine: Any, records: list[Any], lang: str) -> Any:
+        """``data`` (decided, in English) with its findings' texts in ``lang`` too, from
+        ``records`` (each decision's record, in order); refused decisions stay as they are."""
+        if lang == "en" or engine is None:
+            return data
+        for decision, record in zip(
+            data if isinstance(data, list) else [data], records, strict=True
+        ):
+            if "error" not in decision and not isinstance(record, str):
+                engine.localized(decision, record, lang)
+        return data
+
+    def _decided(self, parsed: Parsed, principal: Principal) -> tuple[Any, Any, list[Any]]:
+        """The request decided, in English: the data, the engine and the records decided."""
         refs: list[dict[str, str]] = []
         engine = None
         failed: tuple[str, str] | None = None
@@ -251,11 +280,9 @@ class RequestDecider:
                 decision = refused_decision(rid, parsed.as_of, refs, code, message)
             else:
                 decision = self._one(engine, record, parsed.as_of, principal, refs)
-                if lang != "en" and "error" not in decision:
-                    engine.localized(decision, record, lang)
             self.metrics.decided(decision["decision"], decision.get("error"))
             out.append(decision)
-        return out[0] if parsed.single else out
+        return (out[0] if parsed.single else out), engine, records
 
     def _one(
         self, engine: Any, record: Any, as_of: dt.date, who: Principal, refs: list[dict[str, str]]
@@ -288,26 +315,32 @@ class RequestDecider:
             raise Refusal(
                 403,
                 "as_of_not_allowed",
-                f"as_of {parsed.as_of}: this token decides under the law in force today "
-                f"({today}); choosing another date needs a token created with --allow-as-of",
-                [{"path": "as_of", "message": "not allowed for this token"}],
+                _(
+                    "as_of {as_of}: this token decides under the law in force today "
+                    "({today}); choosing another date needs a token created with "
+                    "--allow-as-of"
+                ).format(as_of=parsed.as_of, today=today),
+                [{"path": "as_of", "message": _("not allowed for this token")}],
             )
         if key and parsed.request_id and key != parsed.request_id:
             raise Refusal(
                 400,
                 "invalid_request",
-                "request_id differs from the Idempotency-Key header: send one of them",
-                [{"path": "request_id", "message": "differs from the Idempotency-Key header"}],
+                _("request_id differs from the Idempotency-Key header: send one of them"),
+                [{"path": "request_id", "message": _("differs from the Idempotency-Key header")}],
             )
         key = key or parsed.request_id
         if key is None:
             return 200, answer(self.decide(parsed, principal, lang))
-        return self._idempotent(body, parsed, principal, key)
+        return self._idempotent(body, parsed, principal, key, lang)
 
     def _idempotent(
-        self, body: bytes, parsed: Parsed, principal: Principal, key: str
+        self, body: bytes, parsed: Parsed, principal: Principal, key: str, lang: str
     ) -> tuple[int, str]:
-        """The stored answer to ``key``, or a new one (this request claimed the key)."""
+        """The stored answer to ``key``, or a new one (this request claimed the key).
+
+        The answer is kept in English; each request, the first and every replay, gets
+        it in its own language (:meth:`_replayed`)."""
         from ..cases.servestate import serve_store
 
         scoped = scoped_key(principal, key)
@@ -328,34 +361,68 @@ class RequestDecider:
                     raise Refusal(
                         422,
                         "idempotency_key_reused",
-                        f"Idempotency-Key {key!r} was used before for a different request",
+                        _("Idempotency-Key {key} was used before for a different request").format(
+                            key=repr(key)
+                        ),
                     )
                 if not kept.pending:
-                    return kept.status, kept.body
+                    return kept.status, self._replayed(kept.body, parsed, lang)
                 if time.monotonic() > deadline:
                     raise Refusal(
                         409,
                         "request_in_progress",
-                        f"a request with Idempotency-Key {key!r} is still being decided",
+                        _("a request with Idempotency-Key {key} is still being decided").format(
+                            key=repr(key)
+                        ),
                     )
                 time.sleep(0.02)  # a duplicate in flight: its answer comes in milliseconds
-        except CaseStoreError:
-            return 200, answer(self.decide(parsed, principal))  # store_unavailable: not kept
-        return self._answer_claimed(parsed, principal, scoped)
+        except CaseStoreError:  # store_unavailable: not kept
+            return 200, answer(self.decide(parsed, principal, lang))
+        return self._answer_claimed(parsed, principal, scoped, lang)
 
-    def _answer_claimed(self, parsed: Parsed, principal: Principal, scoped: str) -> tuple[int, str]:
-        """Decide the request whose key this one claimed, and keep the answer; a
-        fail-closed block is not kept (the claim is released: the next try decides)."""
+    def _replayed(self, text: str, parsed: Parsed, lang: str) -> str:
+        """A kept answer (English) in ``lang``: the findings' texts localized anew from
+        the request's records (the body is the same, so are they; a fetched record is
+        fetched again). When that cannot be done (the source or the store does not
+        answer) the kept answer is given as it is, in English: no ``lang`` says so."""
+        if lang == "en":
+            return text
+        import json
+
+        data = json.loads(text)
+        records = parsed.records
+        if parsed.fetch is not None:
+            got = self._fetch(*parsed.fetch)
+            if isinstance(got, tuple):
+                return text
+            records = [got]
+        try:
+            with self.workers.store() as store:
+                engine = self.engines.for_date(parsed.as_of, store)
+        except CyberreviewError:
+            return text
+        for decision in data if isinstance(data, list) else [data]:
+            decision["as_of"] = dt.date.fromisoformat(decision["as_of"])
+        return answer(self._localized(data, engine, records, lang))
+
+    def _answer_claimed(
+        self, parsed: Parsed, principal: Principal, scoped: str, lang: str
+    ) -> tuple[int, str]:
+        """Decide the request whose key this one claimed, and keep the answer (in
+        English); a fail-closed block is not kept (the claim is released: the next try
+        decides)."""
         from ..cases.servestate import serve_store
 
         completed = False
         try:
-            data = self.decide(parsed, principal)
+            data, engine, records = self._decided(parsed, principal)
             text = answer(data)
             if not any("error" in d for d in (data if isinstance(data, list) else [data])):
                 with contextlib.suppress(CaseStoreError), self.workers.store() as store:
                     serve_store(store).complete_response(scoped, 200, text)
                     completed = True
+            if lang != "en":
+                text = answer(self._localized(data, engine, records, lang))
             return 200, text
         finally:
             if not completed:

@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 
 from ..errors import DossierError, Refusal
+from ..i18n.catalog import _
 from .auth import Principal
 
 QUERY = ("lang", "source")
@@ -48,12 +49,20 @@ def dossier_route(app: FastAPI, service: Any, in_store: Any, refused: Any) -> No
             raise Refusal(
                 400,
                 "invalid_request",
-                f"{unknown[0]}: unknown query parameter (known: lang, source)",
+                _("{unknown}: unknown query parameter (known: lang, source)").format(
+                    unknown=unknown[0]
+                ),
             )
         if lang not in LANGS:
-            raise Refusal(400, "invalid_request", f"lang: one of {', '.join(LANGS)}")
+            raise Refusal(
+                400, "invalid_request", _("lang: one of {value}").format(value=", ".join(LANGS))
+            )
         if importlib.util.find_spec("docx") is None:
-            raise Refusal(501, "dossier_unavailable", f"the service cannot build it: {EXTRA_HINT}")
+            raise Refusal(
+                501,
+                "dossier_unavailable",
+                _("the service cannot build it: {EXTRA_HINT}").format(EXTRA_HINT=EXTRA_HINT),
+            )
         as_of = dt.date.today()
 
         def build(store: Any) -> Any:

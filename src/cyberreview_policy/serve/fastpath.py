@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.datastructures import Headers
 
 from ..errors import Refusal
+from .language import request_lang
 from .limits import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
@@ -31,29 +32,10 @@ def bearer_token(header: str | None) -> str | None:
     (without auto_error) reads it: ``None`` for none or another scheme."""
     if not header:
         return None
-    scheme, _, token = header.partition(" ")
+    scheme, _sep, token = header.partition(" ")
     if not scheme or not token or scheme.lower() != "bearer":
         return None
     return token
-
-
-def request_lang(query: str, accept_language: str | None) -> str:
-    """The language a request asks for: ``?lang=``, else ``Accept-Language``, else
-    English; an unknown ``?lang=`` is a :class:`Refusal` (400)."""
-    from urllib.parse import parse_qs
-
-    from ..errors import ConfigError
-    from ..i18n import check_lang, parse_accept_language
-
-    asked = parse_qs(query).get("lang")
-    if asked:
-        try:
-            return check_lang(asked[0], "lang")
-        except ConfigError as exc:
-            raise Refusal(
-                400, "invalid_request", str(exc), [{"path": "lang", "message": str(exc)}]
-            ) from None
-    return parse_accept_language(accept_language) or "en"
 
 
 class FastDecisions:
@@ -87,7 +69,11 @@ class FastDecisions:
             who = await self.service.principal(
                 bearer_token(authorization), "decide", "POST", Headers(scope=scope)
             )
-            lang = request_lang(scope.get("query_string", b"").decode("latin-1"), accept)
+            lang = request_lang(
+                scope.get("query_string", b"").decode("latin-1"),
+                accept,
+                self.service.default_lang,
+            )
             status, text = await self.service.decide_request(b"".join(chunks), who, key, lang)
             body = text.encode()
         except Refusal as exc:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..cases.base import CaseStore
 from ..errors import CaseStoreError
+from ..i18n.catalog import _
 
 #: entries in one transaction at most (a commit stays short, whatever the backlog)
 MAX_BATCH = 256
@@ -55,7 +56,7 @@ class GroupCommit:
         waiting = _Waiting(action, actor, fields)
         with self._ready:
             if self._closed:
-                raise CaseStoreError("the service is stopping: the audit trail is closed")
+                raise CaseStoreError(_("the service is stopping: the audit trail is closed"))
             self._queue.append(waiting)
             self._ready.notify()
         waiting.done.wait()

@@ -48,7 +48,9 @@ class BodyLimit:
         self.larger = larger
 
     async def _too_large(self, send: Send, limit: int) -> None:
-        message = f"the request body is larger than {limit} bytes"
+        from ..i18n.catalog import _
+
+        message = _("the request body is larger than {limit} bytes").format(limit=limit)
         await send_json(send, 413, error_body("too_large", message, limit=limit))
 
     def _limit(self, scope: Scope) -> int:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from ..errors import Refusal
+from ..i18n.catalog import _
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -44,13 +45,17 @@ def check_anonymous(method: str, headers: Mapping[str, str], hosts: frozenset[st
         raise Refusal(
             403,
             "unknown_host",
-            f"Host {host!r} is not a name this service answers anonymously to "
-            "(cyberreview serve --allowed-host NAME)",
+            _(
+                "Host {host} is not a name this service answers anonymously to "
+                "(cyberreview serve --allowed-host NAME)"
+            ).format(host=repr(host)),
         )
     origin = headers.get("origin")
     if origin is not None and urlsplit(origin).netloc.lower() != host.lower():
         raise Refusal(
-            403, "cross_origin", f"a request from {origin!r} may not act anonymously here"
+            403,
+            "cross_origin",
+            _("a request from {origin} may not act anonymously here").format(origin=repr(origin)),
         )
     if method.upper() not in _READ_ONLY:
         kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -58,5 +63,5 @@ def check_anonymous(method: str, headers: Mapping[str, str], hosts: frozenset[st
             raise Refusal(
                 415,
                 "unsupported_media_type",
-                "an anonymous request must send Content-Type: application/json",
+                _("an anonymous request must send Content-Type: application/json"),
             )

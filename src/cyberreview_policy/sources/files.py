@@ -21,7 +21,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, Protocol, TextIO
 
-from ..errors import ArrayError, Location, PathError, RecordError, SourceError, located
+from ..errors import (
+    ArrayError,
+    Location,
+    PathError,
+    RecordError,
+    SourceError,
+    is_invalid_json,
+    located,
+)
+from ..i18n.catalog import _
 from ..models.paths import resolve
 from ..models.validate import SURROGATE, ValidationError, from_json, shown, surrogate_in
 from .base import Item
@@ -65,7 +74,7 @@ def record_error(
         return Location(location.file, *locate(source, loc, base)), loc
 
     message, at, field = located(exc, where)
-    invalid = _JSON_AT.match(message) if message.startswith("invalid JSON") else None
+    invalid = _JSON_AT.match(message) if is_invalid_json(exc) else None
     record_id = None
     if invalid:  # the parser counts from the record's first line
         line, column = base + int(invalid.group(2)) - 1, int(invalid.group(3))
@@ -118,7 +127,7 @@ class FileSource:
             count += 1
             yield item
         if count == 0:
-            raise SourceError(self.name, "the file holds no records")
+            raise SourceError(self.name, _("the file holds no records"))
 
     def payloads(self) -> Iterator[tuple[Location, bytes]] | None:
         """A JSON Lines file's records as raw lines, for :func:`parse` elsewhere (sweep
@@ -133,7 +142,7 @@ class FileSource:
             count += 1
             yield Location(self.name, number), line
         if count == 0:
-            raise SourceError(self.name, "the file holds no records")
+            raise SourceError(self.name, _("the file holds no records"))
 
     def _items(self) -> Iterator[Item]:
         if self.format == "jsonl" and self._stream is None and self.target != STDIN:
@@ -149,9 +158,11 @@ class FileSource:
             reader = {"json": self._json, "jsonl": self._jsonl, "csv": self._csv}[fmt]
             yield from reader(stream)
         except UnicodeDecodeError as exc:
-            raise SourceError(self.name, f"not UTF-8 text: {exc.reason}") from None
+            raise SourceError(
+                self.name, _("not UTF-8 text: {reason}").format(reason=exc.reason)
+            ) from None
         except OSError as exc:
-            raise SourceError(self.name, f"read failed: {exc}") from None
+            raise SourceError(self.name, _("read failed: {exc}").format(exc=exc)) from None
         finally:
             stream.close()
 
@@ -172,7 +183,7 @@ class FileSource:
                 if not line.isspace():  # (lines end with a newline or the file: never empty)
                     yield number, line
         except OSError as exc:
-            raise SourceError(self.name, f"read failed: {exc}") from None
+            raise SourceError(self.name, _("read failed: {exc}").format(exc=exc)) from None
         finally:
             stream.close()
 
@@ -197,7 +208,10 @@ class FileSource:
                 yield parse(text, Location(self.name, line))
         except ArrayError as exc:
             raise SourceError(
-                self.name, f"{Location(self.name, exc.line, exc.column)}: invalid JSON: {exc}"
+                self.name,
+                _("{value}: invalid JSON: {exc}").format(
+                    value=Location(self.name, exc.line, exc.column), exc=exc
+                ),
             ) from None
 
     def _csv(self, stream: Text) -> Iterator[Item]:
@@ -215,7 +229,10 @@ class FileSource:
                 yield Item(
                     location,
                     error=RecordError(
-                        f"the row has {len(row)} cells, the header {len(columns)}", location
+                        _("the row has {count} cells, the header {count2}").format(
+                            count=len(row), count2=len(columns)
+                        ),
+                        location,
                     ),
                 )
                 continue
@@ -245,7 +262,7 @@ def _column(source: str, name: str) -> tuple[list[str], bool]:
     try:
         field = resolve(name)
     except PathError as exc:
-        raise SourceError(source, f"CSV header: {exc}") from None
+        raise SourceError(source, _("CSV header: {exc}").format(exc=exc)) from None
     return name.split("."), field.kind == "list"
 
 
@@ -255,7 +272,10 @@ def _no_twice(source: str, names: list[str]) -> None:
     for number, name in enumerate(names, start=1):
         if name in first:
             raise SourceError(
-                source, f"CSV header: column {number} names {name} again (column {first[name]})"
+                source,
+                _("CSV header: column {number} names {name} again (column {first})").format(
+                    number=number, name=name, first=first[name]
+                ),
             )
         first[name] = number
 

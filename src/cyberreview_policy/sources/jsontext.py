@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from ..errors import ArrayError
+from ..i18n.catalog import _
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -42,14 +43,14 @@ def iter_array(stream: Reader) -> Iterator[tuple[str, int]]:
     line = 1  # the line of buf[0]
     pos = _skip(buf, 0)
     if buf[pos : pos + 1] != "[":
-        raise ArrayError("expected a JSON array", *line_col(buf, pos, line))
+        raise ArrayError(_("expected a JSON array"), *line_col(buf, pos, line))
     pos += 1
     expect_item = True
     while True:
         pos = _skip(buf, pos)
         if pos >= len(buf):
             if eof:
-                raise ArrayError("the array breaks off", *line_col(buf, pos, line))
+                raise ArrayError(_("the array breaks off"), *line_col(buf, pos, line))
             line += buf.count("\n", 0, pos)
             buf, pos = stream.read(_CHUNK), 0
             eof = not buf
@@ -59,12 +60,15 @@ def iter_array(stream: Reader) -> Iterator[tuple[str, int]]:
             return
         if not expect_item:
             if char != ",":
-                raise ArrayError(f"expected ',' or ']', got {char!r}", *line_col(buf, pos, line))
+                raise ArrayError(
+                    _("expected ',' or ']', got {char}").format(char=repr(char)),
+                    *line_col(buf, pos, line),
+                )
             pos += 1
             expect_item = True
             continue
         try:
-            _, end = _DECODER.raw_decode(buf, pos)
+            _value, end = _DECODER.raw_decode(buf, pos)
             complete = end < len(buf) or eof
         except json.JSONDecodeError as exc:
             if eof:
@@ -116,7 +120,7 @@ def _find_key(text: str, pos: int, key: str) -> int:
 
         if name == key:
             return pos
-        _, pos = _DECODER.raw_decode(text, pos)
+        _value, pos = _DECODER.raw_decode(text, pos)
         pos = _skip(text, pos)
         if text[pos] != ",":
             return -1
@@ -124,9 +128,9 @@ def _find_key(text: str, pos: int, key: str) -> int:
 
 
 def _find_index(text: str, pos: int, index: int) -> int:
-    for _ in range(index):
+    for _i in range(index):
         pos = _skip(text, pos)
-        _, pos = _DECODER.raw_decode(text, pos)
+        _value, pos = _DECODER.raw_decode(text, pos)
         pos = _skip(text, pos)
         if text[pos] != ",":
             return -1

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CyberreviewError, Location, SourceError
+from ..i18n.catalog import _
 from .runner import Event, FindingTracker, Result, SweepStep
 from .summary import Decided, Shard
 
@@ -244,19 +245,19 @@ class Pool:
             while pending:
                 yield from self._part(pending.popleft(), merger)
         except OSError as exc:
-            raise SourceError(name, f"read failed: {exc}") from None
+            raise SourceError(name, _("read failed: {exc}").format(exc=exc)) from None
         finally:
             for future in pending:
                 future.cancel()
             shutil.rmtree(work, ignore_errors=True)
         if merger.records == 0:
-            raise SourceError(name, "the file holds no records")
+            raise SourceError(name, _("the file holds no records"))
 
     def _part(self, future: futures.Future[Any], merger: Any) -> Iterator[Any]:
         try:
             part = future.result()
         except futures.process.BrokenProcessPool as exc:
-            raise CyberreviewError(f"a sweep worker died: {exc}") from None
+            raise CyberreviewError(_("a sweep worker died: {exc}").format(exc=exc)) from None
         yield merger.place(part)
         yield part.changes
 
@@ -265,7 +266,7 @@ class Pool:
         try:
             results, changes = future.result()
         except futures.process.BrokenProcessPool as exc:
-            raise CyberreviewError(f"a sweep worker died: {exc}") from None
+            raise CyberreviewError(_("a sweep worker died: {exc}").format(exc=exc)) from None
         yield from results
         yield changes
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, SourceError
+from ..i18n.catalog import _
 from .summary import Decided, Summary
 
 #: a range is about this long (a worker's part is somewhat longer): small enough to
@@ -95,9 +96,12 @@ def decide_range(
                 if left <= 0:
                     break
     except OSError as exc:
-        raise SourceError(name, f"read failed: {exc}") from None
+        raise SourceError(name, _("read failed: {exc}").format(exc=exc)) from None
     if left > 0:  # cut short: the file shrank since the ranges were handed out
-        raise SourceError(name, f"the file ended {left} bytes early: it changed while it was read")
+        raise SourceError(
+            name,
+            _("the file ended {left} bytes early: it changed while it was read").format(left=left),
+        )
     return Part(out, piece, lines, decider.flush(), elsewhere)
 
 

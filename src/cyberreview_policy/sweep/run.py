@@ -22,6 +22,7 @@ from typing import Any
 
 from ..env import current_actor, redact_url
 from ..errors import SweepBusyError, Terminated, UsageError
+from ..i18n.catalog import _
 from ..runtime import Runtime
 from .outputs import Output, RunContext
 from .progress import Log, log_format
@@ -89,7 +90,11 @@ class SweepRun:
             names = list(self.rt.config.file.sources)
             if not names:
                 where = self.rt.config.path or "no configuration file (cyberreview init)"
-                raise UsageError(f"nothing to sweep: give FILEs, or configure sources in {where}")
+                raise UsageError(
+                    _("nothing to sweep: give FILEs, or configure sources in {where}").format(
+                        where=where
+                    )
+                )
         return names
 
     def _key(self, name: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import Location, UsageError
+from ..i18n.catalog import _
 
 if TYPE_CHECKING:
     from ..cases.sweepstate import FindingChange
@@ -79,9 +80,9 @@ class Shard:
         try:
             index, count = (int(part) for part in text.split("/"))
         except ValueError:
-            raise UsageError(f"--shard {text}: give I/N, e.g. 2/8") from None
+            raise UsageError(_("--shard {text}: give I/N, e.g. 2/8").format(text=text)) from None
         if not 1 <= index <= count:
-            raise UsageError(f"--shard {text}: I must be between 1 and N")
+            raise UsageError(_("--shard {text}: I must be between 1 and N").format(text=text))
         return cls(index, count)
 
     def owns(self, record_key: str) -> bool:

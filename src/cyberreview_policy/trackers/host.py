@@ -9,6 +9,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from ..errors import TrackerError, UsageError
+from ..i18n.catalog import _
 from ..runtime import client_kit, kind_of, started
 from .api import Tracker, TrackerContext
 from .sync import SyncResult, TrackerSync
@@ -31,7 +32,11 @@ def configured(rt: Runtime, only: str | None = None) -> list[str]:
     if only not in trackers:
         known = ", ".join(sorted(trackers)) or "none"
         where = str(rt.config.path) if rt.config.path else "no configuration file"
-        raise UsageError(f"no tracker {only!r} is configured (configured: {known}; {where})")
+        raise UsageError(
+            _("no tracker {only} is configured (configured: {known}; {where})").format(
+                only=repr(only), known=known, where=where
+            )
+        )
     return [only]
 
 
@@ -44,7 +49,11 @@ def open_tracker(rt: Runtime, name: str) -> tuple[Tracker, str]:
     )
     context = TrackerContext(name, settings, http, logger)
     tracker: Tracker = started(
-        kind, context, lambda failure: TrackerError(f"tracker {name}: cannot start: {failure}")
+        kind,
+        context,
+        lambda failure: TrackerError(
+            _("tracker {name}: cannot start: {failure}").format(name=name, failure=failure)
+        ),
     )
     from ..env import redact_url
 
@@ -103,7 +112,9 @@ def _lock(store: CaseStore, name: str, run_id: str, actor: str, wait: float) -> 
         except SweepBusyError:
             if time.monotonic() >= deadline:
                 raise TrackerError(
-                    f"tracker {name}: another cases sync of it is running on this store "
-                    f"(waited {wait:.0f}s); try again when it has finished"
+                    _(
+                        "tracker {name}: another cases sync of it is running on this store "
+                        "(waited {wait:.0f}s); try again when it has finished"
+                    ).format(name=name, wait=wait)
                 ) from None
             time.sleep(min(LOCK_POLL, max(0.0, deadline - time.monotonic())))

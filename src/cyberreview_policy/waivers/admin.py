@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cases.base import CaseStore
 from ..errors import UsageError, WaiverError
+from ..i18n.catalog import _
 from ..models.waiver import MAX_DAYS, Scope, Waiver
 from .core import IMPORTED_SUFFIX, legacy_files, load_all
 
@@ -36,11 +37,13 @@ def check_rule(catalog: Catalog, rule: str, pack: str | None) -> None:
             if compiled.id == rule:
                 found.append((entry.manifest.id, compiled.overridable))
     if not found:
-        raise UsageError(f"no registered pack has a rule {rule!r}")
+        raise UsageError(_("no registered pack has a rule {rule}").format(rule=repr(rule)))
     fixed = [pid for pid, overridable in found if not overridable]
     if fixed:
         raise UsageError(
-            f"rule {rule} of pack {fixed[0]} is not overridable: no waiver can set it aside"
+            _("rule {rule} of pack {fixed} is not overridable: no waiver can set it aside").format(
+                rule=rule, fixed=fixed[0]
+            )
         )
 
 
@@ -60,13 +63,16 @@ def request_waiver(
     """Request a waiver as ``actor``: checked, numbered by the store, stored and audited
     at once.  It sets nothing aside until another identity approves it."""
     if not scope.describe():
-        raise UsageError("a waiver needs a scope: a record, product model, vendor or operator")
+        raise UsageError(_("a waiver needs a scope: a record, product model, vendor or operator"))
     if not reason.strip():
-        raise UsageError("a waiver needs a reason")
+        raise UsageError(_("a waiver needs a reason"))
     created = created or dt.date.today()
     if expires < created or (expires - created).days > MAX_DAYS:
         raise UsageError(
-            f"expires {expires} must be within {MAX_DAYS} days after the waiver starts ({created})"
+            _(
+                "expires {expires} must be within {MAX_DAYS} days after the waiver "
+                "starts ({created})"
+            ).format(expires=expires, MAX_DAYS=MAX_DAYS, created=created)
         )
     check_rule(catalog, rule, pack)
     asked = Waiver("", rule, scope, reason, "", created, expires, ticket, pack)
@@ -85,7 +91,7 @@ def reject_waiver(store: CaseStore, waiver_id: str, *, actor: str, note: str) ->
     """Reject a requested waiver as ``actor``, who must not be its requester, saying why."""
     said = _note(note)
     if said is None:
-        raise UsageError("a rejection says why: give a note")
+        raise UsageError(_("a rejection says why: give a note"))
     return store.decide_waiver(waiver_id, False, actor, said)
 
 

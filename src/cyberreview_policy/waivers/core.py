@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Location, WaiverError
+from ..i18n.catalog import _
 from ..models.waiver import Scope, Waiver
 
 if TYPE_CHECKING:
@@ -96,9 +97,11 @@ def refuse_legacy(home: Path) -> None:
     if found:
         more = f" (and {len(found) - 1} more waiver file(s) here)" if len(found) > 1 else ""
         raise WaiverError(
-            f"waivers now live in the case store, and this file{more} is no longer read: "
-            "bring them in with `cyberreview waivers import` (which then renames them "
-            f"*{IMPORTED_SUFFIX})",
+            _(
+                "waivers now live in the case store, and this file{more} is no longer "
+                "read: bring them in with `cyberreview waivers import` (which then "
+                "renames them *{IMPORTED_SUFFIX})"
+            ).format(more=more, IMPORTED_SUFFIX=IMPORTED_SUFFIX),
             Location(str(found[0])),
         )
 
@@ -110,7 +113,9 @@ def load_all(files: Iterable[Path]) -> list[Waiver]:
         for waiver in load_file(path):
             if waiver.id in seen:
                 raise WaiverError(
-                    f"waiver id {waiver.id!r} is used twice (first at {seen[waiver.id]})",
+                    _("waiver id {id} is used twice (first at {seen})").format(
+                        id=repr(waiver.id), seen=seen[waiver.id]
+                    ),
                     waiver.location,
                     "id",
                 )
@@ -128,8 +133,10 @@ def check_rules(waivers: Iterable[Waiver], packs: Sequence[Pack]) -> None:
             for rule in pack.rules:
                 if rule.id == waiver.rule and not rule.overridable:
                     raise WaiverError(
-                        f"waiver {waiver.id} names rule {rule.id} of pack {pack.id}, which is "
-                        "not overridable: no waiver can set it aside",
+                        _(
+                            "waiver {id} names rule {id2} of pack {id3}, which is not overridable: "
+                            "no waiver can set it aside"
+                        ).format(id=waiver.id, id2=rule.id, id3=pack.id),
                         waiver.location,
                         "rule",
                     )
@@ -187,9 +194,11 @@ def check_trail(store: CaseStore, waivers: Sequence[Waiver]) -> None:
         found = waiver_differences(waiver, told.get(waiver.id))
         if found:
             raise WaiverError(
-                f"waiver {waiver.id} differs from its audit trail ({'; '.join(found)}): it was "
-                "changed outside cyberreview, and nothing is decided until it is restored "
-                "(`cyberreview audit verify` names every difference)"
+                _(
+                    "waiver {id} differs from its audit trail ({value}): it was changed "
+                    "outside cyberreview, and nothing is decided until it is restored "
+                    "(`cyberreview audit verify` names every difference)"
+                ).format(id=waiver.id, value="; ".join(found))
             )
 
 
@@ -203,12 +212,15 @@ def override(
     known = {r.id: r.overridable for pack in packs for r in pack.rules}
     if rule not in known:
         raise UsageError(
-            f"--override {rule}: no such rule; overridable rules: {', '.join(overridable)}"
+            _("--override {rule}: no such rule; overridable rules: {value}").format(
+                rule=rule, value=", ".join(overridable)
+            )
         )
     if not known[rule]:
         raise UsageError(
-            f"--override {rule}: the rule is not overridable; "
-            f"overridable rules: {', '.join(overridable)}"
+            _("--override {rule}: the rule is not overridable; overridable rules: {value}").format(
+                rule=rule, value=", ".join(overridable)
+            )
         )
     return Waiver(
         id=f"override:{rule}",

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..i18n.catalog import _
 from ..models.waiver import MAX_DAYS
 from ..policy.schema import ID_PATTERN
 
@@ -26,7 +27,7 @@ class ScopeModel(_Strict):
     @model_validator(mode="after")
     def _not_empty(self) -> ScopeModel:
         if not any(vars(self).values()):
-            raise ValueError("a scope names a record, product_model, vendor or operator")
+            raise ValueError(_("a scope names a record, product_model, vendor or operator"))
         return self
 
 
@@ -62,24 +63,24 @@ class WaiverModel(_Strict):
     def _decided(self) -> WaiverModel:
         if self.status == "approved" and not self.approver:
             raise PydanticCustomError(
-                "waiver_approver", "an approved waiver names its approver", {"field": "approver"}
+                "waiver_approver", _("an approved waiver names its approver"), {"field": "approver"}
             )
         if self.status != "approved" and self.approver:
             raise PydanticCustomError(
                 "waiver_approver",
-                "only an approved waiver has an approver (this one is {status})",
+                _("only an approved waiver has an approver (this one is {status})"),
                 {"field": "approver", "status": self.status},
             )
         if self.decided_by and self.decided_by == self.requested_by:
             raise PydanticCustomError(
                 "waiver_own_decision",
-                "{who} requested this waiver and cannot also decide on it",
+                _("{who} requested this waiver and cannot also decide on it"),
                 {"field": "decided_by", "who": self.decided_by},
             )
         if self.status == "requested" and (self.decided_by or self.decided_on):
             raise PydanticCustomError(
                 "waiver_decided",
-                "a waiver still requested has no decision",
+                _("a waiver still requested has no decision"),
                 {"field": "decided_by"},
             )
         return self
@@ -89,14 +90,16 @@ class WaiverModel(_Strict):
         if self.expires < self.created:
             raise PydanticCustomError(
                 "waiver_dates",
-                "is before created ({created})",
+                _("is before created ({created})"),
                 {"field": "expires", "created": str(self.created)},
             )
         if (self.expires - self.created).days > MAX_DAYS:
             raise PydanticCustomError(
                 "waiver_too_long",
-                "{expires} is more than {days} days after created ({created}): renew a waiver, "
-                "do not make it longer",
+                _(
+                    "{expires} is more than {days} days after created ({created}): renew a "
+                    "waiver, do not make it longer"
+                ),
                 {
                     "field": "expires",
                     "expires": str(self.expires),
