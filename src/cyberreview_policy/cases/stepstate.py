@@ -9,7 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TransitionError
-from .base import NOTICE_KINDS, Case, Notice
+from .base import MATERIAL_KINDS, NOTICE_KINDS, Case, Notice
 from .clocks import case_clocks
 from .lifecycle import Step, check_date, check_transition, paused_state, pending_plan
 from .materialstate import MaterialState
@@ -139,6 +139,7 @@ class StepState(MaterialState):
         ref = notice.ref.strip()
         if not ref:
             raise TransitionError("a notice needs the Office's reference number")
+        _check_requests(notice)
         with self._guard("recording a notice"), self._write():
             case = self._locked(case_id)
             if notice.on > self._today():
@@ -148,6 +149,8 @@ class StepState(MaterialState):
             if any(e.details.get("ref") == ref for e in case.notices()):
                 raise TransitionError(f"case {case.id}: notice {ref} is on file already")
             details: dict[str, Any] = {"notice": notice.kind, "ref": ref}
+            if notice.requests:
+                details["requests"] = sorted(set(notice.requests))
             if notice.content is not None:
                 material = self._insert_material(
                     case,
@@ -160,3 +163,16 @@ class StepState(MaterialState):
                 details |= {"material": material.name, "sha256": material.sha256}
             self._step(case, "notice", notice.on, actor, note=notice.note, details=details)
         return self.get(case_id)
+
+
+def _check_requests(notice: Notice) -> None:
+    """What a notice asks for: material kinds, and only on a supplement request."""
+    if not notice.requests:
+        return
+    if notice.kind != "supplement_request":
+        raise TransitionError("only a supplement_request notice names the materials it asks for")
+    unknown = sorted(set(notice.requests) - set(MATERIAL_KINDS))
+    if unknown:
+        raise TransitionError(
+            f"unknown material kind {unknown[0]!r}; kinds: {', '.join(MATERIAL_KINDS)}"
+        )

@@ -48,7 +48,7 @@ def test_the_board_sorts_cases_into_columns_with_counts(browser: Any) -> None:
         "Dispatch WAN",
         "关键信息基础设施",
         "2021-09-01",
-        "运营者",
+        "供应商",  # the source lists the operator's material; the vendor's letter is awaited
     ):
         assert shown in card, shown
     declared = column(html, "declared")
@@ -217,3 +217,41 @@ def test_the_sweep_history_has_a_chart_and_links(browser: Any, home: Any) -> Non
     )
     assert len(bars) == 2  # a block bar per sweep
     assert "2026-11-02 阻止: 5" in html
+
+
+def test_the_vendor_holds_the_action_when_the_office_asks_for_its_letter(browser: Any) -> None:
+    """A supplement request naming the provider's commitment letter (Art. 6), recorded
+    on the case page: the card and the page say the vendor acts; once the letter is
+    attached, the operator."""
+    me = browser("reviewer")
+    case_id = open_case(me.service, COVERED)
+    page = f"/ui/cases/{case_id}"
+    for to, on in (("declared", "2021-06-02"), ("supplementing", "2021-06-20")):
+        assert me.post(f"{page}/transition", {"to": to, "on": on, "note": "x"}).status_code == 303
+    asked = me.post(
+        f"{page}/notice",
+        {
+            "kind": "supplement_request",
+            "ref": "网审补〔2021〕3号",
+            "on": "2021-06-20",
+            "request_commitment_letter": "1",
+        },
+    )
+    assert asked.status_code == 303, asked.text
+    html = me.get(page).text
+    assert '<dd id="fact-holder" class="holder">供应商</dd>' in html
+    assert '<span class="requests">产品和服务提供者承诺书</span>' in html
+    assert '<dd class="holder">供应商</dd>' in column(me.get("/ui/cases").text, "supplementing")
+    assert me.service.get(f"/v1/cases/{case_id}").json()["holder"] == "vendor"
+    sent = me.post(
+        f"{page}/materials",
+        {"kind": "commitment_letter", "answers": "网审补〔2021〕3号"},
+        files={"file": ("承诺书.pdf", b"%PDF letter")},
+    )
+    assert sent.status_code == 303
+    assert '<dd id="fact-holder" class="holder">运营者</dd>' in me.get(page).text
+    wrong = me.post(
+        f"{page}/notice",
+        {"kind": "accepted", "ref": "A-1", "on": "2021-06-20", "request_other": "1"},
+    )
+    assert wrong.status_code == 409 and "only a supplement_request" in wrong.text

@@ -18,6 +18,7 @@ from starlette.requests import Request
 
 from ...errors import Refusal
 from .pages import UiContext, _see
+from .words import word
 
 #: the actions of the page: path, the permission they need
 ACTIONS = ("transition", "notice", "materials", "complex", "extend")
@@ -38,29 +39,37 @@ def _note(fields: dict[str, str]) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _rule(rt: Any, pack: str, rule: str, on: dt.date) -> tuple[str, str | None]:
-    """The title and the fix of the rule that opened a case, as its pack says on ``on``."""
+def _rule(rt: Any, pack: str, rule: str, on: dt.date, lang: str) -> tuple[str, str | None]:
+    """The title and the fix of the rule that opened a case, as its pack says on ``on``,
+    in ``lang`` when the pack writes it in that language (its ``translations``, as the
+    gate's ``*_localized`` fields), else in English."""
+    from ...i18n.lang import primary
+
     try:
         for loaded in rt.packs([pack], on):
             for item in loaded.rules:
                 if item.id == rule:
+                    local = item.text_in(primary(lang)) if lang != "en" else None
+                    if local is not None:
+                        return local.title, local.remediation_on(on)
                     return item.title, item.remediation_on(on)
     except Exception:  # a pack no longer installed: the rule's id is all there is
         pass
     return rule, None
 
 
-def view(ui: UiContext, case: Any) -> dict[str, Any]:
-    """What the case page shows of ``case``."""
+def view(ui: UiContext, case: Any, lang: str) -> dict[str, Any]:
+    """What the case page shows of ``case``, in ``lang``."""
     from ...cases.lifecycle import next_states
     from ...cases.views import case_detail
 
     rt = ui.service.rt
     today = dt.date.today()
     detail = case_detail(case, rt.calendar, today, materials=True)
-    title, fix = (case.rule, None)
-    if case.pack and case.rule not in ("manual", "adopted"):
-        title, fix = _rule(rt, case.pack, case.rule, case.opened_on)
+    by_hand = case.rule in ("manual", "adopted")  # opened by hand, adopted from a source
+    title, fix = (word(lang, f"opened_{case.rule}") if by_hand else case.rule, None)
+    if case.pack and not by_hand:
+        title, fix = _rule(rt, case.pack, case.rule, case.opened_on, lang)
     return {
         "case": detail,
         "finding": {"rule": case.rule, "title": title, "fix": fix, "pack": case.pack},
@@ -88,7 +97,7 @@ def routes(app: FastAPI, ui: UiContext) -> None:
             material_kinds=MATERIAL_KINDS,
             notice_kinds=NOTICE_KINDS,
             dossier=_dossier_available(),
-            **view(ui, case),
+            **view(ui, case, visitor.lang),
         )
 
     _dossier_route(app, ui)
@@ -204,6 +213,7 @@ def _call(
         if not ref:
             raise Refusal(400, "invalid_request", "ref: the notice's reference number")
         name = _filename(upload[0], f"{ref}.pdf") if upload and upload[1] else None
+        asked = tuple(k for k in MATERIAL_KINDS if fields.get(f"request_{k}"))
         letter = Notice(
             fields.get("kind", ""),
             ref,
@@ -211,6 +221,7 @@ def _call(
             fields.get("note") or None,
             name,
             upload[1] if name and upload else None,
+            requests=asked,
         )
         return lambda store: store.notice(case_id, letter, actor=actor)
     # materials

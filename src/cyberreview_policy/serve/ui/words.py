@@ -122,6 +122,10 @@ _ZH: dict[str, str] = {
     "event": "事件",
     "warnings": "提示",
     "yes_closed": "已结束",
+    "requests": "要求补充",
+    "opened_manual": "人工开立的案件",
+    "opened_adopted": "从数据来源采纳的在审案件",
+    "requests_help": "补充材料通知要求的材料（由供应商提供的材料使待办方为供应商）",
 }
 
 _EN: dict[str, str] = {
@@ -231,6 +235,10 @@ _EN: dict[str, str] = {
     "event": "Event",
     "warnings": "Warnings",
     "yes_closed": "closed",
+    "requests": "asks for",
+    "opened_manual": "opened by hand",
+    "opened_adopted": "a running review adopted from the source",
+    "requests_help": "Materials a supplement request asks for (the vendor's make it the vendor's turn)",
 }
 
 _TABLES = {"zh-CN": _ZH, "en": _EN}
