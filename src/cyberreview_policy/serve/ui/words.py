@@ -238,7 +238,7 @@ _EN: dict[str, str] = {
     "requests": "asks for",
     "opened_manual": "opened by hand",
     "opened_adopted": "a running review adopted from the source",
-    "requests_help": "Materials a supplement request asks for (the vendor's make it the vendor's turn)",
+    "requests_help": "Materials a supplement request asks for (vendor material: the vendor acts)",
 }
 
 _TABLES = {"zh-CN": _ZH, "en": _EN}
