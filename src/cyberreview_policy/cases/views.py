@@ -27,10 +27,18 @@ def measures(case: Case, as_of: dt.date) -> Measures:
 NOTICE_FOR = {"not_required": "review_decision", "passed": "conclusion", "failed": "conclusion"}
 
 
-def missing_notice(case: Case) -> str | None:
-    """The Office's notice a closed review should have on file, if it has none."""
+def wanted_notice(case: Case) -> str | None:
+    """The kind of the Office's notice a closed review should have on file, if it has none."""
     wanted = NOTICE_FOR.get(case.state) if case.kind == "review" else None
     if wanted is None or any(e.details.get("notice") == wanted for e in case.notices()):
+        return None
+    return wanted
+
+
+def missing_notice(case: Case) -> str | None:
+    """The Office's notice a closed review should have on file, if it has none (a warning)."""
+    wanted = wanted_notice(case)
+    if wanted is None:
         return None
     return (
         f"no {wanted} notice of the Office on file for {case.id} ({case.state}): record it "

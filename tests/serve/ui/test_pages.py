@@ -98,7 +98,7 @@ def test_a_review_walked_through_the_case_page(browser: Any) -> None:
     html = step("under_review", "2021-06-25")
     html = step("passed", "2021-07-20")
     assert '<span id="case-state">审查通过</span>' in html
-    assert "no conclusion notice of the Office on file" in html
+    assert "尚未登记办公室的审查结论通知" in html  # the warning, in the page's language
     notice = me.post(
         f"{page}/notice",
         {"kind": "conclusion", "ref": "网审〔2021〕12号", "on": "2021-07-21"},
@@ -106,7 +106,7 @@ def test_a_review_walked_through_the_case_page(browser: Any) -> None:
     )
     assert notice.status_code == 303
     html = me.get(page).text
-    assert "网审〔2021〕12号" in html and "no conclusion notice" not in html
+    assert "网审〔2021〕12号" in html and "尚未登记办公室的审查结论通知" not in html
     assert "transition_form" not in html and 'id="transition-form"' not in html  # closed
     download = me.get(f"{page}/materials/impact_analysis@1")
     assert download.content == b"%PDF the analysis"
@@ -130,7 +130,7 @@ def test_refusals_are_shown_on_the_page(browser: Any) -> None:
     assert ahead.status_code == 409
     assert 'role="alert"' in ahead.text and "after today" in ahead.text
     silent = me.post(f"{page}/transition", {"to": "declared", "on": "2021-06-02", "note": " "})
-    assert silent.status_code == 400 and "a note is required" in silent.text
+    assert silent.status_code == 400 and "说明：请写明原因（必填）" in silent.text
     wrong = me.post(f"{page}/transition", {"to": "passed", "on": "2021-06-02", "note": "x"})
     assert wrong.status_code == 409 and "declared" in wrong.text
     assert me.service.get(f"/v1/cases/{case_id}").json()["state"] == "open"
@@ -255,3 +255,45 @@ def test_the_vendor_holds_the_action_when_the_office_asks_for_its_letter(browser
         {"kind": "accepted", "ref": "A-1", "on": "2021-06-20", "request_other": "1"},
     )
     assert wrong.status_code == 409 and "only a supplement_request" in wrong.text
+
+
+def test_every_page_speaks_chinese_in_a_chinese_session(browser: Any) -> None:
+    """The rule's title and fix from the pack's translations, the Measures cited as the
+    law texts write them, the history, roles, audit actions, waiver states and scopes,
+    the board's own refusals: Chinese; in English the pack's English."""
+    me = browser("reviewer")
+    auditor = browser("auditor", me.service)
+    case_id = open_case(me.service, COVERED)
+    page = f"/ui/cases/{case_id}"
+    html = me.get(page).text
+    assert "须申报网络安全审查且尚未通过" in html  # the title, from translations: zh-CN
+    assert '<p class="fix"><strong>处理办法:</strong> 尚未申报的' in html
+    assert "Review required" not in html and "Declare" not in html
+    assert "<small>《网络安全审查办法》第八条</small>" in html and "Art. 8" not in html
+    assert "<td>开立</td>" in html and "<td>opened</td>" not in html  # the timeline
+    assert "(审查员)" in html
+    silent = me.post(f"{page}/transition", {"to": "declared", "on": "2021-06-02", "note": " "})
+    assert "说明：请写明原因（必填）" in silent.text
+    asked = me.post(
+        "/ui/waivers/request",
+        {
+            "rule": "commitments",
+            "reason": "letter on file",
+            "expires": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
+            "scope_kind": "product_model",
+            "scope_value": "X-1",
+        },
+    )
+    assert asked.status_code == 303, asked.text
+    waivers = me.get("/ui/waivers").text
+    assert "<td>待批准</td>" in waivers and "产品型号: X-1" in waivers
+    assert ">requested<" not in waivers and ">product_model<" not in waivers
+    audit = auditor.get("/ui/audit").text
+    assert '<td title="ui.login">登录</td>' in audit and "(审计员)" in audit
+    assert "没有案件 CR-999999" in me.get("/ui/cases/CR-999999").text
+    assert "cases.db" not in me.get("/ui/cases/CR-999999").text  # not where the store is
+    me.post("/ui/lang", {"lang": "en", "next": "/ui/cases"})
+    english = me.get(page).text
+    assert "须申报网络安全审查" not in english and "Measures 2021 Art. 8" in english
+    assert "Cybersecurity review required and not cleared" in english
+    assert "<td>opened</td>" in english

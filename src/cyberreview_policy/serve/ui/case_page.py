@@ -72,11 +72,39 @@ def view(ui: UiContext, case: Any, lang: str) -> dict[str, Any]:
         title, fix = _rule(rt, case.pack, case.rule, case.opened_on, lang)
     return {
         "case": detail,
+        "warnings": _warnings(case, detail, lang),
+        "checklist_article": _cited(rt, detail["checklist_article"], lang),
         "finding": {"rule": case.rule, "title": title, "fix": fix, "pack": case.pack},
         "next": next_states(case.kind, case.state, case.events) if case.is_open else (),
         "is_open": case.is_open,
         "today": today.isoformat(),
     }
+
+
+def _warnings(case: Any, detail: dict[str, Any], lang: str) -> list[str]:
+    """The case's warnings (:func:`...cases.views.case_detail`) in ``lang``."""
+    from ...cases.views import wanted_notice
+    from ...i18n.words import word as value_word
+
+    if lang == "en":
+        return list(detail["warnings"])
+    wanted = wanted_notice(case)
+    if wanted is None:
+        return []
+    notice = value_word("notice", wanted, lang)
+    state = value_word("case_state", case.state, lang)
+    return [word(lang, "missing_notice").format(case=case.id, state=state, notice=notice)]
+
+
+def _cited(rt: Any, citation: str, lang: str) -> str:
+    """A citation of the Measures (``Measures 2021 Art. 8``) as the law texts write it in
+    ``lang`` (《网络安全审查办法》第八条); as it is where they cannot."""
+    if lang == "en":
+        return citation
+    try:
+        return str(rt.catalog.law.cite_in(citation, lang))
+    except Exception:  # no law texts loaded: the citation as it is
+        return citation
 
 
 def routes(app: FastAPI, ui: UiContext) -> None:
