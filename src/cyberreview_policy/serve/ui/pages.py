@@ -19,6 +19,7 @@ from .web import (
     Visitor,
     check_csrf,
     clear_cookie,
+    client_address,
     new_login_token,
     over_tls,
     safe_next,
@@ -29,6 +30,9 @@ from .words import pick_lang
 
 #: the board's filters (query parameters); empty ones are left out
 FILTERS = ("record", "operator", "system", "kind", "overdue", "go_live_at_risk")
+#: refused sign-ins from one address within the window, after which it waits (429)
+LOGIN_FAILURES = 5
+LOGIN_WINDOW = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -115,10 +119,21 @@ def routes(app: FastAPI, ui: UiContext) -> None:
         token = fields.get("token", "").strip()
         lang = pick_lang(fields.get("lang"))
         lifetime = dt.timedelta(hours=service.settings.session_hours)
+        client = client_address(request, ui.trusted)
+        wait = await ui.in_store(
+            lambda store: store.login_wait(client, LOGIN_FAILURES, LOGIN_WINDOW)
+        )
+        if wait:  # the token is not even looked at
+            message = f"too many failed sign-ins from this address: try again in {wait} s"
+            throttled = _login_page(ui, request, message, 429, lang)
+            throttled.headers["Retry-After"] = str(wait)
+            return throttled
         try:
             value = await ui.in_store(lambda store: _start(store, token, lang, lifetime))
         except _Refused as exc:
-            return _login_page(ui, request, str(exc), 403, lang)
+            reason = str(exc)
+            await ui.in_store(lambda store: store.login_failed(client, reason))
+            return _login_page(ui, request, reason, 403, lang)
         response = _see(safe_next(fields.get("next")))
         secure = ui.secure(request)
         set_cookie(response, COOKIE, value, secure=secure, max_age=int(lifetime.total_seconds()))
