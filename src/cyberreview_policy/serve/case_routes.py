@@ -95,15 +95,9 @@ def case_query(request: Request) -> tuple[Any, dt.date]:
 
 def _parsed(model: Any, body: bytes) -> Any:
     """The JSON body as ``model``, checked whole first (a key given twice, NaN, NUL)."""
-    from pydantic import ValidationError
+    from .bodies import parsed_body
 
-    from .decisions import check_body, invalid_body
-
-    check_body(body)
-    try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        raise invalid_body(exc, body) from None
+    return parsed_body(model, body)
 
 
 def _filename(name: str | None, fallback: str) -> str:

@@ -149,20 +149,21 @@ def routes(app: FastAPI, ui: UiContext) -> None:
     async def act(request: Request, case_id: str, action: str) -> Any:
         if action not in ACTIONS:
             raise Refusal(404, "not_found", f"no action {action!r}")
-        visitor = await ui.visitor(request)
-        if visitor is None:
-            return ui.to_login(request)
-        who = visitor.require("attach" if action == "materials" else "transition")
-        fields, upload = await ui.form(request, visitor)
-        try:
-            await ui.in_store(
-                _call(ui, action, case_id=case_id, fields=fields, upload=upload, actor=who.actor)
-            )
-        except Refusal as exc:
-            if exc.status in (400, 409):
-                return await show(request, case_id, exc.status, exc.message)
-            raise
-        return _see(f"/ui/cases/{case_id}")
+        return await ui.submit(
+            request,
+            lambda visitor, fields, upload: _call(
+                ui,
+                action,
+                case_id=case_id,
+                fields=fields,
+                upload=upload,
+                actor=visitor.principal.actor,
+            ),
+            lambda visitor, fields: _see(f"/ui/cases/{case_id}"),
+            permission="attach" if action == "materials" else "transition",
+            reshow=lambda status, message: show(request, case_id, status, message),
+            shown=(400, 409),
+        )
 
 
 def _dossier_route(app: FastAPI, ui: UiContext) -> None:

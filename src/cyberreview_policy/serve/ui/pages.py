@@ -3,6 +3,7 @@
 # No "from __future__ import annotations": FastAPI reads these annotations at run time.
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,35 @@ class UiContext:
         check_csrf(fields, visitor.session.csrf)
         return fields, upload
 
+    async def submit(
+        self,
+        request: Request,
+        call: Callable[[Visitor, dict[str, str], Any], Callable[[Any], Any]],
+        done: Callable[[Visitor, dict[str, str]], Any],
+        *,
+        permission: str | None = None,
+        reshow: Callable[[int, str], Awaitable[Any]] | None = None,
+        shown: tuple[int, ...] = (),
+    ) -> Any:
+        """A form posted to the board: no session, the login page; the visitor's
+        ``permission`` and the form's CSRF token checked; ``call(visitor, fields, upload)``
+        gives ``fn(store)``, run in the store; a refusal with a status in ``shown`` is
+        ``reshow(status, message)`` (the page with the error), else ``done(visitor,
+        fields)`` (a redirect)."""
+        visitor = await self.visitor(request)
+        if visitor is None:
+            return self.to_login(request)
+        if permission is not None:
+            visitor.require(permission)
+        fields, upload = await self.form(request, visitor)
+        try:
+            await self.in_store(call(visitor, fields, upload))
+        except Refusal as exc:
+            if reshow is not None and exc.status in shown:
+                return await reshow(exc.status, exc.message)
+            raise
+        return done(visitor, fields)
+
 
 def _quote(text: str) -> str:
     import urllib.parse
@@ -142,24 +172,26 @@ def routes(app: FastAPI, ui: UiContext) -> None:
 
     @app.post("/ui/logout", include_in_schema=False)
     async def logout(request: Request) -> Any:
-        visitor = await ui.visitor(request)
-        if visitor is None:
-            return ui.to_login(request)
-        await ui.form(request, visitor)
-        await ui.in_store(lambda store: store.end_session(visitor.cookie))
-        response = _see("/ui/login")
-        clear_cookie(response, COOKIE, secure=ui.secure(request))
-        return response
+        def signed_out(visitor: Visitor, fields: dict[str, str]) -> Any:
+            response = _see("/ui/login")
+            clear_cookie(response, COOKIE, secure=ui.secure(request))
+            return response
+
+        return await ui.submit(
+            request,
+            lambda visitor, fields, _: lambda store: store.end_session(visitor.cookie),
+            signed_out,
+        )
 
     @app.post("/ui/lang", include_in_schema=False)
     async def language(request: Request) -> Any:
-        visitor = await ui.visitor(request)
-        if visitor is None:
-            return ui.to_login(request)
-        fields, _ = await ui.form(request, visitor)
-        lang = pick_lang(fields.get("lang"))
-        await ui.in_store(lambda store: store.set_session_lang(visitor.cookie, lang))
-        return _see(safe_next(fields.get("next")))
+        return await ui.submit(
+            request,
+            lambda visitor, fields, _: (
+                lambda store: store.set_session_lang(visitor.cookie, pick_lang(fields.get("lang")))
+            ),
+            lambda visitor, fields: _see(safe_next(fields.get("next"))),
+        )
 
     @app.get("/ui/cases", include_in_schema=False)
     async def board(request: Request) -> Any:
