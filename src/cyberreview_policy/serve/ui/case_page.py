@@ -43,13 +43,11 @@ def _rule(rt: Any, pack: str, rule: str, on: dt.date, lang: str) -> tuple[str, s
     """The title and the fix of the rule that opened a case, as its pack says on ``on``,
     in ``lang`` when the pack writes it in that language (its ``translations``, as the
     gate's ``*_localized`` fields), else in English."""
-    from ...i18n.lang import primary
-
     try:
         for loaded in rt.packs([pack], on):
             for item in loaded.rules:
                 if item.id == rule:
-                    local = item.text_in(primary(lang)) if lang != "en" else None
+                    local = item.text_in(lang) if lang != "en" else None
                     if local is not None:
                         return local.title, local.remediation_on(on)
                     return item.title, item.remediation_on(on)
@@ -91,8 +89,8 @@ def _warnings(case: Any, detail: dict[str, Any], lang: str) -> list[str]:
     wanted = wanted_notice(case)
     if wanted is None:
         return []
-    notice = value_word("notice", wanted, lang)
-    state = value_word("case_state", case.state, lang)
+    notice = value_word("notice", wanted, "zh-CN")  # the board speaks zh-CN or en
+    state = value_word("case_state", case.state, "zh-CN")
     return [word(lang, "missing_notice").format(case=case.id, state=state, notice=notice)]
 
 
