@@ -24,7 +24,6 @@ from .web import (
     new_login_token,
     over_tls,
     safe_next,
-    same,
     set_cookie,
 )
 from .words import pick_lang
@@ -79,11 +78,7 @@ class UiContext:
 
     async def form(self, request: Request, visitor: Visitor) -> tuple[dict[str, str], Any]:
         """The POSTed form's fields and file, its CSRF token checked."""
-        from ..case_routes import _form
-
-        fields, upload = await _form(request)
-        check_csrf(fields, visitor.session.csrf)
-        return fields, upload
+        return await posted(request, visitor.session.csrf)
 
     async def submit(
         self,
@@ -115,6 +110,16 @@ class UiContext:
         return done(visitor, fields)
 
 
+async def posted(request: Request, csrf: str | None) -> tuple[dict[str, str], Any]:
+    """Every form of the board: its fields and file, its CSRF token checked against
+    ``csrf`` (the session's; the login form's, from its cookie)."""
+    from ..case_routes import _form
+
+    fields, upload = await _form(request)
+    check_csrf(fields, csrf)
+    return fields, upload
+
+
 def _quote(text: str) -> str:
     import urllib.parse
 
@@ -141,11 +146,7 @@ def routes(app: FastAPI, ui: UiContext) -> None:
 
     @app.post("/ui/login", include_in_schema=False)
     async def login(request: Request) -> Any:
-        from ..case_routes import _form
-
-        fields, _ = await _form(request)
-        if not same(fields.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
-            raise Refusal(403, "csrf", "the form's CSRF token is missing or wrong: reload it")
+        fields, _ = await posted(request, request.cookies.get(LOGIN_COOKIE))
         token = fields.get("token", "").strip()
         lang = pick_lang(fields.get("lang"))
         lifetime = dt.timedelta(hours=service.settings.session_hours)

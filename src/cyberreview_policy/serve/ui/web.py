@@ -111,7 +111,7 @@ def same(given: str | None, expected: str | None) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def check_csrf(fields: dict[str, Any], expected: str) -> None:
+def check_csrf(fields: dict[str, Any], expected: str | None) -> None:
     if not same(fields.get("csrf"), expected):
         raise Refusal(403, "csrf", "the form's CSRF token is missing or wrong: reload the page")
 

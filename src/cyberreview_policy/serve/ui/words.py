@@ -339,7 +339,7 @@ _SAID_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"kind: one of (.*)", r"类型：须为 \1 之一"),
         (r"scope: (.*)", r"范围：须为 \1 之一"),
         (
-            r"the form's CSRF token is missing or wrong: reload (?:it|the page)",
+            r"the form's CSRF token is missing or wrong: reload the page",
             "表单的 CSRF 令牌缺失或有误：请刷新页面后重试",
         ),
         (r"unknown or revoked token", "令牌未知或已吊销"),
