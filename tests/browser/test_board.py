@@ -119,7 +119,7 @@ def test_the_chinese_board_of_the_demo_sweep(driver: Any, server: Server, artefa
 def test_a_gate_token_cannot_sign_in(driver: Any, server: Server) -> None:
     sign_in(driver, server, server.gate)
     assert "/ui/login" in driver.current_url
-    assert "cannot sign in" in driver.find_element(by("CSS_SELECTOR"), ".error").text
+    assert "不能登录案件看板" in driver.find_element(by("CSS_SELECTOR"), ".error").text
 
 
 def _step(driver: Any, to: str, on: str, note: str) -> None:
@@ -200,7 +200,7 @@ def test_a_review_walked_from_open_to_passed(
     assert state(driver) == "初步审查"
     _step(driver, "passed", "2021-08-02", "审查通过")
     assert state(driver) == "审查通过"
-    assert "no conclusion notice" in driver.find_element(by("TAG_NAME"), "main").text
+    assert "尚未登记办公室的审查结论通知" in driver.find_element(by("TAG_NAME"), "main").text
 
     letter = tmp_path / "conclusion.pdf"
     letter.write_bytes(b"%PDF-1.4 the Office's conclusion")
@@ -212,7 +212,7 @@ def test_a_review_walked_from_open_to_passed(
     submit(driver, form)
     notices = driver.find_element(by("ID"), "notices").text
     assert "网审结〔2021〕7号" in notices and "审查结论通知" in notices
-    assert "no conclusion notice" not in driver.find_element(by("TAG_NAME"), "main").text
+    assert "尚未登记办公室的审查结论通知" not in driver.find_element(by("TAG_NAME"), "main").text
     assert not driver.find_elements(by("ID"), "transition-form")  # closed: nothing to do
 
     driver.save_screenshot(str(artefacts / "case-zh.png"))
@@ -235,4 +235,5 @@ def test_an_auditor_reads_and_cannot_act(driver: Any, server: Server) -> None:
     assert not driver.find_elements(by("ID"), "transition-form")
     assert not driver.find_elements(by("ID"), "upload-form")
     driver.get(server.url + "/ui/audit")
-    assert "ui.login" in driver.find_element(by("ID"), "audit").text
+    assert driver.find_elements(by("CSS_SELECTOR"), '#audit td[title="ui.login"]')
+    assert "登录" in driver.find_element(by("ID"), "audit").text

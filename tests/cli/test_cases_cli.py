@@ -163,6 +163,22 @@ def test_notices_material_versions_and_download(
     assert "has other versions 1 to 2, not 9" in missing.err
 
 
+def test_a_supplement_request_names_the_material_it_asks_for(
+    cli: Cli, write: Callable[..., Path]
+) -> None:
+    cli("gate", "--record", write(COVERED), *PINNED)
+    cli("cases", "transition", "CR-000001", "declared", "--on", "2021-06-02")
+    cli("cases", "transition", "CR-000001", "supplementing", "--on", "2021-06-08")
+    asked = cli(
+        "cases", "notice", "CR-000001", "--kind", "supplement_request", "--ref", "S-1",
+        "--on", "2021-06-08", "--requests", "commitment_letter",
+    )  # fmt: skip
+    assert asked.code == 0, asked.err
+    shown = cli("cases", "show", "CR-000001", "--format", "json").json()
+    assert shown["notices"][0]["requests"] == ["commitment_letter"]
+    assert shown["holder"] == "vendor"
+
+
 def test_a_closed_review_asks_for_the_office_notice(cli: Cli, write: Callable[..., Path]) -> None:
     cli("gate", "--record", write(COVERED), *PINNED)
     cli("cases", "transition", "CR-000001", "declared", "--on", "2021-06-02")

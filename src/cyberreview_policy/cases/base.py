@@ -73,6 +73,9 @@ class Notice:
     note: str | None = None
     filename: str | None = None
     content: bytes | None = None
+    #: a supplement request: the material kinds the Office asks for (who supplies
+    #: them says who holds the action, :mod:`.holder`)
+    requests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import TransitionError
 from ..i18n.catalog import _
-from .base import NOTICE_KINDS, Case, Notice
+from .base import MATERIAL_KINDS, NOTICE_KINDS, Case, Notice
 from .clocks import case_clocks
 from .lifecycle import (
     Step,
@@ -158,6 +158,7 @@ class StepState(MaterialState):
         ref = notice.ref.strip()
         if not ref:
             raise TransitionError(_("a notice needs the Office's reference number"))
+        _check_requests(notice)
         with self._guard("recording a notice"), self._write():
             case = self._locked(case_id)
             if notice.on > self._today():
@@ -171,6 +172,8 @@ class StepState(MaterialState):
                     _("case {id}: notice {ref} is on file already").format(id=case.id, ref=ref)
                 )
             details: dict[str, Any] = {"notice": notice.kind, "ref": ref}
+            if notice.requests:
+                details["requests"] = sorted(set(notice.requests))
             if notice.content is not None:
                 material = self._insert_material(
                     case,
@@ -183,3 +186,20 @@ class StepState(MaterialState):
                 details |= {"material": material.name, "sha256": material.sha256}
             self._step(case, "notice", notice.on, actor, note=notice.note, details=details)
         return self.get(case_id)
+
+
+def _check_requests(notice: Notice) -> None:
+    """What a notice asks for: material kinds, and only on a supplement request."""
+    if not notice.requests:
+        return
+    if notice.kind != "supplement_request":
+        raise TransitionError(
+            _("only a supplement_request notice names the materials it asks for")
+        )
+    unknown = sorted(set(notice.requests) - set(MATERIAL_KINDS))
+    if unknown:
+        raise TransitionError(
+            _("unknown material kind {kind}; kinds: {kinds}").format(
+                kind=repr(unknown[0]), kinds=", ".join(MATERIAL_KINDS)
+            )
+        )

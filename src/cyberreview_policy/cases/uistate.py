@@ -7,12 +7,18 @@ bytes, as a token is: a plain digest is enough).  A session ends at its expiry,
 at logout, and when its token is revoked (:meth:`UiState.find_session` reads
 the token's row too, and :meth:`~.servestate.ServeState.revoke_token` ends the
 token's sessions).
+
+A refused sign-in is in the audit trail (``ui.login_failed``, the client's
+address as its subject, never the token given); the same entries throttle the
+address (:meth:`UiState.login_wait`), so every ``serve`` worker and replica
+shares the count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -35,6 +41,9 @@ CREATE INDEX ui_sessions_token ON ui_sessions (token_id);
 
 #: the roles that may sign in to the board (a gate token is for pipelines only)
 UI_ROLES = ("reviewer", "auditor")
+#: the audit action of a refused sign-in, and the prefix of its subject
+LOGIN_FAILED = "ui.login_failed"
+CLIENT = "client:"
 
 
 @dataclass(frozen=True)
@@ -132,3 +141,27 @@ class UiState(SqlPart):
                 "DELETE FROM ui_sessions WHERE expires_at < ? OR ended_at < ?", (stamp, stamp)
             )
             return int(cursor.rowcount or 0)
+
+    def login_failed(self, client: str, reason: str) -> None:
+        """A sign-in from ``client`` (an address) was refused for ``reason``: audited,
+        without the token given, and counted by :meth:`login_wait`."""
+        with self._guard("auditing a refused sign-in"), self._write():
+            self._append_audit(
+                LOGIN_FAILED, "ui", subject=CLIENT + client[:100], details={"reason": reason}
+            )
+
+    def login_wait(self, client: str, limit: int, window: dt.timedelta) -> int:
+        """Seconds ``client`` must wait before signing in again: 0 while fewer than
+        ``limit`` sign-ins from it were refused within ``window``, else until the oldest
+        of the last ``limit`` leaves it."""
+        now = _now()
+        with self._guard("reading refused sign-ins"):
+            rows = self._execute(
+                "SELECT at FROM audit WHERE subject = ? AND action = ? AND at >= ? "
+                "ORDER BY seq DESC LIMIT ?",
+                (CLIENT + client[:100], LOGIN_FAILED, (now - window).isoformat(), limit),
+            ).fetchall()
+        if len(rows) < limit:
+            return 0
+        oldest = dt.datetime.fromisoformat(rows[-1][0])
+        return max(1, math.ceil((oldest + window - now).total_seconds()))

@@ -11,16 +11,9 @@ from typing import Any
 from ..models.measures import Measures, measures_on
 from .base import Case
 from .calendar import WorkCalendar
+from .checklist import checklist
 from .clocks import Clock, case_clocks, current_clock, earliest_clearance
-
-#: The materials a declaration needs (2020 Art. 7, 2021 Art. 8): a listing files its
-#: listing application documents instead of procurement documents, a data processing
-#: activity the declaration and the analysis.
-REQUIRED = ("declaration", "impact_analysis", "procurement_documents")
-_REQUIRED_BY_KIND = {
-    "listing": ("declaration", "impact_analysis", "listing_documents"),
-    "data_processing": ("declaration", "impact_analysis"),
-}
+from .holder import holder
 
 
 def measures(case: Case, as_of: dt.date) -> Measures:
@@ -30,29 +23,22 @@ def measures(case: Case, as_of: dt.date) -> Measures:
     return measures_on(declared[0] if declared else as_of)
 
 
-def required_materials(case: Case) -> tuple[str, ...]:
-    """What a declaration of this case's record needs (by the record's kind)."""
-    return _REQUIRED_BY_KIND.get(str(case.summary.get("kind")), REQUIRED)
-
-
 #: what the Office's notice of each ending is called (``cases notice --kind``)
 NOTICE_FOR = {"not_required": "review_decision", "passed": "conclusion", "failed": "conclusion"}
 
 
-def checklist(case: Case) -> dict[str, str | None]:
-    """Each required material: ``attached`` to the case, listed by the ``source``, or None."""
-    attached = case.material_kinds()
-    listed = set(case.summary.get("materials") or ())
-    return {
-        kind: "attached" if kind in attached else "source" if kind in listed else None
-        for kind in required_materials(case)
-    }
+def wanted_notice(case: Case) -> str | None:
+    """The kind of the Office's notice a closed review should have on file, if it has none."""
+    wanted = NOTICE_FOR.get(case.state) if case.kind == "review" else None
+    if wanted is None or any(e.details.get("notice") == wanted for e in case.notices()):
+        return None
+    return wanted
 
 
 def missing_notice(case: Case) -> str | None:
-    """The Office's notice a closed review should have on file, if it has none."""
-    wanted = NOTICE_FOR.get(case.state) if case.kind == "review" else None
-    if wanted is None or any(e.details.get("notice") == wanted for e in case.notices()):
+    """The Office's notice a closed review should have on file, if it has none (a warning)."""
+    wanted = wanted_notice(case)
+    if wanted is None:
         return None
     return (
         f"no {wanted} notice of the Office on file for {case.id} ({case.state}): record it "
@@ -139,6 +125,7 @@ def notices(case: Case) -> list[dict[str, Any]]:
             "on": e.on.isoformat(),
             "note": e.note,
             "material": e.details.get("material"),
+            "requests": list(e.details.get("requests") or ()),
             "answered_by": answers.get(str(e.details.get("ref")), []),
         }
         for e in case.notices()
@@ -154,6 +141,7 @@ def case_detail(
     data: dict[str, Any] = {
         **case_row(case, running(case, calendar, as_of), go_live(case, calendar, as_of)),
         "as_of": as_of.isoformat(),
+        "holder": holder(case),
         "clocks": [clock.to_json() for clock in clocks(case, calendar, as_of)],
         "checklist_measures": which.name,
         "checklist_article": which.cite(which.materials),

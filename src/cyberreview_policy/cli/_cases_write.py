@@ -155,6 +155,7 @@ def run_notice(args: argparse.Namespace, rt: Runtime) -> int:
         args.note,
         args.file.name if args.file else None,
         content,
+        requests=tuple(args.requests or ()),
     )
     store = rt.store()
     try:

@@ -299,6 +299,14 @@ def _notice_parser(verbs: argparse._SubParsersAction) -> None:  # type: ignore[t
     notice.add_argument("--on", type=iso_date, required=True, metavar="YYYY-MM-DD")
     notice.add_argument("--file", type=Path, metavar="FILE", help="the letter (kept as material)")
     notice.add_argument("--note", help="what it says, in a line")
+    notice.add_argument(
+        "--requests",
+        action="append",
+        choices=MATERIAL_KINDS,
+        metavar="KIND",
+        help="a supplement_request: a material kind it asks for (repeatable); the "
+        "provider's commitment_letter makes the vendor the one who acts",
+    )
     add_store_options(notice)
     add_actor_option(notice)
     notice.set_defaults(run=run_notice)

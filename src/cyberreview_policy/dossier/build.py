@@ -55,7 +55,8 @@ def build_dossier(
     the latest version of each material, every letter of the Office, the timeline,
     the audit extract, an index and a manifest.  Appends ``case.dossier`` to the audit
     trail (what was built: its size and digest, never its content)."""
-    from ..cases.views import checklist, clocks, measures, notices
+    from ..cases.checklist import checklist
+    from ..cases.views import clocks, measures, notices
 
     L.check_lang(lang)
     case = store.get(case_id)

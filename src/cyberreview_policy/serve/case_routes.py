@@ -95,15 +95,9 @@ def case_query(request: Request) -> tuple[Any, dt.date]:
 
 def _parsed(model: Any, body: bytes) -> Any:
     """The JSON body as ``model``, checked whole first (a key given twice, NaN, NUL)."""
-    from pydantic import ValidationError
+    from .bodies import parsed_body
 
-    from .decisions import check_body, invalid_body
-
-    check_body(body)
-    try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        raise invalid_body(exc, body) from None
+    return parsed_body(model, body)
 
 
 def _filename(name: str | None, fallback: str) -> str:
@@ -299,6 +293,7 @@ def _step_routes(app: FastAPI, service: Any, in_store: InStore, refused: Any) ->
                 "ref": "its reference number",
                 "on": "YYYY-MM-DD",
                 "note": "a line",
+                "requests": "supplement_request: the material kinds asked for, comma-separated",
             },
             json="NoticeRequest",
         ),
@@ -317,11 +312,22 @@ def _step_routes(app: FastAPI, service: Any, in_store: InStore, refused: Any) ->
             fields, upload = await _form(request)
             import json
 
-            ask = _parsed(NoticeRequest, json.dumps(fields).encode())
+            data: dict[str, Any] = dict(fields)
+            if "requests" in fields:
+                data["requests"] = [k.strip() for k in fields["requests"].split(",") if k.strip()]
+            ask = _parsed(NoticeRequest, json.dumps(data).encode())
         else:
             ask = _parsed(NoticeRequest, await request.body())
         name = _filename(upload[0], f"{ask.ref}.pdf") if upload else None
-        letter = Notice(ask.kind, ask.ref, ask.on, ask.note, name, upload[1] if upload else None)
+        letter = Notice(
+            ask.kind,
+            ask.ref,
+            ask.on,
+            ask.note,
+            name,
+            upload[1] if upload else None,
+            requests=tuple(ask.requests),
+        )
         case = await in_store(lambda store: store.notice(case_id, letter, actor=who.actor))
         return _json(_detail(service, case, ask.on), 201)
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..cases.base import NOTICE_KINDS
+from ..cases.base import MATERIAL_KINDS, NOTICE_KINDS
 from ..models.record import IsoDate
 
 CaseKindField = Literal["assessment", "review", "remediation"]
@@ -50,6 +50,12 @@ class NoticeRequest(_Closed):
     ref: str = Field(min_length=1, max_length=200, description="Its reference number.")
     on: IsoDate
     note: str | None = Field(None, max_length=2000)
+    requests: tuple[Literal[MATERIAL_KINDS], ...] = Field(  # type: ignore[valid-type]
+        (),
+        max_length=len(MATERIAL_KINDS),
+        description="A supplement request: the material kinds the Office asks for "
+        "(in a form: comma-separated). Who supplies them says who holds the action.",
+    )
 
 
 BODIES: dict[str, type[BaseModel]] = {

@@ -57,9 +57,8 @@ def _refused(exc: Exception) -> Refusal:
 
 def _body(model: Any, body: bytes) -> Any:
     """The JSON body as ``model`` (an empty body is ``{}``), checked whole first."""
-    from pydantic import ValidationError
-
-    from .decisions import check_body, invalid_body
+    from .bodies import parsed_body
+    from .decisions import check_body
 
     body = body if body.strip() else b"{}"
     check_body(body)
@@ -74,10 +73,7 @@ def _body(model: Any, body: bytes) -> Any:
             f"approver: {_NO_APPROVER}",
             [{"path": "approver", "message": _NO_APPROVER}],
         )
-    try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        raise invalid_body(exc, body) from None
+    return parsed_body(model, body, checked=True)
 
 
 def requested(service: Any, who: Principal, ask: WaiverRequest, store: Any) -> dict[str, Any]:

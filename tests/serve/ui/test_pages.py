@@ -48,7 +48,7 @@ def test_the_board_sorts_cases_into_columns_with_counts(browser: Any) -> None:
         "Dispatch WAN",
         "关键信息基础设施",
         "2021-09-01",
-        "运营者",
+        "供应商",  # the source lists the operator's material; the vendor's letter is awaited
     ):
         assert shown in card, shown
     declared = column(html, "declared")
@@ -98,7 +98,7 @@ def test_a_review_walked_through_the_case_page(browser: Any) -> None:
     html = step("under_review", "2021-06-25")
     html = step("passed", "2021-07-20")
     assert '<span id="case-state">审查通过</span>' in html
-    assert "no conclusion notice of the Office on file" in html
+    assert "尚未登记办公室的审查结论通知" in html  # the warning, in the page's language
     notice = me.post(
         f"{page}/notice",
         {"kind": "conclusion", "ref": "网审〔2021〕12号", "on": "2021-07-21"},
@@ -106,7 +106,7 @@ def test_a_review_walked_through_the_case_page(browser: Any) -> None:
     )
     assert notice.status_code == 303
     html = me.get(page).text
-    assert "网审〔2021〕12号" in html and "no conclusion notice" not in html
+    assert "网审〔2021〕12号" in html and "尚未登记办公室的审查结论通知" not in html
     assert "transition_form" not in html and 'id="transition-form"' not in html  # closed
     download = me.get(f"{page}/materials/impact_analysis@1")
     assert download.content == b"%PDF the analysis"
@@ -130,7 +130,7 @@ def test_refusals_are_shown_on_the_page(browser: Any) -> None:
     assert ahead.status_code == 409
     assert 'role="alert"' in ahead.text and "after today" in ahead.text
     silent = me.post(f"{page}/transition", {"to": "declared", "on": "2021-06-02", "note": " "})
-    assert silent.status_code == 400 and "a note is required" in silent.text
+    assert silent.status_code == 400 and "说明：请写明原因（必填）" in silent.text
     wrong = me.post(f"{page}/transition", {"to": "passed", "on": "2021-06-02", "note": "x"})
     assert wrong.status_code == 409 and "declared" in wrong.text
     assert me.service.get(f"/v1/cases/{case_id}").json()["state"] == "open"
@@ -217,3 +217,83 @@ def test_the_sweep_history_has_a_chart_and_links(browser: Any, home: Any) -> Non
     )
     assert len(bars) == 2  # a block bar per sweep
     assert "2026-11-02 阻止: 5" in html
+
+
+def test_the_vendor_holds_the_action_when_the_office_asks_for_its_letter(browser: Any) -> None:
+    """A supplement request naming the provider's commitment letter (Art. 6), recorded
+    on the case page: the card and the page say the vendor acts; once the letter is
+    attached, the operator."""
+    me = browser("reviewer")
+    case_id = open_case(me.service, COVERED)
+    page = f"/ui/cases/{case_id}"
+    for to, on in (("declared", "2021-06-02"), ("supplementing", "2021-06-20")):
+        assert me.post(f"{page}/transition", {"to": to, "on": on, "note": "x"}).status_code == 303
+    asked = me.post(
+        f"{page}/notice",
+        {
+            "kind": "supplement_request",
+            "ref": "网审补〔2021〕3号",
+            "on": "2021-06-20",
+            "request_commitment_letter": "1",
+        },
+    )
+    assert asked.status_code == 303, asked.text
+    html = me.get(page).text
+    assert '<dd id="fact-holder" class="holder">供应商</dd>' in html
+    assert '<span class="requests">产品和服务提供者承诺书</span>' in html
+    assert '<dd class="holder">供应商</dd>' in column(me.get("/ui/cases").text, "supplementing")
+    assert me.service.get(f"/v1/cases/{case_id}").json()["holder"] == "vendor"
+    sent = me.post(
+        f"{page}/materials",
+        {"kind": "commitment_letter", "answers": "网审补〔2021〕3号"},
+        files={"file": ("承诺书.pdf", b"%PDF letter")},
+    )
+    assert sent.status_code == 303
+    assert '<dd id="fact-holder" class="holder">运营者</dd>' in me.get(page).text
+    wrong = me.post(
+        f"{page}/notice",
+        {"kind": "accepted", "ref": "A-1", "on": "2021-06-20", "request_other": "1"},
+    )
+    assert wrong.status_code == 409 and "only a supplement_request" in wrong.text
+
+
+def test_every_page_speaks_chinese_in_a_chinese_session(browser: Any) -> None:
+    """The rule's title and fix from the pack's translations, the Measures cited as the
+    law texts write them, the history, roles, audit actions, waiver states and scopes,
+    the board's own refusals: Chinese; in English the pack's English."""
+    me = browser("reviewer")
+    auditor = browser("auditor", me.service)
+    case_id = open_case(me.service, COVERED)
+    page = f"/ui/cases/{case_id}"
+    html = me.get(page).text
+    assert "须申报网络安全审查且尚未通过" in html  # the title, from translations: zh-CN
+    assert '<p class="fix"><strong>处理办法:</strong> 尚未申报的' in html
+    assert "Review required" not in html and "Declare" not in html
+    assert "<small>《网络安全审查办法》第八条</small>" in html and "Art. 8" not in html
+    assert "<td>开立</td>" in html and "<td>opened</td>" not in html  # the timeline
+    assert "(审查员)" in html
+    silent = me.post(f"{page}/transition", {"to": "declared", "on": "2021-06-02", "note": " "})
+    assert "说明：请写明原因（必填）" in silent.text
+    asked = me.post(
+        "/ui/waivers/request",
+        {
+            "rule": "commitments",
+            "reason": "letter on file",
+            "expires": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
+            "scope_kind": "product_model",
+            "scope_value": "X-1",
+        },
+    )
+    assert asked.status_code == 303, asked.text
+    waivers = me.get("/ui/waivers").text
+    assert "<td>待批准</td>" in waivers and "产品型号: X-1" in waivers
+    assert ">requested<" not in waivers and ">product_model<" not in waivers
+    audit = auditor.get("/ui/audit").text
+    assert '<td title="ui.login">登录</td>' in audit and "(审计员)" in audit
+    assert "没有案件 CR-999999" in me.get("/ui/cases/CR-999999").text
+    assert "cases.db" not in me.get("/ui/cases/CR-999999").text  # not where the store is
+    me.post("/ui/lang", {"lang": "en", "next": "/ui/cases"})
+    english = me.get(page).text
+    assert "须申报网络安全审查" not in english and "Measures 2021 Art. 8" in english
+    assert "Cybersecurity review required and not cleared" in english
+    assert "<td>opened</td>" in english

@@ -45,9 +45,9 @@ def test_a_change_without_a_session_changes_nothing(serve: Any) -> None:
 def test_gate_and_unknown_tokens_cannot_sign_in(serve: Any) -> None:
     service = serve()
     for token, said in (
-        (service.tokens["gate"], "a gate token cannot sign in"),
-        ("crp_not-a-token", "unknown or revoked token"),
-        ("", "unknown or revoked token"),
+        (service.tokens["gate"], "gate 令牌不能登录案件看板"),
+        ("crp_not-a-token", "令牌未知或已吊销"),
+        ("", "令牌未知或已吊销"),
     ):
         client = TestClient(service.client.app)
         answer = sign_in(client, token)
@@ -125,7 +125,7 @@ def test_a_reviewer_cannot_read_the_audit_trail(browser: Any) -> None:
     reviewer = browser("reviewer")
     answer = reviewer.get("/ui/audit")
     assert answer.status_code == 403
-    assert "may not read_audit" in answer.text
+    assert "无权执行 read_audit" in answer.text
     assert 'href="/ui/audit"' not in reviewer.get("/ui/cases").text
 
 

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ...cases.holder import holder
+
 if TYPE_CHECKING:
     from ...cases.calendar import WorkCalendar
     from ...cases.query import CaseQuery, Selected
@@ -65,12 +67,6 @@ def column_of(state: str, period: str | None, is_open: bool) -> str:
     return state if state in COLUMNS else "open"
 
 
-def holder(state: str) -> str:
-    """Who must act next: the Office while it reviews, else the operator (who prepares,
-    supplies material, or remedies)."""
-    return "office" if state in ("declared", "under_review", "special_review") else "operator"
-
-
 def workdays_left(calendar: WorkCalendar, as_of: dt.date, deadline: dt.date) -> int:
     """Working days from ``as_of`` (exclusive) to ``deadline`` (inclusive); negative
     when the deadline has passed (the working days since)."""
@@ -101,7 +97,7 @@ def card(selected: Selected, calendar: WorkCalendar, as_of: dt.date) -> Card:
         provisional=bool(clock and clock.provisional),
         overdue=bool(clock and clock.elapsed),
         at_risk=golive.at_risk,
-        holder=holder(case.state) if case.is_open else "",
+        holder=holder(case) or "",
         office_ref=str(refs[-1]) if refs else None,
     )
 

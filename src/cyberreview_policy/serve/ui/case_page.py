@@ -18,6 +18,7 @@ from starlette.requests import Request
 
 from ...errors import Refusal
 from .pages import UiContext, _see
+from .words import word
 
 #: the actions of the page: path, the permission they need
 ACTIONS = ("transition", "notice", "materials", "complex", "extend")
@@ -38,36 +39,70 @@ def _note(fields: dict[str, str]) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _rule(rt: Any, pack: str, rule: str, on: dt.date) -> tuple[str, str | None]:
-    """The title and the fix of the rule that opened a case, as its pack says on ``on``."""
+def _rule(rt: Any, pack: str, rule: str, on: dt.date, lang: str) -> tuple[str, str | None]:
+    """The title and the fix of the rule that opened a case, as its pack says on ``on``,
+    in ``lang`` when the pack writes it in that language (its ``translations``, as the
+    gate's ``*_localized`` fields), else in English."""
     try:
         for loaded in rt.packs([pack], on):
             for item in loaded.rules:
                 if item.id == rule:
+                    local = item.text_in(lang) if lang != "en" else None
+                    if local is not None:
+                        return local.title, local.remediation_on(on)
                     return item.title, item.remediation_on(on)
     except Exception:  # a pack no longer installed: the rule's id is all there is
         pass
     return rule, None
 
 
-def view(ui: UiContext, case: Any) -> dict[str, Any]:
-    """What the case page shows of ``case``."""
+def view(ui: UiContext, case: Any, lang: str) -> dict[str, Any]:
+    """What the case page shows of ``case``, in ``lang``."""
     from ...cases.lifecycle import next_states
     from ...cases.views import case_detail
 
     rt = ui.service.rt
     today = dt.date.today()
     detail = case_detail(case, rt.calendar, today, materials=True)
-    title, fix = (case.rule, None)
-    if case.pack and case.rule not in ("manual", "adopted"):
-        title, fix = _rule(rt, case.pack, case.rule, case.opened_on)
+    by_hand = case.rule in ("manual", "adopted")  # opened by hand, adopted from a source
+    title, fix = (word(lang, f"opened_{case.rule}") if by_hand else case.rule, None)
+    if case.pack and not by_hand:
+        title, fix = _rule(rt, case.pack, case.rule, case.opened_on, lang)
     return {
         "case": detail,
+        "warnings": _warnings(case, detail, lang),
+        "checklist_article": _cited(rt, detail["checklist_article"], lang),
         "finding": {"rule": case.rule, "title": title, "fix": fix, "pack": case.pack},
         "next": next_states(case.kind, case.state, case.events) if case.is_open else (),
         "is_open": case.is_open,
         "today": today.isoformat(),
     }
+
+
+def _warnings(case: Any, detail: dict[str, Any], lang: str) -> list[str]:
+    """The case's warnings (:func:`...cases.views.case_detail`) in ``lang``."""
+    from ...cases.views import wanted_notice
+    from ...i18n.words import word as value_word
+
+    if lang == "en":
+        return list(detail["warnings"])
+    wanted = wanted_notice(case)
+    if wanted is None:
+        return []
+    notice = value_word("notice", wanted, "zh-CN")  # the board speaks zh-CN or en
+    state = value_word("case_state", case.state, "zh-CN")
+    return [word(lang, "missing_notice").format(case=case.id, state=state, notice=notice)]
+
+
+def _cited(rt: Any, citation: str, lang: str) -> str:
+    """A citation of the Measures (``Measures 2021 Art. 8``) as the law texts write it in
+    ``lang`` (《网络安全审查办法》第八条); as it is where they cannot."""
+    if lang == "en":
+        return citation
+    try:
+        return str(rt.catalog.law.cite_in(citation, lang))
+    except Exception:  # no law texts loaded: the citation as it is
+        return citation
 
 
 def routes(app: FastAPI, ui: UiContext) -> None:
@@ -88,7 +123,7 @@ def routes(app: FastAPI, ui: UiContext) -> None:
             material_kinds=MATERIAL_KINDS,
             notice_kinds=NOTICE_KINDS,
             dossier=_dossier_available(),
-            **view(ui, case),
+            **view(ui, case, visitor.lang),
         )
 
     _dossier_route(app, ui)
@@ -112,20 +147,21 @@ def routes(app: FastAPI, ui: UiContext) -> None:
     async def act(request: Request, case_id: str, action: str) -> Any:
         if action not in ACTIONS:
             raise Refusal(404, "not_found", f"no action {action!r}")
-        visitor = await ui.visitor(request)
-        if visitor is None:
-            return ui.to_login(request)
-        who = visitor.require("attach" if action == "materials" else "transition")
-        fields, upload = await ui.form(request, visitor)
-        try:
-            await ui.in_store(
-                _call(ui, action, case_id=case_id, fields=fields, upload=upload, actor=who.actor)
-            )
-        except Refusal as exc:
-            if exc.status in (400, 409):
-                return await show(request, case_id, exc.status, exc.message)
-            raise
-        return _see(f"/ui/cases/{case_id}")
+        return await ui.submit(
+            request,
+            lambda visitor, fields, upload: _call(
+                ui,
+                action,
+                case_id=case_id,
+                fields=fields,
+                upload=upload,
+                actor=visitor.principal.actor,
+            ),
+            lambda visitor, fields: _see(f"/ui/cases/{case_id}"),
+            permission="attach" if action == "materials" else "transition",
+            reshow=lambda status, message: show(request, case_id, status, message),
+            shown=(400, 409),
+        )
 
 
 def _dossier_route(app: FastAPI, ui: UiContext) -> None:
@@ -204,6 +240,7 @@ def _call(
         if not ref:
             raise Refusal(400, "invalid_request", "ref: the notice's reference number")
         name = _filename(upload[0], f"{ref}.pdf") if upload and upload[1] else None
+        asked = tuple(k for k in MATERIAL_KINDS if fields.get(f"request_{k}"))
         letter = Notice(
             fields.get("kind", ""),
             ref,
@@ -211,6 +248,7 @@ def _call(
             fields.get("note") or None,
             name,
             upload[1] if name and upload else None,
+            requests=asked,
         )
         return lambda store: store.notice(case_id, letter, actor=actor)
     # materials

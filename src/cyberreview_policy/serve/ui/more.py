@@ -132,19 +132,19 @@ def routes(app: FastAPI, ui: UiContext) -> None:
 
         if action not in ("request", "approve", "reject"):
             raise Refusal(404, "not_found", f"no action {action!r}")
-        visitor = await ui.visitor(request)
-        if visitor is None:
-            return ui.to_login(request)
-        who = visitor.require("waive")
-        fields, _ = await ui.form(request, visitor)
-        try:
-            await ui.in_store(_waiver_call(ui.service, who, action, fields))
-        except Refusal as exc:
-            if exc.status in (400, 403, 404, 409):
-                return await waivers_page(request, exc.status, exc.message)
-            raise
-        ui.service.engines.forget_waivers()
-        return RedirectResponse("/ui/waivers", status_code=303)
+
+        def decided(visitor: Any, fields: dict[str, str]) -> Any:
+            ui.service.engines.forget_waivers()
+            return RedirectResponse("/ui/waivers", status_code=303)
+
+        return await ui.submit(
+            request,
+            lambda visitor, fields, _: _waiver_call(ui.service, visitor.principal, action, fields),
+            decided,
+            permission="waive",
+            reshow=lambda status, message: waivers_page(request, status, message),
+            shown=(400, 403, 404, 409),
+        )
 
     @app.get("/ui/sweeps", include_in_schema=False)
     async def sweeps(request: Request) -> Any:

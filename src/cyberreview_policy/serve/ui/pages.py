@@ -3,6 +3,7 @@
 # No "from __future__ import annotations": FastAPI reads these annotations at run time.
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,16 +20,19 @@ from .web import (
     Visitor,
     check_csrf,
     clear_cookie,
+    client_address,
     new_login_token,
     over_tls,
     safe_next,
-    same,
     set_cookie,
 )
 from .words import pick_lang
 
 #: the board's filters (query parameters); empty ones are left out
 FILTERS = ("record", "operator", "system", "kind", "overdue", "go_live_at_risk")
+#: refused sign-ins from one address within the window, after which it waits (429)
+LOGIN_FAILURES = 5
+LOGIN_WINDOW = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -74,11 +78,46 @@ class UiContext:
 
     async def form(self, request: Request, visitor: Visitor) -> tuple[dict[str, str], Any]:
         """The POSTed form's fields and file, its CSRF token checked."""
-        from ..case_routes import _form
+        return await posted(request, visitor.session.csrf)
 
-        fields, upload = await _form(request)
-        check_csrf(fields, visitor.session.csrf)
-        return fields, upload
+    async def submit(
+        self,
+        request: Request,
+        call: Callable[[Visitor, dict[str, str], Any], Callable[[Any], Any]],
+        done: Callable[[Visitor, dict[str, str]], Any],
+        *,
+        permission: str | None = None,
+        reshow: Callable[[int, str], Awaitable[Any]] | None = None,
+        shown: tuple[int, ...] = (),
+    ) -> Any:
+        """A form posted to the board: no session, the login page; the visitor's
+        ``permission`` and the form's CSRF token checked; ``call(visitor, fields, upload)``
+        gives ``fn(store)``, run in the store; a refusal with a status in ``shown`` is
+        ``reshow(status, message)`` (the page with the error), else ``done(visitor,
+        fields)`` (a redirect)."""
+        visitor = await self.visitor(request)
+        if visitor is None:
+            return self.to_login(request)
+        if permission is not None:
+            visitor.require(permission)
+        fields, upload = await self.form(request, visitor)
+        try:
+            await self.in_store(call(visitor, fields, upload))
+        except Refusal as exc:
+            if reshow is not None and exc.status in shown:
+                return await reshow(exc.status, exc.message)
+            raise
+        return done(visitor, fields)
+
+
+async def posted(request: Request, csrf: str | None) -> tuple[dict[str, str], Any]:
+    """Every form of the board: its fields and file, its CSRF token checked against
+    ``csrf`` (the session's; the login form's, from its cookie)."""
+    from ..case_routes import _form
+
+    fields, upload = await _form(request)
+    check_csrf(fields, csrf)
+    return fields, upload
 
 
 def _quote(text: str) -> str:
@@ -107,18 +146,25 @@ def routes(app: FastAPI, ui: UiContext) -> None:
 
     @app.post("/ui/login", include_in_schema=False)
     async def login(request: Request) -> Any:
-        from ..case_routes import _form
-
-        fields, _ = await _form(request)
-        if not same(fields.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
-            raise Refusal(403, "csrf", "the form's CSRF token is missing or wrong: reload it")
+        fields, _ = await posted(request, request.cookies.get(LOGIN_COOKIE))
         token = fields.get("token", "").strip()
         lang = pick_lang(fields.get("lang"))
         lifetime = dt.timedelta(hours=service.settings.session_hours)
+        client = client_address(request, ui.trusted)
+        wait = await ui.in_store(
+            lambda store: store.login_wait(client, LOGIN_FAILURES, LOGIN_WINDOW)
+        )
+        if wait:  # the token is not even looked at
+            message = f"too many failed sign-ins from this address: try again in {wait} s"
+            throttled = _login_page(ui, request, message, 429, lang)
+            throttled.headers["Retry-After"] = str(wait)
+            return throttled
         try:
             value = await ui.in_store(lambda store: _start(store, token, lang, lifetime))
         except _Refused as exc:
-            return _login_page(ui, request, str(exc), 403, lang)
+            reason = str(exc)
+            await ui.in_store(lambda store: store.login_failed(client, reason))
+            return _login_page(ui, request, reason, 403, lang)
         response = _see(safe_next(fields.get("next")))
         secure = ui.secure(request)
         set_cookie(response, COOKIE, value, secure=secure, max_age=int(lifetime.total_seconds()))
@@ -127,24 +173,26 @@ def routes(app: FastAPI, ui: UiContext) -> None:
 
     @app.post("/ui/logout", include_in_schema=False)
     async def logout(request: Request) -> Any:
-        visitor = await ui.visitor(request)
-        if visitor is None:
-            return ui.to_login(request)
-        await ui.form(request, visitor)
-        await ui.in_store(lambda store: store.end_session(visitor.cookie))
-        response = _see("/ui/login")
-        clear_cookie(response, COOKIE, secure=ui.secure(request))
-        return response
+        def signed_out(visitor: Visitor, fields: dict[str, str]) -> Any:
+            response = _see("/ui/login")
+            clear_cookie(response, COOKIE, secure=ui.secure(request))
+            return response
+
+        return await ui.submit(
+            request,
+            lambda visitor, fields, _: lambda store: store.end_session(visitor.cookie),
+            signed_out,
+        )
 
     @app.post("/ui/lang", include_in_schema=False)
     async def language(request: Request) -> Any:
-        visitor = await ui.visitor(request)
-        if visitor is None:
-            return ui.to_login(request)
-        fields, _ = await ui.form(request, visitor)
-        lang = pick_lang(fields.get("lang"))
-        await ui.in_store(lambda store: store.set_session_lang(visitor.cookie, lang))
-        return _see(safe_next(fields.get("next")))
+        return await ui.submit(
+            request,
+            lambda visitor, fields, _: (
+                lambda store: store.set_session_lang(visitor.cookie, pick_lang(fields.get("lang")))
+            ),
+            lambda visitor, fields: _see(safe_next(fields.get("next"))),
+        )
 
     @app.get("/ui/cases", include_in_schema=False)
     async def board(request: Request) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from .words import word
+from .words import said, tagged, word
 
 if TYPE_CHECKING:
     import jinja2
@@ -38,6 +38,8 @@ def environment() -> jinja2.Environment:
     )
     env.globals["word"] = word
     env.globals["value"] = value
+    env.globals["tagged"] = tagged
+    env.globals["said"] = said
     return env
 
 

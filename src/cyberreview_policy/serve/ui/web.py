@@ -6,6 +6,8 @@
   header is ignored from anyone else, who could forge it).
 - Every form carries the session's CSRF token (the login form a token of its own,
   in a cookie beside it); a POST without the right one is ``403``.
+- The browser's address (:func:`client_address`, for the sign-in throttle) is
+  the peer's, or what a trusted proxy says in ``X-Forwarded-For``.
 """
 
 from __future__ import annotations
@@ -66,6 +68,20 @@ def over_tls(request: Request, trusted: tuple[str, ...]) -> bool:
     return request.headers.get("x-forwarded-proto", "").split(",")[0].strip() == "https"
 
 
+def client_address(request: Request, trusted: tuple[str, ...]) -> str:
+    """The address of the browser: the peer's, or behind a trusted proxy the nearest
+    address in ``X-Forwarded-For`` that is not one of the trusted proxies (what a
+    client puts further left in the header is its own word, and not believed)."""
+    peer = request.client.host if request.client else "unknown"
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if hop not in trusted:
+            return hop
+    return peer
+
+
 def set_cookie(
     response: Response, name: str, value: str, *, secure: bool, max_age: int | None
 ) -> None:
@@ -95,7 +111,7 @@ def same(given: str | None, expected: str | None) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def check_csrf(fields: dict[str, Any], expected: str) -> None:
+def check_csrf(fields: dict[str, Any], expected: str | None) -> None:
     if not same(fields.get("csrf"), expected):
         raise Refusal(403, "csrf", "the form's CSRF token is missing or wrong: reload the page")
 

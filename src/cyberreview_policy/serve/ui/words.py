@@ -8,6 +8,8 @@ key rather than as nothing.
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("zh-CN", "en")
 DEFAULT_LANG = "zh-CN"
 
@@ -122,6 +124,11 @@ _ZH: dict[str, str] = {
     "event": "事件",
     "warnings": "提示",
     "yes_closed": "已结束",
+    "requests": "要求补充",
+    "opened_manual": "人工开立的案件",
+    "missing_notice": "{case}（{state}）尚未登记办公室的{notice}：请在本案件登记该通知",
+    "opened_adopted": "从数据来源采纳的在审案件",
+    "requests_help": "补充材料通知要求的材料（由供应商提供的材料使待办方为供应商）",
 }
 
 _EN: dict[str, str] = {
@@ -231,9 +238,74 @@ _EN: dict[str, str] = {
     "event": "Event",
     "warnings": "Warnings",
     "yes_closed": "closed",
+    "requests": "asks for",
+    "opened_manual": "opened by hand",
+    "missing_notice": "no {notice} of the Office on file for {case} ({state})",
+    "opened_adopted": "a running review adopted from the source",
+    "requests_help": "Materials a supplement request asks for (vendor material: the vendor acts)",
 }
 
 _TABLES = {"zh-CN": _ZH, "en": _EN}
+
+#: the ids the pages show of the store (roles, history, audit actions, waiver states and
+#: scopes), by tag: (English, Chinese); an id no table knows is shown as it is
+_TAGGED: dict[str, dict[str, tuple[str, str]]] = {
+    "role": {
+        "reviewer": ("reviewer", "审查员"),
+        "auditor": ("auditor", "审计员"),
+        "gate": ("gate", "门禁"),
+    },
+    "event": {
+        "opened": ("opened", "开立"),
+        "transition": ("transition", "状态变更"),
+        "extend": ("extended", "延长"),
+        "attach": ("material attached", "上传材料"),
+        "complex": ("marked complex", "标记为情况复杂"),
+        "notice": ("notice of the Office", "办公室通知"),
+        "note": ("note", "备注"),
+        "reopened": ("reopened", "重新开立"),
+    },
+    "action": {
+        "case.opened": ("case opened", "开立案件"),
+        "case.transition": ("case moved", "案件状态变更"),
+        "case.attached": ("material attached", "上传材料"),
+        "case.complex": ("marked complex", "标记为情况复杂"),
+        "case.extend": ("special review extended", "延长特别审查"),
+        "case.extended": ("special review extended", "延长特别审查"),
+        "case.facts": ("deciding facts recorded", "记录决定事实"),
+        "case.note": ("note", "备注"),
+        "case.notice": ("notice of the Office", "登记办公室通知"),
+        "case.record": ("record changed", "记录更新"),
+        "case.tracked": ("tracker issue linked", "关联工单"),
+        "gate.override": ("single-run override", "单次放行"),
+        "source.checkpoint": ("source checkpoint", "数据源检查点"),
+        "source.quarantine": ("record quarantined", "记录隔离"),
+        "token.created": ("token created", "创建令牌"),
+        "token.revoked": ("token revoked", "吊销令牌"),
+        "ui.login": ("signed in", "登录"),
+        "ui.login_failed": ("sign-in refused", "登录失败"),
+        "waiver.added": ("waiver added", "添加豁免"),
+        "waiver.approved": ("waiver approved", "批准豁免"),
+        "waiver.imported": ("waiver imported", "导入豁免"),
+        "waiver.rejected": ("waiver rejected", "驳回豁免"),
+        "waiver.requested": ("waiver requested", "申请豁免"),
+        "waiver.revoked": ("waiver revoked", "撤销豁免"),
+    },
+    "waiver_state": {
+        "active": ("active", "生效"),
+        "expired": ("expired", "已过期"),
+        "revoked": ("revoked", "已撤销"),
+        "not yet": ("not yet in force", "尚未生效"),
+        "requested": ("requested", "待批准"),
+        "rejected": ("rejected", "已驳回"),
+    },
+    "scope": {
+        "record": ("record", "记录"),
+        "product_model": ("product model", "产品型号"),
+        "vendor": ("vendor", "供应商"),
+        "operator": ("operator", "运营者"),
+    },
+}
 
 
 def word(lang: str, key: str) -> str:
@@ -244,3 +316,55 @@ def word(lang: str, key: str) -> str:
 def pick_lang(text: str | None) -> str:
     """A language the board speaks: ``text`` if it is one, else the default."""
     return text if text in LANGS else DEFAULT_LANG
+
+
+def tagged(lang: str, tag: str, key: object) -> str:
+    """An id of the store (``tag``: role, event, action, waiver_state, scope) in ``lang``;
+    as it is when no table knows it."""
+    pair = _TAGGED.get(tag, {}).get(str(key))
+    if pair is None:
+        return str(key)
+    return pair[0] if lang == "en" else pair[1]
+
+
+#: the board's own refusals in Chinese (pattern of the English, its Chinese)
+_SAID_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(english), chinese)
+    for english, chinese in (
+        (r"(\w+): a date, YYYY-MM-DD", r"\1：须为日期（YYYY-MM-DD）"),
+        (r"note: say why \(a note is required\)", "说明：请写明原因（必填）"),
+        (r"days: a number of working days", "工作日：请填写工作日数"),
+        (r"ref: the notice's reference number", "文号：请填写通知的文号"),
+        (r"file: choose a file to upload", "文件：请选择要上传的文件"),
+        (r"kind: one of (.*)", r"类型：须为 \1 之一"),
+        (r"scope: (.*)", r"范围：须为 \1 之一"),
+        (
+            r"the form's CSRF token is missing or wrong: reload the page",
+            "表单的 CSRF 令牌缺失或有误：请刷新页面后重试",
+        ),
+        (r"unknown or revoked token", "令牌未知或已吊销"),
+        (r"a (\w+) token cannot sign in to the case board", r"\1 令牌不能登录案件看板"),
+        (
+            r"too many failed sign-ins from this address: try again in (\d+) s",
+            r"此地址登录失败次数过多：请 \1 秒后再试",
+        ),
+        (r"role (\w+) may not (\w+)", r"角色 \1 无权执行 \2"),
+        (r"no case '([^']*)'.*", r"没有案件 \1"),
+        (r"no action '([^']*)'", r"没有操作 \1"),
+    )
+)
+#: a refusal naming where the store is: the page says less
+_NO_CASE = re.compile(r"(no case '[^']*') in .*")
+
+
+def said(lang: str, message: str) -> str:
+    """A refusal's message on a page in ``lang``: the board's own in Chinese from
+    :data:`_SAID_ZH`, the tool's through its message catalog (else as it is)."""
+    if lang == "en":
+        return _NO_CASE.sub(r"\1", message)
+    for pattern, chinese in _SAID_ZH:
+        if pattern.fullmatch(message):
+            return pattern.sub(chinese, message)
+    from ...i18n.catalog import gettext_in
+
+    return gettext_in(message, "zh-CN")
