@@ -199,7 +199,7 @@ def _check_requests(notice: Notice) -> None:
     unknown = sorted(set(notice.requests) - set(MATERIAL_KINDS))
     if unknown:
         raise TransitionError(
-            _("unknown material kind {kind}; kinds: {kinds}").format(
-                kind=repr(unknown[0]), kinds=", ".join(MATERIAL_KINDS)
+            _("unknown material kind {kind}; kinds: {value}").format(
+                kind=repr(unknown[0]), value=", ".join(MATERIAL_KINDS)
             )
         )
