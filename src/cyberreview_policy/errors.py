@@ -185,7 +185,11 @@ class UnknownStoreError(CaseStoreError):
 
 
 class UnknownCaseError(CaseStoreError):
-    """No case has that id."""
+    """No case has that id (``case_id``: as it was asked for, when known)."""
+
+    def __init__(self, message: str, case_id: str | None = None):
+        super().__init__(message)
+        self.case_id = case_id
 
 
 class UsageError(CyberreviewError):
@@ -256,7 +260,12 @@ class Terminated(KeyboardInterrupt):
 
 
 class TokenError(CaseStoreError):
-    """A token that cannot be created or revoked as asked."""
+    """A token that cannot be created or revoked as asked (or sign in): ``english``
+    is the message in English, for records that do not change with the language."""
+
+    def __init__(self, message: str, english: str | None = None):
+        super().__init__(message)
+        self.english = message if english is None else english
 
 
 class AuthUnavailable(CaseStoreError):

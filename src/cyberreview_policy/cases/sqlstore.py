@@ -335,7 +335,8 @@ class SqlStore(
                 raise UnknownCaseError(
                     _("no case {case_id_text} in {name}").format(
                         case_id_text=repr(case_id_text), name=self.name
-                    )
+                    ),
+                    case_id_text,
                 )
             return self._full([row])[0]
 
@@ -414,7 +415,8 @@ class SqlStore(
             raise UnknownCaseError(
                 _("no case {case_id_text} in {name}").format(
                     case_id_text=repr(case_id_text), name=self.name
-                )
+                ),
+                case_id_text,
             )
         return self._full([row])[0]
 

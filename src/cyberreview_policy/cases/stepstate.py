@@ -193,9 +193,7 @@ def _check_requests(notice: Notice) -> None:
     if not notice.requests:
         return
     if notice.kind != "supplement_request":
-        raise TransitionError(
-            _("only a supplement_request notice names the materials it asks for")
-        )
+        raise TransitionError(_("only a supplement_request notice names the materials it asks for"))
     unknown = sorted(set(notice.requests) - set(MATERIAL_KINDS))
     if unknown:
         raise TransitionError(

@@ -23,7 +23,7 @@ import secrets
 from dataclasses import dataclass
 
 from ..errors import TokenError
-from ..i18n.catalog import _
+from ..i18n.catalog import N_, _
 from .sqlparts import SqlPart
 
 MIGRATION = """
@@ -81,11 +81,9 @@ class UiState(SqlPart):
                 (token_hash,),
             ).fetchone()
             if row is None:
-                raise TokenError(_("unknown or revoked token"))
+                raise _refused(N_("unknown or revoked token"))
             if row[2] not in UI_ROLES:
-                raise TokenError(
-                    _("a {row} token cannot sign in to the case board").format(row=row[2])
-                )
+                raise _refused(N_("a {row} token cannot sign in to the case board"), row=row[2])
             self._execute(
                 "INSERT INTO ui_sessions (id, token_id, csrf, lang, created_at, expires_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -165,3 +163,9 @@ class UiState(SqlPart):
             return 0
         oldest = dt.datetime.fromisoformat(rows[-1][0])
         return max(1, math.ceil((oldest + window - now).total_seconds()))
+
+
+def _refused(message: str, **values: str) -> TokenError:
+    """A refused sign-in in this context's language, with its English wording kept in
+    ``english`` (the audit trail's ``reason`` does not change with the language)."""
+    return TokenError(_(message).format(**values), message.format(**values))

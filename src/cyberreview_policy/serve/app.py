@@ -279,8 +279,9 @@ def _in_store(service: Service) -> Callable[..., Awaitable[Any]]:
 
         try:
             return await service.workers.run(call)
-        except UnknownCaseError as exc:
-            raise Refusal(404, "not_found", str(exc)) from None
+        except UnknownCaseError as exc:  # where the store is, a client is not told
+            said = str(exc) if exc.case_id is None else _("no case {id}").format(id=exc.case_id)
+            raise Refusal(404, "not_found", said) from None
         except UnknownMaterialError as exc:
             raise Refusal(404, "not_found", str(exc)) from None
         except MaterialError as exc:

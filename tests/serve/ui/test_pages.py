@@ -128,7 +128,7 @@ def test_refusals_are_shown_on_the_page(browser: Any) -> None:
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     ahead = me.post(f"{page}/transition", {"to": "declared", "on": tomorrow, "note": "x"})
     assert ahead.status_code == 409
-    assert 'role="alert"' in ahead.text and "after today" in ahead.text
+    assert 'role="alert"' in ahead.text and "晚于今日" in ahead.text  # the session's language
     silent = me.post(f"{page}/transition", {"to": "declared", "on": "2021-06-02", "note": " "})
     assert silent.status_code == 400 and "说明：请写明原因（必填）" in silent.text
     wrong = me.post(f"{page}/transition", {"to": "passed", "on": "2021-06-02", "note": "x"})
@@ -145,6 +145,10 @@ def test_the_language_is_remembered_per_session(browser: Any) -> None:
     html = me.get("/ui/cases").text
     assert '<html lang="en">' in html and "<h2>To declare " in html
     assert '<html lang="zh-CN">' in other.get("/ui/cases").text  # another session: its own
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    page = f"/ui/cases/{open_case(me.service, COVERED)}"
+    ahead = me.post(f"{page}/transition", {"to": "declared", "on": tomorrow, "note": "x"})
+    assert ahead.status_code == 409 and "after today" in ahead.text  # refusals follow it
     away = me.post("/ui/lang", {"lang": "en", "next": "https://evil.example/"})
     assert away.headers["location"] == "/ui/cases"
 
@@ -254,7 +258,7 @@ def test_the_vendor_holds_the_action_when_the_office_asks_for_its_letter(browser
         f"{page}/notice",
         {"kind": "accepted", "ref": "A-1", "on": "2021-06-20", "request_other": "1"},
     )
-    assert wrong.status_code == 409 and "only a supplement_request" in wrong.text
+    assert wrong.status_code == 409 and "只有补充材料通知" in wrong.text
 
 
 def test_every_page_speaks_chinese_in_a_chinese_session(browser: Any) -> None:

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 
 from ...errors import Refusal
+from ...i18n.catalog import _
 from .pages import UiContext, _see
 from .words import word
 
@@ -28,13 +29,15 @@ def _date(fields: dict[str, str], name: str = "on") -> dt.date:
     try:
         return dt.date.fromisoformat(fields.get(name, ""))
     except ValueError:
-        raise Refusal(400, "invalid_request", f"{name}: a date, YYYY-MM-DD") from None
+        raise Refusal(
+            400, "invalid_request", _("{name}: a date, YYYY-MM-DD").format(name=name)
+        ) from None
 
 
 def _note(fields: dict[str, str]) -> str:
     note = fields.get("note", "").strip()
     if not note:
-        raise Refusal(400, "invalid_request", "note: say why (a note is required)")
+        raise Refusal(400, "invalid_request", _("note: say why (a note is required)"))
     return note
 
 
@@ -146,7 +149,7 @@ def routes(app: FastAPI, ui: UiContext) -> None:
     @app.post("/ui/cases/{case_id}/{action}", include_in_schema=False)
     async def act(request: Request, case_id: str, action: str) -> Any:
         if action not in ACTIONS:
-            raise Refusal(404, "not_found", f"no action {action!r}")
+            raise Refusal(404, "not_found", _("no action {action}").format(action=repr(action)))
         return await ui.submit(
             request,
             lambda visitor, fields, upload: _call(
@@ -231,14 +234,18 @@ def _call(
         on, note = _date(fields), _note(fields)
         days = fields.get("days", "")
         if not days.isdigit() or not 1 <= int(days) <= 365:
-            raise Refusal(400, "invalid_request", "days: a number of working days")
+            raise Refusal(400, "invalid_request", _("days: a number of working days"))
         return lambda store: store.extend(case_id, int(days), on, actor, note, calendar=calendar)
     if action == "notice":
         if fields.get("kind") not in NOTICE_KINDS:
-            raise Refusal(400, "invalid_request", f"kind: one of {', '.join(NOTICE_KINDS)}")
+            raise Refusal(
+                400,
+                "invalid_request",
+                _("kind: one of {value}").format(value=", ".join(NOTICE_KINDS)),
+            )
         on, ref = _date(fields), fields.get("ref", "").strip()
         if not ref:
-            raise Refusal(400, "invalid_request", "ref: the notice's reference number")
+            raise Refusal(400, "invalid_request", _("ref: the notice's reference number"))
         name = _filename(upload[0], f"{ref}.pdf") if upload and upload[1] else None
         asked = tuple(k for k in MATERIAL_KINDS if fields.get(f"request_{k}"))
         letter = Notice(
@@ -253,9 +260,13 @@ def _call(
         return lambda store: store.notice(case_id, letter, actor=actor)
     # materials
     if fields.get("kind") not in MATERIAL_KINDS:
-        raise Refusal(400, "material_refused", f"kind: one of {', '.join(MATERIAL_KINDS)}")
+        raise Refusal(
+            400,
+            "material_refused",
+            _("kind: one of {value}").format(value=", ".join(MATERIAL_KINDS)),
+        )
     if upload is None or not upload[1]:
-        raise Refusal(400, "material_refused", "file: choose a file to upload")
+        raise Refusal(400, "material_refused", _("file: choose a file to upload"))
     on = _date(fields) if fields.get("on") else dt.date.today()
     filename, content = _filename(upload[0], "upload.bin"), upload[1]
     return lambda store: store.attach(

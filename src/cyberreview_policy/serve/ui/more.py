@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.requests import Request
 
+from ...i18n.catalog import _
 from .pages import UiContext
 
 _COLORS = {"block": "#c0392b", "warn": "#e6a817", "allow": "#2e8b57"}
@@ -36,7 +37,11 @@ def _waiver_call(service: Any, who: Any, action: str, fields: dict[str, str]) ->
             scope = fields.get("scope_kind", "record")
             if scope not in ("record", "product_model", "vendor", "operator"):
                 raise Refusal(
-                    400, "invalid_waiver", "scope: record, product_model, vendor, operator"
+                    400,
+                    "invalid_waiver",
+                    _("scope: one of {value}").format(
+                        value="record, product_model, vendor, operator"
+                    ),
                 )
             ask = WaiverRequest.model_validate_json(  # as the API reads its JSON body
                 json.dumps(
@@ -131,7 +136,7 @@ def routes(app: FastAPI, ui: UiContext) -> None:
         from ...errors import Refusal
 
         if action not in ("request", "approve", "reject"):
-            raise Refusal(404, "not_found", f"no action {action!r}")
+            raise Refusal(404, "not_found", _("no action {action}").format(action=repr(action)))
 
         def decided(visitor: Any, fields: dict[str, str]) -> Any:
             ui.service.engines.forget_waivers()

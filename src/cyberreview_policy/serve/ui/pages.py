@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...errors import Refusal, TokenError
+from ...i18n.catalog import _, set_lang
+from ...i18n.lang import normalize_lang
 from . import InStore
 from .render import html_response, page
 from .web import (
@@ -54,7 +56,12 @@ class UiContext:
         if not value or len(value) > 100:
             return None
         found = await self.in_store(lambda store: store.find_session(value))
-        return Visitor(found, value) if found is not None else None
+        if found is None:
+            return None
+        lang = normalize_lang(found.lang)
+        if lang is not None:  # the board speaks the session's language, refusals too
+            set_lang(lang)
+        return Visitor(found, value)
 
     def to_login(self, request: Request) -> Response:
         from starlette.responses import RedirectResponse
@@ -146,25 +153,28 @@ def routes(app: FastAPI, ui: UiContext) -> None:
 
     @app.post("/ui/login", include_in_schema=False)
     async def login(request: Request) -> Any:
-        fields, _ = await posted(request, request.cookies.get(LOGIN_COOKIE))
+        fields, _files = await posted(request, request.cookies.get(LOGIN_COOKIE))
         token = fields.get("token", "").strip()
         lang = pick_lang(fields.get("lang"))
+        set_lang(lang)  # the sign-in page's language, its refusals too
         lifetime = dt.timedelta(hours=service.settings.session_hours)
         client = client_address(request, ui.trusted)
         wait = await ui.in_store(
             lambda store: store.login_wait(client, LOGIN_FAILURES, LOGIN_WINDOW)
         )
         if wait:  # the token is not even looked at
-            message = f"too many failed sign-ins from this address: try again in {wait} s"
+            message = _("too many failed sign-ins from this address: try again in {wait} s").format(
+                wait=wait
+            )
             throttled = _login_page(ui, request, message, 429, lang)
             throttled.headers["Retry-After"] = str(wait)
             return throttled
         try:
             value = await ui.in_store(lambda store: _start(store, token, lang, lifetime))
         except _Refused as exc:
-            reason = str(exc)
+            reason = exc.english
             await ui.in_store(lambda store: store.login_failed(client, reason))
-            return _login_page(ui, request, reason, 403, lang)
+            return _login_page(ui, request, str(exc), 403, lang)
         response = _see(safe_next(fields.get("next")))
         secure = ui.secure(request)
         set_cookie(response, COOKIE, value, secure=secure, max_age=int(lifetime.total_seconds()))
@@ -215,18 +225,22 @@ def routes(app: FastAPI, ui: UiContext) -> None:
 
 
 class _Refused(Exception):
-    pass
+    """A refused sign-in: as the page says it, and ``english`` for the audit trail."""
+
+    def __init__(self, shown: str, english: str):
+        super().__init__(shown)
+        self.english = english
 
 
 def _start(store: Any, token: str, lang: str, lifetime: dt.timedelta) -> str:
     from ...cases.servestate import token_hash
 
     if not token or len(token) > 200:
-        raise _Refused("unknown or revoked token")
+        raise _Refused(_("unknown or revoked token"), "unknown or revoked token")
     try:
         return str(store.start_session(token_hash(token), lang, lifetime))
     except TokenError as exc:
-        raise _Refused(str(exc)) from None
+        raise _Refused(str(exc), exc.english) from None
 
 
 def _login_page(
@@ -254,7 +268,11 @@ def _query(chosen: dict[str, str]) -> Any:
 
     kind = chosen.get("kind")
     if kind is not None and kind not in ("review", "assessment", "remediation"):
-        raise Refusal(400, "invalid_request", "kind: one of review, assessment, remediation")
+        raise Refusal(
+            400,
+            "invalid_request",
+            _("kind: one of {value}").format(value="review, assessment, remediation"),
+        )
     return CaseQuery(
         kind=kind,
         record=chosen.get("record"),

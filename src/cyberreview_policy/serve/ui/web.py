@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...errors import Refusal
+from ...i18n.catalog import _
 from ..auth import Principal
 
 if TYPE_CHECKING:
@@ -54,7 +55,11 @@ class Visitor:
     def require(self, permission: str) -> Principal:
         who = self.principal
         if not who.may(permission):
-            raise Refusal(403, "forbidden", f"role {who.role} may not {permission}")
+            raise Refusal(
+                403,
+                "forbidden",
+                _("role {role} may not {permission}").format(role=who.role, permission=permission),
+            )
         return who
 
 
@@ -113,7 +118,7 @@ def same(given: str | None, expected: str | None) -> bool:
 
 def check_csrf(fields: dict[str, Any], expected: str | None) -> None:
     if not same(fields.get("csrf"), expected):
-        raise Refusal(403, "csrf", "the form's CSRF token is missing or wrong: reload the page")
+        raise Refusal(403, "csrf", _("the form's CSRF token is missing or wrong: reload the page"))
 
 
 def safe_next(target: str | None) -> str:

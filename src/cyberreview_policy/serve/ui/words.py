@@ -8,8 +8,6 @@ key rather than as nothing.
 
 from __future__ import annotations
 
-import re
-
 LANGS = ("zh-CN", "en")
 DEFAULT_LANG = "zh-CN"
 
@@ -327,44 +325,12 @@ def tagged(lang: str, tag: str, key: object) -> str:
     return pair[0] if lang == "en" else pair[1]
 
 
-#: the board's own refusals in Chinese (pattern of the English, its Chinese)
-_SAID_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(english), chinese)
-    for english, chinese in (
-        (r"(\w+): a date, YYYY-MM-DD", r"\1：须为日期（YYYY-MM-DD）"),
-        (r"note: say why \(a note is required\)", "说明：请写明原因（必填）"),
-        (r"days: a number of working days", "工作日：请填写工作日数"),
-        (r"ref: the notice's reference number", "文号：请填写通知的文号"),
-        (r"file: choose a file to upload", "文件：请选择要上传的文件"),
-        (r"kind: one of (.*)", r"类型：须为 \1 之一"),
-        (r"scope: (.*)", r"范围：须为 \1 之一"),
-        (
-            r"the form's CSRF token is missing or wrong: reload the page",
-            "表单的 CSRF 令牌缺失或有误：请刷新页面后重试",
-        ),
-        (r"unknown or revoked token", "令牌未知或已吊销"),
-        (r"a (\w+) token cannot sign in to the case board", r"\1 令牌不能登录案件看板"),
-        (
-            r"too many failed sign-ins from this address: try again in (\d+) s",
-            r"此地址登录失败次数过多：请 \1 秒后再试",
-        ),
-        (r"role (\w+) may not (\w+)", r"角色 \1 无权执行 \2"),
-        (r"no case '([^']*)'.*", r"没有案件 \1"),
-        (r"no action '([^']*)'", r"没有操作 \1"),
-    )
-)
-#: a refusal naming where the store is: the page says less
-_NO_CASE = re.compile(r"(no case '[^']*') in .*")
-
-
 def said(lang: str, message: str) -> str:
-    """A refusal's message on a page in ``lang``: the board's own in Chinese from
-    :data:`_SAID_ZH`, the tool's through its message catalog (else as it is)."""
+    """A refusal's message on a page in ``lang``: worded in the request's language when
+    it was raised (the session's, on the board); an English message of the catalog
+    shown on a Chinese page (a page before sign-in) is translated."""
     if lang == "en":
-        return _NO_CASE.sub(r"\1", message)
-    for pattern, chinese in _SAID_ZH:
-        if pattern.fullmatch(message):
-            return pattern.sub(chinese, message)
+        return message
     from ...i18n.catalog import gettext_in
 
     return gettext_in(message, "zh-CN")
