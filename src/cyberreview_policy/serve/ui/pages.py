@@ -156,7 +156,7 @@ def routes(app: FastAPI, ui: UiContext) -> None:
         fields, _files = await posted(request, request.cookies.get(LOGIN_COOKIE))
         token = fields.get("token", "").strip()
         lang = pick_lang(fields.get("lang"))
-        set_lang(lang)  # the sign-in page's language, its refusals too
+        set_lang(normalize_lang(lang) or "zh-CN")  # the sign-in page's language, refusals too
         lifetime = dt.timedelta(hours=service.settings.session_hours)
         client = client_address(request, ui.trusted)
         wait = await ui.in_store(
