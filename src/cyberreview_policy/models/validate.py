@@ -205,15 +205,23 @@ def from_json(text: str | bytes) -> RecordData:
     except ValidationError:
         _refuse_unfit(text)
         raise
-    if not surely_fit(text, _keys(record)):
+    if not surely_fit(text, _key_counter()(record)):
         _refuse_unfit(text)
-    if record.attributes:
-        where = non_finite(record.attributes, ("attributes",))
-        if where is not None:
-            _refuse_unfit(text)  # NaN or Infinity written; else a number such as 1e400
-            error = {"type": "finite_number", "loc": where, "input": "1e400"}
-            raise ValidationError.from_exception_data("Record", [error], "json")  # type: ignore[list-item]
+    attributes = record.attributes
+    if attributes:
+        for value in attributes.values():
+            if value.__class__ is not str:  # text is finite: most attributes are text
+                _finite(text, attributes)
+                break
     return record
+
+
+def _finite(text: str | bytes, attributes: dict[str, Any]) -> None:
+    where = non_finite(attributes, ("attributes",))
+    if where is not None:
+        _refuse_unfit(text)  # NaN or Infinity written; else a number such as 1e400
+        error = {"type": "finite_number", "loc": where, "input": "1e400"}
+        raise ValidationError.from_exception_data("Record", [error], "json")  # type: ignore[list-item]
 
 
 def _refuse_unfit(text: str | bytes) -> None:
@@ -247,16 +255,19 @@ def _key_counter() -> Callable[[RecordData], int]:
     def visit(name: str, depth: int, indent: str) -> None:
         for field in fields[name]:
             part = f"part{depth + 1}"
-            lines.append(f"{indent}{part} = part{depth}.__dict__[{field[0]!r}]")
+            lines.append(f"{indent}{part} = part{depth}.{field[0]}")
             lines.append(f"{indent}if {part} is not None:")
             lines.append(f"{indent}    n += len({part}.__pydantic_fields_set__)")
             visit(field[1], depth + 1, indent + "    ")
 
     visit("Record", 0, "    ")
     lines += [
-        "    extra = part0.__dict__['attributes']",
+        "    extra = part0.attributes",
         "    if extra:",
-        "        n += _dict_keys(extra)",
+        "        n += len(extra)",
+        "        for value in extra.values():",
+        "            if value.__class__ is not str:",
+        "                n += _dict_keys(value)",
         "    return n",
     ]
     namespace: dict[str, Any] = {"_dict_keys": _dict_keys}
