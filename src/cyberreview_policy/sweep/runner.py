@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CyberreviewError, EvaluationError, SourceError
 from ..models.identity import record_key
 from .ranges import Part
-from .summary import Decided, Shard, Skip, SourceReport, Summary, subject_of
+from .summary import Decided, Shard, Skip, SourceReport, Summary
 
 if TYPE_CHECKING:
     from ..cases.sweepstate import FindingChange
@@ -103,6 +103,7 @@ class SweepStep:
         shard: Shard | None = None,
     ):
         self.gatekeeper = gatekeeper
+        self._decide = gatekeeper.unaudited()
         self.as_of = as_of
         self.tracker = tracker
         self.shard = shard
@@ -118,12 +119,12 @@ class SweepStep:
         if shard is not None and not shard.owns(key):
             return None
         try:
-            decision = self.gatekeeper.decide(record, self.as_of, audit=None)
+            decision = self._decide(record, self.as_of)
         except EvaluationError as exc:
             return Skip(item.location, str(exc), record.id)
         if tracker is not None:
             tracker.add(key, decision)
-        return Decided(decision, subject_of(record), problems=item.problems, location=item.location)
+        return Decided(decision, None, None, item.problems, item.location, record=record)
 
     def flush(self) -> list[FindingChange]:
         return self.tracker.flush() if self.tracker is not None else []
