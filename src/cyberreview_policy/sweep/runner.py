@@ -21,6 +21,7 @@ from .summary import Decided, Shard, Skip, SourceReport, Summary
 if TYPE_CHECKING:
     from ..cases.sweepstate import FindingChange
     from ..engine.gatekeeper import Gatekeeper
+    from ..errors import Location
     from ..models.decision import Decision
     from ..sources.base import Item, Source
 
@@ -182,12 +183,17 @@ def serial(source: Source, decider: SweepStep) -> Iterator[Event]:
 def _items(source: Source, decider: SweepStep) -> Iterator[Item | None]:
     """The source's items; with a shard, a JSON Lines file's records of other shards
     as ``None``, not validated (:meth:`SweepStep.elsewhere`)."""
-    from ..sources.files import FileSource, parse
+    from ..sources.files import FileSource
 
     lines = source.payloads() if decider.shard and isinstance(source, FileSource) else None
     if lines is None:
-        yield from source.read()
-        return
+        return iter(source.read())
+    return _ours(lines, decider)
+
+
+def _ours(lines: Iterator[tuple[Location, bytes]], decider: SweepStep) -> Iterator[Item | None]:
+    from ..sources.files import parse
+
     for where, line in lines:
         yield None if decider.elsewhere(line) else parse(line, where)
 
