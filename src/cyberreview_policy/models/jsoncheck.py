@@ -22,8 +22,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import jiter
-
 from ..errors import dotted
 
 Loc = tuple[str | int, ...]
@@ -51,6 +49,8 @@ class Unfit:
 
 def unfit(text: str | bytes) -> Unfit | None:
     """The first duplicate key, ``NaN``/``Infinity`` or NUL in JSON ``text``, or ``None``."""
+    import jiter  # (imported when needed: most records never need it, see surely_fit)
+
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     try:
         jiter.from_json(data, catch_duplicate_keys=True, allow_inf_nan=False, cache_mode="keys")
@@ -83,6 +83,8 @@ def surely_fit(text: str | bytes, keys: int) -> bool:
 def loads(data: bytes) -> Any:
     """JSON data from ``data`` (UTF-8), refusing what :func:`unfit` refuses;
     :class:`ValueError` says what and where."""
+    import jiter
+
     try:
         value = jiter.from_json(data, catch_duplicate_keys=True, allow_inf_nan=False)
     except ValueError as exc:
@@ -102,6 +104,8 @@ def _explained(data: bytes, error: str) -> Unfit | None:
     if where is None:
         return None
     problem, line, column = where.group(1), int(where.group(2)), int(where.group(3))
+    import jiter
+
     duplicate = _DUPLICATE.match(problem)
     if duplicate is not None:
         key = duplicate.group(1)

@@ -74,7 +74,6 @@ class Decided:
         *,
         record: RecordData | None = None,
     ):
-        assert subject is not None or record is not None, "a subject, or its record"
         self.decision = decision
         self._subject = subject
         self._record = record
