@@ -330,3 +330,19 @@ def test_compiled_code_is_cached_beside_the_pack(
     assert cache.load_code(pack.path, entries[0].read_bytes()[:32]) is None
     codegen.program(pack)
     assert compiled == ["<pack cn-csr-2020>"]
+
+
+def test_a_word_is_looked_up_and_a_value_beyond_its_set_still_shown(
+    generated: list[dict[str, Any]],
+) -> None:
+    """The words of a field of a fixed set of values (``{product.category}``) are
+    looked up by the generated code; a value the set does not hold (a case overlay's,
+    say) is shown as the template's own function shows it."""
+    source, _ = codegen.source(shipped("cn-csr-2020"))
+    assert "(_w if (_w := K[" in source
+    engine = Engine([shipped("cn-csr-2020")])
+    records = [from_obj(record) for record in generated[:50]]
+    odd = [r.replace(review=r.review.replace(status="on_hold")) for r in records]
+    odd += [r.replace(product=None) for r in records if r.product is not None]
+    fired = same(engine, odd, D(2021, 6, 1))
+    assert any(b"on_hold" in line for line in fired)

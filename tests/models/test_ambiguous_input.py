@@ -192,3 +192,9 @@ def test_c1_characters_are_kept_exactly(
     case_id = result.json()["actions"][0]["case_id"]
     shown: Result = cli("cases", "show", case_id, "--store", url, "--format", "json")
     assert shown.json()["summary"]["product"] == name
+
+
+def test_a_duplicate_key_in_text_that_breaks_off_is_refused_not_a_crash() -> None:
+    error = _record_error('{"id": "A", "id": "B", "operator": {"name": "o"}')
+    assert error["loc"] == ("id",)
+    assert error["ctx"]["error"].startswith('duplicate key "id"')

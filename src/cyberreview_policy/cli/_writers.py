@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, BinaryIO, Protocol, TextIO
 
-from ..models.jsonout import decision_bytes
+from ..models.jsonout import decision_bytes, decision_jsonl
 from ..sweep.summary import Skip, Summary
 from ._render import Style, decision_line, printable
 
@@ -34,11 +34,14 @@ class JsonLinesWriter:
     def __init__(self, out: BinaryIO):
         self.out = out
         self._dump = decision_bytes
+        self._write = out.write
 
     def decision(self, decision: Decision, json: bytes | None = None) -> None:
-        write = self.out.write
-        write(json or self._dump(decision))
-        write(b"\n")
+        if json is None:
+            self._write(decision_jsonl(decision))
+        else:
+            self._write(json)
+            self._write(b"\n")
 
     def skip(self, skip: Skip) -> None:
         pass  # listed in the summary
@@ -188,7 +191,7 @@ def summary_text(summary: Summary, style: Style) -> str:
 def open_writer(fmt: str, path: str | None) -> tuple[Writer, Callable[[], None]]:
     """The writer for ``fmt`` on ``path`` (stdout if ``None``), and how to close it."""
     if fmt in ("json", "jsonl"):
-        binary: BinaryIO = open(path, "wb") if path else sys.stdout.buffer  # noqa: SIM115
+        binary: BinaryIO = open(path, "wb", buffering=1 << 20) if path else sys.stdout.buffer  # noqa: SIM115
         writer: Writer = JsonLinesWriter(binary) if fmt == "jsonl" else JsonWriter(binary)
         return writer, (binary.close if path else binary.flush)
     text: TextIO = open(path, "w", encoding="utf-8") if path else sys.stdout  # noqa: SIM115

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..models.paths import resolve, steps
 from ..policy import cache
 from ..policy.conditions import AllNode, AnyNode, Ctx, LeafNode, Node, NotNode
-from ..policy.template import show
+from ..policy.template import Inserting, show
 
 if TYPE_CHECKING:
     from ..policy.pack import CompiledRule, Pack
@@ -129,7 +129,12 @@ class _Writer:
                 text.append("{" + self.shown(piece[0]) + "}")
             else:  # {path|text}, {path?text}, {path=value?text}: the piece's own function
                 got = f"{self.call(piece)}(r)"
-                text.append("{(_t if (_t := " + got + ").__class__ is str else show(_t))}")
+                shown = "(_t if (_t := " + got + ").__class__ is str else show(_t))"
+                if isinstance(piece, Inserting):  # a word for a value of a fixed set: looked up
+                    path, table = piece.inserts
+                    lookup = f"{self.call(table.get)}({self.value(path)})"
+                    shown = f"(_w if (_w := {lookup}) is not None else {shown})"
+                text.append("{" + shown + "}")
         return 'f"' + "".join(text) + '"'
 
     def shown(self, path: str) -> str:

@@ -12,7 +12,8 @@ exits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .core import Engine
@@ -53,6 +54,13 @@ class Gatekeeper:
         open one; ``True`` if created now."""
         assert self._cases is not None, "opening a case needs the case store"
         return self._cases.open_by_hand(self.engine, record, kind, as_of)
+
+    def unaudited(self) -> Callable[[RecordData, dt.date], Decision]:
+        """``decide(record, as_of, audit=None)``, as a sweep calls it for every record:
+        without a store, the engine's own."""
+        if self._cases is None:
+            return self.engine.decide
+        return partial(self.decide, audit=None)
 
     def decide(
         self,

@@ -8,6 +8,10 @@ that is not JSON, or cannot be stored (PostgreSQL text holds no NUL).
 parser pydantic-core is built on, which catches duplicate keys in Rust; the
 path to it is looked for only when there is one.  Text that is not JSON at all
 is left to the validator, which says why.
+
+That pass parses the text a second time, into Python objects it throws away.
+:func:`surely_fit` spares it for the text of a record the validator has accepted,
+when counting its colons proves that no key is in it twice: see there.
 """
 
 from __future__ import annotations
@@ -17,8 +21,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import jiter
 
 from ..errors import dotted
 
@@ -47,6 +49,8 @@ class Unfit:
 
 def unfit(text: str | bytes) -> Unfit | None:
     """The first duplicate key, ``NaN``/``Infinity`` or NUL in JSON ``text``, or ``None``."""
+    import jiter  # (imported when needed: most records never need it, see surely_fit)
+
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     try:
         jiter.from_json(data, catch_duplicate_keys=True, allow_inf_nan=False, cache_mode="keys")
@@ -59,9 +63,28 @@ def unfit(text: str | bytes) -> Unfit | None:
     return None
 
 
+def surely_fit(text: str | bytes, keys: int) -> bool:
+    """Whether JSON ``text``, which the record validator accepted and which held ``keys``
+    object keys in all (each object's distinct keys, counted in every object), surely
+    holds no duplicate key or NUL (``False``: :func:`unfit` must look).
+
+    Sound by counting: every member of every object is written with one colon, and
+    other colons can only be in strings, so the text holds at least as many colons as
+    members.  A key given twice leaves a member out of the data, so the data has fewer
+    keys than the text has members: as many colons as keys means no duplicate.  A
+    NUL cannot be written without a backslash.  (``NaN`` and ``Infinity`` the
+    validator refuses everywhere but in ``attributes``, where the caller looks.)
+    """
+    if isinstance(text, bytes):
+        return text.count(b":") == keys and (b"\\" not in text or b"\\u0000" not in text)
+    return text.count(":") == keys and ("\\" not in text or "\\u0000" not in text)
+
+
 def loads(data: bytes) -> Any:
     """JSON data from ``data`` (UTF-8), refusing what :func:`unfit` refuses;
     :class:`ValueError` says what and where."""
+    import jiter
+
     try:
         value = jiter.from_json(data, catch_duplicate_keys=True, allow_inf_nan=False)
     except ValueError as exc:
@@ -81,6 +104,8 @@ def _explained(data: bytes, error: str) -> Unfit | None:
     if where is None:
         return None
     problem, line, column = where.group(1), int(where.group(2)), int(where.group(3))
+    import jiter
+
     duplicate = _DUPLICATE.match(problem)
     if duplicate is not None:
         key = duplicate.group(1)
@@ -108,8 +133,12 @@ class _Pairs(list[tuple[str, Any]]):
 
 
 def _duplicate_loc(data: bytes, key: str) -> Loc:
-    """The path to the second ``key`` of an object (the first object that has one twice)."""
-    tree = json.loads(data, object_pairs_hook=_Pairs)
+    """The path to the second ``key`` of an object (the first object that has one twice);
+    just the key when the text breaks off after it (it is not JSON)."""
+    try:
+        tree = json.loads(data, object_pairs_hook=_Pairs)
+    except ValueError:
+        return (key,)
 
     def walk(node: Any, loc: Loc) -> Loc | None:
         if isinstance(node, _Pairs):

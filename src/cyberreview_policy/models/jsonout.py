@@ -48,6 +48,16 @@ def decision_bytes(decision: Any) -> bytes:
         return decision_adapter().dump_json(decision)
 
 
+def decision_jsonl(decision: Any) -> bytes:
+    """:func:`decision_bytes` and a newline: a line of JSON Lines, written by orjson
+    in one piece."""
+    try:
+        encoded: bytes = _orjson().dumps(decision, default=_decimal, option=_UTC_Z | _NEWLINE)
+        return encoded
+    except TypeError:  # orjson.JSONEncodeError
+        return decision_bytes(decision) + b"\n"
+
+
 def compact(data: Any) -> bytes:
     """Any JSON data, compact: by orjson, by the standard library where orjson refuses
     (integers beyond 64 bits)."""
@@ -64,7 +74,8 @@ def loads(text: bytes | str) -> Any:
     return _orjson().loads(text)
 
 
-_UTC_Z = 1 << 7  # orjson.OPT_UTC_Z (checked by tests/test_fast_path.py)
+_UTC_Z = 1 << 7  # orjson.OPT_UTC_Z (checked by tests/models/test_jsonout.py)
+_NEWLINE = 1 << 10  # orjson.OPT_APPEND_NEWLINE (checked there too)
 
 
 @cache

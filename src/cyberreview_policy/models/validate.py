@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import dotted
 from ._core import core
-from .jsoncheck import Unfit, non_finite, unfit
+from .jsoncheck import Unfit, non_finite, surely_fit, unfit
 from .jsonout import json_default
 
 if TYPE_CHECKING:
@@ -194,17 +194,113 @@ def from_json(text: str | bytes) -> RecordData:
     """Validate one record from JSON text; raises ``pydantic_core.ValidationError``,
     also for what the parser would silently misread (:mod:`.jsoncheck`: a duplicate
     key, ``NaN`` or ``Infinity``, NUL) and for a number in ``attributes`` too large
-    to be finite."""
+    to be finite.
+
+    What the parser would misread is refused before anything else is said about the
+    record.  :func:`.jsoncheck.unfit` looks for it only when the validator refused the
+    record, or when :func:`.jsoncheck.surely_fit` cannot rule it out from the keys the
+    record holds: that second parse was a quarter of a sweep's time."""
+    try:
+        record: RecordData = validator().validate_json(text)
+    except ValidationError:
+        _refuse_unfit(text)
+        raise
+    if not surely_fit(text, _key_counter()(record)):
+        _refuse_unfit(text)
+    attributes = record.attributes
+    if attributes:
+        for value in attributes.values():
+            if value.__class__ is not str:  # text is finite: most attributes are text
+                _finite(text, attributes)
+                break
+    return record
+
+
+def _finite(text: str | bytes, attributes: dict[str, Any]) -> None:
+    where = non_finite(attributes, ("attributes",))
+    if where is not None:
+        _refuse_unfit(text)  # NaN or Infinity written; else a number such as 1e400
+        error = {"type": "finite_number", "loc": where, "input": "1e400"}
+        raise ValidationError.from_exception_data("Record", [error], "json")  # type: ignore[list-item]
+
+
+def _refuse_unfit(text: str | bytes) -> None:
     found = unfit(text)
     if found is not None:
         raise _refused(found)
-    record: RecordData = validator().validate_json(text)
-    if record.attributes:
-        where = non_finite(record.attributes, ("attributes",))
-        if where is not None:
-            error = {"type": "finite_number", "loc": where, "input": "1e400"}
-            raise ValidationError.from_exception_data("Record", [error], "json")  # type: ignore[list-item]
-    return record
+
+
+def _keys(record: RecordData) -> int:
+    """How many keys the JSON object of validated ``record`` held (each once), with
+    those of the objects in it: the fields each part was given, and every
+    dictionary's keys in ``attributes``."""
+    return _key_counter()(record)
+
+
+def _dict_keys(value: Any) -> int:
+    if isinstance(value, dict):
+        return len(value) + sum(_dict_keys(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_dict_keys(item) for item in value)
+    return 0
+
+
+@cache
+def _key_counter() -> Callable[[RecordData], int]:
+    """:func:`_keys` as straight-line code over the record's parts (from the stored
+    schema): a sweep counts every record's keys."""
+    fields = _part_fields()
+    lines = ["def count(part0):", "    n = len(part0.__pydantic_fields_set__)"]
+
+    def visit(name: str, depth: int, indent: str) -> None:
+        for field in fields[name]:
+            part = f"part{depth + 1}"
+            lines.append(f"{indent}{part} = part{depth}.{field[0]}")
+            lines.append(f"{indent}if {part} is not None:")
+            lines.append(f"{indent}    n += len({part}.__pydantic_fields_set__)")
+            visit(field[1], depth + 1, indent + "    ")
+
+    visit("Record", 0, "    ")
+    lines += [
+        "    extra = part0.attributes",
+        "    if extra:",
+        "        n += len(extra)",
+        "        for value in extra.values():",
+        "            if value.__class__ is not str:",
+        "                n += _dict_keys(value)",
+        "    return n",
+    ]
+    namespace: dict[str, Any] = {"_dict_keys": _dict_keys}
+    exec(compile("\n".join(lines), "<record keys>", "exec"), namespace)
+    counter: Callable[[RecordData], int] = namespace["count"]
+    return counter
+
+
+def _part_fields() -> dict[str, list[tuple[str, str]]]:
+    """Each part's fields that hold a part, by the model's name: (field, part's model)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+
+    def inner(node: Any) -> Any:
+        while node.get("type") in ("default", "nullable", "model-field"):
+            node = node["schema"]
+        return node
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if node.get("type") == "model":
+                out[node["cls"]["$class"]] = [
+                    (name, inner(field)["cls"]["$class"])
+                    for name, field in node["schema"]["fields"].items()
+                    if inner(field).get("type") == "model"
+                ]
+            for value in node.values():
+                walk(value)
+
+    walk(schema())
+    return out
 
 
 def _refused(found: Unfit) -> ValidationError:

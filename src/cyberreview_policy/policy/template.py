@@ -90,7 +90,7 @@ def _piece(body: str) -> Callable[[Any], Any]:
                 _("{{{body}}}: write {{path|text}} or {{path=value?text}}").format(body=body)
             )
         shown = _as_words(field, get) or get
-        return lambda record: _or(shown(record), text)
+        return _inserting(lambda record: _or(shown(record), text), path, field, text)
     if eq is None:
         if field.kind not in ("bool", "any"):
             raise TemplateError(
@@ -107,6 +107,33 @@ def _piece(body: str) -> Callable[[Any], Any]:
             )
         )
     return lambda record: text if _shown(get(record)) == wanted else ""
+
+
+class Inserting:
+    """A piece of a template that inserts a word for a field of a fixed set of values:
+    ``inserts`` is the field's path and the text inserted for each value it can hold
+    (the generated code of a pack looks it up instead of calling the piece)."""
+
+    __slots__ = ("call", "inserts")
+
+    def __init__(self, call: Callable[[Any], Any], inserts: tuple[str, dict[Any, str]]):
+        self.call = call
+        self.inserts = inserts
+
+    def __call__(self, record: Any) -> Any:
+        return self.call(record)
+
+
+def _inserting(
+    call: Callable[[Any], Any], path: str, field: FieldType, unknown: str
+) -> Callable[[Any], Any]:
+    """``call``, as an :class:`Inserting` when ``field`` is of a fixed set of values
+    with words (``unknown``: what it inserts for ``None``)."""
+    kind = kind_for_choices(field.choices) if field.choices else None
+    if kind is None or field.kind != "enum":
+        return call
+    table = {value: word(kind, value, "en") for value in field.choices}
+    return Inserting(call, (path, {None: unknown, **table}))
 
 
 def _or(value: Any, text: str) -> Any:
@@ -145,8 +172,10 @@ def parse_template(text: str) -> tuple[Piece, ...]:
             plain = _PIECE.match(body)
             if plain is not None and plain["kind"] is None and plain["eq"] is None:
                 # raises PathError, a ValueError, for an unknown field
-                words = _as_words(resolve(plain["path"]), getter(plain["path"]))
-                parts.append((plain["path"],) if words is None else words)
+                path, field = plain["path"], resolve(plain["path"])
+                words = _as_words(field, getter(path))
+                shown = None if words is None else _inserting(words, path, field, show(None))
+                parts.append((path,) if shown is None else shown)
             else:
                 parts.append(_piece(body))
     parts.append(text[last:])

@@ -122,6 +122,11 @@ class FileSource:
             raise SourceError(self.name, exc.strerror or str(exc)) from None
 
     def read(self) -> Iterator[Item]:
+        if self._plain_jsonl():  # bytes straight to pydantic: no decoding twice
+            return self._jsonl_lines(parsed=True)  # (one generator: a sweep reads a lot)
+        return self._counted()
+
+    def _counted(self) -> Iterator[Item]:
         count = 0
         for item in self._items():
             count += 1
@@ -129,25 +134,18 @@ class FileSource:
         if count == 0:
             raise SourceError(self.name, _("the file holds no records"))
 
+    def _plain_jsonl(self) -> bool:
+        """A JSON Lines file by name (not stdin, not a stream given)."""
+        return self.format == "jsonl" and self._stream is None and self.target != STDIN
+
     def payloads(self) -> Iterator[tuple[Location, bytes]] | None:
         """A JSON Lines file's records as raw lines, for :func:`parse` elsewhere (sweep
         workers validate in parallel); ``None`` for other formats."""
-        if self.format != "jsonl" or self._stream is not None or self.target == STDIN:
+        if not self._plain_jsonl():
             return None
-        return self._raw_lines()
-
-    def _raw_lines(self) -> Iterator[tuple[Location, bytes]]:
-        count = 0
-        for number, line in self._jsonl_lines():
-            count += 1
-            yield Location(self.name, number), line
-        if count == 0:
-            raise SourceError(self.name, _("the file holds no records"))
+        return self._jsonl_lines(parsed=False)
 
     def _items(self) -> Iterator[Item]:
-        if self.format == "jsonl" and self._stream is None and self.target != STDIN:
-            yield from self._jsonl_file()  # bytes straight to pydantic: no decoding twice
-            return
         stream: Text = self._open()
         try:
             fmt = self.format
@@ -166,26 +164,29 @@ class FileSource:
         finally:
             stream.close()
 
-    def _jsonl_file(self) -> Iterator[Item]:
-        for number, line in self._jsonl_lines():
-            yield parse(line, Location(self.name, number))
-
-    def _jsonl_lines(self) -> Iterator[tuple[int, bytes]]:
-        """(line number, bytes) of the non-blank lines, the BOM dropped."""
+    def _jsonl_lines(self, *, parsed: bool) -> Iterator[Any]:
+        """The non-blank lines, the BOM dropped: parsed into :class:`Item` objects, or
+        as (location, bytes) when not ``parsed``."""
+        name = self.name
         try:
             stream = open(self.target, "rb", buffering=1 << 20)  # noqa: SIM115
         except OSError as exc:
-            raise SourceError(self.name, exc.strerror or str(exc)) from None
+            raise SourceError(name, exc.strerror or str(exc)) from None
+        count = 0
         try:
             for number, line in enumerate(stream, start=1):
                 if number == 1 and line.startswith(codecs.BOM_UTF8):
                     line = line[len(codecs.BOM_UTF8) :]  # noqa: PLW2901
                 if not line.isspace():  # (lines end with a newline or the file: never empty)
-                    yield number, line
+                    count += 1
+                    where = Location(name, number)
+                    yield parse(line, where) if parsed else (where, line)
         except OSError as exc:
-            raise SourceError(self.name, _("read failed: {exc}").format(exc=exc)) from None
+            raise SourceError(name, _("read failed: {exc}").format(exc=exc)) from None
         finally:
             stream.close()
+        if count == 0:
+            raise SourceError(name, _("the file holds no records"))
 
     def _jsonl(self, stream: Text) -> Iterator[Item]:
         for number, line in enumerate(stream, start=1):

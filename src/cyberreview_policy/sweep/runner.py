@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CyberreviewError, EvaluationError, SourceError
 from ..models.identity import record_key
 from .ranges import Part
-from .summary import Decided, Shard, Skip, SourceReport, Summary, subject_of
+from .summary import Decided, Shard, Skip, SourceReport, Summary
 
 if TYPE_CHECKING:
     from ..cases.sweepstate import FindingChange
     from ..engine.gatekeeper import Gatekeeper
+    from ..errors import Location
     from ..models.decision import Decision
     from ..sources.base import Item, Source
 
@@ -103,6 +104,7 @@ class SweepStep:
         shard: Shard | None = None,
     ):
         self.gatekeeper = gatekeeper
+        self._decide = gatekeeper.unaudited()
         self.as_of = as_of
         self.tracker = tracker
         self.shard = shard
@@ -118,12 +120,12 @@ class SweepStep:
         if shard is not None and not shard.owns(key):
             return None
         try:
-            decision = self.gatekeeper.decide(record, self.as_of, audit=None)
+            decision = self._decide(record, self.as_of)
         except EvaluationError as exc:
             return Skip(item.location, str(exc), record.id)
         if tracker is not None:
             tracker.add(key, decision)
-        return Decided(decision, subject_of(record), problems=item.problems, location=item.location)
+        return Decided(decision, None, None, item.problems, item.location, record=record)
 
     def flush(self) -> list[FindingChange]:
         return self.tracker.flush() if self.tracker is not None else []
@@ -181,12 +183,17 @@ def serial(source: Source, decider: SweepStep) -> Iterator[Event]:
 def _items(source: Source, decider: SweepStep) -> Iterator[Item | None]:
     """The source's items; with a shard, a JSON Lines file's records of other shards
     as ``None``, not validated (:meth:`SweepStep.elsewhere`)."""
-    from ..sources.files import FileSource, parse
+    from ..sources.files import FileSource
 
     lines = source.payloads() if decider.shard and isinstance(source, FileSource) else None
     if lines is None:
-        yield from source.read()
-        return
+        return iter(source.read())
+    return _ours(lines, decider)
+
+
+def _ours(lines: Iterator[tuple[Location, bytes]], decider: SweepStep) -> Iterator[Item | None]:
+    from ..sources.files import parse
+
     for where, line in lines:
         yield None if decider.elsewhere(line) else parse(line, where)
 

@@ -58,13 +58,51 @@ class Subject(NamedTuple):
     planned: str | None = None  # the planned go-live (deployment.planned_date)
 
 
-@dataclass(slots=True)
 class Decided:
-    decision: Decision
-    subject: Subject
-    json: bytes | None = None  # the decision serialised already (by a sweep worker)
-    problems: tuple[str, ...] = ()  # source values of the wrong type, left unknown
-    location: Location | None = None  # where the record was read: file and line, or source[ref]
+    """A record's decision in a sweep, and what reports group it by (its
+    :class:`Subject`: given, or read from ``record`` when first asked for, since
+    JSON output never asks)."""
+
+    __slots__ = ("_record", "_subject", "decision", "json", "location", "problems")
+
+    def __init__(
+        self,
+        decision: Decision,
+        subject: Subject | None = None,
+        json: bytes | None = None,  # the decision serialised already (by a sweep worker)
+        problems: tuple[str, ...] = (),  # source values of the wrong type, left unknown
+        location: Location | None = None,  # where the record was read: file and line
+        *,
+        record: RecordData | None = None,
+    ):
+        self.decision = decision
+        self._subject = subject
+        self._record = record
+        self.json = json
+        self.problems = problems
+        self.location = location
+
+    @property
+    def subject(self) -> Subject:
+        if self._subject is None:
+            self._subject = subject_of(self._record)  # type: ignore[arg-type]
+            self._record = None
+        return self._subject
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent from a sweep worker with its subject, not its record."""
+        return (Decided, (self.decision, self.subject, self.json, self.problems, self.location))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Decided):
+            return NotImplemented
+        mine = (self.decision, self.subject, self.json, self.problems, self.location)
+        return mine == (other.decision, other.subject, other.json, other.problems, other.location)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Decided({self.decision!r}, {self.subject!r}, location={self.location!r})"
 
 
 @dataclass(frozen=True)
@@ -154,6 +192,8 @@ class Summary:
         for finding in decision["findings"]:
             rules[(finding["rule"], finding["outcome"])] += 1
         for action in decision["actions"]:
+            if action["created"] is None:  # cases are off
+                continue
             what = case_outcome(action)
             if what is None:
                 continue
