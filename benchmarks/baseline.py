@@ -80,6 +80,41 @@ CITE_OVERDUE = [
     "Measures 2020 Art. 13",
 ]
 
+#: the words the messages show for a field's fixed values (the pack's, in English)
+CATEGORY_WORDS: dict[str, str] = {
+    "core_network_equipment": "core network equipment",
+    "hpc_server": "high-performance computers and servers",
+    "mass_storage": "mass storage equipment",
+    "large_database": "large databases",
+    "application_software": "application software",
+    "network_security_equipment": "network security equipment",
+    "cloud_service": "cloud computing services",
+    "important_communication_product": "important communication products",
+    "other_important": (
+        "other network products and services important to CII, network and data security"
+    ),
+    "other": "other network products and services",
+}
+STATUS_WORDS: dict[str, str] = {
+    "none": "not declared",
+    "declared": "declared (the Office decides whether to review)",
+    "under_review": "under review",
+    "special_review": "special review procedure",
+    "supplementing": "supplementing materials (periods paused)",
+    "not_required": "no review required",
+    "passed": "review passed",
+    "failed": "review not passed",
+}
+MATERIAL_WORDS: dict[str, str] = {
+    "declaration": "declaration form",
+    "impact_analysis": "analysis report on the impact on national security",
+    "procurement_documents": "procurement documents, agreements and contracts",
+    "listing_documents": "listing application documents",
+    "commitment_letter": "provider's commitment letter",
+    "office_notice": "notice of the Office",
+    "other": "other materials",
+}
+
 EMPTY: dict[str, Any] = {}
 
 
@@ -94,6 +129,11 @@ def show(value: Any) -> str:
     if value is False:
         return "no"
     return str(value)
+
+
+def word(words: dict[str, str], value: Any) -> str:
+    """A fixed value as the messages word it (a value the table does not know, as it is)."""
+    return words.get(value, value) if type(value) is str else show(value)
 
 
 def money(amount: Any) -> str:
@@ -190,6 +230,8 @@ def decide(record: Record) -> dict[str, Any]:
     product_name = show(product.get("name"))
     operator_name = show(operator.get("name"))
     system = show(deployment.get("system"))
+    category_shown = word(CATEGORY_WORDS, category)
+    status_shown = STATUS_WORDS.get(status, status)
 
     if covered and may_affect is None:
         blocks.append(
@@ -197,7 +239,7 @@ def decide(record: Record) -> dict[str, Any]:
                 "risk-anticipation",
                 "block",
                 f"{operator_name} has not recorded whether putting {product_name} "
-                f"({category}) into use affects or may affect national security",
+                f"({category_shown}) into use affects or may affect national security",
                 CITE_RISK,
             )
         )
@@ -207,9 +249,9 @@ def decide(record: Record) -> dict[str, Any]:
             finding(
                 "review-required",
                 "block",
-                f"{product_name} ({category}) needs a cybersecurity review (the operator "
+                f"{product_name} ({category_shown}) needs a cybersecurity review (the operator "
                 f"concluded it may affect national security: {show(may_affect)}; review "
-                f"status: {status}): it may not be put into use until the review has passed "
+                f"status: {status_shown}): it may not be put into use until the review has passed "
                 "or the Office has found no review necessary",
                 CITE_REVIEW,
             )
@@ -238,8 +280,8 @@ def decide(record: Record) -> dict[str, Any]:
                 "rule": "in-use-without-review",
                 "outcome": "block",
                 "message": f"{product_name} is in use in {system} although its review status "
-                f"is {status}: penalty exposure under the Cybersecurity Law is 1 to 10 times the "
-                f"purchase amount of {currency} {money(amount)}",
+                f"is {status_shown}: penalty exposure under the Cybersecurity Law is 1 to 10 "
+                f"times the purchase amount of {currency} {money(amount)}",
                 "citations": CITE_IN_USE,
                 "exposure": {
                     "currency": currency,
@@ -262,7 +304,7 @@ def decide(record: Record) -> dict[str, Any]:
             finding(
                 "scope-unknown",
                 "warn",
-                f"{product_name} ({category}) is a covered category, but the facts that "
+                f"{product_name} ({category_shown}) is a covered category, but the facts that "
                 f"decide coverage are incomplete: {operator_name} identified as CIIO: "
                 f"{show(ciio)}; {system} is CII: {show(cii)}",
                 CITE_SCOPE,
@@ -292,7 +334,7 @@ def decide(record: Record) -> dict[str, Any]:
                     "warn",
                     f"The declaration for {product_name} needs the declaration form, the "
                     "national-security impact analysis and the procurement documents; "
-                    f"on file: {', '.join(materials) or 'none'}",
+                    f"on file: {', '.join(word(MATERIAL_WORDS, m) for m in materials) or 'none'}",
                     CITE_MATERIALS,
                 )
             )
@@ -328,8 +370,8 @@ def decide(record: Record) -> dict[str, Any]:
             finding(
                 "scope",
                 "advisory",
-                f"{product_name} ({category}) bought by CIIO {operator_name} for {system} is a "
-                f"network product under the Measures (system is CII: {show(cii)})",
+                f"{product_name} ({category_shown}) bought by CIIO {operator_name} for {system} "
+                f"is a network product under the Measures (system is CII: {show(cii)})",
                 CITE_SCOPE,
             )
         )
