@@ -163,6 +163,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         trusted_proxies=tuple(args.trusted_proxy),
         max_body=args.max_body,
         threads=args.threads,
+        settle_gc=True,  # each worker is a process of its own: its start is frozen
     )
     _check_store(rt, settings.store)
     os.environ[SETTINGS_ENV] = settings.to_env()

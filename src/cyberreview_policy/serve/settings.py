@@ -30,6 +30,7 @@ class Settings:
     keep_responses_hours: int = 24  # idempotent responses are kept this long
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-Proto is believed
     session_hours: int = 8  # a case-board session lasts this long
+    settle_gc: bool = False  # freeze what the start loaded (gcsettle.py): a process of its own
 
     def runtime(self) -> Runtime:
         return Runtime(
