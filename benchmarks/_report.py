@@ -177,6 +177,8 @@ def previous_targets(results: dict[str, Any]) -> list[Target]:
             MIN_VS_PREVIOUS,
         )
     ]
+    if "gate" not in previous:
+        return rows
     gate, theirs = results["gate"], previous["gate"]
     rows.append(
         Target(
@@ -192,13 +194,15 @@ def previous_targets(results: dict[str, Any]) -> list[Target]:
 
 
 def targets(results: dict[str, Any]) -> list[Target]:
-    return [
-        *sweep_targets(results),
-        *rss_targets(results["rss_run"]),
-        gate_target(results["gate"]),
-        *serve_targets(results["serve"]),
-        *previous_targets(results),
-    ]
+    """The targets of the parts run (``--only``)."""
+    found: list[Target] = []
+    if "sweep" in results:
+        found += [*sweep_targets(results), *rss_targets(results["rss_run"])]
+    if "gate" in results:
+        found.append(gate_target(results["gate"]))
+    if "serve" in results.get("only", ("serve",)):
+        found += serve_targets(results["serve"])
+    return [*found, *previous_targets(results)]
 
 
 def _run_row(name: str, records: int, run: dict[str, Any], seconds: str = "seconds") -> list[str]:
@@ -211,23 +215,7 @@ def _run_row(name: str, records: int, run: dict[str, Any], seconds: str = "secon
     ]
 
 
-def report(results: dict[str, Any], args: argparse.Namespace) -> None:
-    info = results["environment"]
-    rows = [["target", "measured", "reference", "ratio", "goal", "status"]]
-    rows += [
-        [t["name"], t["measured"], t["reference"], t["ratio"], t["target"], t["status"]]
-        for t in results["targets"]
-    ]
-    print()
-    print(
-        f"cyberreview-policy {info['tool_version']} on Python {info['python']} "
-        f"({info['executable']}{', EDITABLE install' if info['editable'] else ''}), "
-        f"pack {PACK}, --as-of {AS_OF}, {results['records']:,} records (seed {results['seed']}), "
-        f"load average {results['load_before']:.2f} before, {results['load_after']:.2f} after"
-    )
-    print()
-    print(table(rows))
-    print()
+def _sweep_details(results: dict[str, Any]) -> None:
     records = results["records"]
     details = [["run", "records", "seconds", "records/s", "peak RSS"]]
     details.append(_run_row("cyberreview sweep", records, results["sweep"]))
@@ -245,12 +233,6 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
         details.append(_run_row("previous install", records, results["previous"]["sweep"]))
     print(table(details))
     print()
-    gate = results["gate"]
-    print(
-        f"gate: median {gate['gate_median'] * 1000:.1f} ms (min {gate['gate_min'] * 1000:.1f}), "
-        f"python -c pass: median {gate['python_median'] * 1000:.1f} ms "
-        f"(min {gate['python_min'] * 1000:.1f}), {gate['runs']} interleaved runs each"
-    )
     print(
         "regopy and CEL: evaluation loops only (setup excluded), extrapolated; "
         f"cel-python over {results['celpy']['records']:,} records"
@@ -265,6 +247,38 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
     )
     fired = ", ".join(f"{rule} {count}" for rule, count in check["rules_fired"].items())
     print(f"rules fired in the cross-check sample: {fired}")
+
+
+def report(results: dict[str, Any], args: argparse.Namespace) -> None:
+    info = results["environment"]
+    rows = [["target", "measured", "reference", "ratio", "goal", "status"]]
+    rows += [
+        [t["name"], t["measured"], t["reference"], t["ratio"], t["target"], t["status"]]
+        for t in results["targets"]
+    ]
+    print()
+    records = ""
+    if "sweep" in results:
+        records = f", {results['records']:,} records (seed {results['seed']})"
+    print(
+        f"cyberreview-policy {info['tool_version']} on Python {info['python']} "
+        f"({info['executable']}{', EDITABLE install' if info['editable'] else ''}), "
+        f"pack {PACK}, --as-of {AS_OF}{records}, "
+        f"load average {results['load_before']:.2f} before, {results['load_after']:.2f} after"
+    )
+    print()
+    print(table(rows))
+    print()
+    if "sweep" in results:
+        _sweep_details(results)
+    if "gate" in results:
+        gate = results["gate"]
+        print(
+            f"gate: median {gate['gate_median'] * 1000:.1f} ms "
+            f"(min {gate['gate_min'] * 1000:.1f}), "
+            f"python -c pass: median {gate['python_median'] * 1000:.1f} ms "
+            f"(min {gate['python_min'] * 1000:.1f}), {gate['runs']} interleaved runs each"
+        )
     if results["serve"]:
         serve = results["serve"]
         print(

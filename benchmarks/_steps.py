@@ -49,6 +49,17 @@ def check_step(bench: Bench, data: Path) -> tuple[CrossCheck, Path, Path]:
     return check, sample, outputs["baseline"]
 
 
+def sweep_sample_step(bench: Bench, data: Path) -> tuple[Path, Path]:
+    """Without the cross-check (``--only gate``): the sweep's decisions of the first
+    --check-sample records, for the gate to pick its record from."""
+    sample = bench.work / "check.jsonl"
+    count = head(data, bench.args.check_sample, sample)
+    decisions = bench.work / "check-sweep.jsonl"
+    log(f"deciding {count:,} records with cyberreview sweep (the gate's record)")
+    measure(bench.sweep(sample, str(decisions)), bench.env)
+    return sample, decisions
+
+
 def _loop_rate(bench: Bench, cmd: list[str], what: str) -> dict[str, Any]:
     """A runner's timing line (its evaluation loop, setup excluded), as a rate."""
     run = measure(cmd, bench.env)

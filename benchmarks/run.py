@@ -31,31 +31,55 @@ from typing import Any
 from _bench import AS_OF, GENERATOR, PACK, Bench, gate_step
 from _harness import CEL_PACKAGES, BenchError, cyberreview_command, dataset, log, probe
 from _report import report, targets
-from _steps import check_step, previous_step, rss_step, serve_step, throughput_step, workers_step
+from _steps import (
+    check_step,
+    previous_step,
+    rss_step,
+    serve_step,
+    sweep_sample_step,
+    throughput_step,
+    workers_step,
+)
+
+PARTS = ("sweep", "gate", "serve")
 
 
 def run_all(bench: Bench) -> dict[str, Any]:
     args = bench.args
     load_before = os.getloadavg()[0]
-    data = dataset(GENERATOR, bench.python, args.records, args.seed, args.data_dir)
-    check, sample, decisions = check_step(bench, data)
-    results: dict[str, Any] = throughput_step(bench, data)
-    results |= {"pack": PACK, "as_of": AS_OF, "records": args.records, "seed": args.seed}
-    results["workers"] = workers_step(bench, data) if args.workers_run else None
-    results["rss_run"] = rss_step(bench)
-    cold = gate_step(bench, sample, decisions)
-    results["gate"] = asdict(cold) | {"ratio": cold.ratio}
-    results["serve"] = serve_step(bench)
-    if bench.previous is not None:
-        theirs = gate_step(bench.previous, sample, decisions)
-        results["previous"] = {
-            "sweep": previous_step(bench, data),
-            "gate": asdict(theirs) | {"ratio": theirs.ratio},
-        }
-    results["cross_check"] = asdict(check)
+    results: dict[str, Any] = {"pack": PACK, "as_of": AS_OF, "seed": args.seed}
+    results["only"] = list(args.only)
+    if "sweep" in args.only:
+        data = dataset(GENERATOR, bench.python, args.records, args.seed, args.data_dir)
+        check, sample, decisions = check_step(bench, data)
+        results |= throughput_step(bench, data) | {"records": args.records}
+        results["workers"] = workers_step(bench, data) if args.workers_run else None
+        results["rss_run"] = rss_step(bench)
+        results["cross_check"] = asdict(check)
+    elif "gate" in args.only:  # the gate's record only: the sweep's decisions of a sample
+        data = dataset(GENERATOR, bench.python, args.check_sample, args.seed, args.data_dir)
+        sample, decisions = sweep_sample_step(bench, data)
+    if "gate" in args.only:
+        cold = gate_step(bench, sample, decisions)
+        results["gate"] = asdict(cold) | {"ratio": cold.ratio}
+    results["serve"] = serve_step(bench) if "serve" in args.only else None
+    if bench.previous is not None and "sweep" in args.only:
+        previous: dict[str, Any] = {"sweep": previous_step(bench, data)}
+        if "gate" in args.only:
+            theirs = gate_step(bench.previous, sample, decisions)
+            previous["gate"] = asdict(theirs) | {"ratio": theirs.ratio}
+        results["previous"] = previous
     results["load_before"], results["load_after"] = load_before, os.getloadavg()[0]
     results["targets"] = [asdict(t) | {"status": t.status} for t in targets(results)]
     return results
+
+
+def _parts(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in PARTS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(PARTS)} (comma-separated)")
+    return chosen
 
 
 # -- the command line ------------------------------------------------------------------
@@ -100,6 +124,14 @@ def options(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--no-workers", dest="workers_run", action="store_false", help="skip the --workers 2 run"
+    )
+    parser.add_argument(
+        "--only",
+        type=_parts,
+        default=PARTS,
+        metavar="PARTS",
+        help="run only these parts, comma-separated: sweep (the cross-check, throughput, "
+        "--workers, RSS and --previous runs), gate, serve (default: all), e.g. --only gate,serve",
     )
     parser.add_argument("--quick", action="store_true", help="a smaller smoke run")
     parser.add_argument(
@@ -148,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "Measure a normal install (tox -e bench)."
             )
         missing = [name for name in ("regopy", *CEL_PACKAGES) if not info["packages"].get(name)]
-        if missing:
+        if missing and "sweep" in args.only:
             raise BenchError(f"not installed for {python}: {', '.join(missing)} (tox -e bench)")
         cyberreview = cyberreview_command(python)
         log(f"measuring {' '.join(cyberreview)} ({info['tool_version']}, Python {info['python']})")
@@ -175,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["environment"] = info
     results["total_seconds"] = time.perf_counter() - started
     report(results, args)
-    if results["cross_check"]["mismatches"]:
+    if results.get("cross_check", {}).get("mismatches"):
         return 2
     return 0 if all(t["passed"] is not False for t in results["targets"]) else 1
 

@@ -99,3 +99,18 @@ def test_bad_calendar_file(
     assert (error.location.file, error.location.line) == (str(path), line)
     assert error.field == field
     assert message in str(error)
+
+
+def test_a_deadline_is_counted_once_and_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service asks the same deadlines for every record with a case: the second
+    time, the calendar answers without walking the days again."""
+    calendar = WorkCalendar()
+    paused = [(dt.date(2026, 2, 20), dt.date(2026, 3, 2))]
+    first = calendar.add_workdays(dt.date(2026, 2, 10), 45, paused)
+    walked: list[dt.date] = []
+    monkeypatch.setattr(calendar, "is_workday", lambda day: walked.append(day) or True)
+    assert calendar.add_workdays(dt.date(2026, 2, 10), 45, tuple(paused)) == first
+    assert walked == []
+    assert calendar.add_workdays(dt.date(2026, 2, 11), 45, paused) != first  # another question
+    assert walked
+    assert WorkCalendar() == calendar  # what it remembers is not part of it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -198,3 +199,27 @@ def test_policy_validate_a_law_file_is_no_pack(cli: Cli) -> None:
     result = cli("policy", "validate", law)
     assert result.code == 1, result.err
     assert f"{law}: not a policy pack: no pack.yaml" in result.out
+
+
+def test_a_command_builds_no_parser_for_the_others(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate starts without a parser for each of the other commands (each costs
+    argparse's set-up and gettext lookups); the top-level help still lists them all."""
+    import argparse
+
+    built: list[str] = []
+    add = argparse._SubParsersAction.add_parser
+
+    def counted(self: Any, name: str, **kwargs: Any) -> Any:
+        built.append(name)
+        return add(self, name, **kwargs)
+
+    monkeypatch.setattr(argparse._SubParsersAction, "add_parser", counted)
+    record = Path(__file__).resolve().parents[2] / "examples" / "po-117.json"
+    gate = cli("gate", "--record", record, "--no-cases", "--as-of", "2021-06-01")
+    assert gate.code == 2 and built == ["gate"]
+    built.clear()
+    helped = cli("--help", "gate")
+    assert helped.code == 0 and set(built) == set(COMMANDS)
+    assert all(name in helped.out for name in COMMANDS)

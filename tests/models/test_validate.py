@@ -159,7 +159,9 @@ def test_a_surrogate_pair_is_a_character() -> None:
 @pytest.mark.slow
 def test_the_gate_imports_neither_pydantic_nor_yaml_nor_importlib_metadata(home: Path) -> None:
     """The start-up budget of the gate: a warm gate loads none of the heavy modules; of
-    pydantic-core it loads the compiled validator only (``models/_core.py``)."""
+    pydantic-core it loads the compiled validator only (``models/_core.py``).  Nor what
+    it does not use: hashlib (OpenSSL: ``sha256.py``), logging (without ``--log-level``),
+    difflib (a misspelt field's suggestion), csv (CSV files)."""
     import subprocess
     import sys
 
@@ -173,7 +175,8 @@ def test_the_gate_imports_neither_pydantic_nor_yaml_nor_importlib_metadata(home:
         "except SystemExit:\n"
         "    pass\n"
         "heavy = ['pydantic', 'pydantic_core', 'typing_extensions', 'yaml',\n"
-        "         'importlib.metadata', 'sqlite3', 'psycopg']\n"
+        "         'importlib.metadata', 'sqlite3', 'psycopg',\n"
+        "         'hashlib', 'logging', 'difflib', 'csv']\n"
         "print(sorted(m for m in heavy if m in sys.modules),\n"
         "      'pydantic_core._pydantic_core' in sys.modules)\n"
     )

@@ -20,8 +20,9 @@ THREADS = 12
 
 
 class Gated:
-    """A real store whose first ``audit_many`` waits until the test opens the gate, so
-    that the other entries queue up behind it (no timing involved)."""
+    """A real store whose first commit, once it has taken its entries, waits until the
+    test opens the gate (it is "on disk"), so that the other entries queue up behind
+    it (no timing involved)."""
 
     def __init__(self, url: str, fail: int = 0):
         self.url = url
@@ -31,7 +32,8 @@ class Gated:
         self.batches: list[int] = []
         self.fail = fail  # fail this many commits (after the first has waited)
 
-    def audit_many(self, entries: list[Any]) -> Any:
+    def audit_taken(self, take: Any) -> Any:
+        entries = take()
         self.batches.append(len(entries))
         if len(self.batches) == 1:
             self.entered.set()
@@ -92,6 +94,40 @@ def test_entries_waiting_together_are_committed_together(store_url: str) -> None
     real.close()
 
 
+class Locked(Gated):
+    """A real store whose first commit waits for the write lock (another process holds
+    it) until the test opens the gate, before it takes its entries."""
+
+    def audit_taken(self, take: Any) -> Any:
+        if not self.entered.is_set():
+            self.entered.set()
+            assert self.gate.wait(30)
+        self.store = self.store or open_store(self.url)
+        return self.store.audit_taken(lambda: self._counted(take()))
+
+    def _counted(self, entries: Any) -> Any:
+        self.batches.append(len(entries))
+        return entries
+
+
+def test_entries_that_come_while_the_lock_is_awaited_join_that_commit(store_url: str) -> None:
+    """With ``--workers``, a committer waits for another process's commit; what comes
+    meanwhile is taken once it has the lock, not left for the next transaction."""
+    real = open_store(store_url)
+    locked = Locked(store_url)
+    commits = GroupCommit(lambda: locked)  # type: ignore[arg-type,return-value]
+    try:
+        results = audit_from_threads(commits, locked, THREADS)
+    finally:
+        commits.close()
+    assert results == dict.fromkeys(range(THREADS))
+    assert locked.batches == [THREADS]  # the first entry and all that came while it waited
+    entries = list(real.audit_entries())
+    assert sorted(e.subject for e in entries) == sorted(f"PO-{n}" for n in range(THREADS))
+    assert verify(entries, real.audit_head()).ok
+    real.close()
+
+
 def test_a_failed_commit_fails_every_decision_in_it(store_url: str) -> None:
     real = open_store(store_url)
     gated = Gated(store_url, fail=2)
@@ -121,3 +157,24 @@ def test_a_closed_group_commit_refuses(tmp_path: Path) -> None:
     with pytest.raises(CaseStoreError, match="stopping"):
         commits.audit("gate.decision", "a", subject="PO-2")
     assert [e.subject for e in SqliteStore(tmp_path / "cases.db").audit_entries()] == ["PO-1"]
+
+
+def test_a_store_that_cannot_be_opened_fails_what_waits(tmp_path: Path) -> None:
+    """No connection, no lock: the entries waiting fail at once (they were not taken
+    into a transaction), and the next one tries a new connection."""
+    tries: list[int] = []
+
+    def unreachable() -> Any:
+        tries.append(1)
+        if len(tries) == 1:
+            raise CaseStoreError("connection refused")
+        return SqliteStore(tmp_path / "cases.db")
+
+    commits = GroupCommit(unreachable)
+    try:
+        with pytest.raises(CaseStoreError, match="connection refused"):
+            commits.audit("gate.decision", "a", subject="PO-1")
+        commits.audit("gate.decision", "a", subject="PO-2")
+    finally:
+        commits.close()
+    assert [e.subject for e in SqliteStore(tmp_path / "cases.db").audit_entries()] == ["PO-2"]

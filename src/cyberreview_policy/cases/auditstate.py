@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .audit import GENESIS, AuditEntry, entry_hash, sealed
@@ -17,6 +17,9 @@ from .sqlparts import SqlPart
 MIGRATION = """
 CREATE INDEX audit_subject ON audit (subject)
 """
+
+#: an entry to append: (action, actor, fields), fields the keyword arguments of ``audit``
+AuditItem = tuple[str, str, dict[str, Any]]
 
 _COLUMNS = "seq, at, actor, action, subject, pack, record_digest, details, prev_hash, hash"
 
@@ -119,6 +122,13 @@ class AuditState(SqlPart):
         commit (one fsync) for all (the service's group commit, serve/groupcommit.py)."""
         with self._guard("writing the audit trail"), self._write():
             return self._append_audits(entries)
+
+    def audit_taken(self, take: Callable[[], Sequence[AuditItem]]) -> list[AuditEntry]:
+        """As :meth:`audit_many`, with the entries taken (``take()``) once the write lock is
+        held: those that came while another writer was committing join this transaction
+        instead of waiting for the next (the service's group commit)."""
+        with self._guard("writing the audit trail"), self._write():
+            return self._append_audits(take())
 
     def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]:
         query = f"SELECT {_COLUMNS} FROM audit"

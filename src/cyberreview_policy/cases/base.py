@@ -11,7 +11,7 @@ every change appends to the hash-chained audit trail in that transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -306,6 +306,13 @@ class CaseStore(Protocol):
     def audit_many(self, entries: Sequence[tuple[str, str, dict[str, Any]]]) -> list[AuditEntry]:
         """Append ``(action, actor, fields)`` entries (``fields``: the keyword arguments of
         :meth:`audit`) in order, in one transaction."""
+        ...
+
+    def audit_taken(
+        self, take: Callable[[], Sequence[tuple[str, str, dict[str, Any]]]]
+    ) -> list[AuditEntry]:
+        """As :meth:`audit_many`, the entries taken by calling ``take`` once the store's
+        write lock is held (entries that arrive meanwhile join the transaction)."""
         ...
 
     def audit_entries(self, since: dt.date | None = None) -> Iterator[AuditEntry]: ...

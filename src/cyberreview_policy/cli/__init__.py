@@ -38,9 +38,11 @@ State (the case store) lives in $CYBERREVIEW_HOME, default ~/.cyberreview.
 OWN_LOGS = ("sweep", "serve")
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None, *, alone: bool = False) -> argparse.ArgumentParser:
     """The whole command line (``only=None``), or with only subcommand ``only`` built
-    and the others named with their help (what ``cyberreview --help`` lists)."""
+    and the others named with their help (what ``cyberreview --help`` lists); with
+    ``alone``, not even named (a parser each, for nothing: the command is ``only``,
+    and the top-level help is not asked for)."""
     import importlib
 
     parser = Parser(
@@ -58,20 +60,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name, text in COMMANDS.items():
         if only is None or name == only:
             importlib.import_module(f"{__name__}.{name}").add_parser(sub)
-        else:
+        elif not alone:
             sub.add_parser(name, help=text, add_help=False)
     return parser
 
 
-def _command(argv: Sequence[str]) -> str:
-    """The subcommand ``argv`` runs (its first word that is not an option), or ``""``."""
+def _command(argv: Sequence[str]) -> tuple[str, bool]:
+    """The subcommand ``argv`` runs (its first word that is not an option), or ``""``;
+    and whether the top-level ``--help`` comes before it (it lists every command)."""
     words = iter(argv)
+    helped = False
     for word in words:
         if word in ("--log-level", "--lang"):
             next(words, None)  # its value
+        elif word in ("-h", "--help"):
+            helped = True
         elif not word.startswith("-"):
-            return word if word in COMMANDS else ""
-    return ""
+            return (word if word in COMMANDS else ""), helped
+    return "", helped
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -84,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "fix the encoding of the command line\n"
             )
             return EXIT_ERROR
-    args = build_parser(only=_command(words)).parse_args(words)
+    command, helped = _command(words)
+    args = build_parser(only=command, alone=bool(command) and not helped).parse_args(words)
     from ..i18n import current_lang, use_lang
 
     with use_lang(current_lang()):  # the language a command chooses ends with it

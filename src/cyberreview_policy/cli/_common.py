@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -107,11 +106,14 @@ def logging_at(level: str | None) -> Iterator[None]:
     if level is None:
         yield
         return
+    import logging  # imported here: a command without a log level starts without it
+
     from ..connectors import redact
+    from ._stderr import Stderr
 
     redact.install()
     logger = logging.getLogger("cyberreview")
-    handler = _Stderr()
+    handler = Stderr()
     handler.setFormatter(logging.Formatter("cyberreview: %(levelname)s: %(name)s: %(message)s"))
     before = logger.level
     logger.setLevel(level.upper())
@@ -121,14 +123,6 @@ def logging_at(level: str | None) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(before)
-
-
-class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
-    """A handler on whatever ``sys.stderr`` is when a record comes."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.stream = sys.stderr
-        super().emit(record)
 
 
 def iso_date(text: str) -> dt.date:

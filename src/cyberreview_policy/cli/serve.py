@@ -173,6 +173,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         max_body=args.max_body,
         threads=args.threads,
         lang=getattr(args, "lang", None),
+        settle_gc=True,  # each worker is a process of its own: its start is frozen
     )
     _check_store(rt, settings.store)
     os.environ[SETTINGS_ENV] = settings.to_env()

@@ -17,7 +17,6 @@ the source, so a gate does not run ``compile`` on every start.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import marshal
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from ..models.paths import resolve, steps
 from ..policy import cache
 from ..policy.conditions import AllNode, AnyNode, Ctx, LeafNode, Node, NotNode
 from ..policy.template import Inserting, show
+from ..sha256 import sha256
 
 if TYPE_CHECKING:
     from ..policy.pack import CompiledRule, Pack
@@ -277,7 +277,7 @@ def waiving(waivers: WaiverSet | None, as_of: dt.date) -> Callable[..., int] | N
 def program(pack: Pack) -> Callable[..., Run]:
     """``make`` for ``pack``: compiled once, its code cached under the pack cache."""
     text, calls = source(pack)
-    digest = hashlib.sha256(text.encode()).digest()
+    digest = sha256(text.encode()).digest()
     code = cache.load_code(pack.path, digest)
     if code is not None:
         compiled = marshal.loads(code)

@@ -8,7 +8,6 @@ getter it yields is a plain callable returning ``None`` for anything unknown.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -117,6 +116,8 @@ def _root() -> dict[str, Any]:
 
 
 def _suggest(name: str, known: list[str]) -> str:
+    import difflib  # only for a misspelt field: not imported at every start
+
     close = difflib.get_close_matches(name, known, n=1)
     return _(" (did you mean {name}?)").format(name=repr(close[0])) if close else ""
 

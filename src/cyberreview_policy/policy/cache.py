@@ -17,7 +17,6 @@ object marshalled, as a ``.pyc`` holds it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from decimal import Decimal
@@ -26,6 +25,7 @@ from typing import Any
 
 from .. import __version__
 from ..env import NO_CACHE_ENV, home_dir, private_dir
+from ..sha256 import sha256
 
 _FORMAT = 1
 
@@ -38,7 +38,7 @@ def _cache_dir() -> Path | None:
 
 def fingerprint(source: Path) -> str:
     """A digest of a YAML file, or of every YAML file in a directory, and the tool's version."""
-    digest = hashlib.sha256(f"{__version__}/{_FORMAT}".encode())
+    digest = sha256(f"{__version__}/{_FORMAT}".encode())
     if source.is_file():
         digest.update(source.read_bytes())
         return digest.hexdigest()
@@ -71,7 +71,7 @@ def _decode(obj: dict[str, Any]) -> Any:
 
 def _prefix(source: Path) -> str:
     """Entries of one source share a prefix: its name and where it is."""
-    where = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:8]
+    where = sha256(str(source.resolve()).encode()).hexdigest()[:8]
     return f"{source.name}-{where}"
 
 

@@ -39,6 +39,7 @@ from .auth import Principal, Tokens, store_loader
 from .decisions import RequestDecider
 from .engines import Engines
 from .fastpath import FastDecisions
+from .gcsettle import settle
 from .groupcommit import GroupCommit
 from .language import RequestLanguage, http_detail
 from .limits import BodyLimit
@@ -174,6 +175,8 @@ def create_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await service.workers.run(service.engines.warm)
+        if settings.settle_gc:
+            settle()  # what the start loaded stays out of the collector's way
         log.info("serving decisions; case store %s", redact_url(service.store_url))
         purger = asyncio.create_task(_purge_loop(service))
         try:

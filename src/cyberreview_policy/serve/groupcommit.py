@@ -2,13 +2,16 @@
 decisions of a few milliseconds.
 
 A decision thread hands its entry to :meth:`GroupCommit.audit` and waits; one
-committer thread, with its own store connection, takes every entry waiting,
-appends them to the hash chain in order in one transaction
-(``CaseStore.audit_many``) and wakes their threads.  While a commit is on disk,
-the next entries gather, so the batches grow with the load and nothing waits
-on a timer.  An answer still goes out only after its entry is durable: the
-trail is as complete as with a commit per decision, and a commit that fails
-fails every decision in it (the caller blocks them: ``store_unavailable``).
+committer thread, with its own store connection, takes the store's write lock,
+then every entry waiting, appends them to the hash chain in order in one
+transaction (``CaseStore.audit_taken``) and wakes their threads.  While a commit
+is on disk the next entries gather, so the batches grow with the load and
+nothing waits on a timer; and the entries are taken only once the lock is held,
+so those that come while another process's committer has the lock (``serve
+--workers``, one SQLite file) join this commit instead of waiting for the next.
+An answer still goes out only after its entry is durable: the trail is as
+complete as with a commit per decision, and a commit that fails fails every
+decision waiting for it (the caller blocks them: ``store_unavailable``).
 """
 
 from __future__ import annotations
@@ -70,17 +73,27 @@ class GroupCommit:
                     self._ready.wait()
                 if not self._queue:
                     return  # closed, and nothing left
-                batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
-            self._commit(batch)
+            self._commit()
 
-    def _commit(self, batch: list[_Waiting]) -> None:
+    def _commit(self) -> None:
+        """One transaction with what is waiting once the write lock is held."""
+        batch: list[_Waiting] = []
+
+        def take() -> list[tuple[str, str, dict[str, Any]]]:
+            with self._ready:
+                batch.extend(self._queue[:MAX_BATCH])
+                del self._queue[:MAX_BATCH]
+            return [(w.action, w.actor, w.fields) for w in batch]
+
         try:
             if self._store is None:
                 self._store = self._open()
-            self._store.audit_many([(w.action, w.actor, w.fields) for w in batch])
+            self._store.audit_taken(take)
             self.commits += 1
             self.entries += len(batch)
-        except Exception as exc:  # the whole batch fails: none of it was committed
+        except Exception as exc:  # none of the batch was committed
+            if not batch:  # no connection or no lock: what waits fails, not the next try
+                take()
             error = exc if isinstance(exc, CaseStoreError) else CaseStoreError(str(exc))
             for waiting in batch:
                 waiting.error = error

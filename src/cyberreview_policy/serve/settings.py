@@ -31,6 +31,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-Proto is believed
     session_hours: int = 8  # a case-board session lasts this long
     lang: str | None = None  # serve --lang: the language of requests that name none
+    settle_gc: bool = False  # freeze what the start loaded (gcsettle.py): a process of its own
 
     def runtime(self) -> Runtime:
         return Runtime(

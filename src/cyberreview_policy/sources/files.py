@@ -12,7 +12,6 @@ CSV columns are dotted record paths (``operator.ciio``); an empty cell or
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import json
 import re
@@ -216,6 +215,8 @@ class FileSource:
             ) from None
 
     def _csv(self, stream: Text) -> Iterator[Item]:
+        import csv  # only for CSV files: not imported at every start
+
         reader = csv.reader(stream)
         header = next(reader, None)
         if not header:
