@@ -9,9 +9,8 @@ from typing import Literal, get_args
 Outcome = Literal["advisory", "warn", "block"]
 Verdict = Literal["allow", "warn", "block"]
 CaseKind = Literal["assessment", "review", "remediation"]
-#: every state a case can be in (the procedure: :mod:`..cases.lifecycle`)
-CaseState = Literal[
-    "open",
+#: the states a review case shares with the record's ``review.status``
+ReviewCaseState = Literal[
     "declared",
     "under_review",
     "special_review",
@@ -19,22 +18,12 @@ CaseState = Literal[
     "not_required",
     "passed",
     "failed",
-    "assessed",
-    "remediated",
-    "withdrawn",
 ]
+#: every state a case can be in (the procedure: :mod:`..cases.lifecycle`)
+CaseState = Literal["open", ReviewCaseState, "assessed", "remediated", "withdrawn"]
 CASE_STATES: tuple[str, ...] = get_args(CaseState)
 #: the record's ``review.status``: ``none`` (nothing declared) or a review case's state
-ReviewStatus = Literal[
-    "none",
-    "declared",
-    "under_review",
-    "special_review",
-    "supplementing",
-    "not_required",
-    "passed",
-    "failed",
-]
+ReviewStatus = Literal["none", ReviewCaseState]
 REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
 
 #: Severity order shared by findings and decisions.
