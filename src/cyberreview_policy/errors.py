@@ -176,6 +176,15 @@ class SourceError(CyberreviewError):
         super().__init__(_("source {source}: {message}").format(source=source, message=message))
 
 
+class MissingRecordError(SourceError):
+    """A source that answered, and has no record of the id asked for (``record_id``):
+    told apart by its class, whatever language its message is worded in."""
+
+    def __init__(self, source: str, record_id: str):
+        self.record_id = record_id
+        super().__init__(source, _("no record {id}").format(id=repr(record_id)))
+
+
 class CaseStoreError(CyberreviewError):
     """The case store cannot be reached, or refuses an operation."""
 
@@ -308,14 +317,23 @@ class HttpError(CyberreviewError):
     timeout, a dropped connection -- or an error the server sent with HTTP 200).
     ``retryable``: the failure is one that asking again may cure (429, 5xx, no
     answer); an error hook raises it set to have the host's client retry.  The
-    message is redacted of every registered secret when the error is made.
+    message (in the language of the context) and ``english`` (for log lines) are
+    redacted of every registered secret when the error is made.
     """
 
-    def __init__(self, message: str, status: int | None = None, retryable: bool = False):
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        retryable: bool = False,
+        english: str | None = None,
+    ):
         from .env import redact
 
         self.status = status
         self.retryable = retryable
+        #: the message in English, for the log lines (which stay English)
+        self.english = redact(message if english is None else english)
         super().__init__(redact(message))
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import SelfApprovalError, UnknownWaiverError, WaiverConflictError, WaiverError
+from ..i18n.catalog import _
 from ..models.waiver import Scope, Waiver
 from .sqlparts import SqlPart
 
@@ -69,6 +70,11 @@ _COLUMNS = (
 _NUMBERED = re.compile(r"W-([0-9]{1,18})")
 #: what a waiver file may not change of a stored waiver: it is requested once
 _GRANTED = ("rule", "pack", "scope", "reason", "ticket", "created", "expires")
+
+
+def no_waiver(waiver_id: str) -> str:
+    """What an unknown waiver id is told (the store and the HTTP service say it alike)."""
+    return _("no waiver {id} in the case store").format(id=repr(waiver_id))
 
 
 @dataclass
@@ -190,21 +196,28 @@ class WaiverState(SqlPart):
         with self._guard("deciding on a waiver"), self._write():
             stored = self._stored(waiver_id)
             if stored is None:
-                raise UnknownWaiverError(f"no waiver {waiver_id!r} in the case store")
+                raise UnknownWaiverError(no_waiver(waiver_id))
             if stored.revoked_on is not None:
                 raise WaiverConflictError(
-                    f"waiver {waiver_id} was revoked on {stored.revoked_on} by "
-                    f"{stored.revoked_by}: there is nothing to decide"
+                    _("waiver {id} was revoked on {on} by {by}: there is nothing to decide").format(
+                        id=waiver_id, on=stored.revoked_on, by=stored.revoked_by
+                    )
                 )
             if stored.status != "requested":
+                decided_already = (
+                    _("waiver {id} was approved already, on {on} by {by}")
+                    if stored.status == "approved"
+                    else _("waiver {id} was rejected already, on {on} by {by}")
+                )
                 raise WaiverConflictError(
-                    f"waiver {waiver_id} was {stored.status} already, on {stored.decided_on} "
-                    f"by {stored.decided_by}"
+                    decided_already.format(id=waiver_id, on=stored.decided_on, by=stored.decided_by)
                 )
             if stored.requested_by == actor:
                 raise SelfApprovalError(
-                    f"waiver {waiver_id} was requested by {actor}: another identity approves "
-                    "or rejects it"
+                    _(
+                        "waiver {id} was requested by {actor}: another identity approves or "
+                        "rejects it"
+                    ).format(id=waiver_id, actor=actor)
                 )
             today = self._today()
             decided = replace(
@@ -221,7 +234,9 @@ class WaiverState(SqlPart):
                 (decided.status, decided.approver, actor, today.isoformat(), note, waiver_id),
             ).rowcount
             if changed != 1:  # the write lock makes this impossible; never approve twice
-                raise WaiverConflictError(f"waiver {waiver_id} was decided meanwhile")
+                raise WaiverConflictError(
+                    _("waiver {id} was decided meanwhile").format(id=waiver_id)
+                )
             self._append_audit(
                 f"waiver.{decided.status}",
                 actor,
@@ -235,11 +250,12 @@ class WaiverState(SqlPart):
         with self._guard("revoking a waiver"), self._write():
             stored = self._stored(waiver_id)
             if stored is None:
-                raise WaiverError(f"no waiver {waiver_id!r} in the case store")
+                raise WaiverError(no_waiver(waiver_id))
             if stored.revoked_on is not None:
                 raise WaiverError(
-                    f"waiver {waiver_id} was revoked already, from {stored.revoked_on} "
-                    f"by {stored.revoked_by}"
+                    _("waiver {id} was revoked already, from {on} by {by}").format(
+                        id=waiver_id, on=stored.revoked_on, by=stored.revoked_by
+                    )
                 )
             revoked = replace(stored, revoked_on=on, revoked_by=actor, revoked_reason=reason)
             self._revoke(revoked, actor)
@@ -266,9 +282,11 @@ class WaiverState(SqlPart):
                 changed = differing(stored, waiver)
                 if changed:
                     raise WaiverError(
-                        f"waiver {waiver.id} differs from the one in the case store "
-                        f"({', '.join(changed)}): a granted waiver is not changed; revoke it "
-                        "and grant a new one under a new id",
+                        _(
+                            "waiver {id} differs from the one in the case store ({fields}): a "
+                            "granted waiver is not changed; revoke it and grant a new one under "
+                            "a new id"
+                        ).format(id=waiver.id, fields=", ".join(changed)),
                         waiver.location,
                         changed[0],
                     )
@@ -278,15 +296,26 @@ class WaiverState(SqlPart):
                     continue
                 if stored.status != waiver.status:
                     done.notes.append(
-                        f"{waiver.location or waiver.id}: waiver {waiver.id} is {stored.status} "
-                        f"in the case store; the file says {waiver.status} (a file does not "
-                        "decide on a waiver: waivers approve and reject do)"
+                        _(
+                            "{where}: waiver {id} is {stored} in the case store; the file says "
+                            "{filed} (a file does not decide on a waiver: waivers approve and "
+                            "reject do)"
+                        ).format(
+                            where=waiver.location or waiver.id,
+                            id=waiver.id,
+                            stored=stored.status,
+                            filed=waiver.status,
+                        )
                     )
                 if stored.revoked_on is not None and waiver.revoked_on is None:
                     done.notes.append(
-                        f"{waiver.location or waiver.id}: waiver {waiver.id} is revoked in the "
-                        f"case store from {stored.revoked_on}; the file does not say so "
-                        "(waivers export gives the file as the store has it)"
+                        _(
+                            "{where}: waiver {id} is revoked in the case store from {on}; the "
+                            "file does not say so (waivers export gives the file as the store "
+                            "has it)"
+                        ).format(
+                            where=waiver.location or waiver.id, id=waiver.id, on=stored.revoked_on
+                        )
                     )
                 done.unchanged.append(waiver.id)
         return done

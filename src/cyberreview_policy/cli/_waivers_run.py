@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..env import current_actor, home_dir, redact_url
 from ..errors import UsageError
+from ..i18n.catalog import N_, _
 from ..runtime import Runtime
 from ..waivers import LEGACY_DIR, LEGACY_FILE, Scope
 from ._common import EXIT_OK, note
@@ -35,11 +36,30 @@ def _actor(args: argparse.Namespace) -> str:
     return str(args.actor or current_actor())
 
 
+#: a waiver's scope, each part as it is said (``Scope.describe()`` stays English: the
+#: findings' messages use it)
+_SCOPE = {
+    "record": N_("record {value}"),
+    "product_model": N_("product model {value}"),
+    "vendor": N_("vendor {value}"),
+    "operator": N_("operator {value}"),
+}
+
+
+def _scope(scope: Scope) -> str:
+    """``scope`` in the language of this context."""
+    return ", ".join(
+        _(_SCOPE[name]).format(value=value) for name, value in vars(scope).items() if value
+    )
+
+
 def run_add(args: argparse.Namespace, rt: Runtime) -> int:
     raise UsageError(
-        "`waivers add` is replaced: request a waiver with `cyberreview waivers request` "
-        "(the same options, without --approver), and another identity approves it with "
-        "`cyberreview waivers approve ID`"
+        _(
+            "`waivers add` is replaced: request a waiver with `cyberreview waivers request` "
+            "(the same options, without --approver), and another identity approves it with "
+            "`cyberreview waivers approve ID`"
+        )
     )
 
 
@@ -60,10 +80,15 @@ def run_request(args: argparse.Namespace, rt: Runtime) -> int:
             ticket=args.ticket,
             pack=args.pack,
         )
-    said = (
-        f"{waiver.id}: requested by {waiver.requested_by}: {waiver.rule} for "
-        f"{scope.describe()} until {waiver.expires}; it applies once another identity "
-        f"approves it (cyberreview waivers approve {waiver.id})"
+    said = _(
+        "{id}: requested by {by}: {rule} for {scope} until {expires}; it applies once "
+        "another identity approves it (cyberreview waivers approve {id})"
+    ).format(
+        id=waiver.id,
+        by=waiver.requested_by,
+        rule=waiver.rule,
+        scope=_scope(scope),
+        expires=waiver.expires,
     )
     sys.stdout.write(printable(said) + "\n")
     return EXIT_OK
@@ -77,33 +102,42 @@ def run_decide(args: argparse.Namespace, rt: Runtime) -> int:
     with _store(rt) as store:
         waiver = decide(store, args.waiver_id, actor=_actor(args), note=args.note)
     if args.approve:
-        said = (
-            f"{waiver.id}: approved by {waiver.approver} (requested by {waiver.requested_by}): "
-            f"{waiver.rule} waived for {waiver.scope.describe()} until {waiver.expires}"
+        said = _(
+            "{id}: approved by {by} (requested by {requester}): {rule} waived for {scope} "
+            "until {expires}"
+        ).format(
+            id=waiver.id,
+            by=waiver.approver,
+            requester=waiver.requested_by,
+            rule=waiver.rule,
+            scope=_scope(waiver.scope),
+            expires=waiver.expires,
         )
     else:
-        said = f"{waiver.id}: rejected by {waiver.decided_by} (requested by {waiver.requested_by})"
+        said = _("{id}: rejected by {by} (requested by {requester})").format(
+            id=waiver.id, by=waiver.decided_by, requester=waiver.requested_by
+        )
     sys.stdout.write(printable(said) + "\n")
     return EXIT_OK
 
 
 _COLUMNS = (
-    ("ID", "id", 8),
-    ("STATE", "state", 9),
-    ("RULE", "rule", 20),
-    ("SCOPE", "scope", 28),
-    ("EXPIRES", "expires", 10),
-    ("REQUESTER", "requested_by", 14),
-    ("APPROVER", "approver", 14),
-    ("TICKET", "ticket", 10),
-    ("REASON", "reason", 0),
+    (N_("ID"), "id", 8),
+    (N_("STATE"), "state", 9),
+    (N_("RULE"), "rule", 20),
+    (N_("SCOPE"), "scope", 28),
+    (N_("EXPIRES"), "expires", 10),
+    (N_("REQUESTER"), "requested_by", 14),
+    (N_("APPROVER"), "approver", 14),
+    (N_("TICKET"), "ticket", 10),
+    (N_("REASON"), "reason", 0),
 )
 
 
 def _cell(row: dict[str, Any], key: str) -> str:
     value = row.get(key)
     if key == "scope":
-        return Scope(**(value or {})).describe()
+        return _scope(Scope(**(value or {})))
     return "-" if value is None or value == "" else str(value)
 
 
@@ -116,19 +150,22 @@ def run_list(args: argparse.Namespace, rt: Runtime) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, default=str, ensure_ascii=False) + "\n")
     elif not rows:
-        sys.stdout.write("no waivers\n")
+        sys.stdout.write(_("no waivers") + "\n")
     else:
-        cells = [[_cell(row, key) for _, key, _ in _COLUMNS] for row in rows]
+        from ..i18n import pad, width
+
+        titles = [_(title) for title, _key, _width in _COLUMNS]
+        cells = [[_cell(row, key) for _title, key, _width in _COLUMNS] for row in rows]
         widths = [
-            max(width, len(title), *(len(line[n]) for line in cells)) if width else 0
-            for n, (title, _, width) in enumerate(_COLUMNS)
+            max(least, width(titles[n]), *(width(line[n]) for line in cells)) if least else 0
+            for n, (_title, _key, least) in enumerate(_COLUMNS)
         ]
-        for line in [[title for title, _, _ in _COLUMNS], *cells]:
-            text = "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True))
+        for line in [titles, *cells]:
+            text = "  ".join(pad(cell, w) for cell, w in zip(line, widths, strict=True))
             sys.stdout.write(printable(text.rstrip()) + "\n")
     for row in rows:
         if row["warning"]:
-            note(f"warning: {row['warning']}")
+            note(_("warning: {warning}").format(warning=row["warning"]))
     return EXIT_OK
 
 
@@ -136,7 +173,7 @@ def run_revoke(args: argparse.Namespace, rt: Runtime) -> int:
     on = args.on or dt.date.today()
     with _store(rt) as store:
         store.revoke_waiver(args.waiver_id, on, _actor(args), args.reason)
-    sys.stdout.write(f"{args.waiver_id}: revoked from {on}\n")
+    sys.stdout.write(_("{id}: revoked from {on}").format(id=args.waiver_id, on=on) + "\n")
     return EXIT_OK
 
 
@@ -147,25 +184,34 @@ def run_import(args: argparse.Namespace, rt: Runtime) -> int:
     files = args.files or legacy_files(home_dir())
     if not files:
         raise UsageError(
-            f"give waiver FILEs to import ($CYBERREVIEW_HOME holds no {LEGACY_FILE} or "
-            f"{LEGACY_DIR}/*.yaml of an earlier version)"
+            _(
+                "give waiver FILEs to import ($CYBERREVIEW_HOME holds no {file} or "
+                "{folder}/*.yaml of an earlier version)"
+            ).format(file=LEGACY_FILE, folder=LEGACY_DIR)
         )
     with _store(rt) as store:
         run = import_files(rt.catalog, store, files, _actor(args), home_dir())
     for done in run.files:
         result = done.result
+        renamed = _("; renamed {name}").format(name=done.moved_to.name) if done.moved_to else ""
         sys.stdout.write(
-            f"{done.path}: {len(result.added)} added, {len(result.revoked)} revoked, "
-            f"{len(result.unchanged)} unchanged"
-            + (f"; renamed {done.moved_to.name}" if done.moved_to else "")
+            _("{path}: {added} added, {revoked} revoked, {unchanged} unchanged{renamed}").format(
+                path=done.path,
+                added=len(result.added),
+                revoked=len(result.revoked),
+                unchanged=len(result.unchanged),
+                renamed=renamed,
+            )
             + "\n"
         )
         for line in result.notes:
-            note(f"note: {line}")
+            note(_("note: {text}").format(text=line))
     for line in run.not_moved:
         note(
-            f"warning: imported, but could not rename {line}: move it away, or deciding "
-            "stays refused"
+            _(
+                "warning: imported, but could not rename {file}: move it away, or deciding "
+                "stays refused"
+            ).format(file=line)
         )
     return EXIT_OK
 
@@ -182,5 +228,5 @@ def run_export(args: argparse.Namespace, rt: Runtime) -> int:
         args.output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"-o {args.output}: {exc.strerror or exc}") from None
-    sys.stdout.write(f"wrote {args.output}\n")
+    sys.stdout.write(_("wrote {path}").format(path=args.output) + "\n")
     return EXIT_OK

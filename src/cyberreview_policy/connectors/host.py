@@ -21,7 +21,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..config import Source as ConfiguredSource
-from ..errors import CyberreviewError, HttpError, Location, RecordError, SourceError
+from ..errors import (
+    CyberreviewError,
+    HttpError,
+    Location,
+    MissingRecordError,
+    RecordError,
+    SourceError,
+)
+from ..i18n.catalog import _
 from ..plugin.types import SourceType
 from ..sources.base import Item
 from . import redact
@@ -72,8 +80,10 @@ class Shaper:
         if mapping.unlisted == "keep":
             return value
         raise RecordError(
-            f"no mapping for {value!r} (from {mapping.from_}; add it under "
-            f"sources.{self.name}.mappings.{target}.values, a default, or unlisted: keep)",
+            _(
+                "no mapping for {value} (from {origin}; add it under "
+                "sources.{source}.mappings.{target}.values, a default, or unlisted: keep)"
+            ).format(value=repr(value), origin=mapping.from_, source=self.name, target=target),
             field=target,
         )
 
@@ -121,7 +131,9 @@ def _isolated(name: str, what: str, exc: BaseException) -> SourceError:
         return SourceError(exc.source, redact.redact(exc.message))
     if isinstance(exc, HttpError | CyberreviewError):
         return SourceError(name, redact.redact(f"{what}: {exc}"))
-    text = f"{what}: the connector failed: {type(exc).__name__}: {exc}"
+    text = _("{what}: the connector failed: {type}: {error}").format(
+        what=what, type=type(exc).__name__, error=exc
+    )
     return SourceError(name, redact.redact(text))
 
 
@@ -145,7 +157,7 @@ class ConnectorSource:
             result = self.connector.check()
             return CheckResult(result.ok, redact.redact(result.message), result.details)
         except Exception as exc:  # a connector must not take the host down
-            return CheckResult(False, str(_isolated(self.name, "check", exc)))
+            return CheckResult(False, str(_isolated(self.name, _("check"), exc)))
         finally:
             self._close()
 
@@ -172,7 +184,7 @@ class ConnectorSource:
         except GeneratorExit:
             raise
         except Exception as exc:
-            raise _isolated(self.name, "read", exc) from None
+            raise _isolated(self.name, _("read"), exc) from None
         finally:
             self._close()
         self.checkpoint = pending
@@ -193,14 +205,14 @@ class ConnectorSource:
         try:
             return self.connector.fetch(record_id)
         except Exception as exc:
-            raise _isolated(self.name, f"fetch {record_id}", exc) from None
+            raise _isolated(self.name, _("fetch {id}").format(id=record_id), exc) from None
         finally:
             self._close()
 
     def fetch(self, record_id: str) -> Item:
         raw = self.fetch_raw(record_id)
         if raw is None:
-            raise SourceError(self.name, f"no record {record_id!r}")
+            raise MissingRecordError(self.name, record_id)
         return shaped(self.shaper, raw)
 
 
@@ -218,7 +230,7 @@ def shaped(shaper: Shaper, raw: Any) -> Item:
     except CyberreviewError:
         raise
     except Exception as exc:
-        raise _isolated(shaper.name, "read", exc) from None
+        raise _isolated(shaper.name, _("read"), exc) from None
 
 
 def _shaped(shaper: Shaper, raw: dict[str, Any]) -> Item:
@@ -245,9 +257,13 @@ def _shaped(shaper: Shaper, raw: dict[str, Any]) -> Item:
             except ValidationError:
                 pass
         error = record_error(exc, text, where, pinpoint=False)
-    if error.message.endswith("required field is missing"):
+        # one problem, a field missing (told by its type: the message may be translated)
+        missing = [e["type"] for e in exc.errors(include_url=False)] == ["missing"]
+    if missing:
         hint = f"sources.{shaper.name}.mappings or sources.{shaper.name}.defaults"
-        message = f"{error.message} (the source gives none: set it with {hint})"
+        message = _("{message} (the source gives none: set it with {hint})").format(
+            message=error.message, hint=hint
+        )
         error = RecordError(message, error.location, error.field, error.record_id)
     return Item(where, error=error)
 
@@ -262,10 +278,13 @@ def connect(
     try:
         factory = kind.connector()
         if factory is None:
-            raise SourceError(source.name, f"source type {kind.name!r} is not a connector")
+            raise SourceError(
+                source.name,
+                _("source type {type} is not a connector").format(type=repr(kind.name)),
+            )
         connector = factory(context(source, kind))
     except Exception as exc:
-        raise _isolated(source.name, "connect", exc) from None
+        raise _isolated(source.name, _("connect"), exc) from None
     return ConnectorSource(connector, Shaper(source, operator or {}), since)
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import HttpError
+from ..i18n.catalog import N_, _
 from . import redact
 
 if TYPE_CHECKING:
@@ -107,9 +108,30 @@ def _server_message(response: requests.Response) -> str:
     return text[:300]
 
 
-def _unknown_outcome(problem: HttpError) -> HttpError:
+def _failure(
+    message: str,
+    status: int | None = None,
+    retryable: bool = False,
+    *,
+    problem: HttpError | None = None,
+    **values: Any,
+) -> HttpError:
+    """An :class:`HttpError` worded from ``message`` (marked with ``N_``): in the language
+    of the context, and in English for the log lines; ``{problem}``: an earlier error."""
     return HttpError(
-        f"{problem} (not retried: the server may have acted on it)", problem.status, True
+        _(message).format(problem=problem, **values),
+        status,
+        retryable,
+        english=message.format(problem=problem.english if problem else "", **values),
+    )
+
+
+def _unknown_outcome(problem: HttpError) -> HttpError:
+    return _failure(
+        N_("{problem} (not retried: the server may have acted on it)"),
+        problem.status,
+        True,
+        problem=problem,
     )
 
 
@@ -212,10 +234,15 @@ class HttpClient:
             pause = delay if delay is not None else self._backoff(attempt)
             if waited + pause > self.retry.max_wait:
                 break
-            log.info("%s; retry %d in %.1fs", problem, attempt, pause)
+            log.info("%s; retry %d in %.1fs", problem.english, attempt, pause)
             self.sleep(pause)
             waited += pause
-        raise HttpError(f"{problem} (gave up after {attempt} attempts)", problem.status)
+        raise _failure(
+            N_("{problem} (gave up after {count} attempts)"),
+            problem.status,
+            problem=problem,
+            count=attempt,
+        )
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.retry.max_backoff, self.retry.backoff * 2 ** (attempt - 1))
@@ -230,19 +257,38 @@ class HttpClient:
             body = loads(_utf8(response))
         except ValueError as exc:
             if "duplicate key" in str(exc):  # which of the two values is the record's?
-                raise HttpError(f"{method} {url}: the server sent ambiguous JSON: {exc}") from None
+                raise _failure(
+                    N_("{method} {url}: the server sent ambiguous JSON: {error}"),
+                    method=method,
+                    url=url,
+                    error=exc,
+                ) from None
             snippet = response.text[:80].replace("\n", " ")
-            raise HttpError(
-                f"{method} {url}: the server sent malformed JSON: {snippet!r}"
+            raise _failure(
+                N_("{method} {url}: the server sent malformed JSON: {snippet}"),
+                method=method,
+                url=url,
+                snippet=repr(snippet),
             ) from None
         if self.error_hook is not None:
             try:
                 message = self.error_hook(response, body)
             except HttpError as exc:
-                text = f"{method} {url}: the server answered with an error: {exc}"
-                raise HttpError(text, exc.status, exc.retryable) from None
+                raise _failure(
+                    N_("{method} {url}: the server answered with an error: {problem}"),
+                    exc.status,
+                    exc.retryable,
+                    problem=exc,
+                    method=method,
+                    url=url,
+                ) from None
             if message:
-                raise HttpError(f"{method} {url}: the server answered with an error: {message}")
+                raise _failure(
+                    N_("{method} {url}: the server answered with an error: {problem}"),
+                    method=method,
+                    url=url,
+                    problem=HttpError(message),
+                )
         return body
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from ..cases.base import MATERIAL_KINDS, MAX_MATERIAL_BYTES
 from ..cases.lifecycle import STATES
 from ..errors import Refusal
+from ..i18n.catalog import _
 from .auth import Principal
 from .openapi import form_body, json_body
 from .schemas import ErrorResponse, TransitionRequest
@@ -31,6 +32,7 @@ InStore = Callable[[Callable[..., Any]], Awaitable[Any]]
 QUERY = ("state", "kind", "operator", "system", "record", "overdue", "go_live_at_risk", "all")
 PAGING = ("cursor", "limit", "as_of")
 DEFAULT_PAGE = 100
+KINDS = ("assessment", "review", "remediation")
 _CASE_ID = re.compile(r"^CR-\d{1,12}$")
 #: the routes that take a file: their bodies may be as large as material
 UPLOADS = re.compile(r"^/v1/cases/[^/]+/(materials|notices)$")
@@ -43,9 +45,19 @@ def _bad(name: str, message: str) -> Refusal:
     )
 
 
+def _one_of(values: Any) -> str:
+    """What a parameter that takes one of ``values`` is told."""
+    return _("one of {values}").format(values=", ".join(values))
+
+
+def _a_date() -> str:
+    """What a parameter that takes a date is told."""
+    return _("a date, YYYY-MM-DD")
+
+
 def _flag(value: str, name: str) -> bool:
     if value not in ("true", "false"):
-        raise _bad(name, "true or false")
+        raise _bad(name, _("true or false"))
     return value == "true"
 
 
@@ -57,22 +69,22 @@ def case_query(request: Request) -> tuple[Any, dt.date]:
     unknown = sorted(set(params) - {*QUERY, *PAGING})
     if unknown:
         known = ", ".join((*QUERY, *PAGING))
-        raise _bad(unknown[0], f"unknown query parameter (known: {known})")
+        raise _bad(unknown[0], _("unknown query parameter (known: {known})").format(known=known))
     state, kind = params.get("state"), params.get("kind")
     if state is not None and state not in STATES:
-        raise _bad("state", f"one of {', '.join(STATES)}")
-    if kind is not None and kind not in ("assessment", "review", "remediation"):
-        raise _bad("kind", "one of assessment, review, remediation")
+        raise _bad("state", _one_of(STATES))
+    if kind is not None and kind not in KINDS:
+        raise _bad("kind", _one_of(KINDS))
     cursor = params.get("cursor")
     if cursor is not None and not _CASE_ID.match(cursor):
-        raise _bad("cursor", "a case id, as the previous page's X-Next-Cursor gave it")
+        raise _bad("cursor", _("a case id, as the previous page's X-Next-Cursor gave it"))
     limit = params.get("limit", str(DEFAULT_PAGE))
     if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE:
-        raise _bad("limit", f"a number from 1 to {MAX_PAGE}")
+        raise _bad("limit", _("a number from 1 to {maximum}").format(maximum=MAX_PAGE))
     try:
         as_of = dt.date.fromisoformat(params["as_of"]) if "as_of" in params else dt.date.today()
     except ValueError:
-        raise _bad("as_of", "a date, YYYY-MM-DD") from None
+        raise _bad("as_of", _a_date()) from None
     flags = {
         name: _flag(params[name], name)
         for name in ("overdue", "go_live_at_risk", "all")
@@ -137,11 +149,13 @@ async def _form(request: Request) -> tuple[dict[str, str], tuple[str, bytes] | N
                 elif name == "file":
                     upload = (value.filename or "", await value.read())
                 else:
-                    raise _bad(name, "the file goes in the part named file")
+                    raise _bad(name, _("the file goes in the part named file"))
     except Refusal:
         raise
     except Exception as exc:  # a malformed form: the parser's own error, said plainly
-        raise Refusal(400, "invalid_request", f"the form cannot be read: {exc}") from None
+        raise Refusal(
+            400, "invalid_request", _("the form cannot be read: {error}").format(error=exc)
+        ) from None
     return fields, upload
 
 
@@ -384,13 +398,13 @@ def _material_routes(app: FastAPI, service: Any, in_store: InStore, refused: Any
         fields, upload = await _form(request)
         kind = fields.get("kind", "")
         if kind not in MATERIAL_KINDS:
-            raise _bad("kind", f"one of {', '.join(MATERIAL_KINDS)}")
+            raise _bad("kind", _one_of(MATERIAL_KINDS))
         if upload is None:
-            raise _bad("file", "the file to attach, as the form's file part")
+            raise _bad("file", _("the file to attach, as the form's file part"))
         try:
             on = dt.date.fromisoformat(fields["on"]) if fields.get("on") else dt.date.today()
         except ValueError:
-            raise _bad("on", "a date, YYYY-MM-DD") from None
+            raise _bad("on", _a_date()) from None
         name = _filename(upload[0], kind)
         material = await in_store(
             lambda store: store.attach(
@@ -424,7 +438,7 @@ def _record(service: Any, ask: Any) -> Any:
     from .decisions import _problems, invalid_request
 
     if (ask.record is None) == (ask.source is None):
-        raise _bad("record", "give the record, or source and id")
+        raise _bad("record", _("give the record, or source and id"))
     if ask.record is not None:
         text = json.dumps(ask.record, default=json_default)
         try:
@@ -432,7 +446,7 @@ def _record(service: Any, ask: Any) -> Any:
         except ValidationError as exc:
             raise invalid_request(_problems(exc, text, ("record",))) from None
     if not ask.id:
-        raise _bad("id", "the record's id in the source")
+        raise _bad("id", _("the record's id in the source"))
     got = service.decider._fetch(ask.source, ask.id)
     if isinstance(got, tuple):
         code, message = got

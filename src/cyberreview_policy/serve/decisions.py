@@ -17,7 +17,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import CaseStoreError, CyberreviewError, PluginUnavailable, Refusal, SourceError
+from ..errors import (
+    CaseStoreError,
+    CyberreviewError,
+    MissingRecordError,
+    PluginUnavailable,
+    Refusal,
+    SourceError,
+)
 from ..i18n.catalog import _
 from ..models.jsonout import compact
 from ..runtime import Runtime
@@ -218,13 +225,18 @@ class RequestDecider:
             )
         try:
             item = self.rt.configured_source(source).fetch(record_id)
+        except MissingRecordError as exc:
+            self.metrics.source_error(source)
+            return ("record_not_found", str(exc))
         except SourceError as exc:
             self.metrics.source_error(source)
-            code = "record_not_found" if exc.message.startswith("no record") else None
-            return (code or "source_unavailable", str(exc))
+            return ("source_unavailable", str(exc))
         except CyberreviewError as exc:
             self.metrics.source_error(source)
-            return ("source_unavailable", f"source {source}: {exc}")
+            return (
+                "source_unavailable",
+                _("source {source}: {message}").format(source=source, message=exc),
+            )
         if item.error is not None:
             return ("source_record_invalid", str(item.error))
         return item.record

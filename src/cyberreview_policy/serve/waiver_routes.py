@@ -31,6 +31,7 @@ from ..errors import (
     WaiverConflictError,
     WaiverError,
 )
+from ..i18n.catalog import N_, _
 from ..waivers import Scope
 from .auth import Principal
 from .openapi import json_body
@@ -39,8 +40,9 @@ from .schemas import ErrorResponse, WaiverDecision, WaiverRequest
 InStore = Callable[[Callable[..., Any]], Awaitable[Any]]
 #: what a waiver id can be (a waiver file's pattern): anything else is not found
 _WAIVER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
-_NO_APPROVER = (
-    "a waiver request names no approver: another token approves it (POST /v1/waivers/{id}/approve)"
+_NO_APPROVER = N_(
+    "a waiver request names no approver: another token approves it "
+    "(POST /v1/waivers/{{id}}/approve)"
 )
 
 
@@ -67,11 +69,9 @@ def _body(model: Any, body: bytes) -> Any:
     except ValueError:
         data = None  # the model says what is wrong with it
     if model is WaiverRequest and isinstance(data, dict) and "approver" in data:
+        said = _(_NO_APPROVER).format()
         raise Refusal(
-            400,
-            "invalid_waiver",
-            f"approver: {_NO_APPROVER}",
-            [{"path": "approver", "message": _NO_APPROVER}],
+            400, "invalid_waiver", f"approver: {said}", [{"path": "approver", "message": said}]
         )
     return parsed_body(model, body, checked=True)
 
@@ -102,11 +102,12 @@ def decided(
     who: Principal, waiver_id: str, approve: bool, ask: WaiverDecision, store: Any
 ) -> dict[str, Any]:
     """The waiver approved or rejected (on a worker thread)."""
+    from ..cases.waiverstate import no_waiver
     from ..waivers.admin import approve_waiver, reject_waiver
 
     if not _WAIVER_ID.fullmatch(waiver_id):
         shown = waiver_id if len(waiver_id) <= 40 else waiver_id[:40] + "..."
-        raise Refusal(404, "not_found", f"no waiver {shown!r} in the case store")
+        raise Refusal(404, "not_found", no_waiver(shown))
 
     try:
         if approve:
