@@ -98,6 +98,12 @@ def test_fetch_from_a_source(serve: Any, home: Path, buyly: Any) -> None:
     assert decision["decision"] == "block" and decision["source"]["adapter"] == "buyly"
     missing = refused(service.post("/v1/decisions", {**ask, "id": "PO-9/9"}), "record_not_found")
     assert missing["record_id"] == "PO-9/9"
+    # told by its class, not by its English words
+    zh = {"Accept-Language": "zh-CN"}
+    worded = refused(
+        service.post("/v1/decisions", {**ask, "id": "PO-9/9"}, headers=zh), "record_not_found"
+    )
+    assert "没有记录 'PO-9/9'" in worded["error"]["message"]
     unknown = service.post("/v1/decisions", {**ask, "source": "sap"})
     assert unknown.status_code == 400
     assert unknown.json()["error"]["problems"][0]["path"] == "source"
