@@ -121,6 +121,17 @@ def test_a_record_that_does_not_validate_says_how_to_fill_it() -> None:
     )
 
 
+def test_in_chinese_the_hint_is_given_too() -> None:
+    """The missing field is told by the problem's type, not by its English words."""
+    from cyberreview_policy.i18n import use_lang
+
+    with use_lang("zh-CN"):
+        [item] = read(source())
+        said = str(item.error)
+    assert said.startswith("erp[1]: product.category: ")
+    assert "（数据源未提供：请用 sources.erp.mappings 或 sources.erp.defaults 设置）" in said
+
+
 def test_a_connector_that_raises_fails_its_source_named() -> None:
     Fake.rows = [dict(RECORD, product={"name": "x", "category": "other"})] * 3
     Fake.fail_at = 2

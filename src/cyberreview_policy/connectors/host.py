@@ -260,10 +260,10 @@ def _shaped(shaper: Shaper, raw: dict[str, Any]) -> Item:
         # one problem, a field missing (told by its type: the message may be translated)
         missing = [e["type"] for e in exc.errors(include_url=False)] == ["missing"]
     if missing:
-        hint = f"sources.{shaper.name}.mappings or sources.{shaper.name}.defaults"
-        message = _("{message} (the source gives none: set it with {hint})").format(
-            message=error.message, hint=hint
-        )
+        message = _(
+            "{message} (the source gives none: set it with sources.{source}.mappings or "
+            "sources.{source}.defaults)"
+        ).format(message=error.message, source=shaper.name)
         error = RecordError(message, error.location, error.field, error.record_id)
     return Item(where, error=error)
 
