@@ -206,3 +206,30 @@ def test_an_error_hook_marks_an_error_retryable(server: FaultServer) -> None:
         http.request("POST", "/rpc", json={}, idempotent=False)
     assert once.value.retryable
     assert [r.path for r in server.requests].count("/rpc") == 1
+
+
+def test_errors_are_worded_in_the_language_and_log_lines_stay_english(
+    server: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An error a user reads is in the language of the context; the retry log line,
+    read by tools, is English whatever it is."""
+    from cyberreview_policy.i18n import use_lang
+
+    def locked(response: object, body: object) -> str | None:
+        if isinstance(body, dict) and body.get("error") == "database is locked":
+            raise HttpError("database is locked", retryable=True)
+        return None
+
+    caplog.set_level(logging.INFO, logger="cyberreview.http")
+    http, _ = client(server, error_hook=locked, retry=RetryPolicy(attempts=2))
+    server.fail_next(*[Fault.body({"error": "database is locked"})] * 2, path="/items")
+    with use_lang("zh-CN"), pytest.raises(HttpError) as caught:
+        http.get("/items")
+    said = str(caught.value)
+    assert "服务器返回错误：database is locked（尝试 2 次后放弃）" in said
+    assert caught.value.english.endswith(
+        "the server answered with an error: database is locked (gave up after 2 attempts)"
+    )
+    [line] = [r.getMessage() for r in caplog.records if "retry 1" in r.getMessage()]
+    assert "the server answered with an error: database is locked; retry 1 in" in line
+    assert "服务器" not in caplog.text
