@@ -51,6 +51,17 @@ def test_a_record_error_in_chinese_keeps_file_line_and_field_path(cli: Any, home
     assert "is not one of" not in zh.err
 
 
+def test_a_duplicate_key_is_told_in_chinese_with_its_place(cli: Any, home: Path) -> None:
+    text = PO_117.read_text("utf-8").replace('"name":', '"name": "x", "name":', 1)
+    bad = home / "twice.json"
+    bad.write_text(text, "utf-8")
+    zh = cli("gate", "--record", bad, "--lang", "zh-CN", "--no-cases")
+    en = cli("gate", "--record", bad, "--no-cases")
+    assert zh.code == en.code == 3
+    assert 'duplicate key "name" in ' in en.err and "the record is ambiguous" in en.err
+    assert '中的键 "name" 重复：记录存在歧义' in zh.err and "ambiguous" not in zh.err
+
+
 def test_a_missing_product_names_the_kind_as_a_word(cli: Any, home: Path) -> None:
     data = json.loads(PO_117.read_text("utf-8"))
     del data["product"]

@@ -22,11 +22,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import dotted
+from ..errors import _, dotted
 
 Loc = tuple[str | int, ...]
 
-NUL = "a NUL character (\\u0000) is not text and cannot be stored: fix the text at the source"
 _AT = re.compile(r"^(.*) at line (\d+) column (\d+)$")
 _DUPLICATE = re.compile(r'^Detected duplicate key "(.*)"$', re.S)
 
@@ -59,7 +58,13 @@ def unfit(text: str | bytes) -> Unfit | None:
     if b"\\u0000" in data:
         found = _find(json.loads(data), lambda value: isinstance(value, str) and "\0" in value)
         if found is not None:
-            return Unfit(found, NUL)
+            return Unfit(
+                found,
+                _(
+                    "a NUL character (\\u0000) is not text and cannot be stored: fix the text "
+                    "at the source"
+                ),
+            )
     return None
 
 
@@ -110,8 +115,13 @@ def _explained(data: bytes, error: str) -> Unfit | None:
     if duplicate is not None:
         key = duplicate.group(1)
         loc = _duplicate_loc(data, key)
-        inside = f" in {dotted(loc[:-1])}" if len(loc) > 1 else ""
-        return Unfit(loc, f'duplicate key "{key}"{inside}: the record is ambiguous', line, column)
+        if len(loc) > 1:
+            said = _('duplicate key "{key}" in {where}: the record is ambiguous').format(
+                key=key, where=dotted(loc[:-1])
+            )
+        else:
+            said = _('duplicate key "{key}": the record is ambiguous').format(key=key)
+        return Unfit(loc, said, line, column)
     try:  # refused for NaN or Infinity, or not JSON at all?
         jiter.from_json(data, catch_duplicate_keys=True, allow_inf_nan=True)
     except ValueError as again:
@@ -121,7 +131,7 @@ def _explained(data: bytes, error: str) -> Unfit | None:
         return None  # not JSON: the validator says why
     tree = json.loads(data, parse_constant=_Constant)
     at = _find(tree, lambda value: isinstance(value, _Constant))
-    return Unfit(at or (), "NaN and Infinity are not numbers in JSON", line, column)
+    return Unfit(at or (), _("NaN and Infinity are not numbers in JSON"), line, column)
 
 
 class _Constant(str):
